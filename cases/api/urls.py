@@ -1,0 +1,5 @@
+"""The partner API, version 1."""
+
+app_name = "api"
+
+urlpatterns: list = []

@@ -1,0 +1,137 @@
+"""Actors: the people, states, organs, units, groups, bodies and courts in the record.
+
+Victims and witnesses are not actors: see protected.py.
+"""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from cases.edtf import EDTFField
+
+from .base import Publishable, PublishableQuerySet, Tracked
+from .law import State
+
+
+class ActorKind(models.TextChoices):
+    PERSON = "person", "Person"
+    STATE = "state", "State"
+    STATE_ORGAN = "state_organ", "State organ or official body"
+    ARMED_UNIT = "armed_unit", "Armed forces unit"
+    ARMED_GROUP = "armed_group", "Non-state armed group"
+    INTERNATIONAL_BODY = "international_body", "International body"
+    COURT = "court", "Court or tribunal"
+    COMPANY = "company", "Company"
+    ORGANISATION = "organisation", "Other organisation (NGO, commission, ...)"
+    OTHER = "other", "Other"
+
+
+class Actor(Publishable):
+    name = models.CharField(max_length=300, help_text="The name most used in English sources.")
+    kind = models.CharField(max_length=30, choices=ActorKind.choices)
+    state = models.ForeignKey(
+        State,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actors",
+        help_text="For a state, the State itself; for others, the state they belong to.",
+    )
+    description = models.TextField(blank=True, default="")
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["name"], name="actor_name_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:actor-detail", args=[self.pk])
+
+
+class ActorName(models.Model):
+    """Another name of an actor: a transliteration, a name in another script, a former name."""
+
+    class Kind(models.TextChoices):
+        NATIVE = "native", "Name in the actor's own language"
+        TRANSLITERATION = "transliteration", "Transliteration"
+        ALIAS = "alias", "Alias or nickname"
+        FORMER = "former", "Former name"
+        FULL = "full", "Full name"
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="other_names")
+    name = models.CharField(max_length=300)
+    language = models.CharField(
+        max_length=20, blank=True, default="", help_text="BCP 47 language tag, e.g. ru, uk."
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ALIAS)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "name"], name="actor_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActorIdentifier(models.Model):
+    """An identifier of an actor in another system: Wikidata, a sanctions list, ..."""
+
+    class Scheme(models.TextChoices):
+        WIKIDATA = "wikidata", "Wikidata"
+        UK_SANCTIONS = "uk_sanctions", "UK sanctions list"
+        EU_SANCTIONS = "eu_sanctions", "EU sanctions list"
+        US_OFAC = "us_ofac", "US OFAC SDN list"
+        UN_SANCTIONS = "un_sanctions", "UN Security Council sanctions list"
+        ACLED = "acled", "ACLED actor"
+        OTHER = "other", "Other"
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="identifiers")
+    scheme = models.CharField(max_length=20, choices=Scheme.choices)
+    value = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "value"],
+                condition=~Q(scheme="other"),
+                name="actor_identifier_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scheme_display()}: {self.value}"
+
+
+class Membership(Tracked):
+    """Person or unit X held post Y in organisation Z, from ... to ...."""
+
+    member = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="members")
+    post = models.CharField(max_length=300, blank=True, default="")
+    period = EDTFField(
+        lower_field="period_start",
+        upper_field="period_end",
+        help_text="EDTF, e.g. 2021-10-27/.. (from 27 October 2021, ongoing).",
+    )
+    period_start = models.DateField(null=True, blank=True, editable=False, db_index=True)
+    period_end = models.DateField(null=True, blank=True, editable=False, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(member=F("organisation")), name="membership_not_of_itself"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_end__gte=F("period_start")),
+                name="membership_period_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.post or 'member'}, {self.organisation}"

@@ -1,0 +1,78 @@
+"""What every record shares: who made it and when, and whether the public may see it."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Confidentiality(models.TextChoices):
+    PUBLIC = "public", "Public"
+    RESTRICTED = "restricted", "Restricted (staff only)"
+    CONFIDENTIAL = "confidential", "Confidential"
+
+
+class Tracked(models.Model):
+    """Created and last changed: when and by whom."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+PUBLIC_Q = Q(publication_status=PublicationStatus.PUBLISHED, confidentiality=Confidentiality.PUBLIC)
+
+
+class PublishableQuerySet(models.QuerySet):
+    def public(self):
+        """What the public may see: published and not confidential. The only such rule."""
+        return self.filter(PUBLIC_Q)
+
+
+class Publishable(Tracked):
+    publication_status = models.CharField(
+        max_length=20,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+        db_index=True,
+    )
+    confidentiality = models.CharField(
+        max_length=20, choices=Confidentiality.choices, default=Confidentiality.PUBLIC
+    )
+    withdrawal_reason = models.TextField(
+        blank=True, default="", help_text="Shown to the public when the record is withdrawn."
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.publication_status == PublicationStatus.PUBLISHED
+            and self.confidentiality == Confidentiality.PUBLIC
+        )

@@ -1,0 +1,362 @@
+"""The facts: incidents, who was involved, and how the law qualifies them."""
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
+from django.urls import reverse
+
+from cases.edtf import EDTFField
+
+from .actors import Actor, ActorName
+from .base import Publishable, PublishableQuerySet, Tracked
+from .law import Provision, State, ViolationCategory
+
+# Titles and descriptions are English; names in other scripts sit in search_names and are
+# indexed without stemming ("simple"), so Львова-Бєлова matches exactly.
+SEARCH_CONFIG = "english"
+
+
+class ConflictType(models.TextChoices):
+    INTERNATIONAL = "international", "International armed conflict"
+    OCCUPATION = "occupation", "Belligerent occupation"
+    NON_INTERNATIONAL = "non_international", "Non-international armed conflict"
+    NONE = "none", "No armed conflict"
+    UNKNOWN = "unknown", "Not determined"
+
+
+class VerificationStatus(models.TextChoices):
+    ALLEGED = "alleged", "Alleged"
+    CORROBORATED = "corroborated", "Corroborated"
+    VERIFIED = "verified", "Verified"
+    ADJUDICATED = "adjudicated", "Adjudicated"
+    DISPUTED = "disputed", "Disputed"
+
+
+class CoordinatePrecision(models.TextChoices):
+    EXACT = "exact", "Exact location"
+    NEAR = "near", "Near (within a few km)"
+    SETTLEMENT = "settlement", "Settlement"
+    DISTRICT = "district", "District"
+    REGION = "region", "Region (ISO 3166-2 subdivision)"
+    COUNTRY = "country", "Country"
+
+
+class IncidentQuerySet(PublishableQuerySet):
+    def with_list_related(self):
+        return self.select_related("country", "controlling_power")
+
+    def overlapping(self, start=None, end=None):
+        """Incidents whose (uncertain) period overlaps [start, end]; open ends are unbounded."""
+        qs = self
+        if start:
+            qs = qs.filter(Q(date_latest__isnull=True) | Q(date_latest__gte=start))
+        if end:
+            qs = qs.filter(Q(date_earliest__isnull=True) | Q(date_earliest__lte=end))
+        return qs
+
+    def refresh_search_names(self) -> int:
+        """Recompute search_names from related rows, in one UPDATE.
+
+        Only public actors' names go in: the search document is public. Call it after
+        writing involvements, qualifications or place, or publishing an actor.
+        """
+
+        def joined(queryset, expression):
+            return Coalesce(
+                Subquery(
+                    queryset.values("incident")
+                    .annotate(text=StringAgg(expression, " ", ordering="pk"))
+                    .values("text")[:1]
+                ),
+                Value(""),
+            )
+
+        public_actors = Actor.objects.public()
+        involved = Involvement.objects.filter(incident=OuterRef("pk"), actor__in=public_actors)
+        other_names = (
+            ActorName.objects.filter(actor__in=public_actors)
+            .annotate(incident=F("actor__involvements__incident"))
+            .filter(incident=OuterRef("pk"))
+        )
+        qualifications = LegalQualification.objects.filter(incident=OuterRef("pk"))
+        return self.update(
+            search_names=Concat(
+                joined(involved, "actor__name"),
+                Value(" "),
+                joined(other_names, "name"),
+                Value(" "),
+                joined(
+                    qualifications,
+                    Concat("provision__instrument__short_title", Value(" "), "provision__label"),
+                ),
+                Value(" "),
+                "place_name",
+                Value(" "),
+                "subdivision",
+                Value(" "),
+                Coalesce("country__name", Value("")),
+                output_field=models.TextField(),
+            )
+        )
+
+
+class Incident(Publishable):
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True, default="")
+    description = models.TextField(blank=True, default="")
+    date = EDTFField(
+        lower_field="date_earliest",
+        upper_field="date_latest",
+        help_text="As reported, in EDTF: 2022-02-24, 2022-05~ (about May 2022), "
+        "2022-XX (some month of 2022), 2022-02-24/.. (from 24 Feb 2022, ongoing).",
+    )
+    date_earliest = models.DateField(null=True, blank=True, editable=False)
+    date_latest = models.DateField(null=True, blank=True, editable=False)
+    country = models.ForeignKey(
+        State, on_delete=models.PROTECT, null=True, blank=True, related_name="incidents"
+    )
+    subdivision = models.CharField(
+        max_length=6,
+        blank=True,
+        default="",
+        help_text="ISO 3166-2 code of the region, e.g. UA-23 (Zaporizhzhia Oblast).",
+    )
+    place_name = models.CharField(max_length=300, blank=True, default="")
+    latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    coordinate_precision = models.CharField(
+        max_length=20, choices=CoordinatePrecision.choices, blank=True, default=""
+    )
+    controlling_power = models.ForeignKey(
+        State,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="controlled_incidents",
+        help_text="The state in control of the territory, where it is occupied.",
+    )
+    conflict_type = models.CharField(
+        max_length=20, choices=ConflictType.choices, default=ConflictType.UNKNOWN
+    )
+    verification_status = models.CharField(
+        max_length=20, choices=VerificationStatus.choices, default=VerificationStatus.ALLEGED
+    )
+    categories = models.ManyToManyField(ViolationCategory, blank=True, related_name="incidents")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The larger incident or pattern this one belongs to.",
+    )
+    search_names = models.TextField(
+        blank=True,
+        default="",
+        editable=False,
+        help_text="Names of involved actors, place and provision labels, for search. "
+        "Kept current by Incident.objects.refresh_search_names().",
+    )
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("search_names", weight="A", config="simple")
+        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("description", weight="C", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_earliest__isnull=True)
+                | Q(date_latest__isnull=True)
+                | Q(date_latest__gte=F("date_earliest")),
+                name="incident_date_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(subdivision="")
+                | (
+                    Q(country__isnull=False)
+                    & Q(subdivision__regex=r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
+                    & Q(
+                        subdivision__startswith=models.functions.Concat(
+                            F("country_id"), models.Value("-")
+                        )
+                    )
+                ),
+                name="incident_subdivision_in_country",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="incident_coordinates_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | ~Q(coordinate_precision=""),
+                name="incident_coordinates_have_precision",
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="incident_not_own_parent"),
+        ]
+        indexes = [
+            models.Index(fields=["date_earliest", "date_latest"], name="incident_date_idx"),
+            models.Index(fields=["country", "subdivision"], name="incident_place_idx"),
+            GinIndex(fields=["search_vector"], name="incident_search_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:incident-detail", args=[self.pk])
+
+
+class VictimCount(models.Model):
+    """A reported number of victims as a range: "at least 6,000 children deported"."""
+
+    class Kind(models.TextChoices):
+        KILLED = "killed", "Killed"
+        INJURED = "injured", "Injured"
+        DEPORTED = "deported", "Deported or forcibly transferred"
+        DISPLACED = "displaced", "Displaced"
+        DETAINED = "detained", "Detained"
+        MISSING = "missing", "Missing"
+        AFFECTED = "affected", "Otherwise affected"
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="victim_counts")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    minimum = models.PositiveIntegerField(null=True, blank=True)
+    maximum = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Empty with a minimum: “at least”."
+    )
+    group = models.CharField(max_length=200, blank=True, default="", help_text="e.g. children")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minimum__isnull=False) | Q(maximum__isnull=False),
+                name="victim_count_has_a_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(minimum__isnull=True)
+                | Q(maximum__isnull=True)
+                | Q(maximum__gte=F("minimum")),
+                name="victim_count_range_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.minimum == self.maximum:
+            number = f"{self.minimum}"
+        elif self.maximum is None:
+            number = f"at least {self.minimum}"
+        elif self.minimum is None:
+            number = f"up to {self.maximum}"
+        else:
+            number = f"{self.minimum}–{self.maximum}"
+        return f"{number} {self.group or ''} {self.get_kind_display().lower()}".replace("  ", " ")
+
+
+class InvolvementRole(models.TextChoices):
+    DIRECT_PERPETRATOR = "direct_perpetrator", "Direct perpetrator"
+    ORDERING = "ordering", "Ordered or instigated"
+    SUPERIOR = "superior", "Superior (command responsibility)"
+    FACILITATOR = "facilitator", "Facilitated or aided"
+    CONTROLLING_AUTHORITY = "controlling_authority", "Authority in control"
+    VICTIM_GROUP = "victim_group", "Victim group or affected body"
+    INVESTIGATOR = "investigator", "Investigated or documented it"
+    OTHER = "other", "Other"
+
+
+class AttributionConfidence(models.TextChoices):
+    LOW = "low", "Low: single or weak source"
+    MEDIUM = "medium", "Medium: several sources"
+    HIGH = "high", "High: corroborated or found by a court"
+
+
+class InvolvementQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(incident__in=Incident.objects.public(), actor__in=Actor.objects.public())
+
+
+class Involvement(Tracked):
+    """An actor's role in an incident, and how confident the attribution is."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="involvements")
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="involvements")
+    role = models.CharField(max_length=30, choices=InvolvementRole.choices)
+    confidence = models.CharField(
+        max_length=10, choices=AttributionConfidence.choices, default=AttributionConfidence.LOW
+    )
+    note = models.TextField(blank=True, default="")
+
+    objects = InvolvementQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "actor", "role"], name="involvement_unique_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} – {self.get_role_display()} – {self.incident}"
+
+
+class Standing(models.TextChoices):
+    ALLEGED = "alleged", "Alleged"
+    CHARGED = "charged", "Charged"
+    FOUND = "found", "Found (by a court or inquiry)"
+
+
+class LegalQualificationQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(
+            incident__in=Incident.objects.public(), provision__in=Provision.objects.public()
+        ).filter(Q(asserted_by__isnull=True) | Q(asserted_by__in=Actor.objects.public()))
+
+
+class LegalQualification(Tracked):
+    """Incident X engages provision Y, as asserted by Z on a date, with a standing."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="legal_qualifications"
+    )
+    provision = models.ForeignKey(
+        Provision, on_delete=models.PROTECT, related_name="legal_qualifications"
+    )
+    asserted_by = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="legal_qualifications",
+        help_text="The NGO, commission of inquiry or court that says so.",
+    )
+    asserted_on = models.DateField(null=True, blank=True)
+    standing = models.CharField(max_length=10, choices=Standing.choices, default=Standing.ALLEGED)
+    note = models.TextField(blank=True, default="")
+
+    objects = LegalQualificationQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "provision", "asserted_by"],
+                nulls_distinct=False,
+                name="qualification_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident}: {self.provision} ({self.get_standing_display().lower()})"

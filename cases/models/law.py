@@ -1,0 +1,533 @@
+"""The law: states, instruments and their provisions, violation categories, treaty acts.
+
+Nothing here knows about incidents or actions; they refer to the law, not the reverse.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from .base import Publishable, PublishableQuerySet, Tracked
+
+
+class StateRelation(models.TextChoices):
+    CONTINUATION = "continuation", "Continuation (same legal person, treaty status carries over)"
+    SUCCESSION = "succession", "Succession (new state; joins treaties by its own acts)"
+
+
+class State(Tracked):
+    """A state, by its ISO 3166-1 code (ISO 3166-3 alpha-2 for former states, e.g. SU)."""
+
+    code = models.CharField(
+        primary_key=True,
+        max_length=2,
+        help_text="ISO 3166-1 alpha-2 code in capitals, e.g. UA; former states: SU.",
+    )
+    name = models.CharField(max_length=200, unique=True)
+    predecessor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successors",
+    )
+    predecessor_relation = models.CharField(
+        max_length=20, choices=StateRelation.choices, blank=True, default=""
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]{2}$"), name="state_code_is_two_capitals"
+            ),
+            models.CheckConstraint(
+                condition=Q(predecessor__isnull=True, predecessor_relation="")
+                | (Q(predecessor__isnull=False) & ~Q(predecessor_relation="")),
+                name="state_predecessor_has_relation",
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=F("code")), name="state_not_own_predecessor"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:state-detail", args=[self.code])
+
+    def continued_states(self) -> list["State"]:
+        """This state and the predecessors it continues, whose treaty acts bind it."""
+        chain = [self]
+        current = self
+        while (
+            current.predecessor_id
+            and current.predecessor_relation == StateRelation.CONTINUATION
+            and current.predecessor not in chain
+        ):
+            current = current.predecessor
+            chain.append(current)
+        return chain
+
+    def treaty_status(self, instrument: "Instrument", on: datetime.date) -> "TreatyStatus":
+        """Was this state bound by `instrument` on `on`? With reservations in force."""
+        events = TreatyEvent.objects.for_state(self).filter(instrument=instrument)
+        return TreatyStatus.compute(state=self, instrument=instrument, on=on, events=events)
+
+    def treaty_statuses(
+        self, on: datetime.date, instruments: Iterable["Instrument"] | None = None
+    ) -> list["TreatyStatus"]:
+        """The state's status under every given instrument (default: all public) on a date."""
+        if instruments is None:
+            instruments = Instrument.objects.public().order_by("adopted_on", "pk")
+        instruments = list(instruments)
+        by_instrument: dict[int, list[TreatyEvent]] = {i.pk: [] for i in instruments}
+        for event in TreatyEvent.objects.for_state(self).filter(instrument__in=instruments):
+            by_instrument[event.instrument_id].append(event)
+        return [
+            TreatyStatus.compute(state=self, instrument=i, on=on, events=by_instrument[i.pk])
+            for i in instruments
+        ]
+
+
+class InstrumentKind(models.TextChoices):
+    TREATY = "treaty", "Treaty or convention"
+    PROTOCOL = "protocol", "Protocol"
+    STATUTE = "statute", "Statute"
+    CUSTOMARY = "customary", "Customary rule (binds all states)"
+
+
+class EntryIntoForceRule(models.TextChoices):
+    ON_DEPOSIT = "on_deposit", "On deposit"
+    DAYS_AFTER_DEPOSIT = "days_after_deposit", "A number of days after deposit"
+    MONTHS_AFTER_DEPOSIT = "months_after_deposit", "A number of months after deposit"
+    FIRST_OF_MONTH_AFTER_DAYS = (
+        "first_of_month_after_days",
+        "First day of the month after a number of days following deposit",
+    )
+
+
+class Instrument(Publishable):
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=400)
+    short_title = models.CharField(max_length=80, help_text="e.g. GC IV, AP I, Rome Statute")
+    kind = models.CharField(max_length=20, choices=InstrumentKind.choices)
+    adopted_on = models.DateField(null=True, blank=True)
+    entry_into_force_on = models.DateField(
+        null=True, blank=True, help_text="When the instrument itself entered into force."
+    )
+    depositary = models.CharField(max_length=200, blank=True, default="")
+    entry_into_force_rule = models.CharField(
+        max_length=30,
+        choices=EntryIntoForceRule.choices,
+        default=EntryIntoForceRule.ON_DEPOSIT,
+        help_text="For a state joining later: when its ratification or accession takes effect.",
+    )
+    entry_into_force_delay = models.PositiveSmallIntegerField(
+        default=0, help_text="The number of days or months the rule speaks of (e.g. 6, 60, 90)."
+    )
+    withdrawal_delay_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Months from notification to effect of a denunciation; empty if none.",
+    )
+    rules_note = models.TextField(
+        blank=True, default="", help_text="The articles that set these rules, and conditions."
+    )
+    summary = models.TextField(blank=True, default="")
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(entry_into_force_on__isnull=True)
+                | Q(adopted_on__isnull=True)
+                | Q(entry_into_force_on__gte=F("adopted_on")),
+                name="instrument_in_force_after_adoption",
+            ),
+            models.CheckConstraint(
+                condition=Q(entry_into_force_rule=EntryIntoForceRule.ON_DEPOSIT)
+                | Q(entry_into_force_delay__gt=0),
+                name="instrument_rule_has_delay",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_title or self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:instrument-detail", args=[self.slug])
+
+    def consent_takes_effect(self, deposited_on: datetime.date) -> datetime.date | None:
+        """When a ratification or accession deposited on that day binds the state.
+
+        None while the instrument itself is not in force.
+        """
+        delay = self.entry_into_force_delay
+        match self.entry_into_force_rule:
+            case EntryIntoForceRule.DAYS_AFTER_DEPOSIT:
+                effective = deposited_on + datetime.timedelta(days=delay)
+            case EntryIntoForceRule.MONTHS_AFTER_DEPOSIT:
+                effective = deposited_on + relativedelta(months=delay)
+            case EntryIntoForceRule.FIRST_OF_MONTH_AFTER_DAYS:
+                day = deposited_on + datetime.timedelta(days=delay)
+                effective = (day + relativedelta(months=1)).replace(day=1)
+            case _:
+                effective = deposited_on
+        if self.entry_into_force_on is None:
+            return None
+        return max(effective, self.entry_into_force_on)
+
+    def withdrawal_takes_effect(self, notified_on: datetime.date) -> datetime.date:
+        return notified_on + relativedelta(months=self.withdrawal_delay_months or 0)
+
+
+class RuleKind(models.TextChoices):
+    PROHIBITION = "prohibition", "Prohibition or obligation"
+    GRAVE_BREACH = "grave_breach", "Grave breach"
+    WAR_CRIME = "war_crime", "War crime"
+    CRIME_AGAINST_HUMANITY = "crime_against_humanity", "Crime against humanity"
+    GENOCIDE = "genocide", "Genocide"
+    MODE_OF_LIABILITY = "mode_of_liability", "Mode of liability"
+    JURISDICTION = "jurisdiction", "Jurisdiction or procedure"
+    DEFINITION = "definition", "Definition"
+    OTHER = "other", "Other"
+
+
+class ProvisionQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(instrument__in=Instrument.objects.public())
+
+    def modes_of_liability(self):
+        return self.filter(rule_kind=RuleKind.MODE_OF_LIABILITY)
+
+
+class Provision(Tracked):
+    """An article or sub-paragraph of an instrument, in a tree under it."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="provisions")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    label = models.CharField(max_length=80, help_text="The citation label, e.g. art. 8(2)(b)(viii)")
+    heading = models.CharField(max_length=400, blank=True, default="")
+    text = models.TextField(blank=True, default="", help_text="The text, or a summary of it.")
+    rule_kind = models.CharField(max_length=30, choices=RuleKind.choices, default=RuleKind.OTHER)
+    position = models.PositiveIntegerField(
+        default=0, help_text="Order within the instrument (lower first)."
+    )
+
+    objects = ProvisionQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument", "label"], name="provision_label_unique_in_instrument"
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="provision_not_own_parent"),
+        ]
+        indexes = [models.Index(fields=["instrument", "position"], name="provision_order_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.instrument.short_title} {self.label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:provision-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.parent_id
+            and self.instrument_id
+            and self.parent.instrument_id != self.instrument_id
+        ):
+            raise ValidationError(
+                {"parent": "The parent provision must belong to the same instrument."}
+            )
+
+
+class ViolationCategoryQuerySet(models.QuerySet):
+    def descendant_ids(self, root_ids: Iterable[int]) -> set[int]:
+        """The given categories and everything below them (one query: the table is small)."""
+        children: dict[int | None, list[int]] = {}
+        for pk, parent_id in ViolationCategory.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        found: set[int] = set()
+        stack = list(root_ids)
+        while stack:
+            pk = stack.pop()
+            if pk not in found:
+                found.add(pk)
+                stack.extend(children.get(pk, []))
+        return found
+
+
+class ViolationCategory(Tracked):
+    """A term of the thesaurus of violations, mapped to the provisions that prohibit it.
+
+    A vocabulary, public as a whole: it holds no facts about anyone.
+    """
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    description = models.TextField(blank=True, default="")
+    provisions = models.ManyToManyField(Provision, blank=True, related_name="violation_categories")
+
+    objects = ViolationCategoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "violation categories"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="category_name_unique_in_parent"
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="category_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:category-detail", args=[self.slug])
+
+    def clean(self) -> None:
+        super().clean()
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk and ancestor.pk == self.pk:
+                raise ValidationError({"parent": "A category cannot be placed under itself."})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class TreatyEventKind(models.TextChoices):
+    SIGNATURE = "signature", "Signature"
+    RATIFICATION = "ratification", "Ratification"
+    ACCESSION = "accession", "Accession"
+    ACCEPTANCE = "acceptance", "Acceptance or approval"
+    SUCCESSION = "succession", "Succession"
+    SIGNATURE_WITHDRAWAL = "signature_withdrawal", "Withdrawal of signature"
+    DENUNCIATION = "denunciation", "Denunciation or withdrawal"
+    RESERVATION = "reservation", "Reservation"
+    DECLARATION = "declaration", "Declaration"
+    JURISDICTION_DECLARATION = (
+        "jurisdiction_declaration",
+        "Acceptance of jurisdiction (Rome Statute art. 12(3))",
+    )
+    RESERVATION_WITHDRAWAL = "reservation_withdrawal", "Withdrawal of a reservation"
+    DECLARATION_WITHDRAWAL = "declaration_withdrawal", "Withdrawal of a declaration"
+
+
+CONSENT_KINDS = {
+    TreatyEventKind.RATIFICATION,
+    TreatyEventKind.ACCESSION,
+    TreatyEventKind.ACCEPTANCE,
+    TreatyEventKind.SUCCESSION,
+}
+STATEMENT_KINDS = {
+    TreatyEventKind.RESERVATION,
+    TreatyEventKind.DECLARATION,
+    TreatyEventKind.JURISDICTION_DECLARATION,
+}
+STATEMENT_WITHDRAWAL_KINDS = {
+    TreatyEventKind.RESERVATION_WITHDRAWAL,
+    TreatyEventKind.DECLARATION_WITHDRAWAL,
+}
+
+
+class TreatyEventQuerySet(models.QuerySet):
+    def for_state(self, state: State):
+        """The acts of the state and of the predecessors it continues."""
+        return (
+            self.filter(state__in=state.continued_states())
+            .select_related("instrument", "state")
+            .prefetch_related("provisions")
+            .order_by("deposited_on", "pk")
+        )
+
+    def public(self):
+        return self.filter(instrument__in=Instrument.objects.public())
+
+
+class TreatyEvent(Tracked):
+    """One treaty act of a state: a signature, ratification, reservation, withdrawal, ..."""
+
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="treaty_events")
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.PROTECT, related_name="treaty_events"
+    )
+    kind = models.CharField(max_length=30, choices=TreatyEventKind.choices)
+    deposited_on = models.DateField(
+        help_text="Date of signature, deposit or notification, as the depositary records it."
+    )
+    effective_on_override = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Only if the effective date differs from what the instrument's rule gives.",
+    )
+    withdraws = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="withdrawn_by",
+        help_text="For a withdrawal of a reservation or declaration: which one.",
+    )
+    provisions = models.ManyToManyField(
+        Provision,
+        blank=True,
+        related_name="treaty_events",
+        help_text="The articles a reservation or declaration concerns.",
+    )
+    jurisdiction_from = models.DateField(null=True, blank=True)
+    jurisdiction_to = models.DateField(
+        null=True, blank=True, help_text="Empty: from the start date onwards."
+    )
+    text = models.TextField(blank=True, default="", help_text="The text or a summary of the act.")
+    note = models.TextField(blank=True, default="")
+
+    objects = TreatyEventQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state", "instrument", "kind", "deposited_on"],
+                condition=~Q(kind__in=sorted(STATEMENT_KINDS)),
+                name="treaty_event_unique_act",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdraws__isnull=True)
+                | Q(kind__in=sorted(STATEMENT_WITHDRAWAL_KINDS)),
+                name="treaty_event_withdraws_only_statements",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=TreatyEventKind.JURISDICTION_DECLARATION)
+                | Q(jurisdiction_from__isnull=True, jurisdiction_to__isnull=True),
+                name="treaty_event_jurisdiction_only_12_3",
+            ),
+            models.CheckConstraint(
+                condition=Q(jurisdiction_to__isnull=True)
+                | Q(jurisdiction_from__isnull=True)
+                | Q(jurisdiction_to__gte=F("jurisdiction_from")),
+                name="treaty_event_jurisdiction_order",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "instrument", "deposited_on"], name="treaty_event_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state} – {self.instrument}: {self.get_kind_display()} ({self.deposited_on})"
+
+    @property
+    def effective_on(self) -> datetime.date | None:
+        """When the act takes effect: the override, or the instrument's rule."""
+        if self.effective_on_override:
+            return self.effective_on_override
+        if self.kind in CONSENT_KINDS:
+            return self.instrument.consent_takes_effect(self.deposited_on)
+        if self.kind == TreatyEventKind.DENUNCIATION:
+            return self.instrument.withdrawal_takes_effect(self.deposited_on)
+        return self.deposited_on
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.kind in STATEMENT_WITHDRAWAL_KINDS and not self.withdraws_id:
+            errors["withdraws"] = "Say which reservation or declaration is withdrawn."
+        if self.withdraws_id and self.withdraws.state_id not in {
+            s.pk for s in self.state.continued_states()
+        }:
+            errors["withdraws"] = "A state can only withdraw its own (or its predecessor's) act."
+        if self.kind == TreatyEventKind.JURISDICTION_DECLARATION and not self.jurisdiction_from:
+            errors["jurisdiction_from"] = "An art. 12(3) declaration needs the start of its scope."
+        if errors:
+            raise ValidationError(errors)
+
+
+class TreatyStatusKind(models.TextChoices):
+    BOUND = "bound", "Bound"
+    SIGNATORY = "signatory", "Signatory, not bound"
+    JURISDICTION_ACCEPTED = (
+        "jurisdiction_accepted",
+        "Not a party; jurisdiction accepted under art. 12(3)",
+    )
+    NOT_BOUND = "not_bound", "Not bound"
+    CUSTOMARY = "customary", "Binds all states as customary law"
+
+
+@dataclass(frozen=True)
+class TreatyStatus:
+    """The answer to "was `state` bound by `instrument` on `on`?"."""
+
+    state: State
+    instrument: Instrument
+    on: datetime.date
+    kind: TreatyStatusKind
+    since: datetime.date | None = None
+    via: State | None = None  # the predecessor whose act binds the state
+    reservations: tuple[TreatyEvent, ...] = field(default=())
+    declarations: tuple[TreatyEvent, ...] = field(default=())
+
+    @property
+    def label(self) -> str:
+        return self.kind.label
+
+    @classmethod
+    def compute(
+        cls,
+        *,
+        state: State,
+        instrument: Instrument,
+        on: datetime.date,
+        events: Iterable[TreatyEvent],
+    ) -> "TreatyStatus":
+        if instrument.kind == InstrumentKind.CUSTOMARY:
+            return cls(state=state, instrument=instrument, on=on, kind=TreatyStatusKind.CUSTOMARY)
+        in_effect = sorted(
+            (e for e in events if e.effective_on is not None and e.effective_on <= on),
+            key=lambda e: (e.effective_on, e.pk),
+        )
+        bound_by: TreatyEvent | None = None
+        signed_by: TreatyEvent | None = None
+        for event in in_effect:
+            if event.kind in CONSENT_KINDS:
+                bound_by = bound_by or event
+            elif event.kind == TreatyEventKind.DENUNCIATION:
+                bound_by = signed_by = None
+            elif event.kind == TreatyEventKind.SIGNATURE:
+                signed_by = signed_by or event
+            elif event.kind == TreatyEventKind.SIGNATURE_WITHDRAWAL:
+                signed_by = None
+        withdrawn = {e.withdraws_id for e in in_effect if e.kind in STATEMENT_WITHDRAWAL_KINDS}
+        statements = [e for e in in_effect if e.kind in STATEMENT_KINDS and e.pk not in withdrawn]
+        accepted = [e for e in statements if e.kind == TreatyEventKind.JURISDICTION_DECLARATION]
+
+        if bound_by:
+            kind, basis = TreatyStatusKind.BOUND, bound_by
+        elif accepted:
+            kind, basis = TreatyStatusKind.JURISDICTION_ACCEPTED, accepted[0]
+        elif signed_by:
+            kind, basis = TreatyStatusKind.SIGNATORY, signed_by
+        else:
+            return cls(state=state, instrument=instrument, on=on, kind=TreatyStatusKind.NOT_BOUND)
+        return cls(
+            state=state,
+            instrument=instrument,
+            on=on,
+            kind=kind,
+            since=basis.effective_on,
+            via=basis.state if basis.state_id != state.pk else None,
+            reservations=tuple(e for e in statements if e.kind == TreatyEventKind.RESERVATION),
+            declarations=tuple(e for e in statements if e.kind != TreatyEventKind.RESERVATION),
+        )

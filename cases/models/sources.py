@@ -1,0 +1,184 @@
+"""The evidence: sources, their preserved captures, and citations backing each claim."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from .actions import AccountabilityAction, Charge
+from .base import Publishable, PublishableQuerySet, Tracked
+from .incidents import Incident, Involvement, LegalQualification
+from .law import TreatyEvent
+
+
+class SourceKind(models.TextChoices):
+    COURT_DOCUMENT = "court_document", "Court document"
+    PRESS_RELEASE = "press_release", "Press release"
+    UN_DOCUMENT = "un_document", "UN document"
+    NGO_REPORT = "ngo_report", "NGO or think-tank report"
+    GOVERNMENT = "government", "Government document"
+    MEDIA = "media", "Media report"
+    SOCIAL_MEDIA = "social_media", "Social media post"
+    TESTIMONY = "testimony", "Testimony"
+    DATASET = "dataset", "Dataset"
+    OTHER = "other", "Other"
+
+
+class Reliability(models.TextChoices):
+    """The source-reliability scale of the Admiralty code, used by many investigators."""
+
+    A = "A", "A – completely reliable"
+    B = "B", "B – usually reliable"
+    C = "C", "C – fairly reliable"
+    D = "D", "D – not usually reliable"
+    E = "E", "E – unreliable"
+    F = "F", "F – reliability cannot be judged"
+
+
+class Source(Publishable):
+    kind = models.CharField(max_length=20, choices=SourceKind.choices)
+    title = models.CharField(max_length=500)
+    publisher = models.CharField(max_length=300, blank=True, default="")
+    published_on = models.DateField(null=True, blank=True)
+    url = models.URLField(max_length=1000, blank=True, default="")
+    language = models.CharField(max_length=20, blank=True, default="", help_text="e.g. en, uk")
+    reliability = models.CharField(max_length=1, choices=Reliability.choices, default=Reliability.F)
+    note = models.TextField(
+        blank=True, default="", help_text="What the source is and any caveat about it."
+    )
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["published_on"], name="source_published_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:source-detail", args=[self.pk])
+
+
+class SourceCapture(models.Model):
+    """A preserved copy of a source, as the Berkeley Protocol asks: when, where, its hash."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="captures")
+    captured_at = models.DateTimeField(help_text="When it was captured (stored in UTC).")
+    archive_url = models.URLField(max_length=1000, blank=True, default="")
+    file = models.FileField(upload_to="captures/%Y/%m/", blank=True, default="")
+    sha256 = models.CharField(
+        max_length=64, blank=True, default="", help_text="SHA-256 of the captured file, in hex."
+    )
+    captured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="source_captures",
+    )
+    note = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(archive_url="") | ~Q(file=""), name="capture_has_url_or_file"
+            ),
+            models.CheckConstraint(
+                condition=Q(sha256="") | Q(sha256__regex=r"^[0-9a-f]{64}$"),
+                name="capture_sha256_is_hex",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} captured {self.captured_at:%Y-%m-%d %H:%M} UTC"
+
+
+# A citation backs exactly one claim: one of these targets, and only one.
+CITATION_TARGETS = (
+    "incident",
+    "involvement",
+    "legal_qualification",
+    "action",
+    "charge",
+    "treaty_event",
+)
+
+
+def _exactly_one_target() -> Q:
+    condition = Q()
+    for target in CITATION_TARGETS:
+        only_this = Q(**{f"{target}__isnull": False})
+        for other in CITATION_TARGETS:
+            if other != target:
+                only_this &= Q(**{f"{other}__isnull": True})
+        condition |= only_this
+    return condition
+
+
+class CitationQuerySet(models.QuerySet):
+    def public(self):
+        """Citations of public sources backing public claims."""
+        return self.filter(source__in=Source.objects.public()).filter(
+            Q(incident__in=Incident.objects.public())
+            | Q(involvement__in=Involvement.objects.public())
+            | Q(legal_qualification__in=LegalQualification.objects.public())
+            | Q(action__in=AccountabilityAction.objects.public())
+            | Q(charge__in=Charge.objects.public())
+            | Q(treaty_event__in=TreatyEvent.objects.public())
+        )
+
+
+class Citation(Tracked):
+    """A source backing one specific claim, with a pinpoint and a quote."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    pinpoint = models.CharField(
+        max_length=200, blank=True, default="", help_text="e.g. para. 12, p. 3, 00:14:05"
+    )
+    quote = models.TextField(blank=True, default="")
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    involvement = models.ForeignKey(
+        Involvement, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    legal_qualification = models.ForeignKey(
+        LegalQualification,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="citations",
+    )
+    action = models.ForeignKey(
+        AccountabilityAction,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="citations",
+    )
+    charge = models.ForeignKey(
+        Charge, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    treaty_event = models.ForeignKey(
+        TreatyEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+
+    objects = CitationQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=_exactly_one_target(), name="citation_exactly_one_target"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f", {self.pinpoint}" if self.pinpoint else ""
+        return f"{self.source}{where}"
+
+    @property
+    def target(self):
+        for name in CITATION_TARGETS:
+            if getattr(self, f"{name}_id"):
+                return getattr(self, name)
+        return None

@@ -1,0 +1,5 @@
+"""Public pages. Every view reads through the models' public() querysets."""
+
+app_name = "cases"
+
+urlpatterns: list = []
