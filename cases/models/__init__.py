@@ -7,6 +7,7 @@ from .actions import (
     SealStatus,
 )
 from .actors import Actor, ActorIdentifier, ActorKind, ActorName, Membership
+from .api import ApiKey, Tombstone
 from .base import Confidentiality, PublicationStatus
 from .incidents import (
     AttributionConfidence,
@@ -46,6 +47,7 @@ __all__ = [
     "ActorIdentifier",
     "ActorKind",
     "ActorName",
+    "ApiKey",
     "AttributionConfidence",
     "Charge",
     "Citation",
@@ -74,6 +76,7 @@ __all__ = [
     "Standing",
     "State",
     "StateRelation",
+    "Tombstone",
     "TreatyEvent",
     "TreatyEventKind",
     "TreatyStatus",
