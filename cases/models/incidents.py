@@ -49,8 +49,11 @@ class IncidentQuerySet(PublishableQuerySet):
         return self.select_related("country", "controlling_power")
 
     def overlapping(self, start=None, end=None):
-        """Incidents whose (uncertain) period overlaps [start, end]; open ends are unbounded."""
-        qs = self
+        """Incidents whose (uncertain) period overlaps [start, end].
+
+        An open end ("2022-02-24/..") is unbounded; an undated incident matches no range.
+        """
+        qs = self.exclude(date="") if start or end else self
         if start:
             qs = qs.filter(Q(date_latest__isnull=True) | Q(date_latest__gte=start))
         if end:
@@ -195,6 +198,8 @@ class Incident(Publishable):
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
                     latitude__gte=-90,
                     latitude__lte=90,
                     longitude__gte=-180,

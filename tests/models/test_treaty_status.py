@@ -1,0 +1,310 @@
+"""'Was state S bound by instrument I on date D?' - the expected answers of reference-facts.md
+and the edge days of each entry-into-force and withdrawal rule."""
+
+import datetime
+
+import pytest
+
+from cases.models import (
+    EntryIntoForceRule,
+    InstrumentKind,
+    StateRelation,
+    TreatyEventKind,
+    TreatyStatusKind,
+)
+from tests.factories import InstrumentFactory, ProvisionFactory, StateFactory, TreatyEventFactory
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+@pytest.fixture
+def ussr():
+    return StateFactory(code="SU", name="Union of Soviet Socialist Republics")
+
+
+@pytest.fixture
+def russia(ussr):
+    return StateFactory(
+        code="RU",
+        name="Russian Federation",
+        predecessor=ussr,
+        predecessor_relation=StateRelation.CONTINUATION,
+    )
+
+
+@pytest.fixture
+def ukraine():
+    return StateFactory(code="UA", name="Ukraine")
+
+
+@pytest.fixture
+def gc4():
+    return InstrumentFactory(
+        slug="gc-iv",
+        short_title="GC IV",
+        adopted_on=D(1949, 8, 12),
+        entry_into_force_on=D(1950, 10, 21),
+        entry_into_force_rule=EntryIntoForceRule.MONTHS_AFTER_DEPOSIT,
+        entry_into_force_delay=6,
+        withdrawal_delay_months=12,
+    )
+
+
+@pytest.fixture
+def ap1():
+    return InstrumentFactory(
+        slug="ap-i",
+        short_title="AP I",
+        adopted_on=D(1977, 6, 8),
+        entry_into_force_on=D(1978, 12, 7),
+        entry_into_force_rule=EntryIntoForceRule.MONTHS_AFTER_DEPOSIT,
+        entry_into_force_delay=6,
+        withdrawal_delay_months=12,
+    )
+
+
+@pytest.fixture
+def rome():
+    return InstrumentFactory(
+        slug="rome-statute",
+        short_title="Rome Statute",
+        kind=InstrumentKind.STATUTE,
+        adopted_on=D(1998, 7, 17),
+        entry_into_force_on=D(2002, 7, 1),
+        entry_into_force_rule=EntryIntoForceRule.FIRST_OF_MONTH_AFTER_DAYS,
+        entry_into_force_delay=60,
+        withdrawal_delay_months=12,
+    )
+
+
+@pytest.fixture
+def genocide():
+    return InstrumentFactory(
+        slug="genocide-convention",
+        short_title="Genocide Convention",
+        adopted_on=D(1948, 12, 9),
+        entry_into_force_on=D(1951, 1, 12),
+        entry_into_force_rule=EntryIntoForceRule.DAYS_AFTER_DEPOSIT,
+        entry_into_force_delay=90,
+        withdrawal_delay_months=None,
+    )
+
+
+@pytest.fixture
+def ukraine_rome(ukraine, rome):
+    TreatyEventFactory(
+        state=ukraine, instrument=rome, kind=TreatyEventKind.SIGNATURE, deposited_on=D(2000, 1, 20)
+    )
+    TreatyEventFactory(
+        state=ukraine,
+        instrument=rome,
+        kind=TreatyEventKind.JURISDICTION_DECLARATION,
+        deposited_on=D(2014, 4, 17),
+        jurisdiction_from=D(2013, 11, 21),
+        jurisdiction_to=D(2014, 2, 22),
+    )
+    TreatyEventFactory(
+        state=ukraine,
+        instrument=rome,
+        kind=TreatyEventKind.JURISDICTION_DECLARATION,
+        deposited_on=D(2015, 9, 8),
+        jurisdiction_from=D(2014, 2, 20),
+    )
+    TreatyEventFactory(
+        state=ukraine,
+        instrument=rome,
+        kind=TreatyEventKind.RATIFICATION,
+        deposited_on=D(2024, 10, 25),
+    )
+    return ukraine
+
+
+@pytest.fixture
+def russia_rome(russia, rome):
+    TreatyEventFactory(
+        state=russia, instrument=rome, kind=TreatyEventKind.SIGNATURE, deposited_on=D(2000, 9, 13)
+    )
+    TreatyEventFactory(
+        state=russia,
+        instrument=rome,
+        kind=TreatyEventKind.SIGNATURE_WITHDRAWAL,
+        deposited_on=D(2016, 11, 30),
+    )
+    return russia
+
+
+@pytest.fixture
+def ussr_gc4(ussr, gc4):
+    reservation = TreatyEventFactory(
+        state=ussr, instrument=gc4, kind=TreatyEventKind.RESERVATION, deposited_on=D(1949, 12, 12)
+    )
+    reservation.provisions.set(
+        [ProvisionFactory(instrument=gc4, label=label) for label in ("art. 11", "art. 45")]
+    )
+    TreatyEventFactory(
+        state=ussr, instrument=gc4, kind=TreatyEventKind.SIGNATURE, deposited_on=D(1949, 12, 12)
+    )
+    TreatyEventFactory(
+        state=ussr, instrument=gc4, kind=TreatyEventKind.RATIFICATION, deposited_on=D(1954, 5, 10)
+    )
+    return reservation
+
+
+@pytest.fixture
+def ussr_ap1(ussr, russia, ap1):
+    TreatyEventFactory(
+        state=ussr, instrument=ap1, kind=TreatyEventKind.RATIFICATION, deposited_on=D(1989, 9, 29)
+    )
+    declaration = TreatyEventFactory(
+        state=ussr, instrument=ap1, kind=TreatyEventKind.DECLARATION, deposited_on=D(1989, 9, 29)
+    )
+    TreatyEventFactory(
+        state=russia,
+        instrument=ap1,
+        kind=TreatyEventKind.DECLARATION_WITHDRAWAL,
+        deposited_on=D(2019, 10, 23),
+        withdraws=declaration,
+    )
+    return declaration
+
+
+# The expected-answers table of reference-facts.md.
+
+
+def test_ukraine_rome_statute_before_ratification_took_effect(ukraine_rome, rome):
+    status = ukraine_rome.treaty_status(rome, D(2024, 12, 31))
+    assert status.kind == TreatyStatusKind.JURISDICTION_ACCEPTED
+    scopes = {(d.jurisdiction_from, d.jurisdiction_to) for d in status.declarations}
+    assert scopes == {(D(2013, 11, 21), D(2014, 2, 22)), (D(2014, 2, 20), None)}
+
+
+def test_ukraine_bound_by_rome_statute_from_1_january_2025(ukraine_rome, rome):
+    status = ukraine_rome.treaty_status(rome, D(2025, 1, 1))
+    assert status.kind == TreatyStatusKind.BOUND
+    assert status.since == D(2025, 1, 1)
+    assert status.via is None
+
+
+def test_russia_signatory_of_rome_statute_in_2010(russia_rome, rome):
+    status = russia_rome.treaty_status(rome, D(2010, 1, 1))
+    assert status.kind == TreatyStatusKind.SIGNATORY
+    assert status.since == D(2000, 9, 13)
+
+
+def test_russia_not_bound_by_rome_statute_after_withdrawing_signature(russia_rome, rome):
+    assert russia_rome.treaty_status(rome, D(2017, 1, 1)).kind == TreatyStatusKind.NOT_BOUND
+
+
+def test_russia_bound_by_gc4_through_the_ussr_with_its_reservations(russia, gc4, ussr_gc4):
+    status = russia.treaty_status(gc4, D(2022, 2, 24))
+    assert status.kind == TreatyStatusKind.BOUND
+    assert status.via.code == "SU"
+    assert status.since == D(1954, 11, 10)
+    assert [r.pk for r in status.reservations] == [ussr_gc4.pk]
+    labels = {p.label for r in status.reservations for p in r.provisions.all()}
+    assert labels == {"art. 11", "art. 45"}
+
+
+def test_russia_bound_by_ap1_without_art_90_declaration_in_2022(russia, ap1, ussr_ap1):
+    status = russia.treaty_status(ap1, D(2022, 2, 24))
+    assert status.kind == TreatyStatusKind.BOUND
+    assert status.declarations == ()
+
+
+def test_russia_bound_by_ap1_with_art_90_declaration_in_2019(russia, ap1, ussr_ap1):
+    status = russia.treaty_status(ap1, D(2019, 1, 1))
+    assert status.kind == TreatyStatusKind.BOUND
+    assert [d.pk for d in status.declarations] == [ussr_ap1.pk]
+    assert status.since == D(1990, 3, 29)
+
+
+# Edge days of each rule.
+
+
+def test_six_months_after_deposit(russia, gc4, ussr_gc4):
+    assert russia.treaty_status(gc4, D(1954, 11, 9)).kind == TreatyStatusKind.SIGNATORY
+    assert russia.treaty_status(gc4, D(1954, 11, 10)).kind == TreatyStatusKind.BOUND
+
+
+def test_first_day_of_month_after_sixtieth_day(ukraine_rome, rome):
+    # Deposit 25 Oct 2024; the 60th day after is 24 Dec 2024; in force 1 Jan 2025.
+    assert rome.consent_takes_effect(D(2024, 10, 25)) == D(2025, 1, 1)
+    # The 60th day falling on the first of a month still moves to the next month.
+    assert rome.consent_takes_effect(D(2024, 1, 1)) == D(2024, 4, 1)  # 60th day: 1 Mar 2024
+    assert rome.consent_takes_effect(D(2023, 12, 31)) == D(2024, 3, 1)  # 60th day: 29 Feb
+
+
+def test_ratification_before_the_instrument_entered_into_force(ukraine, rome):
+    # An early ratification binds from the statute's own entry into force.
+    assert rome.consent_takes_effect(D(1999, 5, 1)) == D(2002, 7, 1)
+    TreatyEventFactory(
+        state=ukraine, instrument=rome, kind=TreatyEventKind.RATIFICATION, deposited_on=D(1999, 5, 1)
+    )
+    assert ukraine.treaty_status(rome, D(2002, 6, 30)).kind == TreatyStatusKind.NOT_BOUND
+    assert ukraine.treaty_status(rome, D(2002, 7, 1)).kind == TreatyStatusKind.BOUND
+
+
+def test_ninetieth_day_after_deposit(ukraine, genocide):
+    TreatyEventFactory(
+        state=ukraine,
+        instrument=genocide,
+        kind=TreatyEventKind.ACCESSION,
+        deposited_on=D(1954, 11, 15),
+    )
+    assert ukraine.treaty_status(genocide, D(1955, 2, 12)).kind == TreatyStatusKind.NOT_BOUND
+    assert ukraine.treaty_status(genocide, D(1955, 2, 13)).kind == TreatyStatusKind.BOUND
+
+
+def test_denunciation_takes_effect_one_year_after_notification(ukraine, rome):
+    TreatyEventFactory(
+        state=ukraine, instrument=rome, kind=TreatyEventKind.RATIFICATION, deposited_on=D(2010, 1, 5)
+    )
+    TreatyEventFactory(
+        state=ukraine,
+        instrument=rome,
+        kind=TreatyEventKind.DENUNCIATION,
+        deposited_on=D(2016, 10, 27),
+    )
+    assert ukraine.treaty_status(rome, D(2017, 10, 26)).kind == TreatyStatusKind.BOUND
+    assert ukraine.treaty_status(rome, D(2017, 10, 27)).kind == TreatyStatusKind.NOT_BOUND
+
+
+def test_effective_date_override_wins(ukraine, gc4):
+    TreatyEventFactory(
+        state=ukraine,
+        instrument=gc4,
+        kind=TreatyEventKind.SUCCESSION,
+        deposited_on=D(1993, 5, 1),
+        effective_on_override=D(1991, 8, 24),
+    )
+    assert ukraine.treaty_status(gc4, D(1991, 8, 23)).kind == TreatyStatusKind.NOT_BOUND
+    assert ukraine.treaty_status(gc4, D(1991, 8, 24)).kind == TreatyStatusKind.BOUND
+
+
+def test_succession_does_not_inherit_the_predecessors_acts(ussr, gc4, ussr_gc4):
+    successor = StateFactory(
+        code="EE", name="Estonia", predecessor=ussr, predecessor_relation=StateRelation.SUCCESSION
+    )
+    assert successor.treaty_status(gc4, D(2000, 1, 1)).kind == TreatyStatusKind.NOT_BOUND
+
+
+def test_customary_rules_bind_every_state(ukraine):
+    customary = InstrumentFactory(kind=InstrumentKind.CUSTOMARY, entry_into_force_on=None)
+    assert ukraine.treaty_status(customary, D(1990, 1, 1)).kind == TreatyStatusKind.CUSTOMARY
+
+
+def test_treaty_statuses_for_every_instrument_in_two_queries(
+    russia, gc4, ap1, rome, ussr_gc4, ussr_ap1, russia_rome, django_assert_max_num_queries
+):
+    for instrument in (gc4, ap1, rome):
+        instrument.publication_status = "published"
+        instrument.save()
+    with django_assert_max_num_queries(5):
+        statuses = {s.instrument.slug: s.kind for s in russia.treaty_statuses(D(2022, 2, 24))}
+    assert statuses == {
+        "gc-iv": TreatyStatusKind.BOUND,
+        "ap-i": TreatyStatusKind.BOUND,
+        "rome-statute": TreatyStatusKind.NOT_BOUND,
+    }
