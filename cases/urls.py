@@ -1,5 +1,24 @@
 """Public pages. Every view reads through the models' public() querysets."""
 
+from django.urls import path
+
+from cases import views
+
 app_name = "cases"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("search/export.csv", views.SearchExportView.as_view(), name="search-export"),
+    path("incidents/<int:pk>/", views.IncidentDetailView.as_view(), name="incident-detail"),
+    path("actions/<int:pk>/", views.ActionDetailView.as_view(), name="action-detail"),
+    path("actors/<int:pk>/", views.ActorDetailView.as_view(), name="actor-detail"),
+    path("law/", views.InstrumentListView.as_view(), name="instrument-list"),
+    path("law/<slug:slug>/", views.InstrumentDetailView.as_view(), name="instrument-detail"),
+    path("provisions/<int:pk>/", views.ProvisionDetailView.as_view(), name="provision-detail"),
+    path("states/<str:code>/", views.StateDetailView.as_view(), name="state-detail"),
+    path("categories/", views.CategoryListView.as_view(), name="category-list"),
+    path("categories/<slug:slug>/", views.CategoryDetailView.as_view(), name="category-detail"),
+    path("sources/<int:pk>/", views.SourceDetailView.as_view(), name="source-detail"),
+    path("robots.txt", views.robots, name="robots"),
+]

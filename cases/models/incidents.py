@@ -48,6 +48,55 @@ class IncidentQuerySet(PublishableQuerySet):
     def with_list_related(self):
         return self.select_related("country", "controlling_power")
 
+    def with_detail_related(self):
+        """Everything an incident page shows, public related rows only, in fixed queries."""
+        from .actions import AccountabilityAction
+        from .sources import Citation, Source
+
+        public_citations = Citation.objects.filter(
+            source__in=Source.objects.public()
+        ).select_related("source")
+        return self.select_related("country", "controlling_power", "parent").prefetch_related(
+            models.Prefetch(
+                "involvements",
+                queryset=Involvement.objects.filter(actor__in=Actor.objects.public())
+                .select_related("actor")
+                .order_by("role", "actor__name", "pk"),
+                to_attr="public_involvements",
+            ),
+            models.Prefetch(
+                "legal_qualifications",
+                queryset=LegalQualification.objects.public()
+                .select_related("provision__instrument", "asserted_by")
+                .prefetch_related(
+                    models.Prefetch(
+                        "citations", queryset=public_citations, to_attr="public_citations"
+                    )
+                )
+                .order_by("provision__instrument__short_title", "provision__position", "pk"),
+                to_attr="public_qualifications",
+            ),
+            models.Prefetch(
+                "actions",
+                queryset=AccountabilityAction.objects.public()
+                .select_related("issuing_body")
+                .order_by(F("issued_on").desc(nulls_last=True), "pk"),
+                to_attr="public_actions",
+            ),
+            models.Prefetch(
+                "citations",
+                queryset=public_citations.order_by("source__published_on", "pk"),
+                to_attr="public_citations",
+            ),
+            models.Prefetch("victim_counts", queryset=VictimCount.objects.order_by("kind", "pk")),
+            models.Prefetch("categories", queryset=ViolationCategory.objects.order_by("name")),
+            models.Prefetch(
+                "children",
+                queryset=Incident.objects.public().order_by("date_earliest", "pk"),
+                to_attr="public_children",
+            ),
+        )
+
     def overlapping(self, start=None, end=None):
         """Incidents whose (uncertain) period overlaps [start, end].
 
@@ -75,6 +124,7 @@ class IncidentQuerySet(PublishableQuerySet):
                     .values("text")[:1]
                 ),
                 Value(""),
+                output_field=models.TextField(),
             )
 
         public_actors = Actor.objects.public()
@@ -100,7 +150,12 @@ class IncidentQuerySet(PublishableQuerySet):
                 Value(" "),
                 "subdivision",
                 Value(" "),
-                Coalesce("country__name", Value("")),
+                # UPDATE cannot follow a join: the country's name via a subquery.
+                Coalesce(
+                    Subquery(State.objects.filter(code=OuterRef("country_id")).values("name")[:1]),
+                    Value(""),
+                    output_field=models.TextField(),
+                ),
                 output_field=models.TextField(),
             )
         )

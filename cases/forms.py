@@ -1,0 +1,185 @@
+"""Validation of the public search page's GET parameters.
+
+Every parameter is optional. A value that does not validate is reported on the page by
+field name and left out of the search; it never reaches a query.
+"""
+
+from django import forms
+
+from cases import search
+from cases.models import (
+    AccountabilityAction,
+    Actor,
+    Incident,
+    Instrument,
+    Provision,
+    State,
+    ViolationCategory,
+)
+
+# Parameter name -> the label used in messages and the list of active filters.
+FILTER_LABELS = {
+    "q": "Search text",
+    "country": "Country",
+    "category": "Violation category",
+    "instrument": "Instrument",
+    "provision": "Provision",
+    "actor": "Actor",
+    "kind": "Action kind",
+    "status": "Verification status",
+    "year": "Year",
+    "from": "From",
+    "to": "To",
+    "sort": "Sort",
+    "page": "Page",
+}
+
+
+def _blank_choice(choices) -> list:
+    return [("", "Any"), *choices]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        max_length=search.MAX_QUERY_LENGTH,
+        strip=True,
+        label="Search",
+        error_messages={
+            "max_length": "The search text is too long: at most %(limit_value)d characters "
+            "(it has %(show_value)d). It was not used."
+        },
+    )
+    country = forms.CharField(required=False, max_length=2, label="Country")
+    category = forms.SlugField(required=False, max_length=80, label="Violation category")
+    instrument = forms.SlugField(required=False, max_length=80, label="Instrument")
+    provision = forms.IntegerField(required=False, min_value=1, label="Provision")
+    actor = forms.IntegerField(required=False, min_value=1, label="Actor")
+    kind = forms.ChoiceField(
+        required=False,
+        choices=_blank_choice(AccountabilityAction._meta.get_field("kind").choices),
+        label="Action kind",
+    )
+    status = forms.ChoiceField(
+        required=False,
+        choices=_blank_choice(Incident._meta.get_field("verification_status").choices),
+        label="Verification status",
+    )
+    year = forms.IntegerField(required=False, min_value=1800, max_value=2200, label="Year")
+    date_from = forms.DateField(
+        required=False,
+        label="From",
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the date as YYYY-MM-DD, e.g. 2022-02-24."},
+    )
+    date_to = forms.DateField(
+        required=False,
+        label="To",
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the date as YYYY-MM-DD, e.g. 2022-02-24."},
+    )
+    sort = forms.ChoiceField(required=False, choices=list(search.SORTS.items()), label="Sort")
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000, label="Page")
+
+    # The URL says from= and to= (short, readable); Python cannot name a field `from`.
+    URL_NAMES = {"date_from": "from", "date_to": "to"}
+
+    def __init__(self, params, *args, **kwargs):
+        data = params.copy()
+        for field_name, url_name in self.URL_NAMES.items():
+            if url_name in params:
+                data[field_name] = params[url_name]
+        super().__init__(data, *args, **kwargs)
+
+    def clean_q(self) -> str:
+        text = self.cleaned_data["q"]
+        # Control characters can only come from a crafted URL; they would confuse the parser.
+        return "".join(ch for ch in text if ch.isprintable() or ch == " ")
+
+    def clean_country(self):
+        code = self.cleaned_data["country"].upper()
+        if not code:
+            return None
+        state = State.objects.filter(code=code).first()
+        if state is None:
+            raise forms.ValidationError(f"“{code}” is not a country in this database.")
+        return state
+
+    def clean_category(self):
+        slug = self.cleaned_data["category"]
+        if not slug:
+            return None
+        category = ViolationCategory.objects.filter(slug=slug).first()
+        if category is None:
+            raise forms.ValidationError(f"There is no violation category “{slug}”.")
+        return category
+
+    def clean_instrument(self):
+        slug = self.cleaned_data["instrument"]
+        if not slug:
+            return None
+        instrument = Instrument.objects.public().filter(slug=slug).first()
+        if instrument is None:
+            raise forms.ValidationError(f"There is no instrument “{slug}”.")
+        return instrument
+
+    def clean_provision(self):
+        pk = self.cleaned_data["provision"]
+        if pk is None:
+            return None
+        provision = Provision.objects.public().select_related("instrument").filter(pk=pk).first()
+        if provision is None:
+            raise forms.ValidationError(f"There is no provision number {pk}.")
+        return provision
+
+    def clean_actor(self):
+        pk = self.cleaned_data["actor"]
+        if pk is None:
+            return None
+        actor = Actor.objects.public().filter(pk=pk).first()
+        if actor is None:
+            raise forms.ValidationError(f"There is no actor number {pk}.")
+        return actor
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "The end date is before the start date.")
+        return cleaned
+
+    def valid_data(self) -> dict:
+        """The cleaned values of the fields that validated; invalid ones are left out."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+
+    def error_list(self) -> list[str]:
+        """Messages naming the parameter, for the top of the page."""
+        messages = []
+        for name, errors in self.errors.items():
+            label = self.fields[name].label if name in self.fields else name
+            for error in errors:
+                messages.append(f"{label}: {error}")
+        return messages
+
+    def filters(self) -> search.Filters:
+        data = self.valid_data()
+        category = data.get("category")
+        return search.Filters(
+            text=data.get("q") or "",
+            country=data.get("country"),
+            category=category,
+            category_ids=(
+                ViolationCategory.objects.descendant_ids([category.pk]) if category else set()
+            ),
+            instrument=data.get("instrument"),
+            provision=data.get("provision"),
+            actor=data.get("actor"),
+            action_kind=data.get("kind") or "",
+            verification=data.get("status") or "",
+            year=data.get("year"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )

@@ -1,0 +1,115 @@
+"""Template helpers for the public pages: URLs that keep the search state, highlighted
+snippets, and the timeline drawn as inline SVG (no JavaScript)."""
+
+import datetime
+
+from django import template
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from cases.search import MARK_START, MARK_STOP
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query(context, **changes) -> str:
+    """The current search URL's query string with some parameters set or removed.
+
+    Any change resets the page, unless the change is the page itself.
+    """
+    params = context["request"].GET.copy()
+    if "page" not in changes:
+        params.pop("page", None)
+    for name, value in changes.items():
+        if value is None or value == "":
+            params.pop(name, None)
+        else:
+            params[name] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def highlight(text: str) -> str:
+    """Escape a ts_headline snippet, then turn its match markers into <mark>."""
+    if not text:
+        return ""
+    html = escape(text).replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
+    return mark_safe(html)  # escaped above; only our own tags are added
+
+
+@register.simple_tag
+def timeline_svg(points: list[tuple[datetime.date, int]], unit: str) -> str:
+    """A bar chart of incidents per month or year, with a text alternative."""
+    if not points:
+        return ""
+    width, height, top, bottom = 640, 160, 10, 24
+    peak = max(n for _, n in points) or 1
+    slot = width / len(points)
+    bar = max(slot * 0.8, 1)
+
+    def label(day: datetime.date) -> str:
+        return day.strftime("%b %Y") if unit == "month" else str(day.year)
+
+    bars = []
+    for i, (day, n) in enumerate(points):
+        h = (height - top - bottom) * n / peak
+        x = i * slot + (slot - bar) / 2
+        y = height - bottom - h
+        bars.append((f"{x:.1f}", f"{y:.1f}", f"{bar:.1f}", f"{h:.1f}", label(day), n))
+    rects = format_html_join(
+        "",
+        '<rect x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>',
+        bars,
+    )
+    total = sum(n for _, n in points)
+    first, last = label(points[0][0]), label(points[-1][0])
+    summary = (
+        f"Incidents per {unit}, {first} to {last}: {total} in all, at most {peak} in one {unit}."
+    )
+    axis = format_html(
+        '<text x="0" y="{}" class="axis">{}</text>'
+        '<text x="{}" y="{}" class="axis" text-anchor="end">{}</text>',
+        height - 6,
+        first,
+        width,
+        height - 6,
+        last,
+    )
+    return format_html(
+        '<svg class="timeline" viewBox="0 0 {} {}" role="img" aria-labelledby="timeline-title">'
+        '<title id="timeline-title">{}</title>'
+        '<line x1="0" y1="{}" x2="{}" y2="{}" class="baseline"/>{}{}</svg>',
+        width,
+        height,
+        summary,
+        height - bottom,
+        width,
+        height - bottom,
+        rects,
+        axis,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def query_toggle(context, name: str, value: str) -> str:
+    """The query string with `name` set to `value`, or removed if it already has that value."""
+    current = context["request"].GET.get(name)
+    return query(context, **{name: None if current == str(value) else value})
+
+
+@register.filter
+def dictitem(mapping: dict, key):
+    return mapping.get(key, "")
+
+
+@register.filter
+def mul(value, factor):
+    return int(value) * int(factor)
+
+
+@register.filter
+def num(value) -> str:
+    """1234567 -> 1,234,567 (django.contrib.humanize is not installed)."""
+    return f"{int(value):,}"

@@ -1,0 +1,670 @@
+"""Public pages. Every view reads through the models' public() querysets."""
+
+import csv
+import datetime
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.views.generic import DetailView, ListView, TemplateView, View
+
+from cases import search
+from cases.forms import FILTER_LABELS, SearchForm
+from cases.models import (
+    AccountabilityAction,
+    ActionSubject,
+    Actor,
+    Charge,
+    Citation,
+    Incident,
+    Instrument,
+    InstrumentKind,
+    Involvement,
+    LegalQualification,
+    Membership,
+    Provision,
+    PublicationStatus,
+    Source,
+    State,
+    TreatyEvent,
+    TreatyStatus,
+    ViolationCategory,
+)
+from cases.models.base import Confidentiality
+
+LIST_LIMIT = 50  # related records listed on a record page; the rest via a search link
+
+
+class HomeView(TemplateView):
+    template_name = "cases/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["counts"] = {
+            "incidents": Incident.objects.public().count(),
+            "actions": AccountabilityAction.objects.public().count(),
+            "actors": Actor.objects.public().count(),
+            "instruments": Instrument.objects.public().count(),
+            "sources": Source.objects.public().count(),
+        }
+        context["latest_incidents"] = list(
+            Incident.objects.public()
+            .with_list_related()
+            .order_by(F("date_earliest").desc(nulls_last=True), "-pk")[:5]
+        )
+        context["latest_actions"] = list(
+            AccountabilityAction.objects.public().order_by(
+                F("issued_on").desc(nulls_last=True), "-pk"
+            )[:5]
+        )
+        return context
+
+
+def _active_filters(data: dict, params) -> list[tuple[str, str, str]]:
+    """(label, shown value, query string without it) for each filter in use."""
+    active = []
+    for name, value in data.items():
+        if name in {"sort", "page"} or value in (None, ""):
+            continue
+        url_name = SearchForm.URL_NAMES.get(name, name)
+        if name == "kind":
+            shown = dict(AccountabilityAction._meta.get_field("kind").choices)[value]
+        elif name == "status":
+            shown = dict(Incident._meta.get_field("verification_status").choices)[value]
+        elif isinstance(value, datetime.date):
+            shown = value.isoformat()
+        else:
+            shown = str(value)
+        remaining = params.copy()
+        for dropped in (url_name, "page"):
+            remaining.pop(dropped, None)
+        active.append((FILTER_LABELS[url_name], shown, "?" + remaining.urlencode()))
+    return active
+
+
+FACETS = [
+    ("country", "Country"),
+    ("category", "Violation category"),
+    ("instrument", "Instrument"),
+    ("provision", "Provision"),
+    ("actor", "Actor"),
+    ("kind", "Accountability action"),
+    ("status", "Verification status"),
+    ("year", "Year"),
+]
+# Filters the search form does not show as inputs; kept as hidden fields on resubmit.
+HIDDEN_FILTERS = [name for name, _ in FACETS]
+
+
+class SearchView(View):
+    """Incidents matching text and filters, with facets, a timeline and matching actions and
+    actors. Invalid parameters are named on the page and left out; never an error page."""
+
+    template_name = "cases/search.html"
+    per_page = 20
+
+    def get(self, request):
+        form = SearchForm(request.GET)
+        filters = form.filters()
+        data = form.valid_data()
+        sort = data.get("sort") or ("relevance" if filters.text else "newest")
+        requested_page = data.get("page") or 1
+        results = search.search_page(
+            filters, sort=sort, page=requested_page, per_page=self.per_page
+        )
+        messages = form.error_list()
+        if requested_page > results.pages:
+            messages.append(
+                f"Page: there is no page {requested_page}; the results have "
+                f"{results.pages} page{'s' if results.pages != 1 else ''}. "
+                "Showing the last page."
+            )
+        actions, actors, suggestions = [], [], []
+        if filters.text:
+            actions = list(search.search_actions(filters.text)[:5])
+            actors = list(search.search_actors(filters.text)[:8])
+            if not results.total and not actors:
+                suggestions = search.similar_actor_names(filters.text)
+        context = {
+            "form": form,
+            "filters": filters,
+            "results": results,
+            "sort": sort,
+            "sorts": search.SORTS,
+            "messages_": messages,
+            "active_filters": _active_filters(data, request.GET),
+            "facet_groups": [
+                (name, title, results.facets[name], request.GET.get(name, ""))
+                for name, title in FACETS
+            ],
+            "hidden": [
+                (name, request.GET[name])
+                for name in HIDDEN_FILTERS
+                if request.GET.get(name) and name not in form.errors
+            ],
+            "actions": actions,
+            "actors": actors,
+            "suggestions": suggestions,
+            "query_string": request.GET.urlencode(),
+        }
+        return render(request, self.template_name, context)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+CSV_COLUMNS = [
+    "id",
+    "title",
+    "date_reported",
+    "date_earliest",
+    "date_latest",
+    "country",
+    "subdivision",
+    "place",
+    "verification_status",
+    "categories",
+    "url",
+]
+
+
+class SearchExportView(View):
+    """The current result set as CSV, streamed row by row (no page limit)."""
+
+    def get(self, request):
+        form = SearchForm(request.GET)
+        filters = form.filters()
+        data = form.valid_data()
+        sort = data.get("sort") or ("relevance" if filters.text else "newest")
+        through = Incident.categories.through
+        category_names = (
+            through.objects.filter(incident_id=OuterRef("pk"))
+            .values("incident_id")
+            .annotate(
+                names=StringAgg("violationcategory__name", "; ", ordering="violationcategory__name")
+            )
+            .values("names")
+        )
+        rows = (
+            search.ordered_incidents(filters, sort)
+            .annotate(category_names=Subquery(category_names))
+            .select_related("country")
+        )
+        writer = csv.writer(_Echo())
+        base = request.build_absolute_uri("/")[:-1]
+
+        def lines():
+            yield writer.writerow(CSV_COLUMNS)
+            for incident in rows.iterator(chunk_size=1000):
+                yield writer.writerow(
+                    [
+                        incident.pk,
+                        incident.title,
+                        incident.date,
+                        incident.date_earliest or "",
+                        incident.date_latest or "",
+                        incident.country.name if incident.country else "",
+                        incident.subdivision,
+                        incident.place_name,
+                        incident.get_verification_status_display(),
+                        incident.category_names or "",
+                        base + incident.get_absolute_url(),
+                    ]
+                )
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="incidents.csv"'
+        return response
+
+
+class PublicDetailView(DetailView):
+    """A record page. Not public: 404; withdrawn: 410 with the public reason, no content."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            withdrawn = self._withdrawn_reason()
+            if withdrawn is None:
+                raise
+            return render(
+                request,
+                "cases/withdrawn.html",
+                {"reason": withdrawn, "kind": self.model._meta.verbose_name},
+                status=410,
+            )
+
+    def _withdrawn_reason(self) -> str | None:
+        if not hasattr(self.model, "withdrawal_reason"):
+            return None
+        if self.pk_url_kwarg in self.kwargs:
+            lookup = {"pk": self.kwargs[self.pk_url_kwarg]}
+        else:
+            lookup = {self.slug_field: self.kwargs[self.slug_url_kwarg]}
+        row = (
+            self.model._default_manager.filter(
+                publication_status=PublicationStatus.WITHDRAWN,
+                confidentiality=Confidentiality.PUBLIC,
+                **lookup,
+            )
+            .values_list("withdrawal_reason", flat=True)
+            .first()
+        )
+        return None if row is None else (row or "No reason was given.")
+
+
+def treaty_table(states: list[State], instruments: list[Instrument], dates: list) -> list:
+    """Rows of (state, [(instrument, [status on each date])]) in two queries."""
+    chains = {s.pk: s.continued_states() for s in states}
+    codes = {c.pk for chain in chains.values() for c in chain}
+    events = list(
+        TreatyEvent.objects.filter(state__in=codes, instrument__in=instruments)
+        .select_related("instrument", "state")
+        .prefetch_related("provisions")
+        .order_by("deposited_on", "pk")
+    )
+    rows = []
+    for state in states:
+        chain_codes = {c.pk for c in chains[state.pk]}
+        cells = []
+        for instrument in instruments:
+            own = [
+                e for e in events if e.state_id in chain_codes and e.instrument_id == instrument.pk
+            ]
+            cells.append(
+                (
+                    instrument,
+                    [
+                        TreatyStatus.compute(state=state, instrument=instrument, on=d, events=own)
+                        for d in dates
+                    ],
+                )
+            )
+        rows.append((state, cells))
+    return rows
+
+
+class IncidentDetailView(PublicDetailView):
+    model = Incident
+    template_name = "cases/incident_detail.html"
+    context_object_name = "incident"
+
+    def get_queryset(self):
+        return Incident.objects.public().with_detail_related()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        incident = self.object
+        dates = list(dict.fromkeys(d for d in (incident.date_earliest, incident.date_latest) if d))
+        codes = [incident.country_id, incident.controlling_power_id] + [
+            i.actor.state_id
+            for i in incident.public_involvements
+            if i.actor.kind == "state" and i.actor.state_id
+        ]
+        codes = list(dict.fromkeys(c for c in codes if c))
+        cited = {q.provision.instrument_id for q in incident.public_qualifications}
+        instruments = sorted(
+            Instrument.objects.public().exclude(kind=InstrumentKind.CUSTOMARY),
+            key=lambda i: (i.pk not in cited, i.adopted_on or datetime.date.max, i.pk),
+        )
+        states = sorted(
+            State.objects.filter(code__in=codes).select_related("predecessor__predecessor"),
+            key=lambda s: codes.index(s.code),
+        )
+        context["dates"] = dates
+        context["cited_instruments"] = cited
+        context["treaty_rows"] = treaty_table(states, instruments, dates) if dates else []
+        return context
+
+
+class ActionDetailView(PublicDetailView):
+    model = AccountabilityAction
+    template_name = "cases/action_detail.html"
+    context_object_name = "action"
+
+    def get_queryset(self):
+        public_actors = Actor.objects.public()
+        return (
+            AccountabilityAction.objects.public()
+            .select_related("issuing_body")
+            .prefetch_related(
+                Prefetch(
+                    "subject_links",
+                    queryset=ActionSubject.objects.filter(actor__in=public_actors)
+                    .select_related("actor")
+                    .order_by("actor__name", "pk"),
+                    to_attr="public_subjects",
+                ),
+                Prefetch(
+                    "charges",
+                    queryset=Charge.objects.public()
+                    .select_related("provision__instrument", "subject")
+                    .prefetch_related(
+                        Prefetch(
+                            "modes_of_liability",
+                            queryset=Provision.objects.public()
+                            .select_related("instrument")
+                            .order_by("position", "pk"),
+                        )
+                    )
+                    .order_by("provision__instrument__short_title", "provision__position", "pk"),
+                    to_attr="public_charges",
+                ),
+                Prefetch(
+                    "incidents",
+                    queryset=Incident.objects.public()
+                    .with_list_related()
+                    .order_by("date_earliest", "pk"),
+                    to_attr="public_incidents",
+                ),
+                Prefetch(
+                    "citations",
+                    queryset=Citation.objects.filter(source__in=Source.objects.public())
+                    .select_related("source")
+                    .order_by("pk"),
+                    to_attr="public_citations",
+                ),
+            )
+        )
+
+
+class ActorDetailView(PublicDetailView):
+    model = Actor
+    template_name = "cases/actor_detail.html"
+    context_object_name = "actor"
+
+    def get_queryset(self):
+        public_actions = AccountabilityAction.objects.public().order_by(
+            F("issued_on").desc(nulls_last=True), "pk"
+        )
+        return (
+            Actor.objects.public()
+            .select_related("state")
+            .prefetch_related(
+                "other_names",
+                "identifiers",
+                Prefetch(
+                    "memberships",
+                    queryset=Membership.objects.filter(organisation__in=Actor.objects.public())
+                    .select_related("organisation")
+                    .order_by("period_start", "pk"),
+                    to_attr="public_memberships",
+                ),
+                Prefetch(
+                    "actions_as_subject", queryset=public_actions, to_attr="public_subject_actions"
+                ),
+                Prefetch(
+                    "issued_actions", queryset=public_actions, to_attr="public_issued_actions"
+                ),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        involvements = (
+            Involvement.objects.filter(actor=self.object, incident__in=Incident.objects.public())
+            .select_related("incident__country")
+            .order_by(F("incident__date_earliest").desc(nulls_last=True), "pk")
+        )
+        context["involvements"] = list(involvements[:LIST_LIMIT])
+        context["involvement_count"] = (
+            len(context["involvements"])
+            if len(context["involvements"]) < LIST_LIMIT
+            else involvements.count()
+        )
+        return context
+
+
+def _incidents_citing(provisions_q: Q) -> tuple[list, int]:
+    """Public incidents with a public qualification under the given provisions, newest first."""
+    qualified = LegalQualification.objects.public().filter(provisions_q).values("incident")
+    incidents = (
+        Incident.objects.public()
+        .filter(pk__in=qualified)
+        .with_list_related()
+        .order_by(F("date_earliest").desc(nulls_last=True), "-pk")
+    )
+    shown = list(incidents[:LIST_LIMIT])
+    return shown, (len(shown) if len(shown) < LIST_LIMIT else incidents.count())
+
+
+def _actions_charging(provisions_q: Q) -> list:
+    charged = Charge.objects.public().filter(provisions_q).values("action")
+    return list(
+        AccountabilityAction.objects.public()
+        .filter(pk__in=charged)
+        .order_by(F("issued_on").desc(nulls_last=True), "-pk")[:LIST_LIMIT]
+    )
+
+
+class InstrumentListView(ListView):
+    template_name = "cases/instrument_list.html"
+    context_object_name = "instruments"
+
+    def get_queryset(self):
+        return Instrument.objects.public().order_by("adopted_on", "pk")
+
+
+class InstrumentDetailView(PublicDetailView):
+    model = Instrument
+    template_name = "cases/instrument_detail.html"
+    context_object_name = "instrument"
+    slug_field = "slug"
+
+    def get_queryset(self):
+        return Instrument.objects.public().prefetch_related(
+            Prefetch("provisions", queryset=Provision.objects.order_by("position", "pk"))
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        where = Q(provision__instrument=self.object)
+        context["incidents"], context["incident_count"] = _incidents_citing(where)
+        context["actions"] = _actions_charging(where)
+        context["party_count"] = (
+            TreatyEvent.objects.filter(
+                instrument=self.object, kind__in=["ratification", "accession", "succession"]
+            )
+            .values("state")
+            .distinct()
+            .count()
+        )
+        return context
+
+
+class ProvisionDetailView(PublicDetailView):
+    model = Provision
+    template_name = "cases/provision_detail.html"
+    context_object_name = "provision"
+
+    def get_queryset(self):
+        return (
+            Provision.objects.public()
+            .select_related("instrument", "parent")
+            .prefetch_related(
+                Prefetch("children", queryset=Provision.objects.order_by("position", "pk")),
+                Prefetch(
+                    "violation_categories", queryset=ViolationCategory.objects.order_by("name")
+                ),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        where = Q(provision=self.object)
+        context["incidents"], context["incident_count"] = _incidents_citing(where)
+        context["actions"] = _actions_charging(where)
+        return context
+
+
+class StateDetailView(PublicDetailView):
+    model = State
+    template_name = "cases/state_detail.html"
+    context_object_name = "state"
+    slug_field = "code"
+    slug_url_kwarg = "code"
+
+    def get_queryset(self):
+        return State.objects.select_related("predecessor__predecessor")
+
+    def get_object(self, queryset=None):
+        queryset = self.get_queryset() if queryset is None else queryset
+        state = queryset.filter(code=self.kwargs["code"].upper()).first()
+        if state is None:
+            raise Http404("No such state.")
+        return state
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        state = self.object
+        instruments = list(Instrument.objects.public().order_by("adopted_on", "pk"))
+        chain = state.continued_states()
+        events = list(
+            TreatyEvent.objects.filter(state__in=chain, instrument__in=instruments)
+            .select_related("instrument", "state")
+            .prefetch_related("provisions")
+            .order_by("deposited_on", "pk")
+        )
+        today = datetime.date.today()  # noqa: DTZ011 - a calendar date in UTC is what we want
+        history = []
+        for instrument in instruments:
+            own = [e for e in events if e.instrument_id == instrument.pk]
+            if not own and instrument.kind != InstrumentKind.CUSTOMARY:
+                history.append((instrument, [], None))
+                continue
+            changes = []  # (from date, status) whenever the status changes
+            for day in sorted({e.effective_on for e in own if e.effective_on}):
+                status = TreatyStatus.compute(
+                    state=state, instrument=instrument, on=day, events=own
+                )
+                if not changes or changes[-1][1].kind != status.kind:
+                    changes.append((day, status))
+            now = TreatyStatus.compute(state=state, instrument=instrument, on=today, events=own)
+            history.append((instrument, [(e, e.effective_on) for e in own], (changes, now)))
+        context["history"] = history
+        context["chain"] = chain[1:]
+        incidents = (
+            Incident.objects.public()
+            .filter(country=state)
+            .order_by(F("date_earliest").desc(nulls_last=True), "-pk")
+        )
+        context["incidents"] = list(incidents[:20])
+        context["incident_count"] = (
+            len(context["incidents"]) if len(context["incidents"]) < 20 else incidents.count()
+        )
+        return context
+
+
+class CategoryListView(ListView):
+    template_name = "cases/category_list.html"
+    context_object_name = "categories"
+
+    def get_queryset(self):
+        return ViolationCategory.objects.order_by("name", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        by_parent: dict = {}
+        for category in context["categories"]:
+            by_parent.setdefault(category.parent_id, []).append(category)
+        tree = []
+
+        def walk(parent_id, depth, seen):
+            for category in by_parent.get(parent_id, []):
+                if category.pk not in seen:
+                    tree.append((category, depth))
+                    walk(category.pk, depth + 1, seen | {category.pk})
+
+        walk(None, 0, set())
+        context["tree"] = tree
+        return context
+
+
+class CategoryDetailView(PublicDetailView):
+    model = ViolationCategory
+    template_name = "cases/category_detail.html"
+    context_object_name = "category"
+    slug_field = "slug"
+
+    def get_queryset(self):
+        return ViolationCategory.objects.select_related("parent").prefetch_related(
+            Prefetch("children", queryset=ViolationCategory.objects.order_by("name", "pk")),
+            Prefetch(
+                "provisions",
+                queryset=Provision.objects.public()
+                .select_related("instrument")
+                .order_by("instrument__short_title", "position", "pk"),
+            ),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        ids = ViolationCategory.objects.descendant_ids([self.object.pk])
+        through = Incident.categories.through
+        incidents = (
+            Incident.objects.public()
+            .filter(pk__in=through.objects.filter(violationcategory_id__in=ids).values("incident"))
+            .with_list_related()
+            .order_by(F("date_earliest").desc(nulls_last=True), "-pk")
+        )
+        context["incidents"] = list(incidents[:LIST_LIMIT])
+        context["incident_count"] = (
+            len(context["incidents"])
+            if len(context["incidents"]) < LIST_LIMIT
+            else incidents.count()
+        )
+        return context
+
+
+def _citation_target(citation: Citation):
+    """(label, record) for what a public citation backs; the record links to its page."""
+    if citation.incident_id:
+        return "Incident", citation.incident
+    if citation.involvement_id:
+        return f"Involvement of {citation.involvement.actor}", citation.involvement.incident
+    if citation.legal_qualification_id:
+        q = citation.legal_qualification
+        return f"Legal qualification ({q.provision})", q.incident
+    if citation.action_id:
+        return "Action", citation.action
+    if citation.charge_id:
+        return f"Charge ({citation.charge.provision})", citation.charge.action
+    return f"Treaty act ({citation.treaty_event})", citation.treaty_event.state
+
+
+class SourceDetailView(PublicDetailView):
+    model = Source
+    template_name = "cases/source_detail.html"
+    context_object_name = "source"
+
+    def get_queryset(self):
+        return Source.objects.public().prefetch_related("captures")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        citations = (
+            Citation.objects.public()
+            .filter(source=self.object)
+            .select_related(
+                "incident",
+                "involvement__incident",
+                "involvement__actor",
+                "legal_qualification__incident",
+                "legal_qualification__provision__instrument",
+                "action",
+                "charge__action",
+                "charge__provision__instrument",
+                "treaty_event__state",
+                "treaty_event__instrument",
+            )
+            .order_by("pk")[:LIST_LIMIT]
+        )
+        context["citations"] = [(c, *_citation_target(c)) for c in citations]
+        return context
+
+
+def robots(request):
+    return HttpResponse("User-agent: *\nDisallow: /search/export.csv\n", content_type="text/plain")

@@ -1,0 +1,196 @@
+"""A small published world around the ICC warrant for Lvova-Belova, plus hidden records
+whose every text field carries a marker string that must never reach a public page."""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+
+from cases import models as m
+from tests import factories as f
+
+SECRET = "ZZSECRETMARKER"
+
+
+def _hidden_text(name: str) -> str:
+    return f"{SECRET} {name}"
+
+
+@pytest.fixture
+def world(db):
+    ua = f.StateFactory(code="UA", name="Ukraine")
+    su = f.StateFactory(code="SU", name="USSR")
+    ru = f.StateFactory(
+        code="RU", name="Russian Federation", predecessor=su, predecessor_relation="continuation"
+    )
+    gc4 = f.InstrumentFactory(
+        published=True, slug="gc-iv", short_title="GC IV", title="Fourth Geneva Convention"
+    )
+    rome = f.InstrumentFactory(
+        published=True,
+        slug="rome-statute",
+        short_title="Rome Statute",
+        title="Rome Statute of the International Criminal Court",
+        adopted_on=datetime.date(1998, 7, 17),
+        entry_into_force_on=datetime.date(2002, 7, 1),
+        entry_into_force_rule=m.EntryIntoForceRule.FIRST_OF_MONTH_AFTER_DAYS,
+        entry_into_force_delay=60,
+    )
+    f.TreatyEventFactory(state=su, instrument=gc4, deposited_on=datetime.date(1954, 5, 10))
+    f.TreatyEventFactory(state=ua, instrument=gc4, deposited_on=datetime.date(1954, 8, 3))
+    f.TreatyEventFactory(
+        state=ua,
+        instrument=rome,
+        kind=m.TreatyEventKind.RATIFICATION,
+        deposited_on=datetime.date(2024, 10, 25),
+    )
+    art49 = f.ProvisionFactory(
+        instrument=gc4,
+        label="art. 49",
+        heading="Deportations, transfers, evacuations",
+        text="Individual or mass forcible transfers, as well as deportations of protected "
+        "persons from occupied territory ... are prohibited, regardless of their motive.",
+        rule_kind=m.RuleKind.PROHIBITION,
+    )
+    art8 = f.ProvisionFactory(
+        instrument=rome,
+        label="art. 8(2)(b)(viii)",
+        heading="Deportation or transfer by the Occupying Power",
+        rule_kind=m.RuleKind.WAR_CRIME,
+    )
+    crimes = f.ViolationCategoryFactory(
+        slug="crimes-against-civilians", name="Crimes against civilians"
+    )
+    deportation = f.ViolationCategoryFactory(
+        slug="deportation", name="Deportation or forcible transfer", parent=crimes
+    )
+    deportation.provisions.add(art49, art8)
+
+    lvova = f.ActorFactory(published=True, name="Maria Lvova-Belova", kind=m.ActorKind.PERSON)
+    m.ActorName.objects.create(actor=lvova, name="Мария Львова-Белова", language="ru")
+    m.ActorName.objects.create(actor=lvova, name="Марія Львова-Бєлова", language="uk")
+    russia = f.ActorFactory(
+        published=True, name="Russian Federation", kind=m.ActorKind.STATE, state=ru
+    )
+    icc = f.ActorFactory(published=True, name="ICC Pre-Trial Chamber II", kind=m.ActorKind.COURT)
+
+    incident = f.IncidentFactory(
+        published=True,
+        title="Deportation of children from occupied areas of Ukraine",
+        summary="Children were deported from occupied areas of Ukraine to the Russian Federation.",
+        description="At least hundreds of children were transferred from orphanages.",
+        date="2022-02-24/2023-03-17",
+        country=ua,
+        controlling_power=ru,
+        place_name="Mariupol",
+        verification_status=m.VerificationStatus.ADJUDICATED,
+    )
+    incident.categories.add(deportation)
+    f.InvolvementFactory(incident=incident, actor=lvova, role=m.InvolvementRole.DIRECT_PERPETRATOR)
+    f.InvolvementFactory(
+        incident=incident, actor=russia, role=m.InvolvementRole.CONTROLLING_AUTHORITY
+    )
+    qualification = f.LegalQualificationFactory(
+        incident=incident, provision=art49, asserted_by=icc, standing=m.Standing.CHARGED
+    )
+    f.LegalQualificationFactory(incident=incident, provision=art8, asserted_by=icc)
+    other = f.IncidentFactory(
+        published=True,
+        title="Shelling of a hospital",
+        summary="A hospital was shelled.",
+        date="2022-03-09",
+        country=ua,
+        place_name="Kharkiv",
+        verification_status=m.VerificationStatus.VERIFIED,
+    )
+    warrant = f.AccountabilityActionFactory(
+        published=True,
+        title="Arrest warrant for Maria Lvova-Belova",
+        reference="ICC-01/22",
+        issuing_body=icc,
+        summary="Warrant for the war crime of unlawful deportation of children.",
+    )
+    m.ActionSubject.objects.create(action=warrant, actor=lvova)
+    warrant.incidents.add(incident)
+    charge = f.ChargeFactory(action=warrant, provision=art8, subject=lvova)
+    press = f.SourceFactory(
+        published=True,
+        title="ICC press release of 17 March 2023",
+        publisher="International Criminal Court",
+    )
+    f.CitationFactory(source=press, incident=incident, pinpoint="para. 2")
+    f.CitationFactory(source=press, incident=None, legal_qualification=qualification)
+    f.CitationFactory(source=press, incident=None, action=warrant)
+
+    hidden = _hidden_records(incident, warrant, art49, ru)
+    m.Incident.objects.all().refresh_search_names()
+    return SimpleNamespace(
+        ua=ua,
+        ru=ru,
+        su=su,
+        gc4=gc4,
+        rome=rome,
+        art49=art49,
+        art8=art8,
+        crimes=crimes,
+        deportation=deportation,
+        lvova=lvova,
+        russia=russia,
+        icc=icc,
+        incident=incident,
+        other=other,
+        warrant=warrant,
+        charge=charge,
+        press=press,
+        **hidden,
+    )
+
+
+def _hidden_records(incident, warrant, provision, state) -> dict:
+    """Drafts, confidential, in-review and withdrawn records, each tied to public ones."""
+    hidden = {}
+    for label, traits in [
+        ("draft", {}),
+        ("confidential", {"published": True, "confidential": True}),
+        ("review", {"publication_status": m.PublicationStatus.IN_REVIEW}),
+        ("withdrawn", {"withdrawn": True}),
+    ]:
+        text = _hidden_text(label)
+        actor = f.ActorFactory(name=text, description=text, **traits)
+        m.ActorName.objects.create(actor=actor, name=f"{SECRET}alias{label}")
+        hidden_incident = f.IncidentFactory(
+            title=text,
+            summary=f"{text} children deported Mariupol",
+            description=text,
+            place_name=text,
+            country=incident.country,
+            **traits,
+        )
+        hidden_incident.categories.set(incident.categories.all())
+        f.InvolvementFactory(incident=hidden_incident, actor=actor)
+        f.InvolvementFactory(incident=incident, actor=actor, note=text)
+        f.LegalQualificationFactory(incident=hidden_incident, provision=provision, note=text)
+        f.LegalQualificationFactory(incident=incident, provision=provision, asserted_by=actor)
+        action = f.AccountabilityActionFactory(
+            title=text, summary=text, description=text, reference=text, **traits
+        )
+        action.incidents.add(incident, hidden_incident)
+        m.ActionSubject.objects.create(action=action, actor=actor, note=text)
+        m.ActionSubject.objects.create(action=warrant, actor=actor, note=text)
+        source = f.SourceFactory(title=text, publisher=text, note=text, **traits)
+        f.CitationFactory(source=source, incident=incident, quote=text, pinpoint=text)
+        instrument = f.InstrumentFactory(
+            title=text,
+            short_title=f"{SECRET}{label}",
+            summary=text,
+            **({"publication_status": m.PublicationStatus.DRAFT}),
+        )
+        f.ProvisionFactory(instrument=instrument, label=text, text=text)
+        protected = f.ProtectedPersonFactory(pseudonym=f"{SECRET}-W{label}")
+        protected.incidents.add(incident)
+        hidden[f"hidden_{label}_incident"] = hidden_incident
+        hidden[f"hidden_{label}_action"] = action
+        hidden[f"hidden_{label}_actor"] = actor
+        hidden[f"hidden_{label}_source"] = source
+        hidden[f"hidden_{label}_instrument"] = instrument
+    return hidden
