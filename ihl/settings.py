@@ -79,12 +79,14 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "corsheaders",
     "cases",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -169,7 +171,27 @@ X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["cases.api.auth.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "cases.api.throttling.AnonymousRateThrottle",
+        "cases.api.throttling.PartnerRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("IHL_API_ANON_RATE", "60/min"),
+        "partner": os.environ.get("IHL_API_PARTNER_RATE", "1200/min"),
+    },
+    "EXCEPTION_HANDLER": "cases.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "URL_FORMAT_OVERRIDE": None,
 }
+# The API is read-only and public: any origin may read it (no cookies are involved).
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "authorization", "x-api-key", "if-none-match"]
+CORS_EXPOSE_HEADERS = ["etag", "last-modified", "retry-after", "content-disposition"]
 SPECTACULAR_SETTINGS = {
     "TITLE": "IHL Case Database API",
     "VERSION": "1.0.0",
@@ -177,6 +199,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "DESCRIPTION": "Read-only access to the public records: incidents, the law they engage, "
+    "accountability actions, actors and sources. See docs/api.md.",
+    "ENUM_NAME_OVERRIDES": {
+        "ActionKindEnum": "cases.models.actions.ActionKind",
+        "ActionStatusEnum": "cases.models.actions.ActionStatus",
+        "ActorKindEnum": "cases.models.actors.ActorKind",
+        "ActorNameKindEnum": "cases.models.actors.ActorName.Kind",
+        "SourceKindEnum": "cases.models.sources.SourceKind",
+        "InstrumentKindEnum": "cases.models.law.InstrumentKind",
+        "TreatyEventKindEnum": "cases.models.law.TreatyEventKind",
+        "VictimCountKindEnum": "cases.models.incidents.VictimCount.Kind",
+    },
 }
 
 LOGGING = {

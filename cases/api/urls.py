@@ -1,5 +1,29 @@
-"""The partner API, version 1."""
+"""The partner API, version 1: one router, the schema and its docs, the sync feed."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from . import errors, views
 
 app_name = "api"
 
-urlpatterns: list = []
+router = DefaultRouter()
+router.include_format_suffixes = False
+router.register("incidents", views.IncidentViewSet, basename="incident")
+router.register("actions", views.ActionViewSet, basename="action")
+router.register("actors", views.ActorViewSet, basename="actor")
+router.register("sources", views.SourceViewSet, basename="source")
+router.register("instruments", views.InstrumentViewSet, basename="instrument")
+router.register("provisions", views.ProvisionViewSet, basename="provision")
+router.register("categories", views.CategoryViewSet, basename="category")
+router.register("states", views.StateViewSet, basename="state")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("tombstones/", views.TombstoneView.as_view(), name="tombstones"),
+    *router.urls,
+    re_path(r"^.*$", errors.not_found),
+]

@@ -5,7 +5,14 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete
 from django.utils import timezone
+
+from .actions import AccountabilityAction
+from .actors import Actor
+from .incidents import Incident
+from .law import Instrument, Provision, State, ViolationCategory
+from .sources import Source
 
 KEY_PREFIX = "ihl_"
 
@@ -87,3 +94,29 @@ class Tombstone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource} {self.object_id} deleted {self.deleted_at:%Y-%m-%d %H:%M}"
+
+
+# The one signal in the project, and it only records a fact: deletions happen in the admin,
+# services and the shell, and a tombstone must be written whichever path deletes the row.
+# It changes no domain data.
+TOMBSTONED = {
+    Incident: ("incidents", "pk"),
+    AccountabilityAction: ("actions", "pk"),
+    Actor: ("actors", "pk"),
+    Source: ("sources", "pk"),
+    Instrument: ("instruments", "slug"),
+    Provision: ("provisions", "pk"),
+    ViolationCategory: ("categories", "slug"),
+    State: ("states", "code"),
+}
+
+
+def record_tombstone(sender, instance, **kwargs) -> None:
+    resource, key = TOMBSTONED[sender]
+    Tombstone.objects.create(resource=resource, object_id=str(getattr(instance, key)))
+
+
+for _model in TOMBSTONED:
+    post_delete.connect(
+        record_tombstone, sender=_model, dispatch_uid=f"tombstone-{_model.__name__}"
+    )

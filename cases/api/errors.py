@@ -1,0 +1,44 @@
+"""One JSON error body for every API error: {"error": {"status", "code", "message", "fields"}}."""
+
+from django.http import JsonResponse
+from rest_framework import exceptions
+from rest_framework.views import exception_handler
+
+
+def error_body(status: int, code: str, message: str, fields: dict | None = None) -> dict:
+    return {"error": {"status": status, "code": code, "message": message, "fields": fields or {}}}
+
+
+def _first_code(codes) -> str:
+    while isinstance(codes, dict | list) and codes:
+        codes = next(iter(codes.values())) if isinstance(codes, dict) else codes[0]
+    return codes if isinstance(codes, str) else "invalid"
+
+
+def api_exception_handler(exc, context):
+    response = exception_handler(exc, context)
+    if response is None:
+        return None  # an unexpected error: Django's 500 handling and logging
+    if isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict):
+        fields = {name: [str(m) for m in messages] for name, messages in exc.detail.items()}
+        names = ", ".join(fields)
+        response.data = error_body(
+            response.status_code,
+            _first_code(exc.get_codes()),
+            f"Invalid value for {names}.",
+            fields,
+        )
+    else:
+        detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+        message = str(detail[0] if isinstance(detail, list) else detail)
+        code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        response.data = error_body(response.status_code, _first_code(code), message)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def not_found(request, *args, **kwargs):
+    """Unknown paths under /api/v1/ answer in the API's error format, not an HTML page."""
+    response = JsonResponse(error_body(404, "not_found", "No such API endpoint."), status=404)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,328 @@
+"""Filters for the API's lists (django-filter). A bad value is a 400 naming the parameter.
+
+Choices of related records (actor, provision, category, ...) are limited to public ones,
+so a filter can never confirm that a hidden record exists.
+"""
+
+import django_filters as df
+from django.db.models import Exists, FloatField, OuterRef, Q
+from django.db.models.functions import Cast
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from cases.models import (
+    AccountabilityAction,
+    ActionKind,
+    ActionStatus,
+    Actor,
+    ActorKind,
+    Citation,
+    ConflictType,
+    Incident,
+    Instrument,
+    InstrumentKind,
+    Involvement,
+    LegalQualification,
+    Provision,
+    RuleKind,
+    Source,
+    SourceKind,
+    State,
+    VerificationStatus,
+    ViolationCategory,
+)
+from cases.search import MAX_QUERY_LENGTH, search_incidents
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(df.ModelChoiceFilter):
+    """A public record by its id (a hidden record's id is an invalid choice: 400)."""
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugFilter(df.ModelChoiceFilter):
+    """A public record by its slug or code."""
+
+
+ORDERING_HELP = "Sort order. Default: id. A minus sign sorts descending."
+
+
+def ordering_filter(fields: list[str]) -> df.ChoiceFilter:
+    """Validates `ordering`; the cursor pagination applies it (it needs to own the order)."""
+    choices = [(f, f) for name in fields for f in (name, f"-{name}")]
+    return df.ChoiceFilter(choices=choices, method="keep", label=ORDERING_HELP, empty_label=None)
+
+
+class ApiFilterSet(df.FilterSet):
+    updated_since = df.IsoDateTimeFilter(
+        method="filter_updated_since",
+        label="Only records changed at or after this time (ISO 8601, e.g. "
+        "2026-01-31T00:00:00Z). For incremental sync, with /api/v1/tombstones/.",
+    )
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+    def filter_updated_since(self, queryset, name, value):
+        return queryset.filter(updated_at__gte=value)
+
+
+def incidents_changed_since(queryset, since):
+    """Incidents whose API representation may have changed since `since`.
+
+    An incident's detail embeds its involvements, qualifications, citations and actions, and
+    the actors, provisions and sources they name; a change to any of them changes the
+    incident for a mirror. Deleting such a row through the admin saves the incident too.
+    """
+    incident = OuterRef("pk")
+    changed_involvement = Involvement.objects.filter(incident=incident).filter(
+        Q(updated_at__gte=since) | Q(actor__updated_at__gte=since)
+    )
+    changed_qualification = LegalQualification.objects.filter(incident=incident).filter(
+        Q(updated_at__gte=since)
+        | Q(provision__updated_at__gte=since)
+        | Q(provision__instrument__updated_at__gte=since)
+        | Q(asserted_by__updated_at__gte=since)
+    )
+    changed_citation = Citation.objects.filter(
+        Q(incident=incident)
+        | Q(involvement__incident=incident)
+        | Q(legal_qualification__incident=incident)
+    ).filter(Q(updated_at__gte=since) | Q(source__updated_at__gte=since))
+    changed_action = AccountabilityAction.objects.filter(incidents=incident, updated_at__gte=since)
+    return queryset.filter(
+        Q(updated_at__gte=since)
+        | Exists(changed_involvement)
+        | Exists(changed_qualification)
+        | Exists(changed_citation)
+        | Exists(changed_action)
+    )
+
+
+class IncidentFilter(ApiFilterSet):
+    q = df.CharFilter(
+        method="filter_q",
+        max_length=MAX_QUERY_LENGTH,
+        label='Full-text search, as on the web pages: words, "quoted phrases", OR, '
+        "-exclusion. Results are sorted by relevance.",
+    )
+    country = SlugFilter(
+        queryset=State.objects.all(), label="ISO 3166-1 code of the country, e.g. UA."
+    )
+    subdivision = df.CharFilter(
+        field_name="subdivision", label="ISO 3166-2 code of the region, e.g. UA-23."
+    )
+    date_from = df.DateFilter(
+        method="filter_dates",
+        label="Incidents whose (possibly uncertain) period reaches this day or later (YYYY-MM-DD).",
+    )
+    date_to = df.DateFilter(
+        method="filter_dates",
+        label="Incidents whose (possibly uncertain) period starts this day or earlier.",
+    )
+    category = SlugFilter(
+        queryset=ViolationCategory.objects.all(),
+        to_field_name="slug",
+        method="filter_category",
+        label="Violation category slug; includes its narrower categories.",
+    )
+    provision = IdFilter(
+        queryset=Provision.objects.public(),
+        method="filter_provision",
+        label="Id of a provision the incident is qualified under.",
+    )
+    instrument = SlugFilter(
+        queryset=Instrument.objects.public(),
+        to_field_name="slug",
+        method="filter_instrument",
+        label="Slug of an instrument one of whose provisions the incident engages.",
+    )
+    actor = IdFilter(
+        queryset=Actor.objects.public(),
+        method="filter_actor",
+        label="Id of an actor involved in the incident.",
+    )
+    action_kind = df.ChoiceFilter(
+        choices=ActionKind.choices,
+        method="filter_action",
+        label="Incidents with a public accountability action of this kind.",
+    )
+    action_status = df.ChoiceFilter(
+        choices=ActionStatus.choices,
+        method="filter_action",
+        label="Incidents with a public accountability action in this status.",
+    )
+    verification_status = df.ChoiceFilter(
+        choices=VerificationStatus.choices, label="How far the facts are verified."
+    )
+    conflict_type = df.ChoiceFilter(choices=ConflictType.choices, label="Type of conflict.")
+    ordering = ordering_filter(["id", "updated_at"])
+
+    class Meta:
+        model = Incident
+        fields: list[str] = []
+
+    def filter_updated_since(self, queryset, name, value):
+        return incidents_changed_since(queryset, value)
+
+    def filter_q(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        # The rank as double precision: the cursor carries it as text, and a real (float4)
+        # does not survive that round trip exactly, which would repeat rows across pages.
+        return search_incidents(queryset, value).annotate(
+            search_rank=Cast("rank", output_field=FloatField())
+        )
+
+    def filter_dates(self, queryset, name, value):
+        # Both ends are applied together, once, so the overlap test sees the whole range.
+        if name == "date_to" and self.form.cleaned_data.get("date_from"):
+            return queryset
+        return queryset.overlapping(
+            self.form.cleaned_data.get("date_from"), self.form.cleaned_data.get("date_to")
+        )
+
+    def filter_category(self, queryset, name, value):
+        ids = ViolationCategory.objects.descendant_ids([value.pk])
+        through = Incident.categories.through.objects.filter(
+            incident=OuterRef("pk"), violationcategory__in=ids
+        )
+        return queryset.filter(Exists(through))
+
+    def filter_provision(self, queryset, name, value):
+        return queryset.filter(
+            Exists(
+                LegalQualification.objects.public().filter(incident=OuterRef("pk"), provision=value)
+            )
+        )
+
+    def filter_instrument(self, queryset, name, value):
+        return queryset.filter(
+            Exists(
+                LegalQualification.objects.public().filter(
+                    incident=OuterRef("pk"), provision__instrument=value
+                )
+            )
+        )
+
+    def filter_actor(self, queryset, name, value):
+        return queryset.filter(
+            Exists(Involvement.objects.public().filter(incident=OuterRef("pk"), actor=value))
+        )
+
+    def filter_action(self, queryset, name, value):
+        actions = AccountabilityAction.objects.public().filter(incidents=OuterRef("pk"))
+        data = self.form.cleaned_data
+        if name == "action_status" and data.get("action_kind"):
+            return queryset  # applied with action_kind, so both hold for the same action
+        if data.get("action_kind"):
+            actions = actions.filter(kind=data["action_kind"])
+        if data.get("action_status"):
+            actions = actions.filter(status=data["action_status"])
+        return queryset.filter(Exists(actions))
+
+
+class ActionFilter(ApiFilterSet):
+    kind = df.ChoiceFilter(choices=ActionKind.choices, label="Kind of action.")
+    status = df.ChoiceFilter(choices=ActionStatus.choices, label="Lifecycle status.")
+    issued_from = df.DateFilter(
+        field_name="issued_on", lookup_expr="gte", label="Issued on or after (YYYY-MM-DD)."
+    )
+    issued_to = df.DateFilter(
+        field_name="issued_on", lookup_expr="lte", label="Issued on or before (YYYY-MM-DD)."
+    )
+    subject = IdFilter(
+        queryset=Actor.objects.public(),
+        method="filter_subject",
+        label="Id of an actor the action is directed at.",
+    )
+    incident = IdFilter(
+        queryset=Incident.objects.public(),
+        method="filter_incident",
+        label="Id of an incident the action concerns.",
+    )
+    ordering = ordering_filter(["id", "updated_at"])
+
+    class Meta:
+        model = AccountabilityAction
+        fields: list[str] = []
+
+    def filter_subject(self, queryset, name, value):
+        return queryset.filter(
+            Exists(
+                AccountabilityAction.subjects.through.objects.filter(
+                    action=OuterRef("pk"), actor=value
+                )
+            )
+        )
+
+    def filter_incident(self, queryset, name, value):
+        return queryset.filter(
+            Exists(
+                AccountabilityAction.incidents.through.objects.filter(
+                    accountabilityaction=OuterRef("pk"), incident=value
+                )
+            )
+        )
+
+
+class ActorFilter(ApiFilterSet):
+    kind = df.ChoiceFilter(choices=ActorKind.choices, label="Kind of actor.")
+    state = SlugFilter(queryset=State.objects.all(), label="ISO 3166-1 code of the actor's state.")
+    name = df.CharFilter(
+        field_name="name", lookup_expr="icontains", label="Part of the actor's name."
+    )
+    ordering = ordering_filter(["id", "updated_at"])
+
+    class Meta:
+        model = Actor
+        fields: list[str] = []
+
+
+class SourceFilter(ApiFilterSet):
+    kind = df.ChoiceFilter(choices=SourceKind.choices, label="Kind of source.")
+    published_from = df.DateFilter(
+        field_name="published_on", lookup_expr="gte", label="Published on or after."
+    )
+    published_to = df.DateFilter(
+        field_name="published_on", lookup_expr="lte", label="Published on or before."
+    )
+    ordering = ordering_filter(["id", "updated_at"])
+
+    class Meta:
+        model = Source
+        fields: list[str] = []
+
+
+class InstrumentFilter(ApiFilterSet):
+    kind = df.ChoiceFilter(choices=InstrumentKind.choices, label="Kind of instrument.")
+
+    class Meta:
+        model = Instrument
+        fields: list[str] = []
+
+
+class ProvisionFilter(ApiFilterSet):
+    instrument = SlugFilter(
+        queryset=Instrument.objects.public(),
+        to_field_name="slug",
+        label="Slug of the instrument.",
+    )
+    rule_kind = df.ChoiceFilter(choices=RuleKind.choices, label="Kind of rule.")
+    ordering = ordering_filter(["id", "updated_at"])
+
+    class Meta:
+        model = Provision
+        fields: list[str] = []
+
+
+class CategoryFilter(ApiFilterSet):
+    class Meta:
+        model = ViolationCategory
+        fields: list[str] = []
+
+
+class StateFilter(ApiFilterSet):
+    class Meta:
+        model = State
+        fields: list[str] = []

@@ -1,0 +1,675 @@
+"""What the API shows of each resource: explicit fields, a list and a detail shape.
+
+Related rows come from the viewsets' querysets, already filtered through public() and
+prefetched into `public_*` attributes: serializers never query or filter themselves
+(except the treaty law of an incident, computed per state on the detail page).
+Every field has a description, so the OpenAPI schema documents it.
+"""
+
+import datetime
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cases.models import (
+    AccountabilityAction,
+    ActionSubject,
+    Actor,
+    ActorIdentifier,
+    ActorName,
+    Charge,
+    Citation,
+    Incident,
+    Instrument,
+    Involvement,
+    LegalQualification,
+    Membership,
+    Provision,
+    Source,
+    SourceCapture,
+    State,
+    TreatyEvent,
+    VictimCount,
+    ViolationCategory,
+)
+
+# Descriptions for fields whose model field has no help_text. Looked up by field name.
+DESCRIPTIONS = {
+    "id": "Stable identifier of the record.",
+    "url": "This record in the API.",
+    "updated_at": "When the record last changed (UTC). Filter with updated_since.",
+    "title": "Title.",
+    "short_title": "Short title used in citations, e.g. GC IV, Rome Statute.",
+    "summary": "Short summary.",
+    "description": "Full description.",
+    "name": "Name.",
+    "kind": "What kind of record this is (see the enumeration).",
+    "code": "ISO 3166-1 alpha-2 code.",
+    "slug": "Stable identifier used in URLs and filters.",
+    "date_earliest": "Earliest day the reported date can mean; null if open or undated.",
+    "date_latest": "Latest day the reported date can mean; null if open-ended or undated.",
+    "place_name": "Name of the place (town, village, facility).",
+    "latitude": "Latitude (WGS 84), with the precision given in coordinate_precision.",
+    "longitude": "Longitude (WGS 84), with the precision given in coordinate_precision.",
+    "coordinate_precision": "How precise the coordinates are.",
+    "conflict_type": "Classification of the armed conflict in which it happened.",
+    "verification_status": "How far the facts have been verified.",
+    "categories": "Slugs of the violation categories the incident falls under.",
+    "parent": "The larger incident this one belongs to (null if none or not public).",
+    "role": "The actor's role in the incident.",
+    "confidence": "How confident the attribution to the actor is.",
+    "standing": "Whether the qualification is alleged, charged or found.",
+    "asserted_on": "When the qualification was made.",
+    "reference": "Case or document number, e.g. ICC-01/22.",
+    "issued_on": "When the action was issued.",
+    "seal_status": "Whether the action was issued under seal.",
+    "status": "Lifecycle status of the action.",
+    "publisher": "Who published the source.",
+    "published_on": "When the source was published.",
+    "url_source": "Where the source can be read.",
+    "reliability": "Reliability grade of the source (Admiralty scale A-F).",
+    "pinpoint": "Where in the source: paragraph, page or timestamp.",
+    "quote": "The passage of the source that backs the claim.",
+    "heading": "Heading of the provision.",
+    "rule_kind": "What kind of rule the provision is.",
+    "position": "Order within the instrument (lower first).",
+    "deposited_on": "Date of signature, deposit or notification.",
+    "effective_on": "When the act takes effect under the instrument's rules.",
+    "jurisdiction_from": "Art. 12(3) declarations: start of the accepted jurisdiction.",
+    "jurisdiction_to": "Art. 12(3) declarations: end of the accepted jurisdiction, or null.",
+    "text": "The text, or a summary of it.",
+    "predecessor": "Code of the state this one continues or succeeds, if any.",
+    "predecessor_relation": "How this state relates to its predecessor.",
+    "language": "Language (BCP 47 tag).",
+    "scheme": "The system the identifier belongs to.",
+    "value": "The identifier in that system.",
+    "minimum": "Lower bound of the count, or null.",
+    "maximum": "Upper bound of the count, or null (with a minimum: 'at least').",
+    "group": "Who was counted, e.g. children.",
+    "post": "The post or position held.",
+    "period": "When, as reported (EDTF).",
+    "period_start": "Earliest day of the period, or null.",
+    "period_end": "Latest day of the period, or null if ongoing or unknown.",
+    "captured_at": "When the capture was made (UTC).",
+    "archive_url": "Where the preserved copy is.",
+    "sha256": "SHA-256 of the captured file, in hex.",
+    "note": "Note about the record.",
+    "crime_period": "When the charged crimes were committed, as reported (EDTF).",
+    "crime_period_start": "Earliest day of the crime period, or null.",
+    "crime_period_end": "Latest day of the crime period, or null if open-ended.",
+}
+
+
+class Described(serializers.ModelSerializer):
+    """A ModelSerializer that gives every field a description (for the OpenAPI schema)."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, field in fields.items():
+            if not getattr(field, "help_text", None):
+                field.help_text = DESCRIPTIONS.get(name, name.replace("_", " ").capitalize())
+        return fields
+
+
+class StateRefSerializer(Described):
+    class Meta:
+        model = State
+        fields = ["code", "name"]
+
+
+class CategoryRefSerializer(Described):
+    class Meta:
+        model = ViolationCategory
+        fields = ["slug", "name"]
+
+
+class InstrumentRefSerializer(Described):
+    class Meta:
+        model = Instrument
+        fields = ["slug", "short_title", "title"]
+
+
+class ProvisionRefSerializer(Described):
+    instrument = InstrumentRefSerializer(help_text="The instrument the provision belongs to.")
+
+    class Meta:
+        model = Provision
+        fields = ["id", "label", "heading", "rule_kind", "instrument"]
+
+
+class ActorRefSerializer(Described):
+    class Meta:
+        model = Actor
+        fields = ["id", "name", "kind"]
+
+
+class SourceRefSerializer(Described):
+    class Meta:
+        model = Source
+        fields = ["id", "title", "url", "publisher", "published_on", "kind"]
+        extra_kwargs = {"url": {"help_text": "Where the source can be read."}}
+
+
+class CitationSerializer(Described):
+    source = SourceRefSerializer(help_text="The source cited.")
+
+    class Meta:
+        model = Citation
+        fields = ["source", "pinpoint", "quote"]
+
+
+class ActionRefSerializer(Described):
+    class Meta:
+        model = AccountabilityAction
+        fields = ["id", "kind", "title", "reference", "status", "issued_on"]
+
+
+class IncidentRefSerializer(Described):
+    class Meta:
+        model = Incident
+        fields = ["id", "title", "date"]
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class SlugListField(serializers.ReadOnlyField):
+    """A prefetched list of records, shown as their slugs."""
+
+    def to_representation(self, value):
+        return [item.slug for item in value]
+
+
+# Incidents
+
+
+class IncidentListSerializer(Described):
+    country = StateRefSerializer(allow_null=True, help_text="Where it happened.")
+    controlling_power = StateRefSerializer(
+        allow_null=True, help_text="The state controlling the territory, where occupied."
+    )
+    categories = SlugListField(source="category_list", help_text=DESCRIPTIONS["categories"])
+    parent = serializers.IntegerField(
+        source="public_parent_id", allow_null=True, help_text=DESCRIPTIONS["parent"]
+    )
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id",
+            "title",
+            "summary",
+            "date",
+            "date_earliest",
+            "date_latest",
+            "country",
+            "subdivision",
+            "place_name",
+            "latitude",
+            "longitude",
+            "coordinate_precision",
+            "controlling_power",
+            "conflict_type",
+            "verification_status",
+            "categories",
+            "parent",
+            "updated_at",
+        ]
+
+
+class VictimCountSerializer(Described):
+    class Meta:
+        model = VictimCount
+        fields = ["kind", "minimum", "maximum", "group"]
+
+
+class InvolvementSerializer(Described):
+    actor = ActorRefSerializer(help_text="The actor involved.")
+    citations = CitationSerializer(
+        source="public_citations", many=True, help_text="Sources for this attribution."
+    )
+
+    class Meta:
+        model = Involvement
+        fields = ["actor", "role", "confidence", "citations"]
+
+
+class LegalQualificationSerializer(Described):
+    provision = ProvisionRefSerializer(help_text="The provision the incident engages.")
+    asserted_by = ActorRefSerializer(
+        allow_null=True, help_text="Who made the qualification (NGO, inquiry, court)."
+    )
+    citations = CitationSerializer(
+        source="public_citations", many=True, help_text="Sources for this qualification."
+    )
+
+    class Meta:
+        model = LegalQualification
+        fields = ["provision", "asserted_by", "asserted_on", "standing", "citations"]
+
+
+class TreatyStatementSerializer(Described):
+    effective_on = serializers.DateField(help_text=DESCRIPTIONS["effective_on"])
+    provisions = serializers.SlugRelatedField(
+        slug_field="label",
+        many=True,
+        read_only=True,
+        help_text="Labels of the articles the statement concerns.",
+    )
+
+    class Meta:
+        model = TreatyEvent
+        fields = [
+            "id",
+            "kind",
+            "deposited_on",
+            "effective_on",
+            "jurisdiction_from",
+            "jurisdiction_to",
+            "provisions",
+            "text",
+        ]
+
+
+class TreatyStatusSerializer(serializers.Serializer):
+    """A state's status under one instrument on one date (TreatyStatus)."""
+
+    instrument = InstrumentRefSerializer(help_text="The instrument.")
+    status = serializers.CharField(
+        source="kind.value",
+        help_text="bound, signatory, jurisdiction_accepted (Rome Statute art. 12(3)), "
+        "not_bound, or customary (binds every state).",
+    )
+    status_label = serializers.CharField(source="label", help_text="The status in words.")
+    since = serializers.DateField(
+        allow_null=True, help_text="Since when the status holds (its basis took effect)."
+    )
+    via = serializers.CharField(
+        source="via.code",
+        allow_null=True,
+        default=None,
+        help_text="Code of the predecessor state whose act binds the state, if any.",
+    )
+    reservations = TreatyStatementSerializer(many=True, help_text="Reservations in force.")
+    declarations = TreatyStatementSerializer(
+        many=True, help_text="Declarations in force, including art. 12(3) acceptances."
+    )
+
+
+class StateLawSerializer(serializers.Serializer):
+    """A state's treaty status under every public instrument on one date."""
+
+    state = StateRefSerializer(help_text="The state.")
+    on = serializers.DateField(help_text="The date the statuses are for.")
+    statuses = TreatyStatusSerializer(many=True, help_text="One entry per instrument.")
+
+
+class IncidentStateLawSerializer(StateLawSerializer):
+    roles = serializers.ListField(
+        child=serializers.ChoiceField(
+            choices=["territorial_state", "controlling_power", "state_of_involved_actor"]
+        ),
+        help_text="Why the state is involved in the incident.",
+    )
+
+
+class IncidentDetailSerializer(IncidentListSerializer):
+    victim_counts = VictimCountSerializer(many=True, help_text="Reported numbers of victims.")
+    children = IncidentRefSerializer(
+        source="public_children", many=True, help_text="Public incidents that belong to this one."
+    )
+    involvements = InvolvementSerializer(
+        source="public_involvements", many=True, help_text="Actors involved, with their roles."
+    )
+    legal_qualifications = LegalQualificationSerializer(
+        source="public_qualifications",
+        many=True,
+        help_text="The provisions the incident engages, and who says so.",
+    )
+    actions = ActionRefSerializer(
+        source="public_actions", many=True, help_text="Accountability actions concerning it."
+    )
+    citations = CitationSerializer(
+        source="public_citations", many=True, help_text="Sources for the incident itself."
+    )
+    law = serializers.SerializerMethodField(
+        help_text="For each state involved (territorial state, controlling power, states of "
+        "involved actors): its treaty status under every instrument on the incident's "
+        "earliest date (or its latest date if the start is open; empty if undated)."
+    )
+
+    class Meta(IncidentListSerializer.Meta):
+        fields = [
+            *IncidentListSerializer.Meta.fields,
+            "description",
+            "victim_counts",
+            "children",
+            "involvements",
+            "legal_qualifications",
+            "actions",
+            "citations",
+            "law",
+        ]
+
+    @extend_schema_field(IncidentStateLawSerializer(many=True))
+    def get_law(self, obj: Incident) -> list[dict]:
+        return IncidentStateLawSerializer(self.context["law"], many=True).data
+
+
+# Accountability actions
+
+
+class ActionListSerializer(Described):
+    issuing_body = ActorRefSerializer(
+        source="public_issuing_body", allow_null=True, help_text="Who issued the action."
+    )
+
+    class Meta:
+        model = AccountabilityAction
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "issuing_body",
+            "reference",
+            "applied_on",
+            "issued_on",
+            "announced_on",
+            "seal_status",
+            "status",
+            "summary",
+            "updated_at",
+        ]
+
+
+class ActionSubjectSerializer(Described):
+    actor = ActorRefSerializer(help_text="The person or body the action is directed at.")
+
+    class Meta:
+        model = ActionSubject
+        fields = ["actor", "note"]
+
+
+class ChargeSerializer(Described):
+    provision = ProvisionRefSerializer(help_text="The crime charged.")
+    subject = ActorRefSerializer(
+        allow_null=True, help_text="Whom the charge concerns; null: every subject."
+    )
+    modes_of_liability = ProvisionRefSerializer(
+        many=True, help_text="Modes of liability, e.g. Rome Statute art. 25(3)(a)."
+    )
+
+    class Meta:
+        model = Charge
+        fields = [
+            "provision",
+            "subject",
+            "modes_of_liability",
+            "description",
+            "crime_period",
+            "crime_period_start",
+            "crime_period_end",
+        ]
+
+
+class ActionDetailSerializer(ActionListSerializer):
+    subjects = ActionSubjectSerializer(
+        source="public_subjects", many=True, help_text="Whom the action is directed at."
+    )
+    charges = ChargeSerializer(source="public_charges", many=True, help_text="The charges.")
+    incidents = IncidentRefSerializer(
+        source="public_incidents", many=True, help_text="Incidents the action concerns."
+    )
+    citations = CitationSerializer(
+        source="public_citations", many=True, help_text="Sources for the action."
+    )
+
+    class Meta(ActionListSerializer.Meta):
+        fields = [
+            *ActionListSerializer.Meta.fields,
+            "description",
+            "subjects",
+            "charges",
+            "incidents",
+            "citations",
+        ]
+
+
+# Actors
+
+
+class ActorListSerializer(Described):
+    state = serializers.CharField(
+        source="state_id",
+        allow_null=True,
+        help_text="For a state, its own code; for others, the state they belong to.",
+    )
+
+    class Meta:
+        model = Actor
+        fields = ["id", "name", "kind", "state", "updated_at"]
+
+
+class ActorNameSerializer(Described):
+    class Meta:
+        model = ActorName
+        fields = ["name", "language", "kind"]
+
+
+class ActorIdentifierSerializer(Described):
+    class Meta:
+        model = ActorIdentifier
+        fields = ["scheme", "value"]
+
+
+class MembershipSerializer(Described):
+    organisation = ActorRefSerializer(help_text="The organisation.")
+
+    class Meta:
+        model = Membership
+        fields = ["organisation", "post", "period", "period_start", "period_end"]
+
+
+class ActorDetailSerializer(ActorListSerializer):
+    other_names = ActorNameSerializer(
+        many=True, help_text="Other names: transliterations, names in other scripts, aliases."
+    )
+    identifiers = ActorIdentifierSerializer(
+        many=True, help_text="Identifiers in other systems (Wikidata, sanctions lists)."
+    )
+    memberships = MembershipSerializer(
+        source="public_memberships", many=True, help_text="Posts held in organisations."
+    )
+
+    class Meta(ActorListSerializer.Meta):
+        fields = [
+            *ActorListSerializer.Meta.fields,
+            "description",
+            "other_names",
+            "identifiers",
+            "memberships",
+        ]
+
+
+# Sources
+
+
+class SourceListSerializer(Described):
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "publisher",
+            "published_on",
+            "url",
+            "language",
+            "reliability",
+            "updated_at",
+        ]
+        extra_kwargs = {"url": {"help_text": "Where the source can be read."}}
+
+
+class SourceCaptureSerializer(Described):
+    class Meta:
+        model = SourceCapture
+        fields = ["captured_at", "archive_url", "sha256"]
+
+
+class SourceDetailSerializer(SourceListSerializer):
+    captures = SourceCaptureSerializer(
+        many=True, help_text="Preserved copies (Berkeley Protocol): when, where, hash."
+    )
+
+    class Meta(SourceListSerializer.Meta):
+        fields = [*SourceListSerializer.Meta.fields, "note", "captures"]
+
+
+# The law
+
+
+class InstrumentListSerializer(Described):
+    class Meta:
+        model = Instrument
+        fields = [
+            "slug",
+            "title",
+            "short_title",
+            "kind",
+            "adopted_on",
+            "entry_into_force_on",
+            "depositary",
+            "updated_at",
+        ]
+        extra_kwargs = {
+            "adopted_on": {"help_text": "When the instrument was adopted."},
+            "depositary": {"help_text": "Who keeps the instrument's treaty record."},
+        }
+
+
+class ProvisionBriefSerializer(Described):
+    parent = serializers.IntegerField(
+        source="parent_id", allow_null=True, help_text="The enclosing provision, if any."
+    )
+
+    class Meta:
+        model = Provision
+        fields = ["id", "label", "heading", "rule_kind", "parent", "position"]
+
+
+class InstrumentDetailSerializer(InstrumentListSerializer):
+    provisions = ProvisionBriefSerializer(
+        source="provision_list", many=True, help_text="The provisions, in order."
+    )
+
+    class Meta(InstrumentListSerializer.Meta):
+        fields = [
+            *InstrumentListSerializer.Meta.fields,
+            "entry_into_force_rule",
+            "entry_into_force_delay",
+            "withdrawal_delay_months",
+            "rules_note",
+            "summary",
+            "provisions",
+        ]
+
+
+class ProvisionListSerializer(ProvisionBriefSerializer):
+    instrument = InstrumentRefSerializer(help_text="The instrument the provision belongs to.")
+
+    class Meta(ProvisionBriefSerializer.Meta):
+        fields = [*ProvisionBriefSerializer.Meta.fields, "instrument", "updated_at"]
+
+
+class ProvisionDetailSerializer(ProvisionListSerializer):
+    violation_categories = CategoryRefSerializer(
+        many=True, help_text="Violation categories the provision prohibits or criminalises."
+    )
+
+    class Meta(ProvisionListSerializer.Meta):
+        fields = [*ProvisionListSerializer.Meta.fields, "text", "violation_categories"]
+
+
+class CategoryListSerializer(Described):
+    parent = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text="Slug of the broader category, if any."
+    )
+
+    class Meta:
+        model = ViolationCategory
+        fields = ["slug", "name", "parent", "updated_at"]
+
+
+class CategoryDetailSerializer(CategoryListSerializer):
+    children = CategoryRefSerializer(many=True, help_text="Narrower categories.")
+    provisions = ProvisionRefSerializer(
+        source="public_provisions",
+        many=True,
+        help_text="Provisions that prohibit or criminalise it.",
+    )
+
+    class Meta(CategoryListSerializer.Meta):
+        fields = [*CategoryListSerializer.Meta.fields, "description", "children", "provisions"]
+
+
+class StateListSerializer(Described):
+    predecessor = serializers.CharField(
+        source="predecessor_id", allow_null=True, help_text=DESCRIPTIONS["predecessor"]
+    )
+
+    class Meta:
+        model = State
+        fields = ["code", "name", "predecessor", "predecessor_relation", "updated_at"]
+
+
+class TreatyEventSerializer(TreatyStatementSerializer):
+    instrument = InstrumentRefSerializer(help_text="The instrument.")
+    withdraws = serializers.IntegerField(
+        source="withdraws_id",
+        allow_null=True,
+        help_text="For a withdrawal of a reservation or declaration: the id of that act.",
+    )
+
+    class Meta(TreatyStatementSerializer.Meta):
+        fields = ["id", "instrument", *TreatyStatementSerializer.Meta.fields[1:], "withdraws"]
+
+
+class StateDetailSerializer(StateListSerializer):
+    treaty_events = TreatyEventSerializer(
+        source="public_treaty_events",
+        many=True,
+        help_text="The state's treaty acts under public instruments, oldest first.",
+    )
+
+    class Meta(StateListSerializer.Meta):
+        fields = [*StateListSerializer.Meta.fields, "treaty_events"]
+
+
+# Sync
+
+
+class TombstoneSerializer(serializers.Serializer):
+    resource = serializers.CharField(help_text="The resource: incidents, actions, actors, ...")
+    id = serializers.CharField(
+        help_text="The id (slug for instruments and categories, code "
+        "for states) of the record to remove from a mirror."
+    )
+    reason = serializers.ChoiceField(
+        choices=["deleted", "withdrawn", "unpublished"],
+        help_text="deleted; withdrawn (retracted after publication); unpublished (no longer "
+        "public, or never was).",
+    )
+    removed_at = serializers.DateTimeField(help_text="When it stopped being public (UTC).")
+
+
+class TombstoneFeedSerializer(serializers.Serializer):
+    since = serializers.DateTimeField(help_text="The since parameter, as understood.")
+    until = serializers.DateTimeField(
+        help_text="Server time of this answer: pass it (minus a safety margin) as the next "
+        "since, here and as updated_since on the lists."
+    )
+    results = TombstoneSerializer(many=True, help_text="Records to remove, oldest first.")
+
+
+def law_on(incident: Incident) -> datetime.date | None:
+    """The day the incident's treaty law is computed for: its earliest, else latest date."""
+    return incident.date_earliest or incident.date_latest

@@ -1,0 +1,615 @@
+"""The partner API: one read-only viewset per resource, all starting from public().
+
+Query shapes (select_related / Prefetch into public_* attributes) are here, next to the
+serializers that read them; every related queryset goes through its model's public() too.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.http import http_date
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import renderers, serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.viewsets import ReadOnlyModelViewSet
+
+from cases.models import (
+    AccountabilityAction,
+    ActionSubject,
+    Actor,
+    Charge,
+    Citation,
+    Incident,
+    Instrument,
+    Involvement,
+    LegalQualification,
+    Membership,
+    Provision,
+    Source,
+    State,
+    Tombstone,
+    TreatyEvent,
+    ViolationCategory,
+)
+
+from . import filters
+from . import serializers as s
+from .pagination import ApiCursorPagination
+
+CACHE_SECONDS = 60
+EXPORT_CHUNK_SIZE = 1000
+
+
+class NDJSONRenderer(renderers.BaseRenderer):
+    media_type = "application/x-ndjson"
+    format = "ndjson"
+    charset = "utf-8"
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+
+def _csv_value(value) -> str:
+    """Nested records become their identifier; lists are joined with |."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return _csv_value(next(iter(value.values()), None))
+    if isinstance(value, list):
+        return "|".join(_csv_value(v) for v in value)
+    return str(value)
+
+
+def ndjson_lines(rows: Iterable[dict]) -> Iterator[str]:
+    for row in rows:
+        yield json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def csv_lines(rows: Iterable[dict], columns: list[str]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_csv_value(row.get(c)) for c in columns])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+class HttpCachingMixin:
+    """ETag on every successful read (304 on If-None-Match) and Cache-Control: public.
+
+    Last-Modified on a detail is the record's own last change, for information only: it
+    does not see changes to embedded rows, so revalidation uses the ETag (a hash of the
+    body), which does.
+    """
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+        if response.streaming:
+            return response
+        response.render()
+        set_response_etag(response)
+        updated_at = getattr(self, "last_modified", None)
+        if updated_at:
+            response["Last-Modified"] = http_date(updated_at.timestamp())
+        return get_conditional_response(request, etag=response["ETag"], response=response)
+
+
+class PublicViewSet(HttpCachingMixin, ReadOnlyModelViewSet):
+    """A read-only resource: list (cursor-paginated, filtered), detail, and bulk export."""
+
+    list_serializer_class: type[serializers.Serializer]
+    detail_serializer_class: type[serializers.Serializer]
+    filter_backends = [DjangoFilterBackend]
+    pagination_class = ApiCursorPagination
+    default_ordering = "id"
+    ordering_fields = ("id", "updated_at")
+
+    def list_queryset(self):
+        raise NotImplementedError
+
+    def detail_queryset(self):
+        return self.list_queryset()
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return self.detail_queryset()
+        return self.list_queryset()
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return self.detail_serializer_class
+        return self.list_serializer_class
+
+    def get_object(self):
+        obj = super().get_object()
+        self.last_modified = getattr(obj, "updated_at", None)
+        return obj
+
+    def export_rows(self, request) -> Iterator[dict]:
+        queryset = self.filter_queryset(self.list_queryset())
+        if "search_rank" not in queryset.query.annotations:
+            queryset = queryset.order_by("pk")
+        serializer = self.list_serializer_class(context=self.get_serializer_context())
+        # iterator() reads through a server-side cursor, chunk by chunk (with prefetches).
+        for obj in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+            yield serializer.to_representation(obj)
+
+    def _export(self, request, lines, content_type: str, extension: str):
+        # Validate the filters now: once streaming has begun, an error cannot become a 400.
+        self.filter_queryset(self.list_queryset())
+        response = StreamingHttpResponse(lines, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{self.basename}.{extension}"'
+        return response
+
+    @extend_schema(
+        summary="Bulk export as NDJSON (one JSON object a line), with the list's filters",
+        responses={
+            (200, "application/x-ndjson"): OpenApiResponse(
+                OpenApiTypes.STR, description="One list-shaped record per line."
+            )
+        },
+    )
+    @action(
+        detail=False,
+        url_path="export/ndjson",
+        url_name="export-ndjson",
+        renderer_classes=[NDJSONRenderer],
+        pagination_class=None,
+    )
+    def export_ndjson(self, request):
+        return self._export(
+            request, ndjson_lines(self.export_rows(request)), "application/x-ndjson", "ndjson"
+        )
+
+    @extend_schema(
+        summary="Bulk export as CSV, with the list's filters",
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR,
+                description="A header row, then one row per record. Nested records are "
+                "given by their identifier, lists joined with |.",
+            )
+        },
+    )
+    @action(
+        detail=False,
+        url_path="export/csv",
+        url_name="export-csv",
+        renderer_classes=[CSVRenderer],
+        pagination_class=None,
+    )
+    def export_csv(self, request):
+        columns = list(self.list_serializer_class.Meta.fields)
+        return self._export(
+            request, csv_lines(self.export_rows(request), columns), "text/csv", "csv"
+        )
+
+
+def public_citations():
+    return Prefetch(
+        "citations",
+        queryset=Citation.objects.public().select_related("source").order_by("pk"),
+        to_attr="public_citations",
+    )
+
+
+PUBLIC_PROVISIONS = Provision.objects.public().select_related("instrument")
+
+
+@extend_schema(tags=["incidents"])
+class IncidentViewSet(PublicViewSet):
+    """Incidents: what happened, where and when, who was involved, and the law it engages."""
+
+    list_serializer_class = s.IncidentListSerializer
+    detail_serializer_class = s.IncidentDetailSerializer
+    filterset_class = filters.IncidentFilter
+
+    def list_queryset(self):
+        return (
+            Incident.objects.public()
+            .select_related("country", "controlling_power")
+            .prefetch_related(
+                Prefetch(
+                    "categories",
+                    queryset=ViolationCategory.objects.order_by("slug"),
+                    to_attr="category_list",
+                )
+            )
+            .annotate(
+                public_parent_id=Subquery(
+                    Incident.objects.public().filter(pk=OuterRef("parent_id")).values("pk")[:1]
+                )
+            )
+        )
+
+    def detail_queryset(self):
+        involvements = (
+            Involvement.objects.public()
+            .select_related("actor")
+            .prefetch_related(public_citations())
+            .order_by("pk")
+        )
+        qualifications = (
+            LegalQualification.objects.public()
+            .select_related("provision__instrument", "asserted_by")
+            .prefetch_related(public_citations())
+            .order_by("provision__instrument__adopted_on", "provision__position", "pk")
+        )
+        return self.list_queryset().prefetch_related(
+            "victim_counts",
+            Prefetch(
+                "children",
+                queryset=Incident.objects.public().order_by("pk"),
+                to_attr="public_children",
+            ),
+            Prefetch("involvements", queryset=involvements, to_attr="public_involvements"),
+            Prefetch(
+                "legal_qualifications", queryset=qualifications, to_attr="public_qualifications"
+            ),
+            Prefetch(
+                "actions",
+                queryset=AccountabilityAction.objects.public().order_by("issued_on", "pk"),
+                to_attr="public_actions",
+            ),
+            public_citations(),
+        )
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if self.action == "retrieve" and hasattr(self, "incident"):
+            context["law"] = incident_law(self.incident)
+        return context
+
+    def get_object(self):
+        self.incident = super().get_object()
+        return self.incident
+
+
+def incident_law(incident: Incident) -> list[dict]:
+    """The treaty status of each state involved in the incident, on its date."""
+    on = s.law_on(incident)
+    if on is None:
+        return []
+    roles: dict[str, list[str]] = {}
+    states: dict[str, State] = {}
+
+    def add(state: State | None, role: str) -> None:
+        if state is not None:
+            states.setdefault(state.code, state)
+            if role not in roles.setdefault(state.code, []):
+                roles[state.code].append(role)
+
+    add(incident.country, "territorial_state")
+    add(incident.controlling_power, "controlling_power")
+    actor_states = State.objects.filter(
+        pk__in=[i.actor.state_id for i in incident.public_involvements if i.actor.state_id]
+    ).order_by("code")
+    for state in actor_states:
+        add(state, "state_of_involved_actor")
+    instruments = list(Instrument.objects.public().order_by("adopted_on", "pk"))
+    return [
+        {
+            "state": state,
+            "roles": roles[code],
+            "on": on,
+            "statuses": state.treaty_statuses(on, instruments),
+        }
+        for code, state in states.items()
+    ]
+
+
+@extend_schema(tags=["actions"])
+class ActionViewSet(PublicViewSet):
+    """Accountability actions: warrants, indictments, verdicts, sanctions, resolutions."""
+
+    list_serializer_class = s.ActionListSerializer
+    detail_serializer_class = s.ActionDetailSerializer
+    filterset_class = filters.ActionFilter
+
+    def list_queryset(self):
+        return AccountabilityAction.objects.public().prefetch_related(
+            Prefetch("issuing_body", queryset=Actor.objects.public(), to_attr="public_issuing_body")
+        )
+
+    def detail_queryset(self):
+        charges = (
+            Charge.objects.public()
+            .select_related("provision__instrument", "subject")
+            .prefetch_related(Prefetch("modes_of_liability", queryset=PUBLIC_PROVISIONS))
+            .order_by("pk")
+        )
+        return self.list_queryset().prefetch_related(
+            Prefetch(
+                "subject_links",
+                # ActionSubject has no public(): a subject link is public with its actor.
+                queryset=ActionSubject.objects.filter(actor__in=Actor.objects.public())
+                .select_related("actor")
+                .order_by("pk"),
+                to_attr="public_subjects",
+            ),
+            Prefetch("charges", queryset=charges, to_attr="public_charges"),
+            Prefetch(
+                "incidents",
+                queryset=Incident.objects.public().order_by("pk"),
+                to_attr="public_incidents",
+            ),
+            public_citations(),
+        )
+
+
+@extend_schema(tags=["actors"])
+class ActorViewSet(PublicViewSet):
+    """Actors: people, states, organs, units, armed groups, bodies, courts."""
+
+    list_serializer_class = s.ActorListSerializer
+    detail_serializer_class = s.ActorDetailSerializer
+    filterset_class = filters.ActorFilter
+
+    def list_queryset(self):
+        return Actor.objects.public()
+
+    def detail_queryset(self):
+        return self.list_queryset().prefetch_related(
+            "other_names",
+            "identifiers",
+            Prefetch(
+                "memberships",
+                # Membership has no public(): shown when the organisation is public.
+                queryset=Membership.objects.filter(organisation__in=Actor.objects.public())
+                .select_related("organisation")
+                .order_by("period_start", "pk"),
+                to_attr="public_memberships",
+            ),
+        )
+
+
+@extend_schema(tags=["sources"])
+class SourceViewSet(PublicViewSet):
+    """Sources: documents and items that back the claims, with their preserved captures."""
+
+    list_serializer_class = s.SourceListSerializer
+    detail_serializer_class = s.SourceDetailSerializer
+    filterset_class = filters.SourceFilter
+
+    def list_queryset(self):
+        return Source.objects.public()
+
+    def detail_queryset(self):
+        return self.list_queryset().prefetch_related("captures")
+
+
+@extend_schema(tags=["law"])
+class InstrumentViewSet(PublicViewSet):
+    """Treaties, protocols, statutes and customary rules."""
+
+    list_serializer_class = s.InstrumentListSerializer
+    detail_serializer_class = s.InstrumentDetailSerializer
+    filterset_class = filters.InstrumentFilter
+    lookup_field = "slug"
+    ordering_fields = ()
+
+    def list_queryset(self):
+        return Instrument.objects.public()
+
+    def detail_queryset(self):
+        return self.list_queryset().prefetch_related(
+            Prefetch(
+                "provisions",
+                queryset=Provision.objects.public().order_by("position", "pk"),
+                to_attr="provision_list",
+            )
+        )
+
+
+@extend_schema(tags=["law"])
+class ProvisionViewSet(PublicViewSet):
+    """Articles and sub-paragraphs of the instruments."""
+
+    list_serializer_class = s.ProvisionListSerializer
+    detail_serializer_class = s.ProvisionDetailSerializer
+    filterset_class = filters.ProvisionFilter
+
+    def list_queryset(self):
+        return PUBLIC_PROVISIONS
+
+    def detail_queryset(self):
+        return self.list_queryset().prefetch_related("violation_categories")
+
+
+@extend_schema(tags=["law"])
+class CategoryViewSet(PublicViewSet):
+    """The thesaurus of violation categories, mapped to provisions."""
+
+    list_serializer_class = s.CategoryListSerializer
+    detail_serializer_class = s.CategoryDetailSerializer
+    filterset_class = filters.CategoryFilter
+    lookup_field = "slug"
+    ordering_fields = ()
+
+    def list_queryset(self):
+        # A vocabulary, public as a whole (see ViolationCategory): no publication state.
+        return ViolationCategory.objects.select_related("parent")
+
+    def detail_queryset(self):
+        return self.list_queryset().prefetch_related(
+            Prefetch("children", queryset=ViolationCategory.objects.order_by("slug")),
+            Prefetch("provisions", queryset=PUBLIC_PROVISIONS, to_attr="public_provisions"),
+        )
+
+
+class LawParams(serializers.Serializer):
+    on = serializers.DateField(
+        required=False, help_text="The date (YYYY-MM-DD); default: today (UTC)."
+    )
+
+
+@extend_schema(tags=["law"])
+class StateViewSet(PublicViewSet):
+    """States, with their treaty acts, and their treaty status on any date."""
+
+    list_serializer_class = s.StateListSerializer
+    detail_serializer_class = s.StateDetailSerializer
+    filterset_class = filters.StateFilter
+    lookup_field = "code"
+    default_ordering = "code"
+    ordering_fields = ()
+
+    def list_queryset(self):
+        # States are public facts of international law: no publication state.
+        return State.objects.all()
+
+    def detail_queryset(self):
+        events = (
+            TreatyEvent.objects.public()
+            .select_related("instrument")
+            .prefetch_related("provisions")
+            .order_by("deposited_on", "pk")
+        )
+        return self.list_queryset().prefetch_related(
+            Prefetch("treaty_events", queryset=events, to_attr="public_treaty_events")
+        )
+
+    @extend_schema(
+        summary="The state's status under every instrument on a date",
+        parameters=[
+            OpenApiParameter(
+                "on", OpenApiTypes.DATE, description="The date (YYYY-MM-DD); default: today."
+            )
+        ],
+        responses=s.StateLawSerializer,
+        filters=False,
+    )
+    @action(detail=True, url_path="law", filter_backends=[], pagination_class=None)
+    def law(self, request, code=None):
+        state = self.get_object()
+        params = LawParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        on = params.validated_data.get("on") or timezone.now().date()
+        instruments = Instrument.objects.public().order_by("adopted_on", "pk")
+        data = {"state": state, "on": on, "statuses": state.treaty_statuses(on, instruments)}
+        return Response(s.StateLawSerializer(data).data)
+
+
+# Incremental sync: what left the public view since a time.
+
+PUBLISHABLE_RESOURCES = {
+    "incidents": Incident,
+    "actions": AccountabilityAction,
+    "actors": Actor,
+    "sources": Source,
+    "instruments": Instrument,
+}
+# Resources identified by a slug or code that a new record could reuse: (public rows, key).
+KEYED_RESOURCES = {
+    "instruments": (Instrument.objects.public(), "slug"),
+    "categories": (ViolationCategory.objects.all(), "slug"),
+    "states": (State.objects.all(), "code"),
+}
+
+
+def tombstones(since, resource: str = "") -> list[dict]:
+    """Records that stopped being public (or were deleted) at or after `since`.
+
+    Unpublished and withdrawn records still exist: found by their updated_at. A record that
+    was never public may appear too (its id tells nothing else): a mirror ignores it.
+    """
+    found: list[dict] = []
+    for name, model in PUBLISHABLE_RESOURCES.items():
+        if resource not in ("", name):
+            continue
+        key = "slug" if model is Instrument else "pk"
+        hidden = model.objects.exclude(pk__in=model.objects.public().values("pk")).filter(
+            updated_at__gte=since
+        )
+        for pk, status, updated_at in hidden.values_list(key, "publication_status", "updated_at"):
+            reason = "withdrawn" if status == "withdrawn" else "unpublished"
+            found.append(
+                {"resource": name, "id": str(pk), "reason": reason, "removed_at": updated_at}
+            )
+    if resource in ("", "provisions"):
+        hidden = Provision.objects.exclude(pk__in=Provision.objects.public().values("pk")).filter(
+            Q(updated_at__gte=since) | Q(instrument__updated_at__gte=since)
+        )
+        for pk, updated_at, instrument_updated_at in hidden.values_list(
+            "pk", "updated_at", "instrument__updated_at"
+        ):
+            found.append(
+                {
+                    "resource": "provisions",
+                    "id": str(pk),
+                    "reason": "unpublished",
+                    "removed_at": max(updated_at, instrument_updated_at),
+                }
+            )
+    deleted = Tombstone.objects.filter(deleted_at__gte=since)
+    if resource:
+        deleted = deleted.filter(resource=resource)
+    deleted = list(deleted.order_by("deleted_at", "pk"))
+    reused = set()
+    for name, (queryset, key) in KEYED_RESOURCES.items():
+        ids = [t.object_id for t in deleted if t.resource == name]
+        if ids:
+            keys = queryset.filter(**{f"{key}__in": ids}).values_list(key, flat=True)
+            reused |= {(name, k) for k in keys}
+    for tombstone in deleted:
+        if (tombstone.resource, tombstone.object_id) in reused:
+            continue  # the slug or code now names a new public record
+        found.append(
+            {
+                "resource": tombstone.resource,
+                "id": tombstone.object_id,
+                "reason": "deleted",
+                "removed_at": tombstone.deleted_at,
+            }
+        )
+    return sorted(found, key=lambda t: t["removed_at"])
+
+
+class TombstoneParams(serializers.Serializer):
+    since = serializers.DateTimeField(
+        help_text="Records removed from the public at or after this time (ISO 8601)."
+    )
+    resource = serializers.ChoiceField(
+        choices=sorted([*PUBLISHABLE_RESOURCES, "provisions", "categories", "states"]),
+        required=False,
+        help_text="Only this resource (default: all).",
+    )
+
+
+class TombstoneView(HttpCachingMixin, APIView):
+    """Records a mirror must remove: deleted, withdrawn or unpublished since a time."""
+
+    @extend_schema(
+        tags=["sync"],
+        parameters=[TombstoneParams],
+        responses=s.TombstoneFeedSerializer,
+    )
+    def get(self, request):
+        params = TombstoneParams(data=request.query_params)
+        if not params.is_valid():
+            raise ValidationError(params.errors)
+        until = timezone.now()
+        since = params.validated_data["since"]
+        results = tombstones(since, params.validated_data.get("resource", ""))
+        data = {"since": since, "until": until, "results": results}
+        return Response(s.TombstoneFeedSerializer(data).data)

@@ -1,0 +1,36 @@
+"""A small public world for the API tests: an incident with everything a detail embeds."""
+
+import datetime
+
+from cases import models as m
+from tests import factories as f
+
+
+def public_incident(**kwargs) -> m.Incident:
+    """A published incident with an actor, a qualification, an action and a citation."""
+    instrument = kwargs.pop("instrument", None) or f.InstrumentFactory(published=True)
+    incident = f.IncidentFactory(published=True, **kwargs)
+    category = f.ViolationCategoryFactory()
+    incident.categories.add(category)
+    state = f.StateFactory(code="RU", name="Russian Federation")
+    actor = f.ActorFactory(published=True, state=state, name=f"Official of {incident.title}")
+    involvement = f.InvolvementFactory(incident=incident, actor=actor)
+    provision = f.ProvisionFactory(instrument=instrument)
+    qualification = f.LegalQualificationFactory(incident=incident, provision=provision)
+    source = f.SourceFactory(published=True)
+    f.CitationFactory(incident=incident, source=source, pinpoint="para. 12")
+    f.CitationFactory(incident=None, involvement=involvement, source=source, pinpoint="p. 3")
+    f.CitationFactory(
+        incident=None, legal_qualification=qualification, source=source, pinpoint="para. 40"
+    )
+    action = f.AccountabilityActionFactory(published=True)
+    action.incidents.add(incident)
+    # What Incident.objects.refresh_search_names() writes: involved actors' names.
+    m.Incident.objects.filter(pk=incident.pk).update(search_names=actor.name)
+    return incident
+
+
+def ratified(state: m.State, instrument: m.Instrument, on: datetime.date) -> m.TreatyEvent:
+    return f.TreatyEventFactory(
+        state=state, instrument=instrument, kind=m.TreatyEventKind.RATIFICATION, deposited_on=on
+    )
