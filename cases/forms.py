@@ -44,7 +44,7 @@ class SearchForm(forms.Form):
         required=False,
         max_length=search.MAX_QUERY_LENGTH,
         strip=True,
-        label="Search",
+        label="Search text",
         error_messages={
             "max_length": "The search text is too long: at most %(limit_value)d characters "
             "(it has %(show_value)d). It was not used."

@@ -57,24 +57,37 @@ def _prefix_tsquery(word: str) -> str | None:
     return " & ".join(f"{p}:*" for p in parts)
 
 
+# An exclusion: -word or -"a phrase", at the start or after a space.
+_EXCLUSION = re.compile(r'(?:^|(?<=\s))-("[^"]*"|[^\s"]+)')
+
+
 def incident_query(text: str) -> SearchQuery:
     """A websearch query matching English stems and exact words (names in any script).
 
-    When the text ends with a bare word, that word also matches as a prefix.
+    Each part is matched both stemmed (English) and exact ("simple": names in any script)
+    and either may match; exclusions must hold for both forms, so they are taken out and
+    applied to both. When the text ends with a bare word, it also matches as a prefix.
     """
-    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG) | SearchQuery(
-        text, search_type="websearch", config="simple"
+    excluded = [m.group(1) for m in _EXCLUSION.finditer(text)]
+    positive = _EXCLUSION.sub(" ", text).strip()
+    query = SearchQuery(positive, search_type="websearch", config=SEARCH_CONFIG) | SearchQuery(
+        positive, search_type="websearch", config="simple"
     )
-    stripped = text.rstrip()
-    last = _LAST_WORD.search(stripped) if stripped.count('"') % 2 == 0 else None
+    last = _LAST_WORD.search(positive) if positive.count('"') % 2 == 0 else None
     if last and last.group("word").upper() != "OR":
         prefix = _prefix_tsquery(last.group("word"))
         if prefix:
-            head = stripped[: last.start("word")].rstrip()
+            head = positive[: last.start("word")].rstrip()
             prefixed = SearchQuery(prefix, search_type="raw", config="simple")
             if head:
                 prefixed = SearchQuery(head, search_type="websearch", config="simple") & prefixed
             query = query | prefixed
+    for term in excluded:
+        query = (
+            query
+            & ~SearchQuery(term, search_type="websearch", config=SEARCH_CONFIG)
+            & ~SearchQuery(term, search_type="websearch", config="simple")
+        )
     return query
 
 

@@ -134,7 +134,10 @@ class IncidentQuerySet(PublishableQuerySet):
             .annotate(incident=F("actor__involvements__incident"))
             .filter(incident=OuterRef("pk"))
         )
-        qualifications = LegalQualification.objects.filter(incident=OuterRef("pk"))
+        # Only public provisions (of public instruments): a draft's label must not be findable.
+        qualifications = LegalQualification.objects.filter(
+            incident=OuterRef("pk"), provision__in=Provision.objects.public()
+        )
         return self.update(
             search_names=Concat(
                 joined(involved, "actor__name"),

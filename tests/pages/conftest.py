@@ -185,7 +185,9 @@ def _hidden_records(incident, warrant, provision, state) -> dict:
             summary=text,
             **({"publication_status": m.PublicationStatus.DRAFT}),
         )
-        f.ProvisionFactory(instrument=instrument, label=text, text=text)
+        hidden_provision = f.ProvisionFactory(instrument=instrument, label=text, text=text)
+        f.LegalQualificationFactory(incident=incident, provision=hidden_provision, note=text)
+        f.ChargeFactory(action=warrant, provision=hidden_provision, description=text)
         protected = f.ProtectedPersonFactory(pseudonym=f"{SECRET}-W{label}")
         protected.incidents.add(incident)
         hidden[f"hidden_{label}_incident"] = hidden_incident

@@ -1,0 +1,232 @@
+"""The search page as an advocate uses it: words, names in other scripts, filters, facets."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+
+from cases import models as m
+from cases.search import search_incidents
+from tests import factories as f
+
+
+def titles(response) -> list[str]:
+    return [i.title for i in response.context["results"].incidents]
+
+
+def search(client, **params):
+    response = client.get("/search/", params)
+    assert response.status_code == 200
+    return response
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "deportation children",  # English stems: "deported" in the summary
+        "Lvova-Belova",  # an involved actor's name
+        "Львова-Бєлова",  # her name in Ukrainian
+        "Мария Львова-Белова",  # ... and in Russian
+        "Mariupol",  # the place
+        "8(2)(b)(viii)",  # a provision label
+        "Lvov",  # prefix of the last word, as the user types
+    ],
+)
+def test_words_names_places_and_provisions_find_the_incident(client, world, text):
+    assert titles(search(client, q=text)) == [world.incident.title]
+
+
+def test_websearch_syntax_phrase_or_and_exclusion(client, world):
+    assert titles(search(client, q='"occupied areas"')) == [world.incident.title]
+    assert set(titles(search(client, q="hospital OR orphanages"))) == {
+        world.incident.title,
+        world.other.title,
+    }
+    assert titles(search(client, q="Ukraine -hospital")) == [world.incident.title]
+
+
+def test_snippet_highlights_matches_and_escapes_markup(client, world):
+    world.other.summary = (
+        "Doctors & nurses said <script>alert(1)</script> the hospital was shelled."
+    )
+    world.other.save()
+    html = search(client, q="hospital").content.decode()
+    assert "<mark>hospital</mark>" in html
+    assert "Doctors &amp; nurses" in html
+    assert "<script>alert(1)" not in html
+
+
+def test_ties_are_broken_by_date_then_id(client, world):
+    same = [
+        f.IncidentFactory(published=True, title="Looting of a museum", date=day)
+        for day in ["2022-03-01", "2022-05-01", "2022-05-01"]
+    ]
+    expected = [same[2].title, same[1].title, same[0].title]
+    assert titles(search(client, q="looting museum")) == expected
+    ranked = search_incidents(m.Incident.objects.public(), "looting museum")
+    assert [i.pk for i in ranked] == [same[2].pk, same[1].pk, same[0].pk]
+
+
+def test_sort_newest_and_oldest(client, world):
+    assert titles(search(client, sort="newest")) == [world.other.title, world.incident.title]
+    assert titles(search(client, sort="oldest")) == [world.incident.title, world.other.title]
+
+
+def test_matching_actors_and_actions_are_listed(client, world):
+    response = search(client, q="Львова-Бєлова")
+    assert [a.name for a in response.context["actors"]] == ["Maria Lvova-Belova"]
+    response = search(client, q="ICC-01/22")
+    assert [a.title for a in response.context["actions"]] == [world.warrant.title]
+
+
+def facet(response, name) -> dict[str, int]:
+    return {v.value: v.count for v in response.context["results"].facets[name]}
+
+
+def test_facet_counts_come_from_the_matching_public_incidents(client, world):
+    response = search(client)
+    assert facet(response, "country") == {"UA": 2}
+    assert facet(response, "status") == {"adjudicated": 1, "verified": 1}
+    assert facet(response, "year") == {"2022": 2}
+    # the broader category counts the incidents of the narrower one
+    assert facet(response, "category") == {"crimes-against-civilians": 1, "deportation": 1}
+    assert facet(response, "instrument") == {"gc-iv": 1, "rome-statute": 1}
+    assert facet(response, "provision") == {str(world.art49.pk): 1, str(world.art8.pk): 1}
+    assert facet(response, "actor") == {str(world.lvova.pk): 1, str(world.russia.pk): 1}
+    assert facet(response, "kind") == {"arrest_warrant": 1}
+    assert facet(search(client, q="hospital"), "country") == {"UA": 1}
+
+
+@pytest.mark.parametrize(
+    ("param", "value"),
+    [
+        ("country", "UA"),
+        ("category", "crimes-against-civilians"),  # includes the narrower "deportation"
+        ("instrument", "rome-statute"),
+        ("kind", "arrest_warrant"),
+        ("status", "adjudicated"),
+        ("year", "2022"),
+        ("from", "2023-01-01"),
+    ],
+)
+def test_each_filter_narrows_the_results(client, world, param, value):
+    response = search(client, **{param: value})
+    assert world.incident.title in titles(response)
+    if param not in {"country", "year"}:
+        assert world.other.title not in titles(response)
+
+
+def test_provision_and_actor_filters(client, world):
+    assert titles(search(client, provision=world.art49.pk)) == [world.incident.title]
+    assert titles(search(client, actor=world.lvova.pk)) == [world.incident.title]
+
+
+def test_active_filters_are_listed_and_removable_one_by_one(client, world):
+    response = search(client, q="children", country="UA", status="adjudicated")
+    active = {label: remove for label, _, remove in response.context["active_filters"]}
+    assert set(active) == {"Search text", "Country", "Verification status"}
+    assert active["Country"] == "?q=children&status=adjudicated"
+    html = response.content.decode()
+    assert 'aria-label="Remove filter Country: Ukraine"' in html
+    # the search form keeps the filters it does not show as inputs
+    assert '<input type="hidden" name="country" value="UA">' in html
+
+
+def test_date_range_uses_the_uncertain_bounds(client, world):
+    # the incident runs 2022-02-24 to 2023-03-17; the shelling was on 2022-03-09
+    response = search(client, **{"from": "2022-06-01", "to": "2022-12-31"})
+    assert titles(response) == [world.incident.title]
+
+
+def test_pagination_keeps_the_state_in_the_url(client, world):
+    for n in range(25):
+        f.IncidentFactory(published=True, title=f"Looting {n}", date=f"2021-01-{n + 1:02d}")
+    response = search(client, q="looting", page=2, sort="oldest")
+    assert titles(response) == [f"Looting {n}" for n in range(20, 25)]
+    html = response.content.decode()
+    previous = re.search(r'href="([^"]*)" rel="prev"', html).group(1)
+    assert sorted(previous.lstrip("?").split("&amp;")) == ["page=1", "q=looting", "sort=oldest"]
+    assert "Page 2 of 2" in html
+
+
+def test_timeline_is_inline_svg_with_a_text_alternative(client, world):
+    html = search(client).content.decode()
+    assert '<svg class="timeline"' in html
+    assert "Incidents per month, Feb 2022 to Mar 2022: 2 in all" in html
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"country": "XX"}, "Country: “XX” is not a country in this database."),
+        ({"category": "no-such-thing"}, "Violation category: There is no violation category"),
+        ({"status": "rumoured"}, "Verification status: Select a valid choice."),
+        ({"kind": "<script>"}, "Action kind: Select a valid choice."),
+        ({"provision": "abc"}, "Provision: Enter a whole number."),
+        ({"from": "24/02/2022"}, "From: Enter the date as YYYY-MM-DD"),
+        ({"from": "2023-01-01", "to": "2022-01-01"}, "To: The end date is before the start date."),
+        ({"q": "x" * 2000}, "Search text: The search text is too long: at most 500 characters"),
+        ({"page": "999"}, "Page: there is no page 999; the results have 1 page."),
+        ({"page": "-1"}, "Page: Ensure this value is greater than or equal to 1."),
+        ({"sort": "random"}, "Sort: Select a valid choice."),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_still_a_page(client, world, params, message):
+    response = client.get("/search/", params)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    if "from" not in params:
+        assert response.context["results"].total == 2  # the bad parameter is left out
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"', "&|!():*", "-", "OR", "children OR", "'", "a:* & !b", "\\", "(((", "Lvov'", "x\x00y"],
+)
+def test_stray_operators_never_break_the_search(client, world, text):
+    response = client.get("/search/", {"q": text})
+    assert response.status_code == 200
+
+
+def test_without_pg_trgm_a_misspelling_finds_nothing_quietly(client, world):
+    with connection.cursor() as cursor:
+        cursor.execute("DROP EXTENSION IF EXISTS pg_trgm")
+    response = search(client, q="Lvova-Bleova")
+    assert titles(response) == []
+    assert response.context["suggestions"] == []
+
+
+def test_with_pg_trgm_a_misspelled_name_gets_a_suggestion(client, world):
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    response = search(client, q="Lvova-Bleova")
+    assert response.context["suggestions"][0] == "Maria Lvova-Belova"
+    assert "Did you mean" in response.content.decode()
+    # a hidden actor's name is never suggested
+    response = search(client, q="ZZSECRETMARKER draft")
+    assert all("ZZSECRET" not in s for s in response.context["suggestions"])
+
+
+def test_search_incidents_keeps_its_signature_for_the_api(world):
+    found = search_incidents(m.Incident.objects.public(), "Львова-Бєлова")
+    assert [i.pk for i in found] == [world.incident.pk]
+    assert found[0].rank > 0
+
+
+def test_home_page_counts_and_latest(client, world):
+    response = client.get("/")
+    assert response.context["counts"]["incidents"] == 2
+    assert response.context["counts"]["actions"] == 1
+    assert [i.title for i in response.context["latest_incidents"]] == [
+        world.other.title,
+        world.incident.title,
+    ]
+    assert 'role="search"' in response.content.decode()
+
+
+def test_dates_are_shown_as_reported(client, world):
+    world.other.date = "2022-05~"
+    world.other.save()
+    assert world.other.date_earliest == datetime.date(2022, 5, 1)
+    assert "2022-05~" in search(client, q="hospital").content.decode()
