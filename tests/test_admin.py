@@ -1,0 +1,604 @@
+"""The staff admin: every page renders, data entry saves, mistakes come back as form errors."""
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.forms import MultiWidget
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils.html import escape
+
+from cases import models as m
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+CASES_MODELS = sorted(
+    (model for model in admin.site._registry if model._meta.app_label == "cases"),
+    key=lambda model: model.__name__,
+)
+
+
+def url(model, view, *args):
+    return reverse(f"admin:cases_{model._meta.model_name}_{view}", args=args)
+
+
+def inline(prefix, rows, initial=0):
+    """POST data of an inline formset: its management form and one dict per row."""
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        data.update({f"{prefix}-{i}-{key}": value for key, value in row.items()})
+    return data
+
+
+def current_data(response):
+    """The POST data that submits a rendered admin change form unchanged."""
+    forms = [response.context["adminform"].form]
+    data = {}
+    for inline_formset in response.context["inline_admin_formsets"]:
+        formset = inline_formset.formset
+        forms.extend([formset.management_form, *formset.forms])
+    for form in forms:
+        for bound in form:
+            value = bound.value()
+            if isinstance(bound.field.widget, MultiWidget):
+                for i, part in enumerate(bound.field.widget.decompress(value)):
+                    data[f"{bound.html_name}_{i}"] = "" if part is None else str(part)
+            elif value is None or value is False:
+                continue
+            elif isinstance(value, list | tuple):
+                data[bound.html_name] = [str(v) for v in value]
+            else:
+                data[bound.html_name] = str(value)
+    return data
+
+
+def assert_saved(response):
+    """A successful admin save redirects; otherwise show the form errors."""
+    if response.status_code != 302:
+        context = response.context
+        errors = [context["adminform"].form.errors]
+        errors += [fs.formset.errors for fs in context["inline_admin_formsets"]]
+        errors += [fs.formset.non_form_errors() for fs in context["inline_admin_formsets"]]
+        pytest.fail(f"not saved ({response.status_code}): {errors}")
+
+
+@pytest.fixture
+def one_of_each(admin_user):
+    """At least one row of every model, related the way real data is."""
+    ukraine = f.StateFactory(code="UA", name="Ukraine")
+    f.StateFactory(code="SU", name="USSR")
+    russia = f.StateFactory(
+        code="RU", name="Russian Federation", predecessor_id="SU", predecessor_relation="continuation"
+    )
+    rome = f.InstrumentFactory(short_title="Rome Statute", kind=m.InstrumentKind.STATUTE)
+    provision = f.ProvisionFactory(instrument=rome, label="art. 8(2)(a)(vii)")
+    category = f.ViolationCategoryFactory()
+    category.provisions.add(provision)
+    f.TreatyEventFactory(state=ukraine, instrument=rome)
+    actor = f.ActorFactory(name="Maria Lvova-Belova", state=russia)
+    m.ActorName.objects.create(actor=actor, name="Львова-Белова", language="ru")
+    m.ActorIdentifier.objects.create(actor=actor, scheme="wikidata", value="Q1")
+    office = f.ActorFactory(name="Office of the Children's Rights Commissioner")
+    m.Membership.objects.create(member=actor, organisation=office, period="2021-10-27/..")
+    incident = f.IncidentFactory()
+    incident.categories.add(category)
+    m.VictimCount.objects.create(incident=incident, kind="deported", minimum=6000)
+    f.InvolvementFactory(incident=incident, actor=actor)
+    f.LegalQualificationFactory(incident=incident, provision=provision)
+    action = f.AccountabilityActionFactory()
+    m.ActionSubject.objects.create(action=action, actor=actor)
+    f.ChargeFactory(action=action, provision=provision, subject=actor)
+    citation = f.CitationFactory(incident=incident)
+    m.SourceCapture.objects.create(
+        source=citation.source,
+        captured_at=datetime.datetime(2023, 3, 17, 12, tzinfo=datetime.UTC),
+        archive_url="https://web.archive.org/web/2023/https://icc-cpi.int/",
+        captured_by=admin_user,
+    )
+    person = f.ProtectedPersonFactory()
+    m.ProtectedIdentity.objects.create(person=person, full_name="Olena Secretname")
+    m.ProtectedContact.objects.create(person=person, kind="phone", value="+380 00 000 0000")
+    m.ApiKey.objects.create(name="Partner", prefix="ihl_abc", key_hash="0" * 64)
+    m.Tombstone.objects.create(resource="incidents", object_id="7")
+
+
+def test_every_cases_model_is_registered():
+    from django.apps import apps
+
+    assert set(CASES_MODELS) == set(apps.get_app_config("cases").get_models())
+
+
+@pytest.mark.usefixtures("one_of_each")
+@pytest.mark.parametrize("model", CASES_MODELS, ids=lambda model: model.__name__)
+def test_changelist_add_and_change_pages_render(admin_client, model):
+    row = model.objects.order_by("pk").first()
+    assert admin_client.get(url(model, "changelist")).status_code == 200
+    # Tombstones are written by the code only: the admin refuses to add them.
+    add_status = 403 if model is m.Tombstone else 200
+    assert admin_client.get(url(model, "add")).status_code == add_status
+    response = admin_client.get(url(model, "change", row.pk))
+    assert response.status_code == 200
+    assert escape(str(row)) in response.content.decode()
+
+
+@pytest.mark.usefixtures("one_of_each")
+@pytest.mark.parametrize("model", CASES_MODELS, ids=lambda model: model.__name__)
+def test_changelist_search_works(admin_client, model):
+    response = admin_client.get(url(model, "changelist"), {"q": "a"})
+    assert response.status_code == 200
+
+
+# --- saving --------------------------------------------------------------------------
+
+
+def test_add_state_with_a_predecessor(admin_client, admin_user):
+    f.StateFactory(code="SU", name="USSR")
+    response = admin_client.post(
+        url(m.State, "add"),
+        {
+            "code": "RU",
+            "name": "Russian Federation",
+            "predecessor": "SU",
+            "predecessor_relation": "continuation",
+        },
+    )
+    assert_saved(response)
+    state = m.State.objects.get(code="RU")
+    assert state.predecessor_id == "SU"
+    assert state.created_by == admin_user
+    assert state.updated_by == admin_user
+
+
+def test_state_constraint_violation_is_a_form_error(admin_client):
+    f.StateFactory(code="SU", name="USSR")
+    response = admin_client.post(
+        url(m.State, "add"), {"code": "RU", "name": "Russian Federation", "predecessor": "SU"}
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert not m.State.objects.filter(code="RU").exists()
+
+
+def test_add_instrument_with_provisions(admin_client, admin_user):
+    data = {
+        "title": "Rome Statute of the International Criminal Court",
+        "short_title": "Rome Statute",
+        "slug": "rome-statute",
+        "kind": "statute",
+        "adopted_on": "1998-07-17",
+        "entry_into_force_on": "2002-07-01",
+        "entry_into_force_rule": "first_of_month_after_days",
+        "entry_into_force_delay": "60",
+        "withdrawal_delay_months": "12",
+        "publication_status": "published",
+        "confidentiality": "public",
+        **inline(
+            "provisions",
+            [{"label": "art. 8(2)(b)(viii)", "rule_kind": "war_crime", "position": "10"}],
+        ),
+        **inline("treaty_events", []),
+    }
+    assert_saved(admin_client.post(url(m.Instrument, "add"), data))
+    rome = m.Instrument.objects.get(slug="rome-statute")
+    provision = rome.provisions.get()
+    assert provision.label == "art. 8(2)(b)(viii)"
+    assert provision.created_by == admin_user
+
+
+def test_add_actor_with_another_name_and_change_it(admin_client, admin_user):
+    data = {
+        "name": "Maria Lvova-Belova",
+        "kind": "person",
+        "publication_status": "draft",
+        "confidentiality": "public",
+        **inline("other_names", [{"name": "Львова-Белова", "language": "ru", "kind": "native"}]),
+        **inline("identifiers", []),
+        **inline("memberships", []),
+    }
+    assert_saved(admin_client.post(url(m.Actor, "add"), data))
+    actor = m.Actor.objects.get(name="Maria Lvova-Belova")
+    assert list(actor.other_names.values_list("name", "language")) == [("Львова-Белова", "ru")]
+
+    other = f.UserFactory(is_staff=True, is_superuser=True)
+    admin_client.force_login(other)
+    data = current_data(admin_client.get(url(m.Actor, "change", actor.pk)))
+    data["publication_status"] = "published"
+    assert_saved(admin_client.post(url(m.Actor, "change", actor.pk), data))
+    actor.refresh_from_db()
+    assert actor.publication_status == "published"
+    assert (actor.created_by, actor.updated_by) == (admin_user, other)
+
+
+def test_add_source_with_a_capture(admin_client, admin_user):
+    data = {
+        "kind": "press_release",
+        "title": "Situation in Ukraine: ICC judges issue arrest warrants",
+        "publisher": "International Criminal Court",
+        "published_on": "2023-03-17",
+        "url": "https://www.icc-cpi.int/news/situation-ukraine",
+        "reliability": "A",
+        "publication_status": "published",
+        "confidentiality": "public",
+        **inline(
+            "captures",
+            [
+                {
+                    "captured_at_0": "2023-03-17",
+                    "captured_at_1": "18:00:00",
+                    "archive_url": "https://web.archive.org/web/20230317/icc",
+                    "sha256": "a" * 64,
+                }
+            ],
+        ),
+    }
+    assert_saved(admin_client.post(url(m.Source, "add"), data))
+    capture = m.Source.objects.get().captures.get()
+    assert capture.sha256 == "a" * 64
+    assert capture.captured_by == admin_user
+
+
+def incident_data(**changes):
+    data = {
+        "title": "Deportation of children from occupied Ukraine",
+        "date": "2022-02-24/..",
+        "country": "UA",
+        "conflict_type": "international",
+        "verification_status": "adjudicated",
+        "publication_status": "draft",
+        "confidentiality": "public",
+        **inline("victim_counts", []),
+        **inline("involvements", []),
+        **inline("legal_qualifications", []),
+        **inline("citations", []),
+    }
+    data.update(changes)
+    return data
+
+
+def test_add_incident_with_involvement_qualification_and_citation(admin_client, admin_user):
+    f.StateFactory(code="UA", name="Ukraine")
+    putin = f.ActorFactory(name="Vladimir Putin", published=True)
+    gc4 = f.InstrumentFactory(short_title="GC IV", published=True)
+    art49 = f.ProvisionFactory(instrument=gc4, label="art. 49")
+    source = f.SourceFactory()
+    data = incident_data(
+        **inline("involvements", [{"actor": putin.pk, "role": "ordering", "confidence": "high"}]),
+        **inline("legal_qualifications", [{"provision": art49.pk, "standing": "alleged"}]),
+        **inline("citations", [{"source": source.pk, "pinpoint": "para. 2"}]),
+        **inline("victim_counts", [{"kind": "deported", "minimum": "16000", "group": "children"}]),
+    )
+    assert_saved(admin_client.post(url(m.Incident, "add"), data))
+
+    incident = m.Incident.objects.get()
+    assert incident.date_earliest == datetime.date(2022, 2, 24)
+    assert incident.date_latest is None
+    involvement = incident.involvements.get()
+    assert (involvement.actor, involvement.role) == (putin, "ordering")
+    assert involvement.created_by == admin_user
+    assert incident.legal_qualifications.get().provision == art49
+    citation = incident.citations.get()
+    assert (citation.source, citation.pinpoint) == (source, "para. 2")
+    assert citation.created_by == admin_user
+    assert incident.victim_counts.get().minimum == 16000
+    # The search document now holds the actor's name and the provision label.
+    assert "Vladimir Putin" in incident.search_names
+    assert "GC IV art. 49" in incident.search_names
+
+
+def test_incident_change_page_shows_the_date_bounds(admin_client):
+    incident = f.IncidentFactory(date="2022-05~")
+    response = admin_client.get(url(m.Incident, "change", incident.pk))
+    content = response.content.decode()
+    assert "Date earliest" in content
+    assert "May 1, 2022" in content
+    assert "May 31, 2022" in content
+
+
+@pytest.mark.parametrize(
+    ("date", "message"),
+    [
+        ("24 Feb 2022", "is not a valid EDTF date"),
+        ("2022-03-10/2022-02-24", "ends (2022-02-24) before it starts (2022-03-10)"),
+    ],
+)
+def test_invalid_incident_date_is_a_form_error(admin_client, date, message):
+    f.StateFactory(code="UA", name="Ukraine")
+    response = admin_client.post(url(m.Incident, "add"), incident_data(date=date))
+    assert response.status_code == 200
+    assert message in response.context["adminform"].form.errors["date"][0]
+    assert message in response.content.decode()
+    assert not m.Incident.objects.exists()
+
+
+def test_subdivision_outside_the_country_is_a_form_error(admin_client):
+    f.StateFactory(code="UA", name="Ukraine")
+    response = admin_client.post(url(m.Incident, "add"), incident_data(subdivision="RU-MOW"))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "not an ISO 3166-2 code in Ukraine" in errors["subdivision"][0]
+    assert not m.Incident.objects.exists()
+
+
+def test_duplicate_qualification_without_assertor_is_a_form_error(admin_client):
+    f.StateFactory(code="UA", name="Ukraine")
+    provision = f.ProvisionFactory()
+    rows = [{"provision": provision.pk, "standing": "alleged"}] * 2
+    response = admin_client.post(
+        url(m.Incident, "add"), incident_data(**inline("legal_qualifications", rows))
+    )
+    assert response.status_code == 200
+    assert "already qualified" in response.content.decode()
+    assert not m.Incident.objects.exists()
+
+
+def test_citation_needs_exactly_one_claim(admin_client):
+    source = f.SourceFactory()
+    incident = f.IncidentFactory()
+    action = f.AccountabilityActionFactory()
+    data = {"source": source.pk, "incident": incident.pk, "action": action.pk}
+    response = admin_client.post(url(m.Citation, "add"), data)
+    assert response.status_code == 200
+    assert "exactly one claim" in response.context["adminform"].form.errors["incident"][0]
+    assert not m.Citation.objects.exists()
+
+
+# --- the 17 March 2023 ICC arrest warrant, entered from scratch ------------------------
+
+
+@pytest.fixture
+def warrant_world():
+    rome = f.InstrumentFactory(short_title="Rome Statute", published=True)
+    provision = {
+        label: f.ProvisionFactory(instrument=rome, label=label, rule_kind=kind)
+        for label, kind in [
+            ("art. 8(2)(a)(vii)", m.RuleKind.WAR_CRIME),
+            ("art. 8(2)(b)(viii)", m.RuleKind.WAR_CRIME),
+            ("art. 25(3)(a)", m.RuleKind.MODE_OF_LIABILITY),
+            ("art. 28(b)", m.RuleKind.MODE_OF_LIABILITY),
+        ]
+    }
+    return {
+        "chamber": f.ActorFactory(name="ICC Pre-Trial Chamber II", kind=m.ActorKind.COURT),
+        "putin": f.ActorFactory(name="Vladimir Putin"),
+        "lvova_belova": f.ActorFactory(name="Maria Lvova-Belova"),
+        "provision": provision,
+        "incident": f.IncidentFactory(title="Deportation of children from occupied Ukraine"),
+        "press_release": f.SourceFactory(
+            title="Situation in Ukraine: ICC judges issue arrest warrants against "
+            "Vladimir Vladimirovich Putin and Maria Alekseyevna Lvova-Belova"
+        ),
+    }
+
+
+def warrant_data(w, *, subjects, charge_subject):
+    p = w["provision"]
+    modes = [str(p["art. 25(3)(a)"].pk), str(p["art. 28(b)"].pk)]
+    charge = {"subject": charge_subject.pk, "modes_of_liability": modes}
+    return {
+        "kind": "arrest_warrant",
+        "title": "Arrest warrant for Vladimir Putin",
+        "issuing_body": w["chamber"].pk,
+        "reference": "ICC-01/22",
+        "incidents": [str(w["incident"].pk)],
+        "applied_on": "2023-02-22",
+        "issued_on": "2023-03-17",
+        "announced_on": "2023-03-17",
+        "seal_status": "unsealed",
+        "status": "active",
+        "publication_status": "draft",
+        "confidentiality": "public",
+        **inline("subject_links", [{"actor": s.pk} for s in subjects]),
+        **inline(
+            "charges",
+            [
+                {
+                    **charge,
+                    "provision": p["art. 8(2)(a)(vii)"].pk,
+                    "crime_period": "2022-02-24/..",
+                    "description": "Unlawful deportation of population (children)",
+                },
+                {
+                    **charge,
+                    "provision": p["art. 8(2)(b)(viii)"].pk,
+                    "crime_period": "2022-02-24/..",
+                    "description": "Unlawful transfer of population (children)",
+                },
+            ],
+        ),
+        **inline(
+            "citations",
+            [{"source": w["press_release"].pk, "pinpoint": "para. 1", "quote": "reasonable"}],
+        ),
+    }
+
+
+def test_enter_the_putin_arrest_warrant_in_one_submission(admin_client, admin_user, warrant_world):
+    w = warrant_world
+    data = warrant_data(w, subjects=[w["putin"]], charge_subject=w["putin"])
+    assert_saved(admin_client.post(url(m.AccountabilityAction, "add"), data))
+
+    action = m.AccountabilityAction.objects.get()
+    assert action.kind == m.ActionKind.ARREST_WARRANT
+    assert action.title == "Arrest warrant for Vladimir Putin"
+    assert action.issuing_body == w["chamber"]
+    assert action.reference == "ICC-01/22"
+    assert action.applied_on == datetime.date(2023, 2, 22)
+    assert action.issued_on == datetime.date(2023, 3, 17)
+    assert action.announced_on == datetime.date(2023, 3, 17)
+    assert action.seal_status == m.SealStatus.UNSEALED
+    assert (action.created_by, action.updated_by) == (admin_user, admin_user)
+    assert list(action.subjects.all()) == [w["putin"]]
+    assert list(action.incidents.all()) == [w["incident"]]
+
+    charges = list(action.charges.order_by("pk"))
+    p = w["provision"]
+    assert [c.provision for c in charges] == [p["art. 8(2)(a)(vii)"], p["art. 8(2)(b)(viii)"]]
+    for charge in charges:
+        assert charge.subject == w["putin"]
+        assert set(charge.modes_of_liability.all()) == {p["art. 25(3)(a)"], p["art. 28(b)"]}
+        assert charge.crime_period == "2022-02-24/.."
+        assert charge.crime_period_start == datetime.date(2022, 2, 24)
+        assert charge.crime_period_end is None
+        assert charge.created_by == admin_user
+
+    citation = action.citations.get()
+    assert (citation.source, citation.pinpoint) == (w["press_release"], "para. 1")
+    assert citation.incident is None
+    assert citation.created_by == admin_user
+
+
+def test_charge_against_someone_not_a_subject_is_refused(admin_client, warrant_world):
+    w = warrant_world
+    data = warrant_data(w, subjects=[w["putin"]], charge_subject=w["lvova_belova"])
+    response = admin_client.post(url(m.AccountabilityAction, "add"), data)
+    assert response.status_code == 200
+    assert "Maria Lvova-Belova is not among the subjects" in response.content.decode()
+    assert not m.AccountabilityAction.objects.exists()
+    assert not m.Charge.objects.exists()
+
+
+def test_add_a_subject_and_their_charges_to_an_existing_action(admin_client, warrant_world):
+    w = warrant_world
+    data = warrant_data(w, subjects=[w["putin"]], charge_subject=w["putin"])
+    assert_saved(admin_client.post(url(m.AccountabilityAction, "add"), data))
+    action = m.AccountabilityAction.objects.get()
+
+    data = current_data(admin_client.get(url(m.AccountabilityAction, "change", action.pk)))
+    data["subject_links-1-actor"] = str(w["lvova_belova"].pk)  # the empty extra row
+    data["charges-2-provision"] = str(w["provision"]["art. 8(2)(a)(vii)"].pk)
+    data["charges-2-subject"] = str(w["lvova_belova"].pk)
+    data["charges-2-crime_period"] = "2022-02-24/.."
+    assert_saved(admin_client.post(url(m.AccountabilityAction, "change", action.pk), data))
+    assert action.charges.filter(subject=w["lvova_belova"]).count() == 1
+    assert set(action.subjects.all()) == {w["putin"], w["lvova_belova"]}
+
+
+def test_invalid_crime_period_is_a_form_error(admin_client, warrant_world):
+    w = warrant_world
+    data = warrant_data(w, subjects=[w["putin"]], charge_subject=w["putin"])
+    data["charges-0-crime_period"] = "since the invasion"
+    response = admin_client.post(url(m.AccountabilityAction, "add"), data)
+    assert response.status_code == 200
+    assert "is not a valid EDTF date" in response.content.decode()
+    assert not m.AccountabilityAction.objects.exists()
+
+
+# --- changelist query counts -------------------------------------------------------------
+
+
+def make_incident():
+    incident = f.IncidentFactory(controlling_power=f.StateFactory(code="RU", name="Russia"))
+    f.InvolvementFactory(incident=incident)
+    return incident
+
+
+def make_action():
+    action = f.AccountabilityActionFactory()
+    f.ChargeFactory(action=action)
+    return action
+
+
+def make_citation():
+    """Citations of every kind of claim, so each related column is exercised."""
+    source = f.SourceFactory()
+    involvement = f.InvolvementFactory()
+    for target in (
+        {"incident": involvement.incident},
+        {"involvement": involvement},
+        {"legal_qualification": f.LegalQualificationFactory()},
+        {"action": f.AccountabilityActionFactory()},
+        {"charge": f.ChargeFactory()},
+        {"treaty_event": f.TreatyEventFactory()},
+    ):
+        f.CitationFactory(source=source, **{"incident": None, **target})
+
+
+CHANGELISTS = {
+    m.Incident: make_incident,
+    m.AccountabilityAction: make_action,
+    m.Provision: lambda: f.ProvisionFactory(parent=f.ProvisionFactory()),
+    m.TreatyEvent: f.TreatyEventFactory,
+    m.Citation: make_citation,
+    m.Involvement: f.InvolvementFactory,
+}
+
+
+def changelist_queries(client, model):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url(model, "changelist"))
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("model", CHANGELISTS, ids=lambda model: model.__name__)
+def test_changelist_queries_do_not_grow_with_rows(admin_client, model):
+    make = CHANGELISTS[model]
+    for _ in range(3):
+        make()
+    few = changelist_queries(admin_client, model)
+    for _ in range(17):
+        make()
+    assert model.objects.count() >= 20
+    assert changelist_queries(admin_client, model) == few
+
+
+# --- protected persons ---------------------------------------------------------------
+
+
+@pytest.fixture
+def witness():
+    person = f.ProtectedPersonFactory(pseudonym="W-0042")
+    m.ProtectedIdentity.objects.create(person=person, full_name="Olena Secretname")
+    m.ProtectedContact.objects.create(person=person, kind="phone", value="+380 44 123 4567")
+    return person
+
+
+def staff_user(*, identity_permission):
+    user = f.UserFactory(is_staff=True)
+    permissions = Permission.objects.filter(content_type__app_label="cases")
+    if not identity_permission:
+        permissions = permissions.exclude(codename="view_protected_identity")
+    user.user_permissions.set(permissions)
+    return user
+
+
+def test_staff_without_the_permission_see_only_the_pseudonym(client, witness):
+    client.force_login(staff_user(identity_permission=False))
+    content = client.get(url(m.ProtectedPerson, "change", witness.pk)).content.decode()
+    assert "W-0042" in content
+    assert "Olena Secretname" not in content
+    assert "+380 44 123 4567" not in content
+    # Nor can they find the person by name, or open the identity tables.
+    found = client.get(url(m.ProtectedPerson, "changelist"), {"q": "Secretname"})
+    assert "W-0042" not in found.content.decode()
+    identity = witness.identity
+    assert client.get(url(m.ProtectedIdentity, "change", identity.pk)).status_code == 403
+    assert client.get(url(m.ProtectedContact, "changelist")).status_code == 403
+
+
+def test_staff_without_the_permission_can_still_edit_the_pseudonym(client, witness):
+    client.force_login(staff_user(identity_permission=False))
+    data = current_data(client.get(url(m.ProtectedPerson, "change", witness.pk)))
+    data["role"] = "victim_witness"
+    assert_saved(client.post(url(m.ProtectedPerson, "change", witness.pk), data))
+    witness.refresh_from_db()
+    assert witness.role == "victim_witness"
+    assert witness.identity.full_name == "Olena Secretname"
+
+
+def test_staff_with_the_permission_see_the_identity(client, witness):
+    client.force_login(staff_user(identity_permission=True))
+    content = client.get(url(m.ProtectedPerson, "change", witness.pk)).content.decode()
+    assert "Olena Secretname" in content
+    assert "+380 44 123 4567" in content
+    found = client.get(url(m.ProtectedPerson, "changelist"), {"q": "Secretname"})
+    assert "W-0042" in found.content.decode()
