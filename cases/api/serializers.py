@@ -531,6 +531,7 @@ class InstrumentListSerializer(Described):
     class Meta:
         model = Instrument
         fields = [
+            "id",
             "slug",
             "title",
             "short_title",
@@ -650,8 +651,8 @@ class StateDetailSerializer(StateListSerializer):
 class TombstoneSerializer(serializers.Serializer):
     resource = serializers.CharField(help_text="The resource: incidents, actions, actors, ...")
     id = serializers.CharField(
-        help_text="The id (slug for instruments and categories, code "
-        "for states) of the record to remove from a mirror."
+        help_text="The id of the record to remove from a mirror (the slug for categories, "
+        "the code for states)."
     )
     reason = serializers.ChoiceField(
         choices=["deleted", "withdrawn", "unpublished"],

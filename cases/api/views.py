@@ -140,6 +140,12 @@ class PublicViewSet(HttpCachingMixin, ReadOnlyModelViewSet):
             return self.detail_serializer_class
         return self.list_serializer_class
 
+    def handle_exception(self, exc):
+        # Errors are JSON, also on the CSV and NDJSON exports.
+        self.request.accepted_renderer = renderers.JSONRenderer()
+        self.request.accepted_media_type = renderers.JSONRenderer.media_type
+        return super().handle_exception(exc)
+
     def get_object(self):
         obj = super().get_object()
         self.last_modified = getattr(obj, "updated_at", None)
@@ -519,9 +525,9 @@ PUBLISHABLE_RESOURCES = {
     "sources": Source,
     "instruments": Instrument,
 }
-# Resources identified by a slug or code that a new record could reuse: (public rows, key).
+# Resources identified by a slug or code that a new record could reuse: (rows, key).
+# (Instruments are tombstoned by id: a hidden instrument's slug could reveal its title.)
 KEYED_RESOURCES = {
-    "instruments": (Instrument.objects.public(), "slug"),
     "categories": (ViolationCategory.objects.all(), "slug"),
     "states": (State.objects.all(), "code"),
 }
@@ -537,11 +543,10 @@ def tombstones(since, resource: str = "") -> list[dict]:
     for name, model in PUBLISHABLE_RESOURCES.items():
         if resource not in ("", name):
             continue
-        key = "slug" if model is Instrument else "pk"
         hidden = model.objects.exclude(pk__in=model.objects.public().values("pk")).filter(
             updated_at__gte=since
         )
-        for pk, status, updated_at in hidden.values_list(key, "publication_status", "updated_at"):
+        for pk, status, updated_at in hidden.values_list("pk", "publication_status", "updated_at"):
             reason = "withdrawn" if status == "withdrawn" else "unpublished"
             found.append(
                 {"resource": name, "id": str(pk), "reason": reason, "removed_at": updated_at}

@@ -104,7 +104,7 @@ TOMBSTONED = {
     AccountabilityAction: ("actions", "pk"),
     Actor: ("actors", "pk"),
     Source: ("sources", "pk"),
-    Instrument: ("instruments", "slug"),
+    Instrument: ("instruments", "pk"),
     Provision: ("provisions", "pk"),
     ViolationCategory: ("categories", "slug"),
     State: ("states", "code"),

@@ -1,0 +1,107 @@
+"""Every list endpoint runs a fixed number of queries, whatever the number of rows."""
+
+import pytest
+
+from cases import models as m
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def add_incidents(n: int) -> None:
+    category = f.ViolationCategoryFactory()
+    parent = f.IncidentFactory(published=True)
+    occupier = f.StateFactory(code="RU", name="Russian Federation")
+    for _ in range(n):
+        incident = f.IncidentFactory(published=True, parent=parent, controlling_power=occupier)
+        incident.categories.add(category, f.ViolationCategoryFactory())
+
+
+def add_actions(n: int) -> None:
+    for _ in range(n):
+        f.AccountabilityActionFactory(published=True)
+
+
+def add_actors(n: int) -> None:
+    for _ in range(n):
+        f.ActorFactory(published=True, state=f.StateFactory(code="UA"))
+
+
+def add_sources(n: int) -> None:
+    for _ in range(n):
+        f.SourceFactory(published=True)
+
+
+def add_instruments(n: int) -> None:
+    for _ in range(n):
+        f.InstrumentFactory(published=True)
+
+
+def add_provisions(n: int) -> None:
+    instrument = f.InstrumentFactory(published=True)
+    parent = f.ProvisionFactory(instrument=instrument)
+    for _ in range(n):
+        f.ProvisionFactory(instrument=instrument, parent=parent)
+
+
+def add_categories(n: int) -> None:
+    parent = f.ViolationCategoryFactory()
+    for _ in range(n):
+        f.ViolationCategoryFactory(parent=parent)
+
+
+def add_state_codes(n: int) -> None:
+    predecessor, _ = m.State.objects.get_or_create(code="SU", name="USSR")
+    codes = [a + b for a in "JKLMNOPQ" for b in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
+    start = m.State.objects.filter(code__in=codes).count()
+    for code in codes[start : start + n]:
+        m.State.objects.create(
+            code=code,
+            name=f"State {code}",
+            predecessor=predecessor,
+            predecessor_relation=m.StateRelation.SUCCESSION,
+        )
+
+
+# resource, how to add rows, queries per page (main query + prefetches).
+LISTS = [
+    ("incidents", add_incidents, 2),  # incidents with states and parent; categories
+    ("incidents?q=incident", add_incidents, 2),
+    ("actions", add_actions, 2),  # actions; public issuing bodies
+    ("actors", add_actors, 1),
+    ("sources", add_sources, 1),
+    ("instruments", add_instruments, 1),
+    ("provisions", add_provisions, 1),
+    ("categories", add_categories, 1),
+    ("states", add_state_codes, 1),
+]
+
+
+@pytest.mark.parametrize(("path", "add_rows", "queries"), LISTS)
+def test_list_query_count_does_not_grow_with_rows(
+    api, django_assert_num_queries, path, add_rows, queries
+):
+    resource, _, params = path.partition("?")
+    url = f"/api/v1/{resource}/?page_size=100&{params}"
+    add_rows(3)
+    with django_assert_num_queries(queries):
+        first = api.get(url)
+    add_rows(47)
+    with django_assert_num_queries(queries):
+        second = api.get(url)
+
+    assert first.status_code == second.status_code == 200
+    assert len(second.json()["results"]) >= len(first.json()["results"]) + 47
+
+
+def test_filters_add_no_queries_per_row(api, django_assert_num_queries):
+    """Filters are subqueries of the one list query, plus one query to check each choice."""
+    add_incidents(3)
+    category = m.ViolationCategory.objects.order_by("pk").first()
+    url = f"/api/v1/incidents/?category={category.slug}&country=UA&page_size=100"
+    with django_assert_num_queries(5):  # 2 choice checks, descendants, list, prefetch
+        api.get(url)
+    add_incidents(47)
+    with django_assert_num_queries(5):
+        response = api.get(url)
+    assert len(response.json()["results"]) == 50
