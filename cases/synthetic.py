@@ -588,7 +588,8 @@ class IdBlock:
 @dataclass
 class ReferenceData:
     country_names: dict[str, str]  # as stored: an existing State keeps its own name
-    provisions: list[tuple[int, str]]  # (pk, "GC IV art. 49"), as refresh_search_names joins
+    # (pk, "GC IV art. 49" as refresh_search_names joins it, or "" for a draft instrument's)
+    provisions: list[tuple[int, str]]
     categories: list[int]
 
 
@@ -619,7 +620,8 @@ def ensure_reference_data() -> ReferenceData:
                 label=label,
                 defaults={"rule_kind": rule_kind, "position": position},
             )
-            provisions.append((provision.pk, f"{instrument.short_title} {provision.label}"))
+            label = f"{instrument.short_title} {provision.label}" if instrument.is_public else ""
+            provisions.append((provision.pk, label))
     categories = []
     for parent_name, children in CATEGORIES.items():
         parent, _ = ViolationCategory.objects.get_or_create(
@@ -907,7 +909,7 @@ class Generator:
                 " ".join(
                     name for _, name in sorted(n for a in public_actors for n in a.other_names)
                 ),
-                " ".join(label for _, label in qualified),
+                " ".join(label for _, label in qualified if label),
                 place,
                 subdivision,
                 self.reference.country_names[code],

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from cases.edtf import edtf_bounds
 from cases.models import ActorName, Citation, Incident, Involvement, LegalQualification, State
 from cases.search import search_incidents
+from tests.factories import InstrumentFactory
 
 COUNT = 200
 
@@ -79,6 +80,16 @@ def test_search_names_are_what_refresh_search_names_would_write(generated):
     written = dict(generated.values_list("pk", "search_names"))
     Incident.objects.refresh_search_names()
     assert dict(generated.values_list("pk", "search_names")) == written
+
+
+def test_a_reused_draft_instruments_labels_stay_out_of_search_names(db):
+    draft = InstrumentFactory(slug="ap-ii", short_title="Draft AP II")
+    call_command("generate_demo", incidents=60, seed=1, verbosity=0)
+    assert LegalQualification.objects.filter(provision__instrument=draft).exists()
+    assert not Incident.objects.filter(search_names__contains="Draft AP II").exists()
+    written = dict(Incident.objects.values_list("pk", "search_names"))
+    Incident.objects.refresh_search_names()
+    assert dict(Incident.objects.values_list("pk", "search_names")) == written
 
 
 def test_same_seed_gives_the_same_data_and_a_second_run_appends(db):
