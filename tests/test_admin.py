@@ -77,7 +77,10 @@ def one_of_each(admin_user):
     ukraine = f.StateFactory(code="UA", name="Ukraine")
     f.StateFactory(code="SU", name="USSR")
     russia = f.StateFactory(
-        code="RU", name="Russian Federation", predecessor_id="SU", predecessor_relation="continuation"
+        code="RU",
+        name="Russian Federation",
+        predecessor_id="SU",
+        predecessor_relation="continuation",
     )
     rome = f.InstrumentFactory(short_title="Rome Statute", kind=m.InstrumentKind.STATUTE)
     provision = f.ProvisionFactory(instrument=rome, label="art. 8(2)(a)(vii)")
@@ -128,13 +131,7 @@ def test_changelist_add_and_change_pages_render(admin_client, model):
     response = admin_client.get(url(model, "change", row.pk))
     assert response.status_code == 200
     assert escape(str(row)) in response.content.decode()
-
-
-@pytest.mark.usefixtures("one_of_each")
-@pytest.mark.parametrize("model", CASES_MODELS, ids=lambda model: model.__name__)
-def test_changelist_search_works(admin_client, model):
-    response = admin_client.get(url(model, "changelist"), {"q": "a"})
-    assert response.status_code == 200
+    assert admin_client.get(url(model, "changelist"), {"q": "a"}).status_code == 200
 
 
 # --- saving --------------------------------------------------------------------------

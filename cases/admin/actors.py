@@ -1,0 +1,78 @@
+"""Admin of actors, their other names, identifiers and memberships."""
+
+from django.contrib import admin
+
+from cases import models as m
+
+from .base import TrackedAdmin, publication_fieldset, record_fieldset
+
+
+class ActorNameInline(admin.TabularInline):
+    model = m.ActorName
+    fields = ("name", "language", "kind")
+    extra = 1
+
+
+class ActorIdentifierInline(admin.TabularInline):
+    model = m.ActorIdentifier
+    fields = ("scheme", "value")
+    extra = 0
+
+
+class MembershipInline(admin.TabularInline):
+    model = m.Membership
+    fk_name = "member"
+    fields = ("organisation", "post", "period", "period_start", "period_end")
+    readonly_fields = ("period_start", "period_end")
+    autocomplete_fields = ("organisation",)
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation")
+
+
+@admin.register(m.Actor)
+class ActorAdmin(TrackedAdmin):
+    list_display = ("name", "kind", "state", "publication_status", "confidentiality", "updated_at")
+    list_select_related = ("state",)
+    search_fields = ("name", "other_names__name", "identifiers__value")
+    list_filter = ("kind", "publication_status", "confidentiality", "state")
+    autocomplete_fields = ("state",)
+    ordering = ("name", "pk")
+    inlines = (ActorNameInline, ActorIdentifierInline, MembershipInline)
+    fieldsets = (
+        (None, {"fields": ("name", "kind", "state", "description")}),
+        publication_fieldset(),
+        record_fieldset(),
+    )
+
+
+@admin.register(m.ActorName)
+class ActorNameAdmin(admin.ModelAdmin):
+    list_display = ("name", "actor", "language", "kind")
+    list_select_related = ("actor",)
+    search_fields = ("name", "actor__name")
+    list_filter = ("kind",)
+    autocomplete_fields = ("actor",)
+    ordering = ("actor__name", "name", "pk")
+
+
+@admin.register(m.ActorIdentifier)
+class ActorIdentifierAdmin(admin.ModelAdmin):
+    list_display = ("value", "scheme", "actor")
+    list_select_related = ("actor",)
+    search_fields = ("value", "actor__name")
+    list_filter = ("scheme",)
+    autocomplete_fields = ("actor",)
+    ordering = ("scheme", "value", "pk")
+
+
+@admin.register(m.Membership)
+class MembershipAdmin(TrackedAdmin):
+    list_display = ("member", "post", "organisation", "period", "period_start", "period_end")
+    list_select_related = ("member", "organisation")
+    search_fields = ("member__name", "organisation__name", "post")
+    list_filter = (("period_end", admin.EmptyFieldListFilter),)
+    autocomplete_fields = ("member", "organisation")
+    readonly_fields = ("period_start", "period_end")
+    ordering = ("member__name", "period_start", "pk")

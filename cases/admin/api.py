@@ -1,0 +1,48 @@
+"""The partner API's keys, and tombstones of deleted records (written by the code only)."""
+
+from django.contrib import admin, messages
+
+from cases import models as m
+
+
+@admin.register(m.ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    list_display = ("name", "prefix", "created_at", "created_by", "last_used_at", "revoked_at")
+    list_select_related = ("created_by",)
+    search_fields = ("name", "prefix", "note")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    fields = ("name", "note", "prefix", "created_at", "created_by", "last_used_at", "revoked_at")
+    readonly_fields = ("prefix", "created_at", "created_by", "last_used_at", "revoked_at")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-pk")
+    actions = ("revoke",)
+
+    def save_model(self, request, obj, form, change):
+        raw_key = None
+        if not change:
+            obj.created_by = request.user
+            raw_key = obj.set_new_key()
+        super().save_model(request, obj, form, change)
+        if raw_key:
+            # Only the hash is stored: this is the one time anyone sees the key.
+            messages.warning(request, f"The new key, shown only now: {raw_key}")
+
+    @admin.action(description="Revoke the selected keys")
+    def revoke(self, request, queryset):
+        for key in queryset.active():
+            key.revoke()
+
+
+@admin.register(m.Tombstone)
+class TombstoneAdmin(admin.ModelAdmin):
+    list_display = ("resource", "object_id", "deleted_at")
+    search_fields = ("object_id",)
+    list_filter = ("resource",)
+    date_hierarchy = "deleted_at"
+    ordering = ("-deleted_at", "-pk")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

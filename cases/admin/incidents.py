@@ -1,0 +1,172 @@
+"""Admin of incidents and what is entered with them: victims, involvements, qualifications."""
+
+import re
+
+from django import forms
+from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+
+from cases import models as m
+
+from .base import TrackedAdmin, publication_fieldset, record_fieldset
+from .sources import IncidentCitationInline
+
+
+class VictimCountInline(admin.TabularInline):
+    model = m.VictimCount
+    fields = ("kind", "minimum", "maximum", "group")
+    extra = 0
+
+
+class InvolvementInline(admin.TabularInline):
+    model = m.Involvement
+    fields = ("actor", "role", "confidence", "note")
+    autocomplete_fields = ("actor",)
+    extra = 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class LegalQualificationFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        # The formset's own uniqueness check skips rows with an empty "asserted by", but the
+        # database treats empty as equal (nulls_distinct=False): catch the duplicate here.
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("provision"):
+                continue
+            key = (data["provision"].pk, data.get("asserted_by") and data["asserted_by"].pk)
+            if key in seen:
+                form.add_error("provision", "This provision is already qualified by this body.")
+            seen.add(key)
+
+
+class LegalQualificationInline(admin.TabularInline):
+    model = m.LegalQualification
+    formset = LegalQualificationFormSet
+    fields = ("provision", "standing", "asserted_by", "asserted_on", "note")
+    autocomplete_fields = ("provision", "asserted_by")
+    extra = 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("provision__instrument", "asserted_by")
+
+
+class IncidentForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        # The database checks this too, but Django cannot evaluate that constraint in Python.
+        subdivision, country = cleaned.get("subdivision"), cleaned.get("country")
+        if subdivision:
+            if not country:
+                self.add_error("country", "Give the country of the subdivision.")
+            elif not re.fullmatch(rf"{country.code}-[A-Z0-9]{{1,3}}", subdivision):
+                self.add_error(
+                    "subdivision",
+                    f"“{subdivision}” is not an ISO 3166-2 code in {country}: "
+                    f"it should look like {country.code}-23.",
+                )
+        return cleaned
+
+
+@admin.register(m.Incident)
+class IncidentAdmin(TrackedAdmin):
+    form = IncidentForm
+    list_display = (
+        "title",
+        "date",
+        "country",
+        "place_name",
+        "verification_status",
+        "publication_status",
+        "confidentiality",
+        "updated_at",
+    )
+    list_select_related = ("country",)
+    search_fields = ("title", "summary", "place_name", "subdivision", "search_names")
+    list_filter = (
+        "publication_status",
+        "confidentiality",
+        "verification_status",
+        "conflict_type",
+        "country",
+    )
+    autocomplete_fields = ("country", "controlling_power", "categories", "parent")
+    readonly_fields = ("date_earliest", "date_latest")
+    date_hierarchy = "date_earliest"
+    ordering = ("-date_earliest", "-pk")
+    inlines = (
+        VictimCountInline,
+        InvolvementInline,
+        LegalQualificationInline,
+        IncidentCitationInline,
+    )
+    fieldsets = (
+        (None, {"fields": ("title", "summary", "description", "parent", "categories")}),
+        (
+            "When",
+            {
+                "fields": ("date", ("date_earliest", "date_latest")),
+                "description": "Type the date as reported; the earliest and latest day it "
+                "can mean are worked out on save (empty means open-ended).",
+            },
+        ),
+        (
+            "Where",
+            {
+                "fields": (
+                    ("country", "subdivision"),
+                    "place_name",
+                    ("latitude", "longitude", "coordinate_precision"),
+                    "controlling_power",
+                )
+            },
+        ),
+        ("Assessment", {"fields": ("conflict_type", "verification_status")}),
+        publication_fieldset(),
+        record_fieldset(),
+    )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Names of involved actors, provisions and the place feed the search document.
+        m.Incident.objects.filter(pk=form.instance.pk).refresh_search_names()
+
+
+@admin.register(m.VictimCount)
+class VictimCountAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "kind", "incident")
+    list_select_related = ("incident",)
+    search_fields = ("incident__title", "group")
+    list_filter = ("kind",)
+    autocomplete_fields = ("incident",)
+    ordering = ("incident", "kind", "pk")
+
+
+@admin.register(m.Involvement)
+class InvolvementAdmin(TrackedAdmin):
+    list_display = ("actor", "role", "incident", "confidence", "updated_at")
+    list_select_related = ("actor", "incident")
+    search_fields = ("actor__name", "incident__title", "note")
+    list_filter = ("role", "confidence")
+    autocomplete_fields = ("incident", "actor")
+    ordering = ("-updated_at", "-pk")
+
+
+@admin.register(m.LegalQualification)
+class LegalQualificationAdmin(TrackedAdmin):
+    list_display = ("incident", "provision", "standing", "asserted_by", "asserted_on")
+    list_select_related = ("incident", "provision__instrument", "asserted_by")
+    search_fields = (
+        "incident__title",
+        "provision__label",
+        "provision__instrument__short_title",
+        "asserted_by__name",
+    )
+    list_filter = ("standing", "provision__instrument")
+    autocomplete_fields = ("incident", "provision", "asserted_by")
+    date_hierarchy = "asserted_on"
+    ordering = ("-asserted_on", "-pk")

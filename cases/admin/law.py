@@ -1,0 +1,120 @@
+"""Admin of the law: states, instruments and their provisions, categories, treaty acts."""
+
+from django.contrib import admin
+
+from cases import models as m
+
+from .base import TrackedAdmin, publication_fieldset, record_fieldset
+
+
+class ProvisionInline(admin.TabularInline):
+    model = m.Provision
+    fields = ("label", "heading", "rule_kind", "parent", "position")
+    autocomplete_fields = ("parent",)
+    ordering = ("position", "pk")
+    extra = 1
+
+
+class TreatyEventInline(admin.TabularInline):
+    model = m.TreatyEvent
+    fk_name = "instrument"
+    fields = ("state", "kind", "deposited_on", "effective_on_override", "withdraws", "note")
+    autocomplete_fields = ("state", "withdraws")
+    ordering = ("deposited_on", "pk")
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("state", "instrument")
+
+
+@admin.register(m.State)
+class StateAdmin(TrackedAdmin):
+    list_display = ("code", "name", "predecessor", "predecessor_relation")
+    list_select_related = ("predecessor",)
+    search_fields = ("code", "name")
+    list_filter = ("predecessor_relation",)
+    autocomplete_fields = ("predecessor",)
+    ordering = ("name",)
+
+
+@admin.register(m.Instrument)
+class InstrumentAdmin(TrackedAdmin):
+    list_display = (
+        "short_title",
+        "title",
+        "kind",
+        "adopted_on",
+        "entry_into_force_on",
+        "publication_status",
+        "confidentiality",
+    )
+    search_fields = ("short_title", "title", "slug")
+    list_filter = ("kind", "publication_status", "confidentiality")
+    prepopulated_fields = {"slug": ("short_title",)}
+    date_hierarchy = "adopted_on"
+    ordering = ("adopted_on", "pk")
+    inlines = (ProvisionInline, TreatyEventInline)
+    fieldsets = (
+        (None, {"fields": ("title", "short_title", "slug", "kind", "depositary", "summary")}),
+        (
+            "Dates and rules",
+            {
+                "fields": (
+                    ("adopted_on", "entry_into_force_on"),
+                    ("entry_into_force_rule", "entry_into_force_delay"),
+                    "withdrawal_delay_months",
+                    "rules_note",
+                )
+            },
+        ),
+        publication_fieldset(),
+        record_fieldset(),
+    )
+
+
+@admin.register(m.Provision)
+class ProvisionAdmin(TrackedAdmin):
+    list_display = ("label", "instrument", "heading", "rule_kind", "parent", "position")
+    search_fields = ("label", "heading", "instrument__short_title", "instrument__title")
+    list_filter = ("rule_kind", "instrument")
+    autocomplete_fields = ("instrument", "parent")
+    ordering = ("instrument__short_title", "position", "pk")
+
+    def get_queryset(self, request):
+        # __str__ reads the instrument: select it wherever provisions are listed (changelist,
+        # autocomplete). The changelist ignores list_select_related once this is set.
+        return super().get_queryset(request).select_related("instrument", "parent__instrument")
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # The modes-of-liability picker on charges offers only modes of liability.
+        if request.GET.get("field_name") == "modes_of_liability":
+            queryset = queryset.modes_of_liability()
+        return queryset, may_have_duplicates
+
+
+@admin.register(m.ViolationCategory)
+class ViolationCategoryAdmin(TrackedAdmin):
+    list_display = ("name", "slug", "parent")
+    list_select_related = ("parent",)
+    search_fields = ("name", "slug", "description")
+    list_filter = (("parent", admin.EmptyFieldListFilter),)
+    autocomplete_fields = ("parent", "provisions")
+    prepopulated_fields = {"slug": ("name",)}
+    ordering = ("name", "pk")
+
+
+@admin.register(m.TreatyEvent)
+class TreatyEventAdmin(TrackedAdmin):
+    list_display = ("state", "instrument", "kind", "deposited_on", "effective_on")
+    list_select_related = ("state", "instrument")
+    search_fields = ("state__name", "state__code", "instrument__short_title", "text", "note")
+    list_filter = ("kind", "instrument")
+    autocomplete_fields = ("state", "instrument", "withdraws", "provisions")
+    date_hierarchy = "deposited_on"
+    ordering = ("-deposited_on", "pk")
+    readonly_fields = ("effective_on",)
+
+    @admin.display(description="Takes effect")
+    def effective_on(self, obj):
+        return obj.effective_on if obj.instrument_id else None
