@@ -1,0 +1,76 @@
+"""Each public page runs a fixed number of queries, however many related rows it shows."""
+
+import pytest
+
+from cases import models as m
+from tests import factories as f
+
+
+def add_many_related_rows(world, n: int = 12) -> None:
+    """More of everything around the incident, the warrant, the actor and the law."""
+    for i in range(n):
+        actor = f.ActorFactory(published=True, name=f"Official {i}")
+        m.ActorName.objects.create(actor=actor, name=f"Официальный {i}")
+        f.InvolvementFactory(incident=world.incident, actor=actor)
+        provision = f.ProvisionFactory(instrument=world.gc4, label=f"art. {100 + i}")
+        f.LegalQualificationFactory(incident=world.incident, provision=provision)
+        world.deportation.provisions.add(provision)
+        incident = f.IncidentFactory(
+            published=True,
+            title=f"Transfer of children {i}",
+            date=f"2022-{i % 12 + 1:02d}-01",
+            parent=world.incident,
+        )
+        incident.categories.add(world.deportation)
+        f.InvolvementFactory(incident=incident, actor=world.lvova)
+        f.LegalQualificationFactory(incident=incident, provision=world.art8)
+        world.warrant.incidents.add(incident)
+        action = f.AccountabilityActionFactory(
+            published=True, title=f"Sanctions {i}", kind=m.ActionKind.SANCTIONS
+        )
+        action.incidents.add(world.incident, incident)
+        m.ActionSubject.objects.create(action=action, actor=world.lvova)
+        m.ActionSubject.objects.create(action=world.warrant, actor=actor)
+        f.ChargeFactory(action=world.warrant, provision=provision, subject=actor)
+        source = f.SourceFactory(published=True, title=f"Report {i}")
+        f.CitationFactory(source=source, incident=world.incident)
+        f.CitationFactory(source=world.press, incident=incident)
+        f.TreatyEventFactory(
+            state=world.ua,
+            instrument=f.InstrumentFactory(published=True, slug=f"protocol-{i}"),
+        )
+    m.Incident.objects.all().refresh_search_names()
+
+
+PAGES = {
+    "home": (lambda w: "/", 7),
+    "search": (lambda w: "/search/?q=children", 15),
+    "search filtered": (
+        lambda w: (
+            f"/search/?q=deportation&country=UA&category=crimes-against-civilians"
+            f"&actor={w.lvova.pk}&sort=newest"
+        ),
+        19,
+    ),
+    "browse": (lambda w: "/search/", 13),
+    "incident": (lambda w: w.incident.get_absolute_url(), 13),
+    "action": (lambda w: w.warrant.get_absolute_url(), 6),
+    "actor": (lambda w: w.lvova.get_absolute_url(), 7),
+    "instrument": (lambda w: w.gc4.get_absolute_url(), 5),
+    "provision": (lambda w: w.art8.get_absolute_url(), 5),
+    "state": (lambda w: w.ua.get_absolute_url(), 5),
+    "category": (lambda w: w.deportation.get_absolute_url(), 5),
+    "source": (lambda w: w.press.get_absolute_url(), 3),
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_query_count_does_not_grow_with_related_rows(
+    client, world, django_assert_num_queries, page
+):
+    url, expected = PAGES[page]
+    with django_assert_num_queries(expected):
+        assert client.get(url(world)).status_code == 200
+    add_many_related_rows(world)
+    with django_assert_num_queries(expected):
+        assert client.get(url(world)).status_code == 200
