@@ -18,6 +18,10 @@ def _hidden_text(name: str) -> str:
 
 @pytest.fixture
 def world(db):
+    return build_world()
+
+
+def build_world() -> SimpleNamespace:
     ua = f.StateFactory(code="UA", name="Ukraine")
     su = f.StateFactory(code="SU", name="USSR")
     ru = f.StateFactory(

@@ -1,0 +1,80 @@
+"""An advocate's path through the site in a real browser, with and without a mouse."""
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+INCIDENT = "Deportation of children from occupied areas of Ukraine"
+
+
+def test_search_filter_open_a_record_and_follow_a_provision(page, e2e_world):
+    page.goto("/")
+    page.get_by_label("Search incidents, actions and actors").fill("Львова-Бєлова")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("heading", level=2, name="1 incident")).to_be_visible()
+    expect(page.get_by_role("link", name=INCIDENT)).to_be_visible()
+
+    # filter by a facet, then remove the filter again
+    page.goto("/search/?q=Ukraine")
+    expect(page.get_by_role("heading", level=2, name="2 incidents")).to_be_visible()
+    page.locator(".facets").get_by_role("link", name=re.compile(r"^Adjudicated")).click()
+    expect(page).to_have_url(re.compile(r"status=adjudicated"))
+    expect(page.get_by_role("heading", level=2, name="1 incident")).to_be_visible()
+    page.get_by_role("link", name="Remove filter Verification status: Adjudicated").click()
+    expect(page.get_by_role("heading", level=2, name="2 incidents")).to_be_visible()
+
+    # open the record, then follow a provision link to the law
+    page.get_by_role("link", name=INCIDENT).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(INCIDENT)
+    page.get_by_role("link", name="GC IV art. 49").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("GC IV art. 49")
+    expect(page.get_by_text("regardless of their motive")).to_be_visible()
+    expect(page.get_by_role("link", name=INCIDENT)).to_be_visible()
+
+
+def test_export_csv_of_the_current_results(page, e2e_world):
+    page.goto("/search/?q=hospital")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download these results as CSV").click()
+    download = download_info.value
+    text = Path(download.path()).read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["title"] for r in rows] == ["Shelling of a hospital"]
+
+
+def test_keyboard_only_search_and_open_a_result(page, e2e_world):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    # the focused element has a visible outline
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+    page.keyboard.press("Enter")
+    # from the main landmark, the next stop is the search box
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Search incidents, actions and actors")).to_be_focused()
+    page.keyboard.type("Mariupol")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q=Mariupol"))
+    result = page.get_by_role("link", name=INCIDENT)
+    for _ in range(40):
+        if page.evaluate("document.activeElement.textContent") == INCIDENT:
+            break
+        page.keyboard.press("Tab")
+    expect(result).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(INCIDENT)
+
+
+def test_phone_width_has_no_horizontal_scroll(page, e2e_world):
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto("/search/?q=children")
+    overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    assert overflow is False
