@@ -16,6 +16,7 @@ from cases.models import (
     ActionStatus,
     Actor,
     ActorKind,
+    Charge,
     Citation,
     ConflictType,
     Incident,
@@ -23,11 +24,13 @@ from cases.models import (
     InstrumentKind,
     Involvement,
     LegalQualification,
+    Membership,
     Provision,
     RuleKind,
     Source,
     SourceKind,
     State,
+    TreatyEvent,
     VerificationStatus,
     ViolationCategory,
 )
@@ -97,6 +100,47 @@ def incidents_changed_since(queryset, since):
         | Exists(changed_citation)
         | Exists(changed_action)
     )
+
+
+def actions_changed_since(queryset, since):
+    """Actions whose detail may have changed: their own row, issuing body, subjects,
+    charges (and the provisions they name), linked incidents, citations and sources."""
+    action = OuterRef("pk")
+    return queryset.filter(
+        Q(updated_at__gte=since)
+        | Q(issuing_body__updated_at__gte=since)
+        | Exists(
+            AccountabilityAction.subjects.through.objects.filter(
+                action=action, actor__updated_at__gte=since
+            )
+        )
+        | Exists(
+            Charge.objects.filter(action=action).filter(
+                Q(updated_at__gte=since)
+                | Q(subject__updated_at__gte=since)
+                | Q(provision__updated_at__gte=since)
+                | Q(provision__instrument__updated_at__gte=since)
+            )
+        )
+        | Exists(
+            AccountabilityAction.incidents.through.objects.filter(
+                accountabilityaction=action, incident__updated_at__gte=since
+            )
+        )
+        | Exists(
+            Citation.objects.filter(action=action).filter(
+                Q(updated_at__gte=since) | Q(source__updated_at__gte=since)
+            )
+        )
+    )
+
+
+def actors_changed_since(queryset, since):
+    """Actors whose detail may have changed: their row, or a membership and its organisation."""
+    memberships = Membership.objects.filter(member=OuterRef("pk")).filter(
+        Q(updated_at__gte=since) | Q(organisation__updated_at__gte=since)
+    )
+    return queryset.filter(Q(updated_at__gte=since) | Exists(memberships))
 
 
 class IncidentFilter(ApiFilterSet):
@@ -247,6 +291,9 @@ class ActionFilter(ApiFilterSet):
         model = AccountabilityAction
         fields: list[str] = []
 
+    def filter_updated_since(self, queryset, name, value):
+        return actions_changed_since(queryset, value)
+
     def filter_subject(self, queryset, name, value):
         return queryset.filter(
             Exists(
@@ -278,6 +325,9 @@ class ActorFilter(ApiFilterSet):
         model = Actor
         fields: list[str] = []
 
+    def filter_updated_since(self, queryset, name, value):
+        return actors_changed_since(queryset, value)
+
 
 class SourceFilter(ApiFilterSet):
     kind = df.ChoiceFilter(choices=SourceKind.choices, label="Kind of source.")
@@ -301,6 +351,11 @@ class InstrumentFilter(ApiFilterSet):
         model = Instrument
         fields: list[str] = []
 
+    def filter_updated_since(self, queryset, name, value):
+        # An instrument's detail lists its provisions.
+        provisions = Provision.objects.filter(instrument=OuterRef("pk"), updated_at__gte=value)
+        return queryset.filter(Q(updated_at__gte=value) | Exists(provisions))
+
 
 class ProvisionFilter(ApiFilterSet):
     instrument = SlugFilter(
@@ -315,14 +370,35 @@ class ProvisionFilter(ApiFilterSet):
         model = Provision
         fields: list[str] = []
 
+    def filter_updated_since(self, queryset, name, value):
+        # A provision shows its instrument's titles.
+        return queryset.filter(Q(updated_at__gte=value) | Q(instrument__updated_at__gte=value))
+
 
 class CategoryFilter(ApiFilterSet):
     class Meta:
         model = ViolationCategory
         fields: list[str] = []
 
+    def filter_updated_since(self, queryset, name, value):
+        # A category's detail lists its narrower categories and its provisions.
+        provisions = ViolationCategory.provisions.through.objects.filter(
+            violationcategory=OuterRef("pk")
+        ).filter(
+            Q(provision__updated_at__gte=value) | Q(provision__instrument__updated_at__gte=value)
+        )
+        children = ViolationCategory.objects.filter(parent=OuterRef("pk"), updated_at__gte=value)
+        return queryset.filter(Q(updated_at__gte=value) | Exists(provisions) | Exists(children))
+
 
 class StateFilter(ApiFilterSet):
     class Meta:
         model = State
         fields: list[str] = []
+
+    def filter_updated_since(self, queryset, name, value):
+        # A state's detail lists its treaty acts under public instruments.
+        events = TreatyEvent.objects.filter(state=OuterRef("pk")).filter(
+            Q(updated_at__gte=value) | Q(instrument__updated_at__gte=value)
+        )
+        return queryset.filter(Q(updated_at__gte=value) | Exists(events))
