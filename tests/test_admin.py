@@ -599,3 +599,67 @@ def test_staff_with_the_permission_see_the_identity(client, witness):
     assert "+380 44 123 4567" in content
     found = client.get(url(m.ProtectedPerson, "changelist"), {"q": "Secretname"})
     assert "W-0042" in found.content.decode()
+
+
+def test_incident_cannot_be_its_own_parent(admin_client):
+    incident = f.IncidentFactory()
+    data = current_data(admin_client.get(url(m.Incident, "change", incident.pk)))
+    data["parent"] = str(incident.pk)
+    response = admin_client.post(url(m.Incident, "change", incident.pk), data)
+    assert response.status_code == 200
+    assert "cannot be part of itself" in response.context["adminform"].form.errors["parent"][0]
+    incident.refresh_from_db()
+    assert incident.parent is None
+
+
+def test_provision_cannot_be_its_own_parent(admin_client):
+    provision = f.ProvisionFactory()
+    data = current_data(admin_client.get(url(m.Provision, "change", provision.pk)))
+    data["parent"] = str(provision.pk)
+    response = admin_client.post(url(m.Provision, "change", provision.pk), data)
+    assert response.status_code == 200
+    assert "cannot be its own parent" in response.context["adminform"].form.errors["parent"][0]
+
+
+def test_actor_cannot_be_a_member_of_itself(admin_client):
+    actor = f.ActorFactory()
+    data = current_data(admin_client.get(url(m.Actor, "change", actor.pk)))
+    data.update(inline("memberships", [{"organisation": actor.pk, "period": "2021"}]))
+    response = admin_client.post(url(m.Actor, "change", actor.pk), data)
+    assert response.status_code == 200
+    assert "cannot be a member of itself" in response.content.decode()
+    assert not m.Membership.objects.exists()
+
+
+def test_action_dates_out_of_order_name_the_field(admin_client, warrant_world):
+    w = warrant_world
+    data = warrant_data(w, subjects=[w["putin"]], charge_subject=w["putin"])
+    data["announced_on"] = "2023-03-01"
+    response = admin_client.post(url(m.AccountabilityAction, "add"), data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "announced before it was issued" in errors["announced_on"][0]
+    assert not m.AccountabilityAction.objects.exists()
+
+
+def test_instrument_in_force_before_adoption_names_the_field(admin_client):
+    data = {
+        "title": "Convention",
+        "short_title": "C",
+        "slug": "c",
+        "kind": "treaty",
+        "adopted_on": "1949-08-12",
+        "entry_into_force_on": "1948-01-01",
+        "entry_into_force_rule": "months_after_deposit",
+        "entry_into_force_delay": "0",
+        "publication_status": "draft",
+        "confidentiality": "public",
+        **inline("provisions", []),
+        **inline("treaty_events", []),
+    }
+    response = admin_client.post(url(m.Instrument, "add"), data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "before it was adopted" in errors["entry_into_force_on"][0]
+    assert "number of days or months" in errors["entry_into_force_delay"][0]
+    assert not m.Instrument.objects.exists()

@@ -8,7 +8,7 @@ from django.forms.models import BaseInlineFormSet, inlineformset_factory
 
 from cases import models as m
 
-from .base import TrackedAdmin, publication_fieldset, record_fieldset
+from .base import TrackedAdmin, publication_fieldset, record_fieldset, refuse_date_before
 from .sources import ActionCitationInline
 
 
@@ -99,8 +99,21 @@ class ChargeInline(admin.StackedInline):
         return super().get_queryset(request).select_related("provision__instrument", "subject")
 
 
+class AccountabilityActionForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        refuse_date_before(
+            self, "applied_on", "issued_on", "It cannot be issued before it was applied for."
+        )
+        refuse_date_before(
+            self, "issued_on", "announced_on", "It cannot be announced before it was issued."
+        )
+        return cleaned
+
+
 @admin.register(m.AccountabilityAction)
 class AccountabilityActionAdmin(TrackedAdmin):
+    form = AccountabilityActionForm
     list_display = (
         "title",
         "kind",

@@ -1,10 +1,11 @@
 """Admin of actors, their other names, identifiers and memberships."""
 
+from django import forms
 from django.contrib import admin
 
 from cases import models as m
 
-from .base import TrackedAdmin, publication_fieldset, record_fieldset
+from .base import TrackedAdmin, publication_fieldset, record_fieldset, refuse_self_reference
 
 
 class ActorNameInline(admin.TabularInline):
@@ -19,8 +20,23 @@ class ActorIdentifierInline(admin.TabularInline):
     extra = 0
 
 
+class MembershipForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        # In the actor's inline the member is the actor edited above, not a form field.
+        member = cleaned.get("member") or self.instance.member_id
+        refuse_self_reference(
+            self,
+            "organisation",
+            getattr(member, "pk", member),
+            "An actor cannot be a member of itself.",
+        )
+        return cleaned
+
+
 class MembershipInline(admin.TabularInline):
     model = m.Membership
+    form = MembershipForm
     fk_name = "member"
     fields = ("organisation", "post", "period", "period_start", "period_end")
     readonly_fields = ("period_start", "period_end")
@@ -69,6 +85,7 @@ class ActorIdentifierAdmin(admin.ModelAdmin):
 
 @admin.register(m.Membership)
 class MembershipAdmin(TrackedAdmin):
+    form = MembershipForm
     list_display = ("member", "post", "organisation", "period", "period_start", "period_end")
     list_select_related = ("member", "organisation")
     search_fields = ("member__name", "organisation__name", "post")

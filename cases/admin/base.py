@@ -46,3 +46,21 @@ def record_fieldset():
 
 def publication_fieldset():
     return ("Publication", {"fields": PUBLICATION_FIELDS})
+
+
+# Check constraints comparing a relation with the row's own id (not own parent, not a
+# member of itself) cannot be evaluated by Django before saving: the id is no form field.
+# These helpers say it on the field instead of letting the database refuse with a 500.
+
+
+def refuse_self_reference(form, field: str, own_pk, message: str) -> None:
+    related = form.cleaned_data.get(field)
+    if related is not None and own_pk is not None and related.pk == own_pk:
+        form.add_error(field, message)
+
+
+def refuse_date_before(form, earlier: str, later: str, message: str) -> None:
+    """An error on `later` if it is before `earlier` (both given)."""
+    start, end = form.cleaned_data.get(earlier), form.cleaned_data.get(later)
+    if start and end and end < start:
+        form.add_error(later, message)

@@ -8,7 +8,7 @@ from django.forms.models import BaseInlineFormSet
 
 from cases import models as m
 
-from .base import TrackedAdmin, publication_fieldset, record_fieldset
+from .base import TrackedAdmin, publication_fieldset, record_fieldset, refuse_self_reference
 from .sources import IncidentCitationInline
 
 
@@ -58,6 +58,9 @@ class LegalQualificationInline(admin.TabularInline):
 class IncidentForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
+        refuse_self_reference(
+            self, "parent", self.instance.pk, "An incident cannot be part of itself."
+        )
         # The database checks this too, but Django cannot evaluate that constraint in Python.
         subdivision, country = cleaned.get("subdivision"), cleaned.get("country")
         if subdivision:

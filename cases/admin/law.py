@@ -1,14 +1,52 @@
 """Admin of the law: states, instruments and their provisions, categories, treaty acts."""
 
+from django import forms
 from django.contrib import admin
 
 from cases import models as m
 
-from .base import TrackedAdmin, publication_fieldset, record_fieldset
+from .base import (
+    TrackedAdmin,
+    publication_fieldset,
+    record_fieldset,
+    refuse_date_before,
+    refuse_self_reference,
+)
+
+
+class ProvisionForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        refuse_self_reference(
+            self, "parent", self.instance.pk, "A provision cannot be its own parent."
+        )
+        return cleaned
+
+
+class InstrumentForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        refuse_date_before(
+            self,
+            "adopted_on",
+            "entry_into_force_on",
+            "The instrument cannot enter into force before it was adopted.",
+        )
+        rule = cleaned.get("entry_into_force_rule")
+        if (
+            rule
+            and rule != m.EntryIntoForceRule.ON_DEPOSIT
+            and not cleaned.get("entry_into_force_delay")
+        ):
+            self.add_error(
+                "entry_into_force_delay", "This rule needs the number of days or months."
+            )
+        return cleaned
 
 
 class ProvisionInline(admin.TabularInline):
     model = m.Provision
+    form = ProvisionForm
     fields = ("label", "heading", "rule_kind", "parent", "position")
     autocomplete_fields = ("parent",)
     ordering = ("position", "pk")
@@ -39,6 +77,7 @@ class StateAdmin(TrackedAdmin):
 
 @admin.register(m.Instrument)
 class InstrumentAdmin(TrackedAdmin):
+    form = InstrumentForm
     list_display = (
         "short_title",
         "title",
@@ -74,6 +113,7 @@ class InstrumentAdmin(TrackedAdmin):
 
 @admin.register(m.Provision)
 class ProvisionAdmin(TrackedAdmin):
+    form = ProvisionForm
     list_display = ("label", "instrument", "heading", "rule_kind", "parent", "position")
     search_fields = ("label", "heading", "instrument__short_title", "instrument__title")
     list_filter = ("rule_kind", "instrument")
