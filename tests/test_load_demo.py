@@ -7,6 +7,8 @@ import pytest
 from django.apps import apps
 from django.contrib.postgres.search import SearchQuery
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection
 
 from cases.models import (
     AccountabilityAction,
@@ -38,12 +40,29 @@ def snapshot() -> dict[str, list[dict]]:
     }
 
 
+def clear_cases_tables() -> None:
+    tables = [m._meta.db_table for m in apps.get_app_config("cases").get_models(True)]
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sql_flush(no_style(), tables, allow_cascade=True):
+            cursor.execute(sql)
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker):
+    """Loaded once for the module (a load takes seconds); each test still rolls back."""
+    with django_db_blocker.unblock():
+        load(verbosity=0)
+        yield
+        clear_cases_tables()
+
+
 @pytest.fixture
-def demo(db):
-    load(verbosity=0)
+def demo(demo_loaded, db):
+    pass
 
 
 def test_command_prints_counts_and_is_quiet_with_v0(db):
+    clear_cases_tables()  # rolled back with the test: other tests keep their data
     first = load()
     assert "Charge: 10 created, 0 changed" in first
     assert "Incident: 3 created, 0 changed" in first
