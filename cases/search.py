@@ -6,14 +6,16 @@ use websearch syntax: "quoted phrases", OR, -exclusion; the last bare word also 
 a prefix, so "lvov" finds Lvova-Belova while the user is still typing.
 
 Costs grow with the number of matches (see docs/search.md): the total is counted only up
-to COUNT_LIMIT, facets and the timeline read at most FACET_LIMIT matches, and ranking by
-relevance reads at most RANK_LIMIT candidates. Below those limits every figure is exact.
+to FACET_LIMIT ("more than 10,000"), facets and the timeline read at most FACET_LIMIT
+matches, and ranking by relevance reads at most RANK_LIMIT candidates. Below those limits
+every figure is exact.
 """
 
 import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -22,7 +24,18 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import ExtractYear, TruncMonth
 
 from cases.models import (
@@ -37,7 +50,6 @@ from cases.models import (
 from cases.models.incidents import SEARCH_CONFIG
 
 MAX_QUERY_LENGTH = 500
-COUNT_LIMIT = 10_000
 FACET_LIMIT = 10_000
 RANK_LIMIT = 2_000
 FACET_SIZE = 12
@@ -268,6 +280,8 @@ class SearchPage:
     timeline: list[tuple[datetime.date, int]]
     timeline_unit: str
     ranked_sample: bool
+    sample_size: int = 0
+    rank_size: int = 0
 
 
 def matching_incidents(filters: Filters) -> QuerySet:
@@ -289,18 +303,25 @@ def ordered_incidents(filters: Filters, sort: str) -> QuerySet:
     return qs.order_by(*_date_order(sort))
 
 
-def capped_count(qs: QuerySet, limit: int = COUNT_LIMIT) -> tuple[int, bool]:
-    """The number of rows up to `limit`; True when there are more."""
-    n = qs.order_by().values("pk")[: limit + 1].count()
-    return min(n, limit), n > limit
+class _AnyOf(Func):
+    """`field = ANY(array)`; renders as the two expressions joined by " = ANY(" + ")"."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
 
 
-def facet_counts(base_ids: QuerySet) -> dict[str, list[FacetValue]]:
-    """Counts per filter value over the incidents whose ids `base_ids` selects.
+def one_of(ids: list[int], field: str = "pk") -> _AnyOf:
+    """`field = ANY(%s)` with the ids as one array parameter, however many there are."""
+    return _AnyOf(F(field), Value(ids, output_field=ArrayField(BigIntegerField())))
+
+
+def facet_counts(ids: list[int]) -> dict[str, list[FacetValue]]:
+    """Counts per filter value over the incidents with these ids (already public).
 
     One GROUP BY query per facet; only public related rows are counted.
     """
-    incidents = Incident.objects.filter(pk__in=base_ids)
+    incidents = Incident.objects.filter(one_of(ids))
     facets: dict[str, list[FacetValue]] = {}
 
     rows = (
@@ -326,9 +347,9 @@ def facet_counts(base_ids: QuerySet) -> dict[str, list[FacetValue]]:
     )
     facets["year"] = [FacetValue(str(r["year"]), str(r["year"]), r["n"]) for r in rows]
 
-    facets["category"] = _category_facet(base_ids)
+    facets["category"] = _category_facet(ids)
 
-    qualifications = LegalQualification.objects.public().filter(incident__in=base_ids)
+    qualifications = LegalQualification.objects.public().filter(one_of(ids, "incident_id"))
     rows = (
         qualifications.values("provision__instrument__slug", "provision__instrument__short_title")
         .annotate(n=Count("incident", distinct=True))
@@ -355,7 +376,7 @@ def facet_counts(base_ids: QuerySet) -> dict[str, list[FacetValue]]:
     ]
 
     rows = (
-        Involvement.objects.filter(incident__in=base_ids, actor__in=Actor.objects.public())
+        Involvement.objects.filter(one_of(ids, "incident_id"), actor__in=Actor.objects.public())
         .values("actor", "actor__name")
         .annotate(n=Count("incident", distinct=True))
         .order_by("-n", "actor__name")[:FACET_SIZE]
@@ -365,7 +386,7 @@ def facet_counts(base_ids: QuerySet) -> dict[str, list[FacetValue]]:
     through = AccountabilityAction.incidents.through
     rows = (
         through.objects.filter(
-            incident_id__in=base_ids,
+            one_of(ids, "incident_id"),
             accountabilityaction__in=AccountabilityAction.objects.public(),
         )
         .values("accountabilityaction__kind")
@@ -380,7 +401,7 @@ def facet_counts(base_ids: QuerySet) -> dict[str, list[FacetValue]]:
     return facets
 
 
-def _category_facet(base_ids: QuerySet) -> list[FacetValue]:
+def _category_facet(ids: list[int]) -> list[FacetValue]:
     """Categories as a tree; a broader term counts the incidents of everything under it."""
     categories = list(ViolationCategory.objects.order_by("name", "pk"))
     by_parent: dict[int | None, list[ViolationCategory]] = {}
@@ -388,7 +409,7 @@ def _category_facet(base_ids: QuerySet) -> list[FacetValue]:
         by_parent.setdefault(category.parent_id, []).append(category)
     through = Incident.categories.through
     pairs = set(
-        through.objects.filter(incident_id__in=base_ids).values_list(
+        through.objects.filter(one_of(ids, "incident_id")).values_list(
             "violationcategory_id", "incident_id"
         )
     )
@@ -416,9 +437,9 @@ def _category_facet(base_ids: QuerySet) -> list[FacetValue]:
     return [value for value in result if value.count]
 
 
-def timeline(base_ids: QuerySet) -> tuple[list[tuple[datetime.date, int]], str]:
+def timeline(ids: list[int]) -> tuple[list[tuple[datetime.date, int]], str]:
     """Incidents per month (spans up to three years) or per year, by their earliest date."""
-    incidents = Incident.objects.filter(pk__in=base_ids, date_earliest__isnull=False)
+    incidents = Incident.objects.filter(one_of(ids), date_earliest__isnull=False)
     rows = list(
         incidents.annotate(month=TruncMonth("date_earliest"))
         .values("month")
@@ -449,11 +470,19 @@ def _fill_months(rows: list[tuple[datetime.date, int]]) -> list[tuple[datetime.d
 
 
 def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -> SearchPage:
-    """Count, rank one page, facets and timeline: a fixed number of queries."""
+    """Count, rank one page, facets and timeline: a fixed number of queries.
+
+    One query fetches up to FACET_LIMIT + 1 matching ids (in storage order, which is
+    cheap): their number is the count, and they are the set facets, the timeline and,
+    past RANK_LIMIT matches, relevance ranking work on.
+    """
     matches = matching_incidents(filters)
     if sort == "relevance" and not filters.text:
         sort = "newest"
-    total, more = capped_count(matches)
+    ids = list(matches.order_by().values_list("pk", flat=True)[: FACET_LIMIT + 1])
+    more = len(ids) > FACET_LIMIT
+    ids = ids[:FACET_LIMIT]
+    total = len(ids)
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
     offset = (page - 1) * per_page
@@ -461,25 +490,26 @@ def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -
     query = incident_query(filters.text) if filters.text else None
     ranked_sample = False
     if query is not None and sort == "relevance":
-        candidates = matches
-        if more or total > RANK_LIMIT:
-            # Rank only the newest RANK_LIMIT matches: ranking reads every candidate.
-            candidates = Incident.objects.filter(
-                pk__in=matches.order_by("-pk").values("pk")[:RANK_LIMIT]
-            )
+        candidates = ids
+        if len(ids) > RANK_LIMIT:
+            # Ranking reads every candidate's tsvector: rank the newest RANK_LIMIT only.
+            candidates = sorted(ids, reverse=True)[:RANK_LIMIT]
             ranked_sample = True
-        ordered = candidates.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
-            "-rank", *_date_order("newest")
+        ordered = (
+            Incident.objects.filter(one_of(candidates))
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", *_date_order("newest"))
         )
-    else:
+    elif more:
         ordered = matches.order_by(*_date_order(sort))
-    page_ids = ordered.values("pk")[offset : offset + per_page]
+    else:
+        ordered = Incident.objects.filter(one_of(ids)).order_by(*_date_order(sort))
+    page_ids = list(ordered.values_list("pk", flat=True)[offset : offset + per_page])
 
-    rows = Incident.objects.filter(pk__in=page_ids).with_list_related()
+    rows = Incident.objects.filter(one_of(page_ids)).with_list_related()
     if query is not None:
         # ts_headline only for the rows shown: it costs a fraction of a millisecond each.
         rows = rows.annotate(
-            rank=SearchRank(F("search_vector"), query),
             snippet=SearchHeadline(
                 "summary",
                 query,
@@ -491,19 +521,10 @@ def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -
                 max_fragments=2,
             ),
         )
-        if sort == "relevance":
-            rows = rows.order_by("-rank", *_date_order("newest"))
-        else:
-            rows = rows.order_by(*_date_order(sort))
-    else:
-        rows = rows.order_by(*_date_order(sort))
-    incidents = list(rows.prefetch_related("categories"))
+    by_id = {incident.pk: incident for incident in rows.prefetch_related("categories")}
+    incidents = [by_id[pk] for pk in page_ids if pk in by_id]
 
-    base_ids = matches.order_by("-pk").values("pk")[:FACET_LIMIT]
-    if total <= FACET_LIMIT and not more:
-        base_ids = matches.values("pk")
-    facets = facet_counts(base_ids)
-    points, unit = timeline(base_ids)
+    points, unit = timeline(ids)
     return SearchPage(
         incidents=incidents,
         total=total,
@@ -511,9 +532,11 @@ def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -
         page=page,
         pages=pages,
         per_page=per_page,
-        facets=facets,
-        facets_are_sample=more or total > FACET_LIMIT,
+        facets=facet_counts(ids),
+        facets_are_sample=more,
         timeline=points,
         timeline_unit=unit,
         ranked_sample=ranked_sample,
+        sample_size=FACET_LIMIT,
+        rank_size=RANK_LIMIT,
     )

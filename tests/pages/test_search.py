@@ -230,3 +230,25 @@ def test_dates_are_shown_as_reported(client, world):
     world.other.save()
     assert world.other.date_earliest == datetime.date(2022, 5, 1)
     assert "2022-05~" in search(client, q="hospital").content.decode()
+
+
+def test_large_result_sets_are_capped_and_say_so(client, world, monkeypatch):
+    from cases import search as search_module
+
+    monkeypatch.setattr(search_module, "FACET_LIMIT", 4)
+    monkeypatch.setattr(search_module, "RANK_LIMIT", 2)
+    for n in range(6):
+        f.IncidentFactory(published=True, title=f"Looting {n}", date=f"2021-01-{n + 1:02d}")
+    response = search(client, q="looting")
+    results = response.context["results"]
+    assert results.total_is_lower_bound
+    assert results.total == 4
+    assert results.ranked_sample
+    assert results.facets_are_sample
+    assert sum(v.count for v in results.facets["year"]) == 4
+    html = response.content.decode()
+    assert "More than 4 incidents" in html
+    assert "Counts among the first 4 matches." in html
+    # sorting by date still orders every match, not only the sample
+    response = search(client, q="looting", sort="newest")
+    assert titles(response)[0] == "Looting 5"
