@@ -10,7 +10,7 @@ so a second run writes nothing (not even `updated_at`).
 import datetime
 from collections import Counter
 
-from django.db import models, transaction
+from django.db import models
 
 from cases.models import (
     AccountabilityAction,
@@ -311,7 +311,7 @@ class DemoLoader:
         self.load_actors()
         self.load_incidents()
         self.load_actions()
-        refresh_search_names(Incident.objects.all())
+        Incident.objects.all().refresh_search_names()
 
     def load_states(self) -> None:
         su = self.put(State, {"name": "Union of Soviet Socialist Republics"}, code="SU")
@@ -1037,40 +1037,6 @@ class DemoLoader:
         self.cite(self.sources["uk"], action=designation)
 
 
-def refresh_search_names(incidents) -> None:
-    """What IncidentQuerySet.refresh_search_names() writes, one incident at a time.
-
-    Stand-in while that method fails: its UPDATE reads `country__name`, and Django refuses
-    joined fields in an UPDATE (FieldError). Once it is fixed, call it here instead.
-    Only public actors' names go in, as there; unchanged rows are not written.
-    """
-    public_actors = Actor.objects.public()
-    for incident in incidents.select_related("country"):
-        involved = incident.involvements.filter(actor__in=public_actors).order_by("pk")
-        other_names = ActorName.objects.filter(
-            actor__in=public_actors, actor__involvements__incident=incident
-        ).order_by("pk")
-        qualifications = incident.legal_qualifications.select_related(
-            "provision__instrument"
-        ).order_by("pk")
-        text = " ".join(
-            [
-                " ".join(i.actor.name for i in involved.select_related("actor")),
-                " ".join(n.name for n in other_names),
-                " ".join(
-                    f"{q.provision.instrument.short_title} {q.provision.label}"
-                    for q in qualifications
-                ),
-                incident.place_name,
-                incident.subdivision,
-                incident.country.name if incident.country else "",
-            ]
-        )
-        if incident.search_names != text:
-            Incident.objects.filter(pk=incident.pk).update(search_names=text)
-
-
-@transaction.atomic
 def load_demo() -> DemoLoader:
     """Load (or bring up to date) the demo dataset; returns the loader with its counts."""
     loader = DemoLoader()
