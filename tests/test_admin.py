@@ -663,3 +663,32 @@ def test_instrument_in_force_before_adoption_names_the_field(admin_client):
     assert "before it was adopted" in errors["entry_into_force_on"][0]
     assert "number of days or months" in errors["entry_into_force_delay"][0]
     assert not m.Instrument.objects.exists()
+
+
+def test_the_same_identifier_twice_is_a_form_error(admin_client):
+    row = {"scheme": "wikidata", "value": "Q7747"}
+    data = {
+        "name": "Vladimir Putin",
+        "kind": "person",
+        "publication_status": "draft",
+        "confidentiality": "public",
+        **inline("other_names", []),
+        **inline("identifiers", [row, row]),
+        **inline("memberships", []),
+    }
+    response = admin_client.post(url(m.Actor, "add"), data)
+    assert response.status_code == 200
+    assert "This identifier is entered twice." in response.content.decode()
+    assert not m.Actor.objects.exists()
+
+
+def test_the_same_ratification_twice_is_a_form_error(admin_client):
+    instrument = f.InstrumentFactory()
+    f.StateFactory(code="UA", name="Ukraine")
+    data = current_data(admin_client.get(url(m.Instrument, "change", instrument.pk)))
+    row = {"state": "UA", "kind": "ratification", "deposited_on": "1954-05-03"}
+    data.update(inline("treaty_events", [row, row]))
+    response = admin_client.post(url(m.Instrument, "change", instrument.pk), data)
+    assert response.status_code == 200
+    assert "already entered" in response.content.decode()
+    assert not m.TreatyEvent.objects.exists()

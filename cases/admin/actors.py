@@ -5,7 +5,13 @@ from django.contrib import admin
 
 from cases import models as m
 
-from .base import TrackedAdmin, publication_fieldset, record_fieldset, refuse_self_reference
+from .base import (
+    DistinctRowsFormSet,
+    TrackedAdmin,
+    publication_fieldset,
+    record_fieldset,
+    refuse_self_reference,
+)
 
 
 class ActorNameInline(admin.TabularInline):
@@ -14,8 +20,17 @@ class ActorNameInline(admin.TabularInline):
     extra = 1
 
 
+class ActorIdentifierFormSet(DistinctRowsFormSet):
+    distinct_fields = ("scheme", "value")
+    message = "This identifier is entered twice."
+
+    def applies(self, data):
+        return data.get("scheme") != m.ActorIdentifier.Scheme.OTHER
+
+
 class ActorIdentifierInline(admin.TabularInline):
     model = m.ActorIdentifier
+    formset = ActorIdentifierFormSet
     fields = ("scheme", "value")
     extra = 0
 

@@ -1,6 +1,7 @@
 """What every ModelAdmin shares: who created and changed a row, and the standard fieldsets."""
 
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 
 from cases.models.base import Tracked
 
@@ -64,3 +65,31 @@ def refuse_date_before(form, earlier: str, later: str, message: str) -> None:
     start, end = form.cleaned_data.get(earlier), form.cleaned_data.get(later)
     if start and end and end < start:
         form.add_error(later, message)
+
+
+class DistinctRowsFormSet(BaseInlineFormSet):
+    """Refuses two rows of one submission that a unique constraint forbids.
+
+    Django's own formset check skips constraints with a condition and rows with an empty
+    value; the database does not. Subclasses name the fields and say when the rule applies.
+    """
+
+    distinct_fields: tuple[str, ...] = ()
+    message = "This row repeats another one."
+
+    def applies(self, data: dict) -> bool:
+        return True
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not self.applies(data):
+                continue
+            if any(name not in data for name in self.distinct_fields):
+                continue  # a field with its own error, or an empty extra row
+            key = tuple(data[name] for name in self.distinct_fields)
+            if key in seen:
+                form.add_error(self.distinct_fields[-1], self.message)
+            seen.add(key)

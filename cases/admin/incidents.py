@@ -4,11 +4,16 @@ import re
 
 from django import forms
 from django.contrib import admin
-from django.forms.models import BaseInlineFormSet
 
 from cases import models as m
 
-from .base import TrackedAdmin, publication_fieldset, record_fieldset, refuse_self_reference
+from .base import (
+    DistinctRowsFormSet,
+    TrackedAdmin,
+    publication_fieldset,
+    record_fieldset,
+    refuse_self_reference,
+)
 from .sources import IncidentCitationInline
 
 
@@ -28,20 +33,10 @@ class InvolvementInline(admin.TabularInline):
         return super().get_queryset(request).select_related("actor")
 
 
-class LegalQualificationFormSet(BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        # The formset's own uniqueness check skips rows with an empty "asserted by", but the
-        # database treats empty as equal (nulls_distinct=False): catch the duplicate here.
-        seen = set()
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None)
-            if not data or data.get("DELETE") or not data.get("provision"):
-                continue
-            key = (data["provision"].pk, data.get("asserted_by") and data["asserted_by"].pk)
-            if key in seen:
-                form.add_error("provision", "This provision is already qualified by this body.")
-            seen.add(key)
+class LegalQualificationFormSet(DistinctRowsFormSet):
+    # An empty "asserted by" counts as equal in the database (nulls_distinct=False).
+    distinct_fields = ("provision", "asserted_by")
+    message = "This provision is already qualified by this body."
 
 
 class LegalQualificationInline(admin.TabularInline):

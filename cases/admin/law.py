@@ -4,8 +4,10 @@ from django import forms
 from django.contrib import admin
 
 from cases import models as m
+from cases.models.law import STATEMENT_KINDS
 
 from .base import (
+    DistinctRowsFormSet,
     TrackedAdmin,
     publication_fieldset,
     record_fieldset,
@@ -53,8 +55,18 @@ class ProvisionInline(admin.TabularInline):
     extra = 1
 
 
+class TreatyEventFormSet(DistinctRowsFormSet):
+    # Reservations and declarations may repeat; other acts are recorded once.
+    distinct_fields = ("state", "kind", "deposited_on")
+    message = "This act of this state on this date is already entered."
+
+    def applies(self, data):
+        return data.get("kind") not in STATEMENT_KINDS
+
+
 class TreatyEventInline(admin.TabularInline):
     model = m.TreatyEvent
+    formset = TreatyEventFormSet
     fk_name = "instrument"
     fields = ("state", "kind", "deposited_on", "effective_on_override", "withdraws", "note")
     autocomplete_fields = ("state", "withdraws")
