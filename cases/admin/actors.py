@@ -77,6 +77,12 @@ class ActorAdmin(TrackedAdmin):
         record_fieldset(),
     )
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The actor's names (and whether it is public) feed its incidents' search document.
+        involved = m.Involvement.objects.filter(actor=form.instance).values("incident")
+        m.Incident.objects.filter(pk__in=involved).refresh_search_names()
+
 
 @admin.register(m.ActorName)
 class ActorNameAdmin(admin.ModelAdmin):

@@ -144,8 +144,25 @@ class VictimCountAdmin(admin.ModelAdmin):
     ordering = ("incident", "kind", "pk")
 
 
+class RefreshesIncidentSearch(TrackedAdmin):
+    """For rows whose names feed their incident's search document: keep it current."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        m.Incident.objects.filter(pk=obj.incident_id).refresh_search_names()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        m.Incident.objects.filter(pk=obj.incident_id).refresh_search_names()
+
+    def delete_queryset(self, request, queryset):
+        incident_ids = list(queryset.values_list("incident", flat=True))
+        super().delete_queryset(request, queryset)
+        m.Incident.objects.filter(pk__in=incident_ids).refresh_search_names()
+
+
 @admin.register(m.Involvement)
-class InvolvementAdmin(TrackedAdmin):
+class InvolvementAdmin(RefreshesIncidentSearch):
     list_display = ("actor", "role", "incident", "confidence", "updated_at")
     list_select_related = ("actor", "incident")
     search_fields = ("actor__name", "incident__title", "note")
@@ -155,7 +172,7 @@ class InvolvementAdmin(TrackedAdmin):
 
 
 @admin.register(m.LegalQualification)
-class LegalQualificationAdmin(TrackedAdmin):
+class LegalQualificationAdmin(RefreshesIncidentSearch):
     list_display = ("incident", "provision", "standing", "asserted_by", "asserted_on")
     list_select_related = ("incident", "provision__instrument", "asserted_by")
     search_fields = (
