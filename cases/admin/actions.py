@@ -23,8 +23,10 @@ class ActionSubjectInline(admin.TabularInline):
 
 
 class ChargeForm(forms.ModelForm):
-    # Actor ids of the action's subjects as submitted with this form; None: not known.
-    submitted_subject_ids: set | None = None
+    def __init__(self, *args, submitted_subject_ids: set | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Actor ids of the action's subjects as submitted with this form; None: not known.
+        self.submitted_subject_ids = submitted_subject_ids
 
     def clean(self):
         cleaned = super().clean()
@@ -74,11 +76,11 @@ class ChargeFormSet(BaseInlineFormSet):
                 ids.add(data["actor"].pk)
         return ids
 
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
         if self.is_bound:
-            form.submitted_subject_ids = self.submitted_subject_ids
-        return form
+            kwargs["submitted_subject_ids"] = self.submitted_subject_ids
+        return kwargs
 
 
 class ChargeInline(admin.StackedInline):
