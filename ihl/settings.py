@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "simple_history",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -93,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "ihl.urls"
@@ -184,7 +186,6 @@ REST_FRAMEWORK = {
     },
     "EXCEPTION_HANDLER": "cases.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    "URL_FORMAT_OVERRIDE": None,
 }
 # The API is read-only and public: any origin may read it (no cookies are involved).
 CORS_URLS_REGEX = r"^/api/v1/.*$"
@@ -201,6 +202,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "DESCRIPTION": "Read-only access to the public records: incidents, the law they engage, "
     "accountability actions, actors and sources. See docs/api.md.",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cases.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ActionKindEnum": "cases.models.actions.ActionKind",
         "ActionStatusEnum": "cases.models.actions.ActionStatus",

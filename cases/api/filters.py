@@ -4,10 +4,13 @@ Choices of related records (actor, provision, category, ...) are limited to publ
 so a filter can never confirm that a hidden record exists.
 """
 
+import datetime
+
 import django_filters as df
+from django import forms
 from django.db.models import Exists, FloatField, OuterRef, Q
 from django.db.models.functions import Cast
-from drf_spectacular.types import OpenApiTypes
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 
 from cases.models import (
@@ -37,14 +40,37 @@ from cases.models import (
 from cases.search import MAX_QUERY_LENGTH, search_incidents
 
 
-@extend_schema_field(OpenApiTypes.INT)
 class IdFilter(df.ModelChoiceFilter):
     """A public record by its id (a hidden record's id is an invalid choice: 400)."""
 
+    schema_type = "integer"
 
-@extend_schema_field(OpenApiTypes.STR)
-class SlugFilter(df.ModelChoiceFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        extend_schema_field({"type": self.schema_type, "description": self.label})(self)
+
+
+class SlugFilter(IdFilter):
     """A public record by its slug or code."""
+
+    schema_type = "string"
+
+
+class UTCDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time, converted to UTC; an offset PostgreSQL cannot take is a 400."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(datetime.UTC)
+        except OverflowError as exc:
+            raise forms.ValidationError("Enter a time between the years 1 and 9999.") from exc
+
+
+class UTCDateTimeFilter(df.IsoDateTimeFilter):
+    field_class = UTCDateTimeField
 
 
 ORDERING_HELP = "Sort order. Default: id. A minus sign sorts descending."
@@ -57,7 +83,7 @@ def ordering_filter(fields: list[str]) -> df.ChoiceFilter:
 
 
 class ApiFilterSet(df.FilterSet):
-    updated_since = df.IsoDateTimeFilter(
+    updated_since = UTCDateTimeFilter(
         method="filter_updated_since",
         label="Only records changed at or after this time (ISO 8601, e.g. "
         "2026-01-31T00:00:00Z). For incremental sync, with /api/v1/tombstones/.",

@@ -38,6 +38,21 @@ class ApiCursorPagination(CursorPagination):
         except NotFound as exc:
             raise ValidationError({"cursor": ["Invalid cursor."]}) from exc
 
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        properties = response["properties"]
+        properties["next"]["description"] = "The next page's URL; null on the last page."
+        properties["previous"]["description"] = "The previous page's URL; null on the first."
+        properties["results"]["description"] = "The records of this page."
+        return response
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+        return parameters
+
     def get_ordering(self, request, queryset, view):
         """Search results by rank; otherwise the validated `ordering` parameter or the id."""
         if "search_rank" in queryset.query.annotations:

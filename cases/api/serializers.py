@@ -247,7 +247,10 @@ class LegalQualificationSerializer(Described):
 
 
 class TreatyStatementSerializer(Described):
-    effective_on = serializers.DateField(help_text=DESCRIPTIONS["effective_on"])
+    effective_on = serializers.DateField(
+        allow_null=True,
+        help_text=DESCRIPTIONS["effective_on"] + " Null while the instrument is not in force.",
+    )
     provisions = serializers.SlugRelatedField(
         slug_field="label",
         many=True,
@@ -592,7 +595,10 @@ class ProvisionDetailSerializer(ProvisionListSerializer):
 
 class CategoryListSerializer(Described):
     parent = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, help_text="Slug of the broader category, if any."
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="Slug of the broader category, if any.",
     )
 
     class Meta:

@@ -16,7 +16,12 @@ from django.utils.cache import get_conditional_response, patch_cache_control, se
 from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import renderers, serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -139,6 +144,12 @@ class PublicViewSet(HttpCachingMixin, ReadOnlyModelViewSet):
         if self.action == "retrieve":
             return self.detail_serializer_class
         return self.list_serializer_class
+
+    def options(self, request, *args, **kwargs):
+        # The exports' renderers write only records: describe the endpoint in JSON.
+        request.accepted_renderer = renderers.JSONRenderer()
+        request.accepted_media_type = renderers.JSONRenderer.media_type
+        return super().options(request, *args, **kwargs)
 
     def handle_exception(self, exc):
         # Errors are JSON, also on the CSV and NDJSON exports.
@@ -404,7 +415,15 @@ class SourceViewSet(PublicViewSet):
         return self.list_queryset().prefetch_related("captures")
 
 
+def path_key(name: str, description: str):
+    """Describe the path parameter of a detail endpoint."""
+    return extend_schema(
+        parameters=[OpenApiParameter(name, OpenApiTypes.STR, "path", description=description)]
+    )
+
+
 @extend_schema(tags=["law"])
+@extend_schema_view(retrieve=path_key("slug", "The instrument's slug, e.g. rome-statute."))
 class InstrumentViewSet(PublicViewSet):
     """Treaties, protocols, statutes and customary rules."""
 
@@ -443,6 +462,7 @@ class ProvisionViewSet(PublicViewSet):
 
 
 @extend_schema(tags=["law"])
+@extend_schema_view(retrieve=path_key("slug", "The category's slug."))
 class CategoryViewSet(PublicViewSet):
     """The thesaurus of violation categories, mapped to provisions."""
 
@@ -469,7 +489,11 @@ class LawParams(serializers.Serializer):
     )
 
 
+STATE_CODE = "ISO 3166-1 alpha-2 code, e.g. UA; former states: SU."
+
+
 @extend_schema(tags=["law"])
+@extend_schema_view(retrieve=path_key("code", STATE_CODE))
 class StateViewSet(PublicViewSet):
     """States, with their treaty acts, and their treaty status on any date."""
 
@@ -498,9 +522,10 @@ class StateViewSet(PublicViewSet):
     @extend_schema(
         summary="The state's status under every instrument on a date",
         parameters=[
+            OpenApiParameter("code", OpenApiTypes.STR, "path", description=STATE_CODE),
             OpenApiParameter(
                 "on", OpenApiTypes.DATE, description="The date (YYYY-MM-DD); default: today."
-            )
+            ),
         ],
         responses=s.StateLawSerializer,
         filters=False,

@@ -1,0 +1,56 @@
+"""OpenAPI additions: the error responses every operation can give, in the one error body."""
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "The body of every error response.",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "description": "What went wrong.",
+            "required": ["status", "code", "message", "fields"],
+            "properties": {
+                "status": {"type": "integer", "description": "The HTTP status code."},
+                "code": {
+                    "type": "string",
+                    "description": "A machine-readable code, e.g. invalid, not_found, throttled.",
+                },
+                "message": {"type": "string", "description": "What went wrong, in words."},
+                "fields": {
+                    "type": "object",
+                    "description": "For invalid parameters: each parameter's messages.",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        }
+    },
+}
+
+ERRORS = {
+    "400": "A parameter is invalid; error.fields names it.",
+    "401": "The API key is unknown or revoked.",
+    "404": "No public record with this id.",
+    "406": "The Accept header asks for a format this endpoint does not give.",
+    "429": "Rate limit reached; retry after the number of seconds in Retry-After.",
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """Drf-spectacular postprocessing hook: document the error responses and 304."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    reference = {"$ref": "#/components/schemas/Error"}
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in ERRORS.items():
+                responses.setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": reference}},
+                    },
+                )
+            responses.setdefault(
+                "304", {"description": "Not modified: the ETag sent in If-None-Match still holds."}
+            )
+    return result
