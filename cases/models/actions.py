@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from cases.edtf import EDTFField
 
@@ -64,6 +65,8 @@ class AccountabilityAction(Publishable):
 
     objects = PublishableQuerySet.as_manager()
 
+    history = HistoricalRecords(m2m_fields=["incidents"])
+
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -99,6 +102,8 @@ class ActionSubject(models.Model):
     )
     actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="subject_links")
     note = models.CharField(max_length=300, blank=True, default="")
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -150,6 +155,8 @@ class Charge(Tracked):
     crime_period_end = models.DateField(null=True, blank=True, editable=False)
 
     objects = ChargeQuerySet.as_manager()
+
+    history = HistoricalRecords(m2m_fields=["modes_of_liability"])
 
     class Meta:
         constraints = [

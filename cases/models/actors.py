@@ -6,6 +6,7 @@ Victims and witnesses are not actors: see protected.py.
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from cases.edtf import EDTFField
 
@@ -41,6 +42,8 @@ class Actor(Publishable):
 
     objects = PublishableQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         indexes = [models.Index(fields=["name"], name="actor_name_idx")]
 
@@ -68,6 +71,8 @@ class ActorName(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ALIAS)
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["actor", "name"], name="actor_name_unique"),
@@ -92,6 +97,8 @@ class ActorIdentifier(models.Model):
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="identifiers")
     scheme = models.CharField(max_length=20, choices=Scheme.choices)
     value = models.CharField(max_length=200)
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -119,6 +126,8 @@ class Membership(Tracked):
     )
     period_start = models.DateField(null=True, blank=True, editable=False, db_index=True)
     period_end = models.DateField(null=True, blank=True, editable=False, db_index=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

@@ -19,8 +19,17 @@ class Confidentiality(models.TextChoices):
 
 
 class Tracked(models.Model):
-    """Created and last changed: when and by whom."""
+    """Created and last changed: when and by whom; an id for exchange."""
 
+    # Stable across databases, so a re-import updates a record instead of duplicating it.
+    # NULL, not "", when absent: many records have none and it is unique.
+    external_id = models.CharField(
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="A stable identifier for exchange with other systems (e.g. acled:UKR12345).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     created_by = models.ForeignKey(

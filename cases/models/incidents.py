@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from cases.edtf import EDTFField
 
@@ -120,7 +121,7 @@ class IncidentQuerySet(PublishableQuerySet):
             return Coalesce(
                 Subquery(
                     queryset.values("incident")
-                    .annotate(text=StringAgg(expression, " ", ordering="pk"))
+                    .annotate(text=StringAgg(expression, " ", order_by="pk"))
                     .values("text")[:1]
                 ),
                 Value(""),
@@ -231,6 +232,10 @@ class Incident(Publishable):
     )
 
     objects = IncidentQuerySet.as_manager()
+    # The search columns are derived; keeping them in every history row would only cost.
+    history = HistoricalRecords(
+        excluded_fields=["search_names", "search_vector"], m2m_fields=["categories"]
+    )
 
     class Meta:
         constraints = [
@@ -304,6 +309,8 @@ class VictimCount(models.Model):
     )
     group = models.CharField(max_length=200, blank=True, default="", help_text="e.g. children")
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -365,6 +372,8 @@ class Involvement(Tracked):
 
     objects = InvolvementQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -411,6 +420,8 @@ class LegalQualification(Tracked):
     note = models.TextField(blank=True, default="")
 
     objects = LegalQualificationQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .base import Publishable, PublishableQuerySet, Tracked
 
@@ -40,6 +41,8 @@ class State(Tracked):
     predecessor_relation = models.CharField(
         max_length=20, choices=StateRelation.choices, blank=True, default=""
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -144,6 +147,8 @@ class Instrument(Publishable):
 
     objects = PublishableQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [
             models.CheckConstraint(
@@ -226,6 +231,8 @@ class Provision(Tracked):
 
     objects = ProvisionQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -284,6 +291,8 @@ class ViolationCategory(Tracked):
     provisions = models.ManyToManyField(Provision, blank=True, related_name="violation_categories")
 
     objects = ViolationCategoryQuerySet.as_manager()
+
+    history = HistoricalRecords(m2m_fields=["provisions"])
 
     class Meta:
         verbose_name_plural = "violation categories"
@@ -397,6 +406,8 @@ class TreatyEvent(Tracked):
     note = models.TextField(blank=True, default="")
 
     objects = TreatyEventQuerySet.as_manager()
+
+    history = HistoricalRecords(m2m_fields=["provisions"])
 
     class Meta:
         constraints = [

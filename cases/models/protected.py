@@ -5,6 +5,7 @@ sit in their own tables, readable only with the `cases.view_protected_identity` 
 """
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from .base import Tracked
 from .incidents import Incident
@@ -21,6 +22,8 @@ class ProtectedPerson(Tracked):
     )
     role = models.CharField(max_length=20, choices=Role.choices)
     incidents = models.ManyToManyField(Incident, blank=True, related_name="protected_persons")
+
+    history = HistoricalRecords(m2m_fields=["incidents"])
 
     class Meta:
         verbose_name_plural = "protected persons"
@@ -42,6 +45,8 @@ class ProtectedIdentity(Tracked):
     nationality = models.CharField(max_length=100, blank=True, default="")
     notes = models.TextField(blank=True, default="")
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name_plural = "protected identities"
 
@@ -61,6 +66,8 @@ class ProtectedContact(Tracked):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     value = models.CharField(max_length=500)
     note = models.TextField(blank=True, default="")
+
+    history = HistoricalRecords()
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.person}"

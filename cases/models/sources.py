@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .actions import AccountabilityAction, Charge
 from .base import Publishable, PublishableQuerySet, Tracked
@@ -49,6 +50,8 @@ class Source(Publishable):
 
     objects = PublishableQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         indexes = [models.Index(fields=["published_on"], name="source_published_idx")]
 
@@ -77,6 +80,8 @@ class SourceCapture(models.Model):
         related_name="source_captures",
     )
     note = models.TextField(blank=True, default="")
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -164,6 +169,8 @@ class Citation(Tracked):
     )
 
     objects = CitationQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
