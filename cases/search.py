@@ -303,17 +303,18 @@ def ordered_incidents(filters: Filters, sort: str) -> QuerySet:
     return qs.order_by(*_date_order(sort))
 
 
-class _AnyOf(Func):
-    """`field = ANY(array)`; renders as the two expressions joined by " = ANY(" + ")"."""
+class _InArray(Func):
+    """`field IN (SELECT unnest(array))`: a semi-join the planner can hash. (`= ANY(array)`
+    is checked element by element per row, which explodes in joins.)"""
 
-    template = "%(expressions)s)"
-    arg_joiner = " = ANY("
+    template = "%(expressions)s))"
+    arg_joiner = " IN (SELECT unnest("
     output_field = BooleanField()
 
 
-def one_of(ids: list[int], field: str = "pk") -> _AnyOf:
-    """`field = ANY(%s)` with the ids as one array parameter, however many there are."""
-    return _AnyOf(F(field), Value(ids, output_field=ArrayField(BigIntegerField())))
+def one_of(ids: list[int], field: str = "pk") -> _InArray:
+    """`field` is one of the ids, passed as one array parameter however many there are."""
+    return _InArray(F(field), Value(ids, output_field=ArrayField(BigIntegerField())))
 
 
 def facet_counts(ids: list[int]) -> dict[str, list[FacetValue]]:
