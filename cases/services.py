@@ -1,0 +1,143 @@
+"""The publication workflow: draft -> in review -> published -> withdrawn.
+
+Every change of a record's publication status goes through these functions, from the admin
+and from the shell alike. Each checks who may do it, refuses with messages that say what is
+missing, and records the change (with its author) in the record's history.
+
+Only a reviewer (the `cases.publish_<model>` permission) publishes or withdraws, and never a
+version whose last content change was their own: four eyes.
+"""
+
+from itertools import pairwise
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from cases.models import AccountabilityAction, Incident, PublicationStatus, Source
+from cases.models.base import Publishable
+
+Status = PublicationStatus
+
+# A status change is not an edit of the content: four eyes look past these fields.
+WORKFLOW_FIELDS = ("publication_status", "withdrawal_reason", "updated_at", "updated_by")
+
+SUBMITTABLE_FROM = (Status.DRAFT, Status.WITHDRAWN)
+PUBLISHABLE_FROM = (Status.DRAFT, Status.IN_REVIEW)
+
+
+def publish_permission(model: type[Publishable]) -> str:
+    return f"cases.publish_{model._meta.model_name}"
+
+
+def can_publish(user: AbstractBaseUser, model: type[Publishable]) -> bool:
+    return user.has_perm(publish_permission(model))
+
+
+def last_editor(record: Publishable) -> AbstractBaseUser | None:
+    """Who made the last change to the record's content (not to its status).
+
+    Read from the history, newest first, skipping versions that only moved the status.
+    A record without history (bulk-loaded) falls back to updated_by.
+    """
+    versions = list(record.history.select_related("history_user").order_by("-history_id")[:100])
+    if not versions:
+        return record.updated_by
+    for newer, older in pairwise(versions):
+        if newer.diff_against(older, excluded_fields=WORKFLOW_FIELDS).changes:
+            return newer.history_user
+    return versions[-1].history_user
+
+
+def quality_problems(record: Publishable) -> list[str]:
+    """What a record lacks before the public may see it; empty when it is ready."""
+    problems = []
+    if isinstance(record, Incident):
+        citations = record.citations.all()
+        if not citations.exists():
+            problems.append("Cite at least one source for the incident.")
+        elif not citations.filter(source__in=Source.objects.public()).exists():
+            problems.append("None of the incident's cited sources is published: publish one.")
+        if not (record.legal_qualifications.exists() or record.categories.exists()):
+            problems.append("Give a legal qualification (a provision) or a violation category.")
+    elif isinstance(record, AccountabilityAction):
+        if not record.issuing_body.is_public:
+            problems.append(f"Publish the issuing body ({record.issuing_body}) first.")
+        if not (record.issued_on or record.announced_on or record.applied_on):
+            problems.append("Give a date: when it was issued, announced or applied for.")
+        if not record.subject_links.exists():
+            problems.append("Name at least one subject (who the action is directed at).")
+        if not record.citations.exists():
+            problems.append("Cite at least one source for the action.")
+    return problems
+
+
+def _save_status(record: Publishable, user: AbstractBaseUser, status: str, reason: str) -> None:
+    record.publication_status = status
+    record.withdrawal_reason = reason
+    record.updated_by = user
+    record._history_user = user  # the history names the person, not the request
+    record.save(
+        update_fields=["publication_status", "withdrawal_reason", "updated_by", "updated_at"]
+    )
+
+
+def _refuse_unless(record: Publishable, allowed: tuple[str, ...], action: str) -> None:
+    if record.publication_status not in allowed:
+        raise ValidationError(
+            f"“{record}” is {record.get_publication_status_display().lower()}: "
+            f"it cannot be {action}."
+        )
+
+
+@transaction.atomic
+def submit_for_review(*, record: Publishable, user: AbstractBaseUser) -> Publishable:
+    """A researcher hands a draft (or a withdrawn record, corrected) to the reviewers."""
+    if not user.has_perm(f"cases.change_{record._meta.model_name}"):
+        raise PermissionDenied(f"You may not change {record._meta.verbose_name_plural}.")
+    _refuse_unless(record, SUBMITTABLE_FROM, "submitted for review")
+    _save_status(record, user, Status.IN_REVIEW, "")
+    return record
+
+
+@transaction.atomic
+def return_to_draft(*, record: Publishable, reviewer: AbstractBaseUser) -> Publishable:
+    """A reviewer sends a record in review back for more work."""
+    if not can_publish(reviewer, type(record)):
+        raise PermissionDenied("Only a reviewer can send a record back to draft.")
+    _refuse_unless(record, (Status.IN_REVIEW,), "sent back to draft")
+    _save_status(record, reviewer, Status.DRAFT, "")
+    return record
+
+
+@transaction.atomic
+def publish(*, record: Publishable, reviewer: AbstractBaseUser) -> Publishable:
+    """Make a record public, after a second person's review and the data-quality checks."""
+    if not can_publish(reviewer, type(record)):
+        raise PermissionDenied("Only a reviewer can publish.")
+    _refuse_unless(record, PUBLISHABLE_FROM, "published")
+    editor = last_editor(record)
+    if editor is not None and editor.pk == reviewer.pk:
+        raise PermissionDenied(
+            f"You made the last change to “{record}”: another reviewer must publish it."
+        )
+    problems = quality_problems(record)
+    if problems:
+        raise ValidationError([f"“{record}” cannot be published yet: {problems[0]}", *problems[1:]])
+    _save_status(record, reviewer, Status.PUBLISHED, "")
+    return record
+
+
+@transaction.atomic
+def withdraw(*, record: Publishable, reviewer: AbstractBaseUser, reason: str) -> Publishable:
+    """Take a published record off every public surface; its page then shows the reason."""
+    if not can_publish(reviewer, type(record)):
+        raise PermissionDenied("Only a reviewer can withdraw.")
+    _refuse_unless(record, (Status.PUBLISHED,), "withdrawn")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"withdrawal_reason": "Say why the record is withdrawn: the public sees it."}
+        )
+    _save_status(record, reviewer, Status.WITHDRAWN, reason)
+    return record
