@@ -233,6 +233,15 @@ def public_citations():
 PUBLIC_PROVISIONS = Provision.objects.public().select_related("instrument")
 
 
+INCIDENT_LIST_COLUMNS = [
+    *(f for f in s.IncidentListSerializer.Meta.fields if f not in ("categories", "parent")),
+    "country__code",
+    "country__name",
+    "controlling_power__code",
+    "controlling_power__name",
+]
+
+
 @extend_schema(tags=["incidents"])
 class IncidentViewSet(PublicViewSet):
     """Incidents: what happened, where and when, who was involved, and the law it engages."""
@@ -245,10 +254,12 @@ class IncidentViewSet(PublicViewSet):
         return (
             Incident.objects.public()
             .select_related("country", "controlling_power")
+            # Only what the list shows: the search columns are large, rows are many.
+            .only(*INCIDENT_LIST_COLUMNS)
             .prefetch_related(
                 Prefetch(
                     "categories",
-                    queryset=ViolationCategory.objects.order_by("slug"),
+                    queryset=ViolationCategory.objects.only("slug").order_by("slug"),
                     to_attr="category_list",
                 )
             )
@@ -272,23 +283,27 @@ class IncidentViewSet(PublicViewSet):
             .prefetch_related(public_citations())
             .order_by("provision__instrument__adopted_on", "provision__position", "pk")
         )
-        return self.list_queryset().prefetch_related(
-            "victim_counts",
-            Prefetch(
-                "children",
-                queryset=Incident.objects.public().order_by("pk"),
-                to_attr="public_children",
-            ),
-            Prefetch("involvements", queryset=involvements, to_attr="public_involvements"),
-            Prefetch(
-                "legal_qualifications", queryset=qualifications, to_attr="public_qualifications"
-            ),
-            Prefetch(
-                "actions",
-                queryset=AccountabilityAction.objects.public().order_by("issued_on", "pk"),
-                to_attr="public_actions",
-            ),
-            public_citations(),
+        return (
+            self.list_queryset()
+            .only(*INCIDENT_LIST_COLUMNS, "description")
+            .prefetch_related(
+                "victim_counts",
+                Prefetch(
+                    "children",
+                    queryset=Incident.objects.public().only("id", "title", "date").order_by("pk"),
+                    to_attr="public_children",
+                ),
+                Prefetch("involvements", queryset=involvements, to_attr="public_involvements"),
+                Prefetch(
+                    "legal_qualifications", queryset=qualifications, to_attr="public_qualifications"
+                ),
+                Prefetch(
+                    "actions",
+                    queryset=AccountabilityAction.objects.public().order_by("issued_on", "pk"),
+                    to_attr="public_actions",
+                ),
+                public_citations(),
+            )
         )
 
     def get_serializer_context(self):
@@ -367,7 +382,7 @@ class ActionViewSet(PublicViewSet):
             Prefetch("charges", queryset=charges, to_attr="public_charges"),
             Prefetch(
                 "incidents",
-                queryset=Incident.objects.public().order_by("pk"),
+                queryset=Incident.objects.public().only("id", "title", "date").order_by("pk"),
                 to_attr="public_incidents",
             ),
             public_citations(),

@@ -1,0 +1,242 @@
+"""Benchmark of the partner API against a raw-SQL baseline, in one run. Not a test.
+
+Starts two gunicorn servers on loopback over the same database: the real application, and
+a baseline WSGI app (below) that fetches the same rows with one raw SQL query and
+serialises them with json.dumps. Measures the incident list (a page of 50) and a search
+on both: median latency of sequential requests, and requests/s with concurrent clients.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ihl_bench \\
+        .venv/bin/python benchmarks/api_benchmark.py [--requests 200] [--seconds 10]
+
+The database is only read. Run it on a database filled by `manage.py generate_demo`.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, quote
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = 50
+SEARCH_TERM = "liberation"
+
+# The same rows and fields as /api/v1/incidents/ (IncidentListSerializer), in one query.
+SELECT = """
+    SELECT i.id, i.title, i.summary, i.date, i.date_earliest, i.date_latest,
+           c.code AS country_code, c.name AS country_name, i.subdivision, i.place_name,
+           i.latitude, i.longitude, i.coordinate_precision,
+           cp.code AS cp_code, cp.name AS cp_name, i.conflict_type, i.verification_status,
+           ARRAY(SELECT vc.slug FROM cases_incident_categories ic
+                 JOIN cases_violationcategory vc ON vc.id = ic.violationcategory_id
+                 WHERE ic.incident_id = i.id ORDER BY vc.slug) AS categories,
+           (SELECT p.id FROM cases_incident p WHERE p.id = i.parent_id
+              AND p.publication_status = 'published' AND p.confidentiality = 'public')
+              AS parent,
+           i.updated_at
+    FROM cases_incident i
+    LEFT JOIN cases_state c ON c.code = i.country_id
+    LEFT JOIN cases_state cp ON cp.code = i.controlling_power_id
+    WHERE i.publication_status = 'published' AND i.confidentiality = 'public'
+"""
+LIST_SQL = SELECT + " ORDER BY i.id LIMIT %s"
+SEARCH_SQL = (
+    SELECT
+    + """ AND i.search_vector @@ (websearch_to_tsquery('english', %(q)s)
+                                  || websearch_to_tsquery('simple', %(q)s))
+    ORDER BY ts_rank(i.search_vector, websearch_to_tsquery('english', %(q)s)
+                                      || websearch_to_tsquery('simple', %(q)s)) DESC, i.id DESC
+    LIMIT %(limit)s"""
+)
+
+_connection = None
+
+
+def _row(r: dict) -> dict:
+    country = {"code": r["country_code"], "name": r["country_name"]} if r["country_code"] else None
+    power = {"code": r["cp_code"], "name": r["cp_name"]} if r["cp_code"] else None
+    return {
+        "id": r["id"],
+        "title": r["title"],
+        "summary": r["summary"],
+        "date": r["date"],
+        "date_earliest": r["date_earliest"],
+        "date_latest": r["date_latest"],
+        "country": country,
+        "subdivision": r["subdivision"],
+        "place_name": r["place_name"],
+        "latitude": r["latitude"],
+        "longitude": r["longitude"],
+        "coordinate_precision": r["coordinate_precision"],
+        "controlling_power": power,
+        "conflict_type": r["conflict_type"],
+        "verification_status": r["verification_status"],
+        "categories": r["categories"],
+        "parent": r["parent"],
+        "updated_at": r["updated_at"],
+    }
+
+
+def baseline_app(environ, start_response):
+    """The baseline: one raw SQL query per request, rows to dicts, json.dumps."""
+    global _connection
+    import psycopg
+    from psycopg.rows import dict_row
+
+    if _connection is None:
+        _connection = psycopg.connect(os.environ["DATABASE_URL"], autocommit=True)
+    params = parse_qs(environ.get("QUERY_STRING", ""))
+    with _connection.cursor(row_factory=dict_row) as cursor:
+        if "q" in params:
+            cursor.execute(SEARCH_SQL, {"q": params["q"][0], "limit": PAGE})
+        else:
+            cursor.execute(LIST_SQL, [PAGE])
+        rows = [_row(r) for r in cursor.fetchall()]
+    body = json.dumps({"next": None, "previous": None, "results": rows}, default=str).encode()
+    start_response(
+        "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+    )
+    return [body]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(app: str, port: int, workers: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "benchmark-only-not-a-secret-" + "x" * 30,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "IHL_API_ANON_RATE": "100000000/min",
+    }
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    command = [str(gunicorn), app, "-b", f"127.0.0.1:{port}", "-w", str(workers)]
+    command += ["--log-level", "warning"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.terminate()
+    raise RuntimeError(f"{app} did not start on port {port}")
+
+
+def get(connection: http.client.HTTPConnection, path: str) -> bytes:
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read()
+    if response.status != 200:
+        raise RuntimeError(f"{path}: HTTP {response.status}: {body[:200]!r}")
+    return body
+
+
+def latency_ms(port: int, path: str, requests: int) -> float:
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    for _ in range(10):  # warm up: connections, caches
+        get(connection, path)
+    timings = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        get(connection, path)
+        timings.append((time.perf_counter() - start) * 1000)
+    connection.close()
+    return statistics.median(timings)
+
+
+def throughput(port: int, path: str, seconds: float, clients: int) -> float:
+    done = [0] * clients
+    stop = time.perf_counter() + seconds
+
+    def client(n: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port)
+        while time.perf_counter() < stop:
+            get(connection, path)
+            done[n] += 1
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(done) / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=200, help="sequential requests")
+    parser.add_argument("--seconds", type=float, default=10, help="throughput run length")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent clients")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL"):
+        sys.exit("Set DATABASE_URL to the database filled by generate_demo.")
+
+    api_port, base_port = free_port(), free_port()
+    servers = [
+        start_server("ihl.wsgi:application", api_port, args.workers),
+        start_server("benchmarks.api_benchmark:baseline_app", base_port, args.workers),
+    ]
+    cases = [
+        ("incident list, page of 50", f"/api/v1/incidents/?page_size={PAGE}", "/"),
+        (
+            f"search '{SEARCH_TERM}', page of 50",
+            f"/api/v1/incidents/?page_size={PAGE}&q={quote(SEARCH_TERM)}",
+            f"/?q={quote(SEARCH_TERM)}",
+        ),
+    ]
+    try:
+        rows = []
+        for name, api_path, base_path in cases:
+            api_rows = len(
+                json.loads(get(http.client.HTTPConnection("127.0.0.1", api_port), api_path))[
+                    "results"
+                ]
+            )
+            base_rows = len(
+                json.loads(get(http.client.HTTPConnection("127.0.0.1", base_port), base_path))[
+                    "results"
+                ]
+            )
+            assert api_rows == base_rows == PAGE, (api_rows, base_rows)
+            api_ms = latency_ms(api_port, api_path, args.requests)
+            base_ms = latency_ms(base_port, base_path, args.requests)
+            api_rps = throughput(api_port, api_path, args.seconds, args.clients)
+            base_rps = throughput(base_port, base_path, args.seconds, args.clients)
+            rows.append((name, api_ms, base_ms, api_rps, base_rps))
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait()
+
+    print(f"\n{args.workers} gunicorn workers, {args.clients} concurrent clients, loopback\n")
+    print(
+        "| request | API median ms | baseline median ms | ratio "
+        "| API req/s | baseline req/s | ratio |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for name, api_ms, base_ms, api_rps, base_rps in rows:
+        print(
+            f"| {name} | {api_ms:.1f} | {base_ms:.1f} | {api_ms / base_ms:.2f}x "
+            f"| {api_rps:.0f} | {base_rps:.0f} | {base_rps / api_rps:.2f}x |"
+        )
+
+
+if __name__ == "__main__":
+    main()
