@@ -1,0 +1,408 @@
+"""The exchange format: one record type per file, its columns, and how records refer to each other.
+
+Every record travels under a stable id. Vocabulary terms use their natural keys (a state's
+code, an instrument's or category's slug, a provision's "<instrument slug> <label>"); other
+tracked records use `external_id`, which an export assigns ("incident:<pk>") where it is
+missing. Rows without an id of their own (other names, identifiers, victim counts, subjects,
+captures) belong to a parent record and are replaced as a set when it is imported.
+
+Protected persons, their identities and contacts are never part of the format.
+"""
+
+import datetime
+import decimal
+import functools
+import re
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Q
+
+from cases import models as m
+from cases.edtf import edtf_bounds
+
+# The CSV separator between several references in one cell; JSON uses a list.
+MULTI_SEPARATOR = "|"
+VOCABULARY = ("state", "instrument", "provision", "category")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str = "text"  # text, int, decimal, date, datetime, ref, refs
+    ref: str | None = None  # the referenced record type, for ref and refs
+    attname: str | None = None  # the model field, when it differs from the column name
+
+    @property
+    def field_name(self) -> str:
+        return self.attname or self.name
+
+
+@dataclass(frozen=True)
+class RecordType:
+    name: str  # singular: "incident"; its file is the plural
+    file: str
+    model: type[models.Model]
+    columns: tuple[Column, ...]
+    # Vocabulary: the id is the natural key. Child: no id; rows replace the parent's set.
+    kind: str = "record"  # record, vocabulary, child
+    parent: str | None = None  # for a child: the column naming its parent
+    # For a child: columns whose values identify a row within its parent (sort order too).
+    sort: tuple[str, ...] = ()
+    edtf: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def id_column(self) -> str | None:
+        return None if self.kind == "child" else "id"
+
+    @property
+    def headers(self) -> list[str]:
+        return ([self.id_column] if self.id_column else []) + [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _c(*names: str, kind: str = "text") -> tuple[Column, ...]:
+    return tuple(Column(n, kind) for n in names)
+
+
+PUBLICATION = _c("publication_status", "confidentiality", "withdrawal_reason")
+
+RECORD_TYPES: tuple[RecordType, ...] = (
+    RecordType(
+        "state",
+        "states",
+        m.State,
+        (
+            Column("name"),
+            Column("predecessor", "ref", "state"),
+            Column("predecessor_relation"),
+            Column("external_id"),
+        ),
+        kind="vocabulary",
+    ),
+    RecordType(
+        "instrument",
+        "instruments",
+        m.Instrument,
+        (
+            *_c("title", "short_title", "kind"),
+            *_c("adopted_on", "entry_into_force_on", kind="date"),
+            *_c("depositary", "entry_into_force_rule"),
+            *_c("entry_into_force_delay", "withdrawal_delay_months", kind="int"),
+            *_c("rules_note", "summary"),
+            *PUBLICATION,
+            Column("external_id"),
+        ),
+        kind="vocabulary",
+    ),
+    RecordType(
+        "provision",
+        "provisions",
+        m.Provision,
+        (
+            Column("parent", "ref", "provision"),
+            *_c("heading", "text", "rule_kind"),
+            Column("position", "int"),
+            Column("external_id"),
+        ),
+        kind="vocabulary",
+    ),
+    RecordType(
+        "category",
+        "categories",
+        m.ViolationCategory,
+        (
+            Column("name"),
+            Column("parent", "ref", "category"),
+            Column("description"),
+            Column("provisions", "refs", "provision"),
+            Column("external_id"),
+        ),
+        kind="vocabulary",
+    ),
+    RecordType(
+        "treaty_event",
+        "treaty_events",
+        m.TreatyEvent,
+        (
+            Column("state", "ref", "state"),
+            Column("instrument", "ref", "instrument"),
+            Column("kind"),
+            *_c("deposited_on", "effective_on_override", kind="date"),
+            Column("withdraws", "ref", "treaty_event"),
+            Column("provisions", "refs", "provision"),
+            *_c("jurisdiction_from", "jurisdiction_to", kind="date"),
+            *_c("text", "note"),
+        ),
+    ),
+    RecordType(
+        "actor",
+        "actors",
+        m.Actor,
+        (*_c("name", "kind"), Column("state", "ref", "state"), Column("description"), *PUBLICATION),
+    ),
+    RecordType(
+        "actor_name",
+        "actor_names",
+        m.ActorName,
+        (Column("actor", "ref", "actor"), *_c("name", "language", "kind")),
+        kind="child",
+        parent="actor",
+        sort=("name",),
+    ),
+    RecordType(
+        "actor_identifier",
+        "actor_identifiers",
+        m.ActorIdentifier,
+        (Column("actor", "ref", "actor"), *_c("scheme", "value")),
+        kind="child",
+        parent="actor",
+        sort=("scheme", "value"),
+    ),
+    RecordType(
+        "membership",
+        "memberships",
+        m.Membership,
+        (
+            Column("member", "ref", "actor"),
+            Column("organisation", "ref", "actor"),
+            *_c("post", "period"),
+        ),
+        edtf={"period": ("period_start", "period_end")},
+    ),
+    RecordType(
+        "incident",
+        "incidents",
+        m.Incident,
+        (
+            *_c("title", "summary", "description", "date"),
+            Column("country", "ref", "state"),
+            *_c("subdivision", "place_name"),
+            *_c("latitude", "longitude", kind="decimal"),
+            Column("coordinate_precision"),
+            Column("controlling_power", "ref", "state"),
+            *_c("conflict_type", "verification_status"),
+            Column("categories", "refs", "category"),
+            Column("parent", "ref", "incident"),
+            *PUBLICATION,
+        ),
+        edtf={"date": ("date_earliest", "date_latest")},
+    ),
+    RecordType(
+        "victim_count",
+        "victim_counts",
+        m.VictimCount,
+        (
+            Column("incident", "ref", "incident"),
+            Column("kind"),
+            *_c("minimum", "maximum", kind="int"),
+            Column("group"),
+        ),
+        kind="child",
+        parent="incident",
+        sort=("kind", "group", "minimum", "maximum"),
+    ),
+    RecordType(
+        "involvement",
+        "involvements",
+        m.Involvement,
+        (
+            Column("incident", "ref", "incident"),
+            Column("actor", "ref", "actor"),
+            *_c("role", "confidence", "note"),
+        ),
+    ),
+    RecordType(
+        "legal_qualification",
+        "legal_qualifications",
+        m.LegalQualification,
+        (
+            Column("incident", "ref", "incident"),
+            Column("provision", "ref", "provision"),
+            Column("asserted_by", "ref", "actor"),
+            Column("asserted_on", "date"),
+            *_c("standing", "note"),
+        ),
+    ),
+    RecordType(
+        "action",
+        "actions",
+        m.AccountabilityAction,
+        (
+            *_c("kind", "title"),
+            Column("issuing_body", "ref", "actor"),
+            Column("reference"),
+            *_c("applied_on", "issued_on", "announced_on", kind="date"),
+            *_c("seal_status", "status", "summary", "description"),
+            Column("incidents", "refs", "incident"),
+            *PUBLICATION,
+        ),
+    ),
+    RecordType(
+        "action_subject",
+        "action_subjects",
+        m.ActionSubject,
+        (Column("action", "ref", "action"), Column("actor", "ref", "actor"), Column("note")),
+        kind="child",
+        parent="action",
+        sort=("actor",),
+    ),
+    RecordType(
+        "charge",
+        "charges",
+        m.Charge,
+        (
+            Column("action", "ref", "action"),
+            Column("subject", "ref", "actor"),
+            Column("provision", "ref", "provision"),
+            Column("modes_of_liability", "refs", "provision"),
+            *_c("description", "crime_period"),
+        ),
+        edtf={"crime_period": ("crime_period_start", "crime_period_end")},
+    ),
+    RecordType(
+        "source",
+        "sources",
+        m.Source,
+        (
+            *_c("kind", "title", "publisher"),
+            Column("published_on", "date"),
+            *_c("url", "language", "reliability", "note"),
+            *PUBLICATION,
+        ),
+    ),
+    RecordType(
+        "source_capture",
+        "source_captures",
+        m.SourceCapture,
+        (
+            Column("source", "ref", "source"),
+            Column("captured_at", "datetime"),
+            *_c("archive_url", "file", "sha256", "note"),
+        ),
+        kind="child",
+        parent="source",
+        sort=("captured_at", "archive_url", "file"),
+    ),
+    RecordType(
+        "citation",
+        "citations",
+        m.Citation,
+        (
+            Column("source", "ref", "source"),
+            *_c("pinpoint", "quote"),
+            Column("incident", "ref", "incident"),
+            Column("involvement", "ref", "involvement"),
+            Column("legal_qualification", "ref", "legal_qualification"),
+            Column("action", "ref", "action"),
+            Column("charge", "ref", "charge"),
+            Column("treaty_event", "ref", "treaty_event"),
+        ),
+    ),
+)
+
+BY_NAME = {t.name: t for t in RECORD_TYPES}
+BY_FILE = {t.file: t for t in RECORD_TYPES}
+
+
+# --- Ids of vocabulary terms and records ---------------------------------------------------
+
+
+def key_paths(type_name: str, path: str) -> list[str]:
+    """The ORM paths whose values, joined by a space, give the id of the record at `path`."""
+    prefix = f"{path}__" if path else ""
+    if type_name == "state":
+        return [f"{prefix}code"]
+    if type_name in ("instrument", "category"):
+        return [f"{prefix}slug"]
+    if type_name == "provision":
+        return [f"{prefix}instrument__slug", f"{prefix}label"]
+    return [f"{prefix}external_id"]
+
+
+def join_key(values) -> str | None:
+    if any(v is None for v in values):
+        return None
+    return " ".join(str(v) for v in values)
+
+
+def resolve(type_name: str, keys: set[str]) -> dict[str, int | str]:
+    """Map ids of one record type to primary keys, in one query. Unknown ids are left out."""
+    if not keys:
+        return {}
+    model = BY_NAME[type_name].model
+    if type_name == "provision":
+        condition = Q()
+        for key in keys:
+            slug, _, label = key.partition(" ")
+            condition |= Q(instrument__slug=slug, label=label)
+        rows = model.objects.filter(condition).values_list("instrument__slug", "label", "pk")
+        return {f"{slug} {label}": pk for slug, label, pk in rows}
+    (path,) = key_paths(type_name, "")
+    return dict(model.objects.filter(**{f"{path}__in": keys}).values_list(path, "pk"))
+
+
+# --- Values: one text form per kind, the same in CSV and JSON ------------------------------
+
+
+def to_text(kind: str, value) -> str | None:
+    if value is None or value == "":
+        return None
+    if kind in ("date", "datetime"):
+        if isinstance(value, datetime.datetime):
+            value = value.astimezone(datetime.UTC)
+        return value.isoformat()
+    return str(value)
+
+
+class ValueProblem(ValueError):
+    pass
+
+
+def from_text(kind: str, text: str | None):
+    """Parse a cell; empty gives None. Raises ValueProblem with a message for the report."""
+    if text is None or text.strip() == "":
+        return None
+    text = text.strip()
+    try:
+        if kind == "int":
+            return int(text)
+        if kind == "decimal":
+            return decimal.Decimal(text)
+        if kind == "date":
+            return datetime.date.fromisoformat(text)
+        if kind == "datetime":
+            value = datetime.datetime.fromisoformat(text)
+            if value.tzinfo is None:
+                raise ValueProblem("give a time zone, e.g. 2023-03-17T10:00:00+00:00")
+            return value
+    except (ValueError, decimal.InvalidOperation) as exc:
+        if isinstance(exc, ValueProblem):
+            raise
+        expected = {
+            "int": "a whole number",
+            "decimal": "a number such as 48.45",
+            "date": "a date as YYYY-MM-DD",
+            "datetime": "a date and time as YYYY-MM-DDTHH:MM:SS+00:00",
+        }[kind]
+        raise ValueProblem(f"expected {expected}") from exc
+    return text
+
+
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@functools.lru_cache(maxsize=100_000)
+def cached_edtf_bounds(text: str):
+    """edtf_bounds(), remembered: the edtf parser takes ~30 ms a string, and imports repeat
+    the same dates. Plain days skip the parser."""
+    if ISO_DAY.match(text):
+        try:
+            day = datetime.date.fromisoformat(text)
+        except ValueError:
+            pass  # the parser gives the message
+        else:
+            return day, day
+    return edtf_bounds(text)

@@ -1,0 +1,265 @@
+"""export_cases and import_cases: the format round-trips exactly, re-imports update, a bad
+file changes nothing and the report says where every problem is."""
+
+import csv
+import datetime
+import io
+import json
+import zipfile
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from cases import models as m
+from cases.exchange.export import export
+from cases.exchange.importer import import_path
+from tests import factories as f
+
+
+def snapshot() -> dict[str, list[dict]]:
+    """Every row of every cases table (through and history tables too), in a stable order."""
+    config = apps.get_app_config("cases")
+    return {
+        model._meta.db_table: list(model._default_manager.order_by("pk").values())
+        for model in config.get_models(include_auto_created=True)
+    }
+
+
+def empty_database() -> None:
+    """What a fresh installation holds: no cases rows at all (rolled back with the test)."""
+    tables = [
+        model._meta.db_table
+        for model in apps.get_app_config("cases").get_models(include_auto_created=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE refuses pending checks
+        cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+
+
+@pytest.fixture
+def dataset(db):
+    """The demo dataset plus the row types it lacks (victim counts, identifiers, captures)."""
+    call_command("load_demo", verbosity=0)
+    incident = m.Incident.objects.order_by("pk").first()
+    m.VictimCount.objects.create(incident=incident, kind="deported", minimum=6000, group="children")
+    actor = m.Actor.objects.order_by("pk").first()
+    m.ActorIdentifier.objects.create(actor=actor, scheme="wikidata", value="Q7747")
+    source = m.Source.objects.order_by("pk").first()
+    m.SourceCapture.objects.create(
+        source=source,
+        captured_at=datetime.datetime(2023, 3, 17, 12, 0, tzinfo=datetime.UTC),
+        archive_url="https://web.archive.org/web/2023/https://www.icc-cpi.int/",
+        sha256="a" * 64,
+    )
+    person = f.ProtectedPersonFactory(pseudonym="W-0042")
+    person.incidents.add(incident)
+    m.ProtectedIdentity.objects.create(person=person, full_name="Secret Witness Name")
+    return incident
+
+
+def read_csv(path, name: str) -> list[dict]:
+    with zipfile.ZipFile(path) as archive:
+        return list(csv.DictReader(io.TextIOWrapper(archive.open(name), encoding="utf-8")))
+
+
+@pytest.mark.parametrize("suffix", [".zip", ".ndjson"])
+def test_export_import_into_empty_database_export_again_is_identical(dataset, tmp_path, suffix):
+    first, second = tmp_path / f"first{suffix}", tmp_path / f"second{suffix}"
+    export(first)
+    empty_database()
+    assert not m.Incident.objects.exists()
+
+    report = import_path(first, create_vocabulary=True)
+
+    assert report.ok, report.problems
+    assert report.created["incidents"] == 3
+    export(second)
+    assert first.read_bytes() == second.read_bytes()
+    assert m.VictimCount.objects.get().minimum == 6000
+
+
+def test_export_covers_every_record_type_and_never_protected_persons(dataset, tmp_path):
+    path = tmp_path / "all.zip"
+    export(path)
+    names = zipfile.ZipFile(path).namelist()
+    assert "incidents.csv" in names
+    assert "source_captures.csv" in names
+    assert len(names) == 19
+    everything = b"".join(zipfile.ZipFile(path).read(n) for n in names)
+    assert b"W-0042" not in everything
+    assert b"Secret Witness Name" not in everything
+    incidents = read_csv(path, "incidents.csv")
+    assert incidents[0]["id"] == f"incident:{dataset.pk}"
+    assert read_csv(path, "involvements.csv")[0]["incident"].startswith("incident:")
+
+
+def test_reimport_updates_instead_of_duplicating(dataset, tmp_path):
+    path = tmp_path / "all.zip"
+    export(path)
+    before = {model: model.objects.count() for model in (m.Incident, m.Actor, m.Citation)}
+
+    report = import_path(path)
+
+    assert report.ok, report.problems
+    assert report.created["incidents"] == 0
+    assert report.updated["incidents"] == 3
+    assert {model: model.objects.count() for model in before} == before
+    assert m.ViolationCategory.objects.filter(slug="transfer-of-children").count() == 1
+
+
+def write_zip(path, files: dict[str, list[list[str]]]) -> None:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, rows in files.items():
+            text = io.StringIO()
+            csv.writer(text).writerows(rows)
+            archive.writestr(name, text.getvalue())
+
+
+INCIDENT_HEADER = ["id", "title", "date", "country", "categories", "latitude", "longitude"]
+
+
+def test_bad_rows_are_reported_by_file_row_column_and_value_and_nothing_changes(db, tmp_path):
+    f.StateFactory(code="UA", name="Ukraine")
+    f.ViolationCategoryFactory(slug="deportation")
+    f.IncidentFactory(external_id="ngo:1", title="Old title")
+    path = tmp_path / "bad.zip"
+    write_zip(
+        path,
+        {
+            "incidents.csv": [
+                INCIDENT_HEADER,
+                ["ngo:1", "New title", "2022-03-01", "UA", "deportation", "", ""],
+                ["ngo:2", "Bad date", "2022-13-45", "UA", "", "", ""],
+                ["ngo:3", "Unknown country", "2022", "XX", "", "", ""],
+                ["ngo:4", "Unknown term", "2022", "UA", "deportation|shelling", "", ""],
+                ["ngo:5", "Bad latitude", "2022", "UA", "", "north", "30.5"],
+                ["ngo:6", "", "2022", "UA", "", "", ""],
+            ],
+            "involvements.csv": [
+                ["id", "incident", "actor", "role"],
+                ["inv:1", "ngo:2", "actor:404", "direct_perpetrator"],
+            ],
+        },
+    )
+    before = snapshot()
+
+    report = import_path(path)
+
+    assert not report.ok
+    found = {(p.file, p.row, p.column, p.value) for p in report.problems}
+    assert ("incidents.csv", 3, "date", "2022-13-45") in found
+    assert ("incidents.csv", 4, "country", "XX") in found
+    assert ("incidents.csv", 5, "categories", "shelling") in found
+    assert ("incidents.csv", 6, "latitude", "north") in found
+    assert ("incidents.csv", 7, "title", "") in found
+    assert ("involvements.csv", 2, "incident", "ngo:2") in found
+    assert ("involvements.csv", 2, "actor", "actor:404") in found
+    messages = {(p.row, p.column): p.problem for p in report.problems if p.file == "incidents.csv"}
+    assert "unknown state" in messages[(4, "country")]
+    assert "number" in messages[(6, "latitude")]
+    assert "rejected" in next(p.problem for p in report.problems if p.column == "incident")
+    assert snapshot() == before  # the good row (ngo:1) was not kept either
+
+
+def test_a_constraint_the_database_checks_is_reported_on_its_row(db, tmp_path):
+    f.StateFactory(code="UA", name="Ukraine")
+    path = tmp_path / "constraint.zip"
+    write_zip(
+        path,
+        {
+            "incidents.csv": [
+                [*INCIDENT_HEADER, "subdivision"],
+                ["ngo:1", "Fine", "2022", "UA", "", "", "", "UA-23"],
+                ["ngo:2", "Wrong region", "2022", "UA", "", "", "", "RU-MOS"],
+            ]
+        },
+    )
+    before = snapshot()
+
+    report = import_path(path)
+
+    assert [(p.file, p.row) for p in report.problems] == [("incidents.csv", 3)]
+    assert snapshot() == before
+
+
+def test_unknown_vocabulary_is_an_error_unless_told_to_create_it(db, tmp_path):
+    path = tmp_path / "vocabulary.zip"
+    write_zip(
+        path,
+        {
+            "categories.csv": [["id", "name"], ["shelling", "Shelling of towns"]],
+            "incidents.csv": [["id", "title", "categories"], ["ngo:1", "A", "shelling"]],
+        },
+    )
+
+    refused = import_path(path)
+    assert next((p.file, p.row, p.column, p.value) for p in refused.problems) == (
+        "categories.csv",
+        2,
+        "id",
+        "shelling",
+    )
+    assert "--create-vocabulary" in refused.problems[0].problem
+    assert not m.ViolationCategory.objects.exists()
+
+    accepted = import_path(path, create_vocabulary=True)
+    assert accepted.ok, accepted.problems
+    again = import_path(path)  # now known: matched, not duplicated
+    assert again.ok, again.problems
+    assert m.ViolationCategory.objects.get().name == "Shelling of towns"
+    assert list(m.Incident.objects.get().categories.values_list("slug", flat=True)) == ["shelling"]
+
+
+def test_dry_run_writes_nothing_and_reports_what_would_change(db, tmp_path):
+    path = tmp_path / "dry.ndjson"
+    path.write_text(
+        json.dumps({"type": "incident", "id": "ngo:1", "title": "A", "date": "2022-05~"}) + "\n"
+    )
+    before = snapshot()
+
+    report = import_path(path, dry_run=True)
+
+    assert report.ok
+    assert report.created["incidents"] == 1
+    assert snapshot() == before
+
+
+def test_import_fills_search_names_and_date_bounds(db, tmp_path):
+    f.StateFactory(code="UA", name="Ukraine")
+    f.ActorFactory(external_id="actor:putin", name="Vladimir Putin", published=True)
+    path = tmp_path / "search.ndjson"
+    lines = [
+        {"type": "incident", "id": "ngo:1", "title": "A", "date": "2022-05~", "country": "UA"},
+        {
+            "type": "involvement",
+            "id": "inv:1",
+            "incident": "ngo:1",
+            "actor": "actor:putin",
+            "role": "ordering",
+        },
+    ]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+
+    assert import_path(path).ok
+    incident = m.Incident.objects.get(external_id="ngo:1")
+    assert "Vladimir Putin" in incident.search_names
+    assert "Ukraine" in incident.search_names
+    assert (incident.date_earliest, incident.date_latest) == (
+        datetime.date(2022, 5, 1),
+        datetime.date(2022, 5, 31),
+    )
+
+
+def test_commands(dataset, tmp_path, capsys):
+    path = tmp_path / "all.zip"
+    call_command("export_cases", str(path))
+    call_command("import_cases", str(path), "--dry-run", verbosity=0)
+    assert "Dry run" in capsys.readouterr().out
+    broken = tmp_path / "broken.zip"
+    write_zip(broken, {"incidents.csv": [["id", "title"], ["ngo:1", ""]]})
+    with pytest.raises(CommandError, match="Nothing was imported: 1 problems"):
+        call_command("import_cases", str(broken), verbosity=0)
+    assert "incidents.csv, row 2, column title" in capsys.readouterr().err
