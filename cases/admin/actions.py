@@ -8,8 +8,15 @@ from django.forms.models import BaseInlineFormSet, inlineformset_factory
 
 from cases import models as m
 
-from .base import TrackedAdmin, publication_fieldset, record_fieldset, refuse_date_before
+from .base import (
+    HistoryAdmin,
+    TrackedAdmin,
+    publication_fieldset,
+    record_fieldset,
+    refuse_date_before,
+)
 from .sources import ActionCitationInline
+from .workflow import PublishableAdmin
 
 
 class ActionSubjectInline(admin.TabularInline):
@@ -114,7 +121,7 @@ class AccountabilityActionForm(forms.ModelForm):
 
 
 @admin.register(m.AccountabilityAction)
-class AccountabilityActionAdmin(TrackedAdmin):
+class AccountabilityActionAdmin(PublishableAdmin):
     form = AccountabilityActionForm
     list_display = (
         "title",
@@ -147,7 +154,7 @@ class AccountabilityActionAdmin(TrackedAdmin):
 
 
 @admin.register(m.ActionSubject)
-class ActionSubjectAdmin(admin.ModelAdmin):
+class ActionSubjectAdmin(HistoryAdmin):
     list_display = ("actor", "action", "note")
     list_select_related = ("actor", "action")
     search_fields = ("actor__name", "action__title", "action__reference")

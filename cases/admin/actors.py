@@ -7,11 +7,13 @@ from cases import models as m
 
 from .base import (
     DistinctRowsFormSet,
+    HistoryAdmin,
     TrackedAdmin,
     publication_fieldset,
     record_fieldset,
     refuse_self_reference,
 )
+from .workflow import PublishableAdmin
 
 
 class ActorNameInline(admin.TabularInline):
@@ -63,7 +65,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(m.Actor)
-class ActorAdmin(TrackedAdmin):
+class ActorAdmin(PublishableAdmin):
     list_display = ("name", "kind", "state", "publication_status", "confidentiality", "updated_at")
     list_select_related = ("state",)
     search_fields = ("name", "other_names__name", "identifiers__value")
@@ -85,7 +87,7 @@ class ActorAdmin(TrackedAdmin):
 
 
 @admin.register(m.ActorName)
-class ActorNameAdmin(admin.ModelAdmin):
+class ActorNameAdmin(HistoryAdmin):
     list_display = ("name", "actor", "language", "kind")
     list_select_related = ("actor",)
     search_fields = ("name", "actor__name")
@@ -95,7 +97,7 @@ class ActorNameAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.ActorIdentifier)
-class ActorIdentifierAdmin(admin.ModelAdmin):
+class ActorIdentifierAdmin(HistoryAdmin):
     list_display = ("value", "scheme", "actor")
     list_select_related = ("actor",)
     search_fields = ("value", "actor__name")

@@ -1,7 +1,7 @@
 """What every ModelAdmin shares: who created and changed a row, and the standard fieldsets."""
 
-from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
+from simple_history.admin import SimpleHistoryAdmin
 
 from cases.models.base import Tracked
 
@@ -18,7 +18,14 @@ def stamp(instance, user) -> None:
     instance.updated_by = user
 
 
-class TrackedAdmin(admin.ModelAdmin):
+class HistoryAdmin(SimpleHistoryAdmin):
+    """A history page for every record: who changed what and when, with the differences
+    between versions, a view of each earlier version and a revert to it."""
+
+    history_list_per_page = 50
+
+
+class TrackedAdmin(HistoryAdmin):
     """Stamps created_by/updated_by on the object and on every inline row it saves."""
 
     def get_readonly_fields(self, request, obj=None):

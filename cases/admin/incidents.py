@@ -9,12 +9,14 @@ from cases import models as m
 
 from .base import (
     DistinctRowsFormSet,
+    HistoryAdmin,
     TrackedAdmin,
     publication_fieldset,
     record_fieldset,
     refuse_self_reference,
 )
 from .sources import IncidentCitationInline
+from .workflow import PublishableAdmin
 
 
 class VictimCountInline(admin.TabularInline):
@@ -71,7 +73,7 @@ class IncidentForm(forms.ModelForm):
 
 
 @admin.register(m.Incident)
-class IncidentAdmin(TrackedAdmin):
+class IncidentAdmin(PublishableAdmin):
     form = IncidentForm
     list_display = (
         "title",
@@ -135,7 +137,7 @@ class IncidentAdmin(TrackedAdmin):
 
 
 @admin.register(m.VictimCount)
-class VictimCountAdmin(admin.ModelAdmin):
+class VictimCountAdmin(HistoryAdmin):
     list_display = ("__str__", "kind", "incident")
     list_select_related = ("incident",)
     search_fields = ("incident__title", "group")

@@ -14,6 +14,7 @@ from .base import (
     refuse_date_before,
     refuse_self_reference,
 )
+from .workflow import PublishableAdmin
 
 
 class ProvisionForm(forms.ModelForm):
@@ -88,7 +89,7 @@ class StateAdmin(TrackedAdmin):
 
 
 @admin.register(m.Instrument)
-class InstrumentAdmin(TrackedAdmin):
+class InstrumentAdmin(PublishableAdmin):
     form = InstrumentForm
     list_display = (
         "short_title",

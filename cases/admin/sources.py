@@ -6,7 +6,8 @@ from django.contrib import admin
 from cases import models as m
 from cases.models.sources import CITATION_TARGETS
 
-from .base import TrackedAdmin, publication_fieldset, record_fieldset
+from .base import HistoryAdmin, TrackedAdmin, publication_fieldset, record_fieldset
+from .workflow import PublishableAdmin
 
 
 class CitationInline(admin.TabularInline):
@@ -37,7 +38,7 @@ class SourceCaptureInline(admin.StackedInline):
 
 
 @admin.register(m.Source)
-class SourceAdmin(TrackedAdmin):
+class SourceAdmin(PublishableAdmin):
     list_display = (
         "title",
         "kind",
@@ -69,7 +70,7 @@ class SourceAdmin(TrackedAdmin):
 
 
 @admin.register(m.SourceCapture)
-class SourceCaptureAdmin(admin.ModelAdmin):
+class SourceCaptureAdmin(HistoryAdmin):
     list_display = ("source", "captured_at", "archive_url", "captured_by")
     list_select_related = ("source", "captured_by")
     search_fields = ("source__title", "archive_url", "sha256")
