@@ -6,5 +6,6 @@ Importing the modules registers their ModelAdmins.
 """
 
 from . import actions, actors, api, incidents, law, protected, sources
+from .exchange import exchange_urls  # noqa: F401 (adds the import, export, quality pages)
 
 __all__ = ["actions", "actors", "api", "incidents", "law", "protected", "sources"]

@@ -82,6 +82,15 @@ class Report:
         else:
             self.more_problems += 1
 
+    @property
+    def rows(self) -> list[tuple[str, int, int, int]]:
+        """(file, to create, to update, rejected) for every file with rows, in import order."""
+        return [
+            (t.file, self.created[t.file], self.updated[t.file], self.rejected[t.file])
+            for t in RECORD_TYPES
+            if self.created[t.file] or self.updated[t.file] or self.rejected[t.file]
+        ]
+
     def summary(self) -> str:
         lines = []
         for name in [t.file for t in RECORD_TYPES]:
