@@ -170,14 +170,6 @@ class IncidentRefSerializer(Described):
         fields = ["id", "title", "date"]
 
 
-@extend_schema_field({"type": "array", "items": {"type": "string"}})
-class SlugListField(serializers.ReadOnlyField):
-    """A prefetched list of records, shown as their slugs."""
-
-    def to_representation(self, value):
-        return [item.slug for item in value]
-
-
 # Incidents
 
 
@@ -186,7 +178,9 @@ class IncidentListSerializer(Described):
     controlling_power = StateRefSerializer(
         allow_null=True, help_text="The state controlling the territory, where occupied."
     )
-    categories = SlugListField(source="category_list", help_text=DESCRIPTIONS["categories"])
+    categories = serializers.ListField(
+        source="category_slugs", child=serializers.CharField(), help_text=DESCRIPTIONS["categories"]
+    )
     parent = serializers.IntegerField(
         source="public_parent_id", allow_null=True, help_text=DESCRIPTIONS["parent"]
     )
@@ -235,7 +229,7 @@ class IncidentListSerializer(Described):
             "controlling_power": {"code": power.code, "name": power.name} if power else None,
             "conflict_type": obj.conflict_type,
             "verification_status": obj.verification_status,
-            "categories": [category.slug for category in obj.category_list],
+            "categories": obj.category_slugs,
             "parent": obj.public_parent_id,
             "updated_at": _datetime(obj.updated_at),
         }
