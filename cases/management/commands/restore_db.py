@@ -1,0 +1,55 @@
+"""manage.py restore_db FILE: replace a database's contents with a backup_db dump."""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from .backup_db import pg_tool, run
+
+
+class Command(BaseCommand):
+    help = (
+        "Restore a dump written by backup_db, in one transaction: either all of it or "
+        "nothing. Replaces what the target database holds."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("dump", type=Path, help="A file written by backup_db.")
+        parser.add_argument(
+            "--database-url",
+            default="",
+            help="Restore into this (existing, e.g. freshly created) database instead of the "
+            "configured one. A restore drill: postgres://user@host/ihl_restore_drill",
+        )
+        parser.add_argument(
+            "--yes",
+            action="store_true",
+            help="Do not ask before replacing the database's contents.",
+        )
+
+    def handle(self, *args, dump: Path, database_url: str, yes: bool, **options):
+        if not dump.is_file():
+            raise CommandError(f"No dump file at {dump}.")
+        target = dj_database_url.parse(database_url) if database_url else connection.settings_dict
+        if not yes:
+            answer = input(
+                f"This replaces everything in database {target['NAME']!r} with {dump}. "
+                "Type 'yes' to go on: "
+            )
+            if answer != "yes":
+                raise CommandError("Restore cancelled.")
+        command = [
+            pg_tool("pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-acl",
+            "--single-transaction",
+            "--exit-on-error",
+            f"--dbname={target['NAME']}",
+            str(dump),
+        ]
+        run(command, target)
+        self.stdout.write(f"Restored {dump} into {target['NAME']}.")
