@@ -40,6 +40,8 @@ from .format import (
 )
 
 BATCH = 2000
+# A column naming the row of the original file a derived row comes from (see acled.py).
+ORIGIN_ROW = "__row__"
 MAX_PROBLEMS = 10_000
 
 
@@ -67,6 +69,9 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     more_problems: int = 0
     dry_run: bool = False
+    # Rewrites a problem's place (file, row, column) when the rows were derived from
+    # another file, so the report points into the file the user gave (see acled.py).
+    translate: Callable[[Problem], Problem] | None = None
 
     @property
     def ok(self) -> bool:
@@ -77,6 +82,8 @@ class Report:
         return self.ok and not self.dry_run
 
     def add(self, problem: Problem) -> None:
+        if self.translate:
+            problem = self.translate(problem)
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(problem)
         else:
@@ -215,11 +222,12 @@ class Importer:
         create_vocabulary: bool = False,
         user=None,
         progress: Callable[[int], None] | None = None,
+        translate: Callable[[Problem], Problem] | None = None,
     ):
         self.create_vocabulary = create_vocabulary
         self.user_id = user.pk if user is not None else None
         self.progress = progress
-        self.report = Report()
+        self.report = Report(translate=translate)
         self.now = timezone.now()
         self.rejected: dict[str, set[str]] = {t.name: set() for t in RECORD_TYPES}
         self.cleared: dict[str, set] = {}  # child type -> parents whose rows were replaced
@@ -249,7 +257,7 @@ class Importer:
             self.report.add(Problem("", 0, "", "", f"a reference is broken: {exc}"))
 
     def import_file(self, record_type, name, headers, rows: Iterator[Row]) -> None:
-        known = set(record_type.headers)
+        known = {*record_type.headers, ORIGIN_ROW}
         if record_type.kind == "record" or record_type.kind == "vocabulary":
             required = {"id"}
         else:
@@ -286,6 +294,8 @@ class Importer:
         rows = []
         for number, line in batch:
             problems: list[Problem] = []
+            if ORIGIN_ROW in line:
+                number = int(line.pop(ORIGIN_ROW))
 
             def problem(column, value, message, number=number, problems=problems):
                 problems.append(Problem(name, number, column, str(value or ""), message))
