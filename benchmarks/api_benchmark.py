@@ -1,9 +1,11 @@
 """Benchmark of the partner API against a raw-SQL baseline, in one run. Not a test.
 
-Starts two gunicorn servers on loopback over the same database: the real application, and
-a baseline WSGI app (below) that fetches the same rows with one raw SQL query and
-serialises them with json.dumps. Measures the incident list (a page of 50) and a search
-on both: median latency of sequential requests, and requests/s with concurrent clients.
+Starts gunicorn servers on loopback over the same database: the real application, and a
+baseline WSGI app (below) that fetches the same rows with one raw SQL query and serialises
+them with json.dumps, with psycopg's defaults (a statement run five times is prepared);
+a third server runs the baseline unprepared, as Django's backend does. Measures the
+incident list (a page of 50) and a search: median latency of sequential requests, and
+requests/s with concurrent clients.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ihl_bench \\
         .venv/bin/python benchmarks/api_benchmark.py [--requests 200] [--seconds 10]
@@ -92,6 +94,9 @@ def baseline_app(environ, start_response):
 
     if _connection is None:
         _connection = psycopg.connect(os.environ["DATABASE_URL"], autocommit=True)
+        if os.environ.get("BASELINE_UNPREPARED"):
+            # As Django's psycopg backend (client-side binding): the query is planned each time.
+            _connection.prepare_threshold = None
     params = parse_qs(environ.get("QUERY_STRING", ""))
     with _connection.cursor(row_factory=dict_row) as cursor:
         if "q" in params:
@@ -112,9 +117,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(app: str, port: int, workers: int) -> subprocess.Popen:
+def start_server(app: str, port: int, workers: int, **extra_env: str) -> subprocess.Popen:
     env = {
         **os.environ,
+        **extra_env,
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "benchmark-only-not-a-secret-" + "x" * 30,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
@@ -188,10 +194,12 @@ def main() -> None:
     if not os.environ.get("DATABASE_URL"):
         sys.exit("Set DATABASE_URL to the database filled by generate_demo.")
 
-    api_port, base_port = free_port(), free_port()
+    api_port, base_port, unprepared_port = free_port(), free_port(), free_port()
+    baseline = "benchmarks.api_benchmark:baseline_app"
     servers = [
         start_server("ihl.wsgi:application", api_port, args.workers),
-        start_server("benchmarks.api_benchmark:baseline_app", base_port, args.workers),
+        start_server(baseline, base_port, args.workers),
+        start_server(baseline, unprepared_port, args.workers, BASELINE_UNPREPARED="1"),
     ]
     cases = [
         ("incident list, page of 50", f"/api/v1/incidents/?page_size={PAGE}", "/"),
@@ -217,23 +225,26 @@ def main() -> None:
             assert api_rows == base_rows == PAGE, (api_rows, base_rows)
             api_ms = latency_ms(api_port, api_path, args.requests)
             base_ms = latency_ms(base_port, base_path, args.requests)
+            unprepared_ms = latency_ms(unprepared_port, base_path, args.requests)
             api_rps = throughput(api_port, api_path, args.seconds, args.clients)
             base_rps = throughput(base_port, base_path, args.seconds, args.clients)
-            rows.append((name, api_ms, base_ms, api_rps, base_rps))
+            rows.append((name, api_ms, base_ms, unprepared_ms, api_rps, base_rps))
     finally:
         for server in servers:
             server.terminate()
             server.wait()
 
     print(f"\n{args.workers} gunicorn workers, {args.clients} concurrent clients, loopback\n")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n")
     print(
         "| request | API median ms | baseline median ms | ratio "
-        "| API req/s | baseline req/s | ratio |"
+        "| baseline unprepared ms | ratio | API req/s | baseline req/s | ratio |"
     )
-    print("|---|---|---|---|---|---|---|")
-    for name, api_ms, base_ms, api_rps, base_rps in rows:
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, api_ms, base_ms, unprepared_ms, api_rps, base_rps in rows:
         print(
             f"| {name} | {api_ms:.1f} | {base_ms:.1f} | {api_ms / base_ms:.2f}x "
+            f"| {unprepared_ms:.1f} | {api_ms / unprepared_ms:.2f}x "
             f"| {api_rps:.0f} | {base_rps:.0f} | {base_rps / api_rps:.2f}x |"
         )
 

@@ -172,10 +172,17 @@ def test_search_results_page_by_relevance(api):
 
 
 def test_unknown_ids_and_paths_give_the_json_error_body(api):
-    for url in ["/api/v1/incidents/999999/", "/api/v1/incidents/abc/", "/api/v1/no-such-thing/"]:
+    urls = [
+        "/api/v1/incidents/999999/",
+        "/api/v1/incidents/abc/",
+        "/api/v1/no-such-thing/",
+        "/api/v1/incidents/?format=xml",
+    ]
+    for url in urls:
         response = api.get(url)
         assert response.status_code == 404
         assert response.json()["error"]["status"] == 404
+        assert response.json()["error"]["message"]
 
 
 def test_states_law_gives_the_status_on_a_date(api):
