@@ -6,9 +6,9 @@ use websearch syntax: "quoted phrases", OR, -exclusion; the last bare word also 
 a prefix, so "lvov" finds Lvova-Belova while the user is still typing.
 
 Costs grow with the number of matches (see docs/search.md): the total is counted only up
-to FACET_LIMIT ("more than 10,000"), facets and the timeline read at most FACET_LIMIT
-matches, and ranking by relevance reads at most RANK_LIMIT candidates. Below those limits
-every figure is exact.
+to COUNT_LIMIT ("more than 10,000"), facets and the timeline read the first FACET_LIMIT
+matches found, and ranking by relevance reads at most RANK_LIMIT candidates. Below those
+limits every figure is exact.
 """
 
 import datetime
@@ -50,7 +50,8 @@ from cases.models import (
 from cases.models.incidents import SEARCH_CONFIG
 
 MAX_QUERY_LENGTH = 500
-FACET_LIMIT = 10_000
+COUNT_LIMIT = 10_000
+FACET_LIMIT = 2_000
 RANK_LIMIT = 2_000
 FACET_SIZE = 12
 # ts_headline inserts these around matches; the template escapes the text, then turns
@@ -303,6 +304,13 @@ def ordered_incidents(filters: Filters, sort: str) -> QuerySet:
     return qs.order_by(*_date_order(sort))
 
 
+def capped_count(qs: QuerySet, limit: int | None = None) -> tuple[int, bool]:
+    """The number of rows up to `limit` (default COUNT_LIMIT); True when there are more."""
+    limit = limit or COUNT_LIMIT
+    n = qs.order_by().values("pk")[: limit + 1].count()
+    return min(n, limit), n > limit
+
+
 class _InArray(Func):
     """`field IN (SELECT unnest(array))`: a semi-join the planner can hash. (`= ANY(array)`
     is checked element by element per row, which explodes in joins.)"""
@@ -474,16 +482,19 @@ def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -
     """Count, rank one page, facets and timeline: a fixed number of queries.
 
     One query fetches up to FACET_LIMIT + 1 matching ids (in storage order, which is
-    cheap): their number is the count, and they are the set facets, the timeline and,
-    past RANK_LIMIT matches, relevance ranking work on.
+    cheap): the set facets, the timeline and relevance ranking work on. Their number is
+    the count, unless there are more: then a capped count runs (up to COUNT_LIMIT).
     """
     matches = matching_incidents(filters)
     if sort == "relevance" and not filters.text:
         sort = "newest"
     ids = list(matches.order_by().values_list("pk", flat=True)[: FACET_LIMIT + 1])
-    more = len(ids) > FACET_LIMIT
+    sampled = len(ids) > FACET_LIMIT
     ids = ids[:FACET_LIMIT]
-    total = len(ids)
+    if sampled:
+        total, more = capped_count(matches)
+    else:
+        total, more = len(ids), False
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
     offset = (page - 1) * per_page
@@ -492,8 +503,10 @@ def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -
     ranked_sample = False
     if query is not None and sort == "relevance":
         candidates = ids
+        ranked_sample = sampled
         if len(ids) > RANK_LIMIT:
             # Ranking reads every candidate's tsvector: rank the newest RANK_LIMIT only.
+            # (With RANK_LIMIT == FACET_LIMIT, the whole sample is ranked.)
             candidates = sorted(ids, reverse=True)[:RANK_LIMIT]
             ranked_sample = True
         ordered = (
@@ -501,7 +514,7 @@ def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -
             .annotate(rank=SearchRank(F("search_vector"), query))
             .order_by("-rank", *_date_order("newest"))
         )
-    elif more:
+    elif sampled:
         ordered = matches.order_by(*_date_order(sort))
     else:
         ordered = Incident.objects.filter(one_of(ids)).order_by(*_date_order(sort))
@@ -534,7 +547,7 @@ def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -
         pages=pages,
         per_page=per_page,
         facets=facet_counts(ids),
-        facets_are_sample=more,
+        facets_are_sample=sampled,
         timeline=points,
         timeline_unit=unit,
         ranked_sample=ranked_sample,
