@@ -69,7 +69,12 @@ public_qualification AS (
       AND (lq.asserted_by_id IS NULL OR lq.asserted_by_id IN (SELECT id FROM public_actor))
 )
 SELECT
-    (SELECT count(*) FROM m) AS total,
+    (SELECT CASE WHEN (SELECT count(*) FROM m) <= %(limit)s THEN (SELECT count(*) FROM m)
+            ELSE (SELECT count(*) FROM (
+                SELECT 1 FROM cases_incident i, q
+                WHERE i.publication_status = 'published' AND i.confidentiality = 'public'
+                  AND i.search_vector @@ q.q
+                LIMIT %(count_limit)s + 1) c) END) AS total,
     (SELECT json_agg(json_build_object(
         'id', i.id, 'title', i.title, 'country', s.name,
         'snippet', ts_headline('english', i.summary, q.q,
@@ -125,6 +130,7 @@ def hand_written(term: str) -> dict:
                 "text": term,
                 "prefix": prefix,
                 "limit": search.FACET_LIMIT,
+                "count_limit": search.COUNT_LIMIT,
                 "rank_limit": search.RANK_LIMIT,
             },
         )
@@ -171,7 +177,7 @@ def same_results(page: search.SearchPage, sql: dict) -> list[str]:
     problems = []
     if [i.pk for i in page.incidents] != [row["id"] for row in sql["page"] or []]:
         problems.append("first page differs")
-    if page.total != min(sql["total"], search.FACET_LIMIT):
+    if page.total != min(sql["total"], search.COUNT_LIMIT):
         problems.append(f"count {page.total} != {sql['total']}")
     for name in ["country", "status", "year", "instrument", "actor", "kind"]:
         ours = {str(v.value): v.count for v in page.facets[name]}
