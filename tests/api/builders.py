@@ -25,8 +25,7 @@ def public_incident(**kwargs) -> m.Incident:
     )
     action = f.AccountabilityActionFactory(published=True)
     action.incidents.add(incident)
-    # What Incident.objects.refresh_search_names() writes: involved actors' names.
-    m.Incident.objects.filter(pk=incident.pk).update(search_names=actor.name)
+    m.Incident.objects.filter(pk=incident.pk).refresh_search_names()
     return incident
 
 
