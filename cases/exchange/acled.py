@@ -320,7 +320,6 @@ def import_acled(
         translation = AcledTranslation(path)
         translation.write(Path(directory))
         report = import_path(directory, dry_run=dry_run, user=user, progress=progress)
-        report.translate = None
         report.problems = [translate(p) for p in translation.problems + report.problems]
         if not report.committed:
             transaction.set_rollback(True)  # also the ids given to matched actors

@@ -69,9 +69,6 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     more_problems: int = 0
     dry_run: bool = False
-    # Rewrites a problem's place (file, row, column) when the rows were derived from
-    # another file, so the report points into the file the user gave (see acled.py).
-    translate: Callable[[Problem], Problem] | None = None
 
     @property
     def ok(self) -> bool:
@@ -82,8 +79,6 @@ class Report:
         return self.ok and not self.dry_run
 
     def add(self, problem: Problem) -> None:
-        if self.translate:
-            problem = self.translate(problem)
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(problem)
         else:
@@ -222,12 +217,11 @@ class Importer:
         create_vocabulary: bool = False,
         user=None,
         progress: Callable[[int], None] | None = None,
-        translate: Callable[[Problem], Problem] | None = None,
     ):
         self.create_vocabulary = create_vocabulary
         self.user_id = user.pk if user is not None else None
         self.progress = progress
-        self.report = Report(translate=translate)
+        self.report = Report()
         self.now = timezone.now()
         self.rejected: dict[str, set[str]] = {t.name: set() for t in RECORD_TYPES}
         self.cleared: dict[str, set] = {}  # child type -> parents whose rows were replaced
@@ -645,6 +639,14 @@ class Importer:
         if self.report.problems or not self.touched_incidents:
             return
         pks = sorted(self.touched_incidents)
+        if len(pks) > 1000:
+            # Fresh statistics: the planner would otherwise still see the tables as they
+            # were before this import and pick nested loops (100 times slower).
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "ANALYZE cases_incident, cases_involvement, cases_actor, cases_actorname, "
+                    "cases_legalqualification, cases_provision, cases_instrument"
+                )
         for start in range(0, len(pks), 10_000):
             Incident.objects.filter(pk__in=pks[start : start + 10_000]).refresh_search_names()
 
