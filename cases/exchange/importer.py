@@ -234,8 +234,15 @@ class Importer:
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
-            for record_type, name, headers, rows in Source(path, self.report).rows():
-                self.import_file(record_type, name, headers, rows)
+            try:
+                for record_type, name, headers, rows in Source(path, self.report).rows():
+                    self.import_file(record_type, name, headers, rows)
+            except (UnicodeDecodeError, csv.Error, zipfile.BadZipFile) as exc:
+                self.report.add(
+                    Problem(
+                        Path(path).name, 0, "", "", f"cannot be read ({exc}); see docs/exchange.md"
+                    )
+                )
             self.refresh_search_names()
             self.check_references()
             if not self.report.committed:

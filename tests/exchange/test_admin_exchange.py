@@ -104,3 +104,19 @@ def test_export_download(client, editor):
     response = client.get(reverse("admin:exchange-export"))
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert "Exported incident" in archive.read("incidents.csv").decode()
+
+
+def test_unreadable_files_are_reported_not_a_server_error(client, editor):
+    not_a_zip = SimpleUploadedFile("package.zip", b"this is not a zip file")
+    response = client.post(reverse("admin:exchange-import"), {"file": not_a_zip})
+    assert response.status_code == 200
+    assert "cannot be read" in response.content.decode()
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("incidents.csv", "id,title\nngo:1,Caf\xe9\n".encode("latin-1"))
+    latin1 = SimpleUploadedFile("package.zip", buffer.getvalue())
+    response = client.post(reverse("admin:exchange-import"), {"file": latin1})
+    assert response.status_code == 200
+    assert "cannot be read" in response.content.decode()
+    assert not m.Incident.objects.exists()
