@@ -263,3 +263,20 @@ def test_commands(dataset, tmp_path, capsys):
     with pytest.raises(CommandError, match="Nothing was imported: 1 problems"):
         call_command("import_cases", str(broken), verbosity=0)
     assert "incidents.csv, row 2, column title" in capsys.readouterr().err
+
+
+def test_ndjson_lines_out_of_type_order_are_reported(db, tmp_path):
+    path = tmp_path / "disordered.ndjson"
+    lines = [
+        {"type": "incident", "id": "ngo:1", "title": "A"},
+        {"type": "source", "id": "src:1", "kind": "media", "title": "S"},
+        {"type": "incident", "id": "ngo:2", "title": "B"},
+        {"type": "unicorn", "id": "x"},
+    ]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines) + "not json\n")
+
+    report = import_path(path)
+
+    assert [(p.row, p.column) for p in report.problems] == [(3, "type"), (4, "type"), (5, "")]
+    assert "out of order" in report.problems[0].problem
+    assert not m.Incident.objects.exists()
