@@ -301,8 +301,6 @@ class Importer:
             def problem(column, value, message, number=number, problems=problems):
                 problems.append(Problem(name, number, column, str(value or ""), message))
 
-            problem.number = number
-
             row_id = self._text(line.get("id")) if record_type.id_column else None
             obj = None
             if record_type.id_column:
@@ -336,7 +334,7 @@ class Importer:
         for number, line, problems, problem, row_id, obj, adding in rows:
             if row_id is not None:
                 self._set_id(record_type, obj, row_id, references, problem)
-            row_many = self._set_values(record_type, obj, line, references, problem)
+            row_many = self._set_values(record_type, obj, line, references, problem, number)
             if not problems:
                 self._validate(record_type, obj, problem)
             if problems:
@@ -421,7 +419,7 @@ class Importer:
             obj.instrument_id = self._reference("instrument", slug, references, "id", problem)
             obj.label = label
 
-    def _set_values(self, record_type, obj, line, references, problem) -> dict[str, list]:
+    def _set_values(self, record_type, obj, line, references, problem, number) -> dict[str, list]:
         """Set the row's values on obj; return the many-to-many ids to write after it."""
         many = {}
         for column in record_type.columns:
@@ -441,7 +439,7 @@ class Importer:
                 if key is not None:
                     if column.ref == record_type.name and key not in references.get(column.ref, {}):
                         # A self-reference to a row further down: set once the file is in.
-                        self.deferred.append((obj, column.field_name, key, problem.number))
+                        self.deferred.append((obj, column.field_name, key, number))
                         continue
                     pk = self._reference(column.ref, key, references, column.name, problem)
                 setattr(obj, f"{column.field_name}_id", pk)

@@ -280,3 +280,30 @@ def test_ndjson_lines_out_of_type_order_are_reported(db, tmp_path):
     assert [(p.row, p.column) for p in report.problems] == [(3, "type"), (4, "type"), (5, "")]
     assert "out of order" in report.problems[0].problem
     assert not m.Incident.objects.exists()
+
+
+def test_a_parent_further_down_the_file_is_found(db, tmp_path):
+    path = tmp_path / "parents.zip"
+    write_zip(
+        path,
+        {
+            "incidents.csv": [
+                ["id", "title", "parent"],
+                ["ngo:child", "Child", "ngo:parent"],
+                ["ngo:parent", "Parent", ""],
+                ["ngo:orphan", "Orphan", "ngo:missing"],
+            ]
+        },
+    )
+
+    report = import_path(path)
+    assert [(p.row, p.column, p.value) for p in report.problems] == [(4, "parent", "ngo:missing")]
+
+    rows = [
+        ["id", "title", "parent"],
+        ["ngo:child", "Child", "ngo:parent"],
+        ["ngo:parent", "P", ""],
+    ]
+    write_zip(path, {"incidents.csv": rows})
+    assert import_path(path).ok
+    assert m.Incident.objects.get(external_id="ngo:child").parent.title == "P"
