@@ -419,7 +419,7 @@ def _simple_bounds(text: str) -> tuple[datetime.date, datetime.date] | None:
     return datetime.date(year, month, day), datetime.date(year, month, day)
 
 
-@functools.lru_cache(maxsize=100_000)
+@functools.lru_cache(maxsize=4096)
 def cached_edtf_bounds(text: str):
     """edtf_bounds(), fast: the edtf parser takes ~30 ms a string. Common forms (a day,
     month or year, uncertain or not, and intervals of them) are computed here, the same

@@ -23,9 +23,10 @@ from pathlib import Path
 import psycopg
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import DatabaseError, connection, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from cases.models import Incident
+from cases.models import Incident, Involvement, LegalQualification
 
 from .format import (
     BY_FILE,
@@ -225,7 +226,7 @@ class Importer:
         self.now = timezone.now()
         self.rejected: dict[str, set[str]] = {t.name: set() for t in RECORD_TYPES}
         self.cleared: dict[str, set] = {}  # child type -> parents whose rows were replaced
-        self.touched_incidents: set[int] = set()
+        self.touched_incidents = 0  # incidents, involvements and qualifications written
         # Self-references resolved once the whole file is in: (object, field, id, row number)
         self.deferred: list[tuple[models.Model, str, str, int]] = []
 
@@ -607,10 +608,8 @@ class Importer:
             model.objects.bulk_update(to_update, fields, batch_size=BATCH)
         self._write_many(record_type, many, replace={id(o) for o in to_update})
         # What refresh_search_names() reads: the incident's place, involvements, qualifications.
-        if model is Incident:
-            self.touched_incidents.update(o.pk for o in to_create + to_update)
-        elif record_type.name in ("involvement", "legal_qualification"):
-            self.touched_incidents.update(o.incident_id for o in to_create + to_update)
+        if model is Incident or record_type.name in ("involvement", "legal_qualification"):
+            self.touched_incidents += len(to_create) + len(to_update)
 
     def _clear_children(self, record_type: RecordType, rows) -> None:
         parent_field = record_type.column(record_type.parent).field_name
@@ -641,10 +640,12 @@ class Importer:
             )
 
     def refresh_search_names(self) -> None:
+        """Refresh the search document of every incident this import wrote, or whose
+        involvements or qualifications it wrote: found by their updated_at, the import's
+        own timestamp, so no list of ids is kept in memory."""
         if self.report.problems or not self.touched_incidents:
             return
-        pks = sorted(self.touched_incidents)
-        if len(pks) > 1000:
+        if self.touched_incidents > 1000:
             # Fresh statistics: the planner would otherwise still see the tables as they
             # were before this import and pick nested loops (100 times slower).
             with connection.cursor() as cursor:
@@ -652,8 +653,12 @@ class Importer:
                     "ANALYZE cases_incident, cases_involvement, cases_actor, cases_actorname, "
                     "cases_legalqualification, cases_provision, cases_instrument"
                 )
-        for start in range(0, len(pks), 10_000):
-            Incident.objects.filter(pk__in=pks[start : start + 10_000]).refresh_search_names()
+        written = Q(updated_at=self.now)
+        Incident.objects.filter(
+            Q(pk__in=Incident.objects.filter(written).values("pk"))
+            | Q(pk__in=Involvement.objects.filter(written).values("incident_id"))
+            | Q(pk__in=LegalQualification.objects.filter(written).values("incident_id"))
+        ).refresh_search_names()
 
 
 def copy_rows(model: type[models.Model], objects: list[models.Model]) -> None:
