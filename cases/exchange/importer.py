@@ -225,7 +225,7 @@ class Importer:
         self.report = Report()
         self.now = timezone.now()
         self.rejected: dict[str, set[str]] = {t.name: set() for t in RECORD_TYPES}
-        self.cleared: dict[str, set] = {}  # child type -> parents whose rows were replaced
+        self.child_floor: dict[str, int] = {}  # child type -> the first id this import gave
         self.touched_incidents = 0  # incidents, involvements and qualifications written
         # Self-references resolved once the whole file is in: (object, field, id, row number)
         self.deferred: list[tuple[models.Model, str, str, int]] = []
@@ -612,12 +612,20 @@ class Importer:
             self.touched_incidents += len(to_create) + len(to_update)
 
     def _clear_children(self, record_type: RecordType, rows) -> None:
+        """Replace the parents' rows of this type: delete the ones they had before.
+
+        This import's rows have ids from the first one it reserved on (sequences only
+        grow), so older rows are told apart without keeping a list of parents done.
+        """
+        if not rows:
+            return
+        reserve_pks(record_type.model, rows)
+        floor = self.child_floor.setdefault(record_type.name, min(o.pk for o in rows))
         parent_field = record_type.column(record_type.parent).field_name
-        cleared = self.cleared.setdefault(record_type.name, set())
-        parents = {getattr(o, f"{parent_field}_id") for o in rows} - cleared
-        if parents:
-            record_type.model.objects.filter(**{f"{parent_field}__in": parents}).delete()
-            cleared.update(parents)
+        parents = {getattr(o, f"{parent_field}_id") for o in rows}
+        record_type.model.objects.filter(
+            **{f"{parent_field}__in": parents, "pk__lt": floor}
+        ).delete()
 
     def _write_many(self, record_type, many, replace: set[int]) -> None:
         for column in record_type.columns:

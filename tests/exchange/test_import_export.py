@@ -99,7 +99,8 @@ def test_export_covers_every_record_type_and_never_protected_persons(dataset, tm
 def test_reimport_updates_instead_of_duplicating(dataset, tmp_path):
     path = tmp_path / "all.zip"
     export(path)
-    before = {model: model.objects.count() for model in (m.Incident, m.Actor, m.Citation)}
+    counted = (m.Incident, m.Actor, m.Citation, m.ActorName, m.VictimCount, m.SourceCapture)
+    before = {model: model.objects.count() for model in counted}
 
     report = import_path(path)
 
@@ -307,3 +308,28 @@ def test_a_parent_further_down_the_file_is_found(db, tmp_path):
     write_zip(path, {"incidents.csv": rows})
     assert import_path(path).ok
     assert m.Incident.objects.get(external_id="ngo:child").parent.title == "P"
+
+
+def test_child_rows_of_a_parent_are_replaced_as_a_set(db, tmp_path):
+    actor = f.ActorFactory(external_id="actor:lvova-belova", name="Maria Lvova-Belova")
+    m.ActorName.objects.create(actor=actor, name="Львова-Бєлова")
+    m.ActorName.objects.create(actor=actor, name="Lvova-Bielova")
+    path = tmp_path / "names.zip"
+    write_zip(
+        path,
+        {
+            "actor_names.csv": [
+                ["actor", "name", "language", "kind"],
+                ["actor:lvova-belova", "Львова-Бєлова", "uk", "native"],
+                ["actor:lvova-belova", "Мария Львова-Белова", "ru", "native"],
+            ]
+        },
+    )
+
+    assert import_path(path).ok
+    assert import_path(path).ok  # twice: still the same set
+
+    assert sorted(actor.other_names.values_list("name", "language")) == [
+        ("Львова-Бєлова", "uk"),
+        ("Мария Львова-Белова", "ru"),
+    ]
