@@ -1,7 +1,8 @@
 """The publication workflow in the admin: every status change goes through cases.services.
 
-Without the publish permission the status and the withdrawal reason are read-only; a
-researcher hands a draft to the reviewers with the "Submit for review" action. A reviewer
+Without the publish permission the status and the withdrawal reason are read-only, and only
+drafts (and withdrawn records) can be changed; a researcher hands a draft to the reviewers
+with the "Submit for review" action. A reviewer
 may change the status on the change page too: the change is made by the services after the
 record and its inlines are saved, so the same four-eyes and data-quality checks apply, and
 a refusal is shown as a message while the content edits are kept.
@@ -27,6 +28,14 @@ def refusal_messages(error: Exception) -> list[str]:
 
 class PublishableAdmin(TrackedAdmin):
     actions = ("submit_selected_for_review", "publish_selected", "return_selected_to_draft")
+
+    def has_change_permission(self, request, obj=None):
+        # Researchers edit drafts (and withdrawn records, to correct and resubmit them);
+        # a record in review or published changes only in a reviewer's hands.
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or services.can_publish(request.user, self.model):
+            return allowed
+        return allowed and obj.publication_status in services.SUBMITTABLE_FROM
 
     def get_readonly_fields(self, request, obj=None):
         readonly = tuple(super().get_readonly_fields(request, obj))

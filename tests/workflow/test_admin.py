@@ -54,6 +54,20 @@ def test_a_researcher_cannot_set_published_in_the_change_form(client, researcher
     assert not m.Incident.objects.public().exists()
 
 
+@pytest.mark.parametrize("status", ["in_review", "published"])
+def test_a_researcher_cannot_change_a_record_in_review_or_published(client, researcher, status):
+    incident = f.IncidentFactory(publication_status=status, title="Reviewed title")
+    client.force_login(researcher)
+    page = client.get(url(m.Incident, "change", incident.pk))
+    assert page.status_code == 200
+    assert not page.context["has_change_permission"]  # shown read-only
+
+    data = {"title": "Changed behind the reviewer's back"}
+    assert client.post(url(m.Incident, "change", incident.pk), data).status_code == 403
+    incident.refresh_from_db()
+    assert incident.title == "Reviewed title"
+
+
 def test_a_researcher_submits_for_review_but_the_publish_action_refuses(client, researcher):
     incident = ready_incident()
     client.force_login(researcher)
