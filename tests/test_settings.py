@@ -11,6 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     # DJANGO_DEBUG is set explicitly so a developer's .env cannot switch production mode off.
     environment = {**os.environ, "DJANGO_DEBUG": "false", **env}
+    # The browser tests allow sync ORM calls beside Playwright's event loop; production does not.
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
         env=environment,
