@@ -239,7 +239,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "DESCRIPTION": "Read-only access to the public records: incidents, the law they engage, "
     "accountability actions, actors and sources. See docs/api.md.",
     "POSTPROCESSING_HOOKS": [
