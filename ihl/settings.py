@@ -145,6 +145,7 @@ AXES_COOLOFF_TIME = float(os.environ.get("IHL_LOGIN_LOCKOUT_HOURS", "1"))  # hou
 # Locks the pair: an attacker cannot lock a colleague out from elsewhere by their name.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # not a banner on every manage.py command
 # Behind one reverse proxy (the production set-up) the client address is the last hop it adds.
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("IHL_PROXY_COUNT", "0")) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
