@@ -22,7 +22,6 @@ from cases.models import (
     InstrumentKind,
     Involvement,
     LegalQualification,
-    Membership,
     Provision,
     PublicationStatus,
     Source,
@@ -383,16 +382,8 @@ class ActorDetailView(PublicDetailView):
         return (
             Actor.objects.public()
             .select_related("state")
+            .with_profile_related()
             .prefetch_related(
-                "other_names",
-                "identifiers",
-                Prefetch(
-                    "memberships",
-                    queryset=Membership.objects.filter(organisation__in=Actor.objects.public())
-                    .select_related("organisation")
-                    .order_by("period_start", "pk"),
-                    to_attr="public_memberships",
-                ),
                 Prefetch(
                     "actions_as_subject", queryset=public_actions, to_attr="public_subject_actions"
                 ),

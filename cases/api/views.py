@@ -40,7 +40,6 @@ from cases.models import (
     Instrument,
     Involvement,
     LegalQualification,
-    Membership,
     Provision,
     Source,
     State,
@@ -414,18 +413,7 @@ class ActorViewSet(PublicViewSet):
         return Actor.objects.public()
 
     def detail_queryset(self):
-        return self.list_queryset().prefetch_related(
-            "other_names",
-            "identifiers",
-            Prefetch(
-                "memberships",
-                # Membership has no public(): shown when the organisation is public.
-                queryset=Membership.objects.filter(organisation__in=Actor.objects.public())
-                .select_related("organisation")
-                .order_by("period_start", "pk"),
-                to_attr="public_memberships",
-            ),
-        )
+        return self.list_queryset().with_profile_related()
 
 
 @extend_schema(tags=["sources"])

@@ -27,6 +27,23 @@ class ActorKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class ActorQuerySet(PublishableQuerySet):
+    def with_profile_related(self):
+        """Other names, identifiers and the memberships the public may see, in 3 queries."""
+        return self.prefetch_related(
+            "other_names",
+            "identifiers",
+            models.Prefetch(
+                "memberships",
+                # A membership is shown when the organisation is public (the member is).
+                queryset=Membership.objects.filter(organisation__in=Actor.objects.public())
+                .select_related("organisation")
+                .order_by("period_start", "pk"),
+                to_attr="public_memberships",
+            ),
+        )
+
+
 class Actor(Publishable):
     name = models.CharField(max_length=300, help_text="The name most used in English sources.")
     kind = models.CharField(max_length=30, choices=ActorKind.choices)
@@ -40,7 +57,7 @@ class Actor(Publishable):
     )
     description = models.TextField(blank=True, default="")
 
-    objects = PublishableQuerySet.as_manager()
+    objects = ActorQuerySet.as_manager()
 
     history = HistoricalRecords()
 
