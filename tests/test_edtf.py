@@ -37,7 +37,7 @@ def test_invalid_dates_are_rejected_with_an_example(text):
 
 
 def test_reversed_interval_is_rejected():
-    with pytest.raises(ValidationError, match="ends .* before it starts"):
+    with pytest.raises(ValidationError, match=r"ends .* before it starts"):
         edtf_bounds("2022-03-10/2022-02-24")
 
 
@@ -61,7 +61,9 @@ def test_saving_keeps_the_bounds_in_step_with_the_text():
 
 @pytest.mark.django_db
 def test_bulk_create_fills_the_bounds_too():
-    (incident,) = Incident.objects.bulk_create([IncidentFactory.build(date="2019-XX", country=None)])
+    (incident,) = Incident.objects.bulk_create(
+        [IncidentFactory.build(date="2019-XX", country=None)]
+    )
     incident.refresh_from_db()
     assert (incident.date_earliest, incident.date_latest) == (D(2019, 1, 1), D(2019, 12, 31))
 

@@ -240,7 +240,10 @@ def test_ratification_before_the_instrument_entered_into_force(ukraine, rome):
     # An early ratification binds from the statute's own entry into force.
     assert rome.consent_takes_effect(D(1999, 5, 1)) == D(2002, 7, 1)
     TreatyEventFactory(
-        state=ukraine, instrument=rome, kind=TreatyEventKind.RATIFICATION, deposited_on=D(1999, 5, 1)
+        state=ukraine,
+        instrument=rome,
+        kind=TreatyEventKind.RATIFICATION,
+        deposited_on=D(1999, 5, 1),
     )
     assert ukraine.treaty_status(rome, D(2002, 6, 30)).kind == TreatyStatusKind.NOT_BOUND
     assert ukraine.treaty_status(rome, D(2002, 7, 1)).kind == TreatyStatusKind.BOUND
@@ -259,7 +262,10 @@ def test_ninetieth_day_after_deposit(ukraine, genocide):
 
 def test_denunciation_takes_effect_one_year_after_notification(ukraine, rome):
     TreatyEventFactory(
-        state=ukraine, instrument=rome, kind=TreatyEventKind.RATIFICATION, deposited_on=D(2010, 1, 5)
+        state=ukraine,
+        instrument=rome,
+        kind=TreatyEventKind.RATIFICATION,
+        deposited_on=D(2010, 1, 5),
     )
     TreatyEventFactory(
         state=ukraine,
