@@ -6,8 +6,10 @@ transaction: rows are written as their batch passes validation, so that later ro
 refer to them, and the transaction is rolled back at the end if any row was rejected
 or the run is a dry run. The database is then exactly as it was.
 
-Rows are written with COPY and bulk UPDATE: django-simple-history records no history for
-them (the import itself is the record of the change).
+Rows are written with COPY and bulk UPDATE, new incidents with their search names (see
+search_names.py), so each is written once. django-simple-history records no history rows
+for them: who imported them and when is in their created_by/updated_by and timestamps (the
+import itself is the record of the change).
 """
 
 import csv
@@ -39,6 +41,7 @@ from .format import (
     from_text,
     resolve,
 )
+from .search_names import SearchNames
 
 BATCH = 2000
 # A column naming the row of the original file a derived row comes from (see acled.py).
@@ -153,6 +156,30 @@ class Source:
                 )
                 yield record_type, name, headers, rows
 
+    def lines(self, record_type: RecordType) -> Iterator[dict]:
+        """The rows of one record type, unchecked: a read-ahead (rows() reports problems)."""
+        try:
+            if self.path.suffix in (".ndjson", ".jsonl"):
+                with self.path.open(encoding="utf-8") as lines:
+                    for text in lines:
+                        line = json.loads(text) if text.strip() else None
+                        if isinstance(line, dict) and line.get("type") == record_type.name:
+                            yield line
+                return
+            name = f"{record_type.file}.csv"
+            if self.path.is_dir():
+                if (self.path / name).exists():
+                    with (self.path / name).open(encoding="utf-8-sig", newline="") as text:
+                        yield from csv.DictReader(text)
+            elif self.path.suffix == ".zip":
+                with zipfile.ZipFile(self.path) as archive:
+                    if name in archive.namelist():
+                        raw = archive.open(name)
+                        with raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
+                            yield from csv.DictReader(text)
+        except (ValueError, csv.Error, zipfile.BadZipFile):
+            return  # UnicodeDecodeError and JSON errors too; rows() reports them
+
     def _ndjson(self):
         name = self.path.name
         order = {t.name: i for i, t in enumerate(RECORD_TYPES)}
@@ -226,7 +253,11 @@ class Importer:
         self.now = timezone.now()
         self.rejected: dict[str, set[str]] = {t.name: set() for t in RECORD_TYPES}
         self.child_floor: dict[str, int] = {}  # child type -> the first id this import gave
-        self.touched_incidents = 0  # incidents, involvements and qualifications written
+        self.search_names = SearchNames()
+        # Rows whose incident's search names must be refreshed after the import (an estimate:
+        # it decides whether to refresh at all, and whether statistics are worth updating).
+        self.refresh_candidates = 0
+        self.first_new_incident: int | None = None
         # Self-references resolved once the whole file is in: (object, field, id, row number)
         self.deferred: list[tuple[models.Model, str, str, int]] = []
 
@@ -235,8 +266,10 @@ class Importer:
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
+            source = Source(path, self.report)
+            self.search_names.read_ahead(source.lines)
             try:
-                for record_type, name, headers, rows in Source(path, self.report).rows():
+                for record_type, name, headers, rows in source.rows():
                     self.import_file(record_type, name, headers, rows)
             except (UnicodeDecodeError, csv.Error, zipfile.BadZipFile) as exc:
                 self.report.add(
@@ -245,6 +278,7 @@ class Importer:
                     )
                 )
             self.refresh_search_names()
+            self.search_names.drop()
             self.check_references()
             if not self.report.committed:
                 transaction.set_rollback(True)
@@ -596,6 +630,11 @@ class Importer:
                 obj.updated_by_id = self.user_id
         if record_type.kind == "child":
             self._clear_children(record_type, to_create)
+        if model is Incident and to_create:
+            reserve_pks(model, to_create)
+            self.search_names.fill(to_create)
+            first = min(o.pk for o in to_create)
+            self.first_new_incident = min(first, self.first_new_incident or first)
         copy_rows(model, to_create)
         if to_update:
             fields = [
@@ -608,8 +647,13 @@ class Importer:
             model.objects.bulk_update(to_update, fields, batch_size=BATCH)
         self._write_many(record_type, many, replace={id(o) for o in to_update})
         # What refresh_search_names() reads: the incident's place, involvements, qualifications.
-        if model is Incident or record_type.name in ("involvement", "legal_qualification"):
-            self.touched_incidents += len(to_create) + len(to_update)
+        if model is Incident:
+            self.refresh_candidates += len(to_update)
+        elif record_type.name in ("involvement", "legal_qualification"):
+            floor = self.first_new_incident
+            self.refresh_candidates += len(to_update) + sum(
+                1 for o in to_create if floor is None or o.incident_id < floor
+            )
 
     def _clear_children(self, record_type: RecordType, rows) -> None:
         """Replace the parents' rows of this type: delete the ones they had before.
@@ -648,12 +692,13 @@ class Importer:
             )
 
     def refresh_search_names(self) -> None:
-        """Refresh the search document of every incident this import wrote, or whose
-        involvements or qualifications it wrote: found by their updated_at, the import's
-        own timestamp, so no list of ids is kept in memory."""
-        if self.report.problems or not self.touched_incidents:
+        """Refresh the search names of the incidents this import changed but did not create
+        (those got theirs when written): the ones it updated, and the ones whose involvements
+        or qualifications it wrote. Found by the import's own timestamps, so no list of ids
+        is kept in memory."""
+        if self.report.problems or not self.refresh_candidates:
             return
-        if self.touched_incidents > 1000:
+        if self.refresh_candidates > 1000:
             # Fresh statistics: the planner would otherwise still see the tables as they
             # were before this import and pick nested loops (100 times slower).
             with connection.cursor() as cursor:
@@ -662,11 +707,16 @@ class Importer:
                     "cases_legalqualification, cases_provision, cases_instrument"
                 )
         written = Q(updated_at=self.now)
-        Incident.objects.filter(
-            Q(pk__in=Incident.objects.filter(written).values("pk"))
-            | Q(pk__in=Involvement.objects.filter(written).values("incident_id"))
-            | Q(pk__in=LegalQualification.objects.filter(written).values("incident_id"))
-        ).refresh_search_names()
+        updated = written & ~Q(created_at=self.now)
+        changed = Q(pk__in=Incident.objects.filter(updated).values("pk"))
+        for model in (Involvement, LegalQualification):
+            changed |= Q(pk__in=model.objects.filter(updated).values("incident_id"))
+            changed |= Q(
+                pk__in=model.objects.filter(written)
+                .exclude(incident__created_at=self.now)
+                .values("incident_id")
+            )
+        Incident.objects.filter(changed).refresh_search_names()
 
 
 def copy_rows(model: type[models.Model], objects: list[models.Model]) -> None:

@@ -254,6 +254,51 @@ def test_import_fills_search_names_and_date_bounds(db, tmp_path):
     )
 
 
+def test_search_names_written_with_new_incidents_are_what_a_refresh_writes(db, tmp_path):
+    f.StateFactory(code="UA", name="Ukraine")
+    f.ActorFactory(external_id="actor:putin", name="Vladimir Putin", published=True)
+    belova = f.ActorFactory(external_id="actor:belova", name="Maria Lvova-Belova", published=True)
+    m.ActorName.objects.create(actor=belova, name="Львова-Бєлова")
+    m.ActorName.objects.create(actor=belova, name="Lvova-Bielova")
+    f.ActorFactory(external_id="actor:draft", name="Unpublished Person")
+    rome = f.InstrumentFactory(slug="rome", short_title="Rome Statute", published=True)
+    f.ProvisionFactory(instrument=rome, label="art. 8(2)(b)(viii)")
+    f.ProvisionFactory(instrument=f.InstrumentFactory(slug="draft"), label="art. 1")
+    f.IncidentFactory(external_id="ngo:old", place_name="Kherson", published=True)
+    path = tmp_path / "search.zip"
+    write_zip(
+        path,
+        {
+            "incidents.csv": [
+                ["id", "title", "country", "place_name", "subdivision"],
+                ["ngo:1", "Deportation of children", "UA", "Mariupol", "UA-14"],
+                ["ngo:2", "No one involved", "", "", ""],
+            ],
+            "involvements.csv": [
+                ["id", "incident", "actor", "role"],
+                ["inv:1", "ngo:1", "actor:belova", "direct_perpetrator"],
+                ["inv:2", "ngo:1", "actor:draft", "facilitator"],
+                ["inv:3", "ngo:1", "actor:putin", "ordering"],
+                ["inv:4", "ngo:1", "actor:belova", "superior"],
+                ["inv:5", "ngo:old", "actor:putin", "ordering"],
+            ],
+            "legal_qualifications.csv": [
+                ["id", "incident", "provision"],
+                ["lq:1", "ngo:1", "draft art. 1"],
+                ["lq:2", "ngo:1", "rome art. 8(2)(b)(viii)"],
+            ],
+        },
+    )
+
+    assert import_path(path).ok
+    written = dict(m.Incident.objects.values_list("external_id", "search_names"))
+    m.Incident.objects.refresh_search_names()
+    assert dict(m.Incident.objects.values_list("external_id", "search_names")) == written
+    assert written["ngo:1"].startswith("Maria Lvova-Belova Vladimir Putin Maria Lvova-Belova")
+    assert "Unpublished" not in written["ngo:1"]
+    assert "Vladimir Putin" in written["ngo:old"]  # an existing incident: refreshed
+
+
 def test_commands(dataset, tmp_path, capsys):
     path = tmp_path / "all.zip"
     call_command("export_cases", str(path))
