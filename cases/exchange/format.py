@@ -16,7 +16,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 
 from cases import models as m
@@ -341,8 +341,19 @@ def resolve(type_name: str, keys: set[str]) -> dict[str, int | str]:
             condition |= Q(instrument__slug=slug, label=label)
         rows = model.objects.filter(condition).values_list("instrument__slug", "label", "pk")
         return {f"{slug} {label}": pk for slug, label, pk in rows}
+    # One array parameter rather than an IN list of thousands: the ORM compiles and the
+    # database parses each element of a list (a third of an import's lookup time).
     (path,) = key_paths(type_name, "")
-    return dict(model.objects.filter(**{f"{path}__in": keys}).values_list(path, "pk"))
+    meta = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {connection.ops.quote_name(meta.get_field(path).column)}, "
+            f"{connection.ops.quote_name(meta.pk.column)} "
+            f"FROM {connection.ops.quote_name(meta.db_table)} "
+            f"WHERE {connection.ops.quote_name(meta.get_field(path).column)} = ANY(%s)",
+            [list(keys)],
+        )
+        return dict(cursor.fetchall())
 
 
 # --- Values: one text form per kind, the same in CSV and JSON ------------------------------

@@ -15,9 +15,10 @@ import itself is the record of the change).
 import csv
 import io
 import json
+import operator
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -360,35 +361,57 @@ class Importer:
                     )
             rows.append((number, line, problems, problem, row_id, obj, adding))
         # New rows get their primary keys now, so rows of this batch can refer to each other
-        # (foreign keys are checked at commit).
-        new = [(row[4], row[5]) for row in rows if row[6] and row[4] and not row[2]]
-        reserve_pks(model, [obj for _, obj in new])
+        # (foreign keys are checked at commit), and no query is needed once the COPY is open.
+        reserve_pks(model, [row[5] for row in rows if row[6] and not row[2]])
         own = references.setdefault(record_type.name, {})
-        for row_id, obj in new:
-            own[row_id] = obj.pk if model._meta.pk.get_internal_type() != "CharField" else row_id
-        for number, line, problems, problem, row_id, obj, adding in rows:
-            if row_id is not None:
-                self._set_id(record_type, obj, row_id, references, problem)
-            row_many = self._set_values(record_type, obj, line, references, problem, number)
-            if not problems:
-                self._validate(record_type, obj, problem)
-            if problems:
-                self.report.rejected[record_type.file] += 1
+        for _, _, problems, _, row_id, obj, adding in rows:
+            if adding and row_id and not problems:
+                own[row_id] = obj.pk if model_has_serial_pk(model) else row_id
+        if model is Incident:
+            self.search_names.look_up(ids, {self._text(line.get("country")) for _, line in batch})
+
+        def valid_new_rows() -> Iterator[models.Model]:
+            """Validate each row; yield the new ones, keep the changed ones for an UPDATE."""
+            for number, line, problems, problem, row_id, obj, adding in rows:
                 if row_id is not None:
-                    self.rejected[record_type.name].add(row_id)
-                for p in problems:
-                    self.report.add(p)
-                continue
-            (to_create if adding else to_update).append(obj)
-            numbers[id(obj)] = number
-            many.append((obj, row_many))
-            (self.report.created if adding else self.report.updated)[record_type.file] += 1
+                    self._set_id(record_type, obj, row_id, references, problem)
+                row_many = self._set_values(record_type, obj, line, references, problem, number)
+                if not problems:
+                    self._validate(record_type, obj, problem)
+                if problems:
+                    self.report.rejected[record_type.file] += 1
+                    if row_id is not None:
+                        self.rejected[record_type.name].add(row_id)
+                    for p in problems:
+                        self.report.add(p)
+                    continue
+                numbers[id(obj)] = number
+                many.append((obj, row_many))
+                (self.report.created if adding else self.report.updated)[record_type.file] += 1
+                self._stamp(obj, adding)
+                if not adding:
+                    to_update.append(obj)
+                    continue
+                if model is Incident:
+                    obj.search_names = self.search_names.text(obj)
+                to_create.append(obj)
+                yield obj
+
+        # The new rows are validated while they are sent: the database works on the rows
+        # already sent (the search vector, the indexes) while the next ones are validated.
+        # Not when the model's clean() runs queries (none can run while a COPY is open), nor
+        # for rows that replace a parent's (the old ones are deleted first).
+        new_rows = valid_new_rows()
+        if model.clean is not models.Model.clean or record_type.kind == "child":
+            new_rows = list(new_rows)
         # Valid rows are written even after a rejection (the transaction is rolled back in
         # the end): later rows that refer to them then resolve, and only real problems show.
         try:
             with transaction.atomic():
-                self.write(record_type, to_create, to_update, many)
+                self.write(record_type, new_rows, to_update, many)
         except (DatabaseError, psycopg.Error) as exc:
+            for _ in new_rows:
+                pass  # validate the rows the failed COPY did not reach
             if model_has_serial_pk(model):
                 for obj in to_create:
                     obj.pk = None  # rolled back: not written
@@ -592,6 +615,8 @@ class Importer:
             self._validate(record_type, obj, problem, full=True)
             if not problems:
                 adding = obj._state.adding
+                if adding:
+                    reserve_pks(record_type.model, [obj])
                 try:
                     with transaction.atomic():
                         self.write(
@@ -618,24 +643,21 @@ class Importer:
 
     # --- Writing -------------------------------------------------------------------------------
 
-    def write(self, record_type: RecordType, to_create, to_update, many) -> None:
+    def _stamp(self, obj, adding: bool) -> None:
+        """Who and when: the import's user and time (history rows are not written)."""
+        if hasattr(obj, "updated_at"):
+            obj.updated_at = self.now
+            obj.updated_by_id = self.user_id
+            if adding:
+                obj.created_at = self.now
+                obj.created_by_id = self.user_id
+
+    def write(self, record_type: RecordType, to_create: Iterable, to_update, many) -> None:
+        """Write a batch: new rows (their ids reserved) with COPY, changed ones with UPDATE."""
         model = record_type.model
-        for obj in to_create:
-            if hasattr(obj, "created_at"):
-                obj.created_at = obj.updated_at = self.now
-                obj.created_by_id = obj.updated_by_id = self.user_id
-        for obj in to_update:
-            if hasattr(obj, "updated_at"):
-                obj.updated_at = self.now
-                obj.updated_by_id = self.user_id
         if record_type.kind == "child":
-            self._clear_children(record_type, to_create)
-        if model is Incident and to_create:
-            reserve_pks(model, to_create)
-            self.search_names.fill(to_create)
-            first = min(o.pk for o in to_create)
-            self.first_new_incident = min(first, self.first_new_incident or first)
-        copy_rows(model, to_create)
+            self._clear_children(record_type, to_create)  # a list, see import_batch()
+        to_create = copy_rows(model, to_create)
         if to_update:
             fields = [
                 f.name
@@ -649,6 +671,9 @@ class Importer:
         # What refresh_search_names() reads: the incident's place, involvements, qualifications.
         if model is Incident:
             self.refresh_candidates += len(to_update)
+            if to_create:
+                first = min(o.pk for o in to_create)
+                self.first_new_incident = min(first, self.first_new_incident or first)
         elif record_type.name in ("involvement", "legal_qualification"):
             floor = self.first_new_incident
             self.refresh_candidates += len(to_update) + sum(
@@ -663,7 +688,6 @@ class Importer:
         """
         if not rows:
             return
-        reserve_pks(record_type.model, rows)
         floor = self.child_floor.setdefault(record_type.name, min(o.pk for o in rows))
         parent_field = record_type.column(record_type.parent).field_name
         parents = {getattr(o, f"{parent_field}_id") for o in rows}
@@ -682,14 +706,13 @@ class Importer:
             stale = [obj.pk for obj, _ in present if id(obj) in replace]
             if stale:
                 through.objects.filter(**{f"{source}__in": stale}).delete()
-            copy_rows(
-                through,
-                [
-                    through(**{f"{source}_id": obj.pk, f"{target}_id": pk})
-                    for obj, pks in present
-                    for pk in dict.fromkeys(pks)
-                ],
-            )
+            columns = [through._meta.get_field(f).column for f in (source, target)]
+            with connection.cursor() as cursor:
+                table = connection.ops.quote_name(through._meta.db_table)
+                with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for obj, pks in present:
+                        for pk in dict.fromkeys(pks):
+                            copy.write_row((obj.pk, pk))
 
     def refresh_search_names(self) -> None:
         """Refresh the search names of the incidents this import changed but did not create
@@ -719,20 +742,27 @@ class Importer:
         Incident.objects.filter(changed).refresh_search_names()
 
 
-def copy_rows(model: type[models.Model], objects: list[models.Model]) -> None:
-    """INSERT with COPY: much faster than bulk_create, and skips Field.pre_save()
-    (EDTF bounds are set by the importer, from a cache). Assigns primary keys."""
-    if not objects:
-        return
+def copy_rows(model: type[models.Model], objects: Iterable[models.Model]) -> list:
+    """INSERT with COPY: much faster than bulk_create, and skips Field.pre_save() (EDTF
+    bounds are set by the importer, from a cache). New rows of a table with a serial key
+    need their ids first (reserve_pks()): no query can run while the COPY is open, and
+    `objects` may be a generator that validates them. Returns the rows written."""
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not f.generated]
-    table = connection.ops.quote_name(meta.db_table)
-    reserve_pks(model, objects)
+    files = {f.attname for f in fields if isinstance(f, models.FileField)}
+    values = operator.attrgetter(*(f.attname for f in fields))
+    written = []
     with connection.cursor() as cursor:
+        table = connection.ops.quote_name(meta.db_table)
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for obj in objects:
-                copy.write_row([_db_value(obj, f) for f in fields])
+                if files:  # a stored file travels as its name
+                    copy.write_row([_db_value(obj, f) for f in fields])
+                else:
+                    copy.write_row(values(obj))
+                written.append(obj)
+    return written
 
 
 def model_has_serial_pk(model: type[models.Model]) -> bool:

@@ -2,8 +2,8 @@
 
 An incident's search names come from rows further down the file (its involvements and
 legal qualifications), so before any file is imported their incident, actor and provision
-ids are read ahead into a temporary table (memory stays flat). When a batch of new
-incidents is written, the text is put together here, the same text
+ids are read ahead into a temporary table (memory stays flat). For each batch of
+incidents look_up() fetches what their text needs, and text() puts it together: the same text
 IncidentQuerySet.refresh_search_names() would write (cases/synthetic.py does the same for
 generated data; tests/exchange compare the two). Incidents that already existed are
 refreshed by refresh_search_names() after the import: their other rows are in the database.
@@ -47,61 +47,53 @@ class SearchNames:
             cursor.execute(f"CREATE INDEX ON {TABLE} (incident)")
             cursor.execute(f"ANALYZE {TABLE}")
 
-    def fill(self, incidents: Iterable[Incident]) -> None:
-        """Set search_names on new incidents (with external ids), in a few queries."""
-        incidents = list(incidents)
+    def look_up(self, ids: Iterable[str], countries: Iterable[str | None]) -> None:
+        """Fetch what text() needs for a batch of incidents, in a few queries."""
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT incident, kind, key FROM {TABLE} WHERE incident = ANY(%s) "
                 "ORDER BY kind, position",
-                [[incident.external_id for incident in incidents]],
+                [list(ids)],
             )
-            parts: dict[tuple[str, str], list[str]] = defaultdict(list)
+            self.parts: dict[tuple[str, str], list[str]] = defaultdict(list)
             for incident, kind, key in cursor.fetchall():
-                parts[incident, kind].append(key)
-        actor_keys = {
-            key for (_, kind), keys in parts.items() if kind == "involvement" for key in keys
-        }
-        provision_keys = {
-            key
-            for (_, kind), keys in parts.items()
-            if kind == "legal_qualification"
-            for key in keys
-        }
+                self.parts[incident, kind].append(key)
+        keys = {kind: set() for kind, _ in PARTS}
+        for (_, kind), found in self.parts.items():
+            keys[kind].update(found)
         # Only public actors and provisions: the search document is public.
-        actors = {
+        self.actors = {
             key: (pk, name)
             for key, pk, name in Actor.objects.public()
-            .filter(external_id__in=actor_keys)
+            .filter(external_id__in=keys["involvement"])
             .values_list("external_id", "pk", "name")
         }
-        other_names = defaultdict(list)
+        self.other_names = defaultdict(list)
         for actor_id, pk, name in ActorName.objects.filter(
-            actor_id__in=[pk for pk, _ in actors.values()]
+            actor_id__in=[pk for pk, _ in self.actors.values()]
         ).values_list("actor_id", "pk", "name"):
-            other_names[actor_id].append((pk, name))
-        labels = self._provision_labels(provision_keys)
-        countries = dict(
-            State.objects.filter(code__in={i.country_id for i in incidents}).values_list(
-                "code", "name"
-            )
+            self.other_names[actor_id].append((pk, name))
+        self.labels = self._provision_labels(keys["legal_qualification"])
+        self.countries = dict(
+            State.objects.filter(code__in=set(countries) - {None}).values_list("code", "name")
         )
-        for incident in incidents:
-            involved = [
-                actors[key] for key in parts[incident.external_id, "involvement"] if key in actors
+
+    def text(self, incident: Incident) -> str:
+        """A new incident's search names, in the order refresh_search_names() joins them."""
+        key = incident.external_id
+        involved = [self.actors[a] for a in self.parts[key, "involvement"] if a in self.actors]
+        others = sorted(n for actor_id, _ in involved for n in self.other_names[actor_id])
+        qualified = self.parts[key, "legal_qualification"]
+        return " ".join(
+            [
+                " ".join(name for _, name in involved),
+                " ".join(name for _, name in others),
+                " ".join(self.labels[p] for p in qualified if p in self.labels),
+                incident.place_name,
+                incident.subdivision,
+                self.countries.get(incident.country_id, ""),
             ]
-            others = sorted(n for actor_id, _ in involved for n in other_names[actor_id])
-            qualified = parts[incident.external_id, "legal_qualification"]
-            incident.search_names = " ".join(
-                [
-                    " ".join(name for _, name in involved),
-                    " ".join(name for _, name in others),
-                    " ".join(labels[key] for key in qualified if key in labels),
-                    incident.place_name,
-                    incident.subdivision,
-                    countries.get(incident.country_id, ""),
-                ]
-            )
+        )
 
     @staticmethod
     def _provision_labels(keys: set[str]) -> dict[str, str]:
