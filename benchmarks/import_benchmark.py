@@ -14,6 +14,8 @@ actors and sources they refer to, and then measures
             search vector, check constraints and indexes (GIN included), no foreign keys;
 and prints rows per second for both, their ratio, and the import's peak memory
 (ru_maxrss growth, and tracemalloc's peak of Python allocations with --tracemalloc).
+When PostgreSQL runs on this host it also prints the CPU seconds each used, of this
+process and of its PostgreSQL backend: on a busy machine these vary less than the times.
 """
 
 import argparse
@@ -248,8 +250,26 @@ def vocabulary() -> None:
     m.ViolationCategory.objects.create(slug="bench-category", name="Bench category")
 
 
-def copy_baseline() -> tuple[int, float]:
-    """COPY the imported rows into tables LIKE the real ones; (rows, seconds of COPY FROM)."""
+def backend_cpu() -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL backend, if it runs here."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        stat = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+    if not stat.exists():
+        return None
+    fields = stat.read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_note(python: float, backend_before: float | None) -> str:
+    if backend_before is None:
+        return f"CPU: this process {python:.1f} s"
+    return f"CPU: this process {python:.1f} s, PostgreSQL {backend_cpu() - backend_before:.1f} s"
+
+
+def copy_baseline() -> tuple[int, float, str]:
+    """COPY the imported rows into tables LIKE the real ones; (rows, seconds of COPY FROM,
+    CPU used)."""
     with connection.cursor() as cursor:
         cursor.execute("CREATE SCHEMA bench")
         data = []
@@ -269,7 +289,7 @@ def copy_baseline() -> tuple[int, float]:
                         buffer.write(block)
                 data.append((table, columns, buffer.getvalue()))
         rows = 0
-        start = time.perf_counter()
+        start, cpu, backend = time.perf_counter(), time.process_time(), backend_cpu()
         with transaction.atomic():
             cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
             for table, columns, payload in data:
@@ -277,7 +297,8 @@ def copy_baseline() -> tuple[int, float]:
                     copy.write(payload)
                 rows += payload.count(b"\n")
         seconds = time.perf_counter() - start
-    return rows, seconds
+        note = cpu_note(time.process_time() - cpu, backend)
+    return rows, seconds, note
 
 
 def main() -> None:
@@ -300,9 +321,10 @@ def main() -> None:
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if args.tracemalloc:
         tracemalloc.start()
-    started = time.perf_counter()
+    started, cpu, backend = time.perf_counter(), time.process_time(), backend_cpu()
     report = import_path(path)
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu
     if args.tracemalloc:
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
@@ -313,9 +335,11 @@ def main() -> None:
     imported = sum(report.created.values()) + args.incidents  # rows plus category links
     print(f"import: {imported:,} rows in {seconds:.1f} s = {imported / seconds:,.0f} rows/s; "
           f"peak RSS grew {rss_growth:.0f} MB")  # fmt: skip
+    print(f"        {cpu_note(cpu, backend)}")
 
-    copied, copy_seconds = copy_baseline()
+    copied, copy_seconds, note = copy_baseline()
     print(f"copy:   {copied:,} rows in {copy_seconds:.1f} s = {copied / copy_seconds:,.0f} rows/s")
+    print(f"        {note}")
     print(f"import / copy throughput: {(imported / seconds) / (copied / copy_seconds):.0%}")
 
 
