@@ -6,9 +6,9 @@ use websearch syntax: "quoted phrases", OR, -exclusion; the last bare word also 
 a prefix, so "lvov" finds Lvova-Belova while the user is still typing.
 
 Costs grow with the number of matches (see docs/search.md): the total is counted only up
-to COUNT_LIMIT ("more than 10,000"), facets and the timeline read the first FACET_LIMIT
-matches found, and ranking by relevance reads at most RANK_LIMIT candidates. Below those
-limits every figure is exact.
+to COUNT_LIMIT ("more than 10,000"), facets and the timeline read a sample of the newest
+FACET_LIMIT matches (by id: the same whatever the plan), and ranking by relevance reads at
+most RANK_LIMIT of them. Below those limits every figure is exact.
 """
 
 import datetime
@@ -27,16 +27,13 @@ from django.db import connection
 from django.db.models import (
     BigIntegerField,
     BooleanField,
-    Count,
     Exists,
     F,
     Func,
     OuterRef,
-    Q,
     QuerySet,
     Value,
 )
-from django.db.models.functions import ExtractYear, TruncMonth
 
 from cases.models import (
     AccountabilityAction,
@@ -45,6 +42,7 @@ from cases.models import (
     Incident,
     Involvement,
     LegalQualification,
+    Provision,
     ViolationCategory,
 )
 from cases.models.incidents import SEARCH_CONFIG
@@ -134,17 +132,23 @@ def search_actions(text: str) -> QuerySet:
 
 
 def search_actors(text: str) -> QuerySet:
-    """Public actors whose name or one of whose other names (any script) match."""
+    """Public actors whose name or one of whose other names (any script) match.
+
+    Each side is a match on its own expression index (migration 0006), joined by UNION:
+    an OR across the two tables would compute every actor's vector instead.
+    """
     query = incident_query(text)
-    other_name = ActorName.objects.filter(actor=OuterRef("pk")).annotate(
-        document=SearchVector("name", config="simple")
+    by_name = (
+        Actor.objects.annotate(document=SearchVector("name", config="simple"))
+        .filter(document=query)
+        .values("pk")
     )
-    return (
-        Actor.objects.public()
-        .annotate(document=SearchVector("name", config="simple"))
-        .filter(Q(document=query) | Exists(other_name.filter(document=query)))
-        .order_by("name", "pk")
+    by_other_name = (
+        ActorName.objects.annotate(document=SearchVector("name", config="simple"))
+        .filter(document=query)
+        .values("actor_id")
     )
+    return Actor.objects.public().filter(pk__in=by_name.union(by_other_name)).order_by("name", "pk")
 
 
 def has_trigram() -> bool:
@@ -304,13 +308,6 @@ def ordered_incidents(filters: Filters, sort: str) -> QuerySet:
     return qs.order_by(*_date_order(sort))
 
 
-def capped_count(qs: QuerySet, limit: int | None = None) -> tuple[int, bool]:
-    """The number of rows up to `limit` (default COUNT_LIMIT); True when there are more."""
-    limit = limit or COUNT_LIMIT
-    n = qs.order_by().values("pk")[: limit + 1].count()
-    return min(n, limit), n > limit
-
-
 class _InArray(Func):
     """`field IN (SELECT unnest(array))`: a semi-join the planner can hash. (`= ANY(array)`
     is checked element by element per row, which explodes in joins.)"""
@@ -325,144 +322,196 @@ def one_of(ids: list[int], field: str = "pk") -> _InArray:
     return _InArray(F(field), Value(ids, output_field=ArrayField(BigIntegerField())))
 
 
-def facet_counts(ids: list[int]) -> dict[str, list[FacetValue]]:
-    """Counts per filter value over the incidents with these ids (already public).
+def _sql(queryset: QuerySet) -> str:
+    """A queryset as SQL text with its parameters bound: our own constants, never user
+    input; `%` doubled so the text can sit inside a statement with parameters of its own."""
+    return connection.ops.compose_sql(*queryset.query.sql_with_params()).replace("%", "%%")
 
-    One GROUP BY query per facet; only public related rows are counted.
+
+def sample_and_count(matches: QuerySet) -> tuple[list[int], int, bool]:
+    """The newest FACET_LIMIT matching ids, the number of matches up to COUNT_LIMIT, and
+    whether there are more, from one scan in one query.
+
+    "Newest" is by id, highest first: the same sample whatever plan the database picks
+    (a scan in storage order stops at different rows), and the primary key lets a term
+    found in most incidents stop after COUNT_LIMIT + 1 rows.
     """
-    incidents = Incident.objects.filter(one_of(ids))
-    facets: dict[str, list[FacetValue]] = {}
-
-    rows = (
-        incidents.filter(country__isnull=False)
-        .values("country", "country__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "country__name")[:FACET_SIZE]
-    )
-    facets["country"] = [FacetValue(r["country"], r["country__name"], r["n"]) for r in rows]
-
-    rows = incidents.values("verification_status").annotate(n=Count("pk")).order_by("-n")
-    labels = dict(Incident._meta.get_field("verification_status").choices)
-    facets["status"] = [
-        FacetValue(r["verification_status"], labels[r["verification_status"]], r["n"]) for r in rows
-    ]
-
-    rows = (
-        incidents.filter(date_earliest__isnull=False)
-        .annotate(year=ExtractYear("date_earliest"))
-        .values("year")
-        .annotate(n=Count("pk"))
-        .order_by("-year")
-    )
-    facets["year"] = [FacetValue(str(r["year"]), str(r["year"]), r["n"]) for r in rows]
-
-    facets["category"] = _category_facet(ids)
-
-    qualifications = LegalQualification.objects.public().filter(one_of(ids, "incident_id"))
-    rows = (
-        qualifications.values("provision__instrument__slug", "provision__instrument__short_title")
-        .annotate(n=Count("incident", distinct=True))
-        .order_by("-n", "provision__instrument__short_title")[:FACET_SIZE]
-    )
-    facets["instrument"] = [
-        FacetValue(
-            r["provision__instrument__slug"], r["provision__instrument__short_title"], r["n"]
+    newest = matches.order_by("-pk").values_list("pk")[: COUNT_LIMIT + 1]
+    sql, params = newest.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*), (array_agg(id ORDER BY id DESC))[1:%s] FROM ({sql}) AS newest (id)",
+            (FACET_LIMIT, *params),
         )
-        for r in rows
-    ]
-    rows = (
-        qualifications.values("provision", "provision__instrument__short_title", "provision__label")
-        .annotate(n=Count("incident", distinct=True))
-        .order_by("-n", "provision__instrument__short_title", "provision__label")[:FACET_SIZE]
+        found, ids = cursor.fetchone()
+    return ids or [], min(found, COUNT_LIMIT), found > COUNT_LIMIT
+
+
+# Every facet and the timeline over a sample of (public) incidents, in one statement.
+# Related rows are read by one index look-up per sampled incident (LATERAL ... OFFSET 0:
+# the planner may not turn it into a scan of the whole table, which it prefers on small
+# tables even for 2,000 look-ups). They count only when public: the visibility rules come
+# from the models' public() querysets, compiled in; a qualification also needs a public
+# provision and a public (or no) asserting actor, as in LegalQualification.objects.public().
+# Each facet keeps its FACET_SIZE largest values (ties by label, then value); "month" rows
+# give the timeline and the year facet; "category" rows carry id and parent, with every
+# ancestor of a matched category (a broader term counts the incidents of everything under it).
+_FACETS_SQL = """
+WITH RECURSIVE
+sample AS MATERIALIZED (
+    SELECT id, country_id, verification_status, date_earliest
+    FROM cases_incident WHERE id IN (SELECT unnest(%(ids)s::bigint[]))
+),
+public_actor (id) AS MATERIALIZED ({public_actor}),
+public_provision (id) AS MATERIALIZED ({public_provision}),
+public_action (id) AS MATERIALIZED ({public_action}),
+-- The related rows of the sample first, then visibility (a filter inside the look-ups
+-- would be re-run for each of them).
+sample_qualification AS MATERIALIZED (
+    SELECT sample.id AS incident_id, q.provision_id, q.asserted_by_id
+    FROM sample, LATERAL (
+        SELECT provision_id, asserted_by_id FROM cases_legalqualification
+        WHERE incident_id = sample.id OFFSET 0
+    ) q
+),
+sample_involvement AS MATERIALIZED (
+    SELECT sample.id AS incident_id, v.actor_id
+    FROM sample, LATERAL (
+        SELECT actor_id FROM cases_involvement WHERE incident_id = sample.id OFFSET 0
+    ) v
+),
+sample_action AS MATERIALIZED (
+    SELECT sample.id AS incident_id, a.accountabilityaction_id AS action_id
+    FROM sample, LATERAL (
+        SELECT accountabilityaction_id FROM cases_accountabilityaction_incidents
+        WHERE incident_id = sample.id OFFSET 0
+    ) a
+),
+qualification AS MATERIALIZED (
+    SELECT DISTINCT incident_id, provision_id FROM sample_qualification
+    WHERE provision_id IN (SELECT id FROM public_provision)
+      AND (asserted_by_id IS NULL OR asserted_by_id IN (SELECT id FROM public_actor))
+),
+filed_under (incident_id, category_id) AS (
+    SELECT sample.id, c.violationcategory_id
+    FROM sample, LATERAL (
+        SELECT violationcategory_id FROM cases_incident_categories
+        WHERE incident_id = sample.id OFFSET 0
+    ) c
+    UNION  -- not ALL: each pair once, and a cycle in the tree ends
+    SELECT f.incident_id, c.parent_id
+    FROM filed_under f JOIN cases_violationcategory c ON c.id = f.category_id
+    WHERE c.parent_id IS NOT NULL
+)
+(SELECT 'month', date_trunc('month', date_earliest)::date::text, '', count(*), NULL::bigint,
+        NULL::bigint
+ FROM sample WHERE date_earliest IS NOT NULL GROUP BY 2)
+UNION ALL
+(SELECT 'country', s.code, s.name, count(*), NULL, NULL
+ FROM sample JOIN cases_state s ON s.code = sample.country_id
+ GROUP BY s.code, s.name ORDER BY 4 DESC, 3, 2 LIMIT %(size)s)
+UNION ALL
+(SELECT 'status', verification_status, '', count(*), NULL, NULL
+ FROM sample GROUP BY 2 ORDER BY 4 DESC, 2)
+UNION ALL
+(SELECT 'category', c.slug, c.name, count(*), c.id, c.parent_id
+ FROM filed_under f JOIN cases_violationcategory c ON c.id = f.category_id
+ GROUP BY c.id)
+UNION ALL
+(SELECT 'instrument', i.slug, i.short_title, count(DISTINCT q.incident_id), NULL, NULL
+ FROM qualification q JOIN cases_provision p ON p.id = q.provision_id
+ JOIN cases_instrument i ON i.id = p.instrument_id
+ GROUP BY i.id ORDER BY 4 DESC, 3, 2 LIMIT %(size)s)
+UNION ALL
+(SELECT 'provision', p.id::text, i.short_title || ' ' || p.label, count(*), NULL, NULL
+ FROM qualification q JOIN cases_provision p ON p.id = q.provision_id
+ JOIN cases_instrument i ON i.id = p.instrument_id
+ GROUP BY p.id, i.short_title ORDER BY 4 DESC, 3, p.id LIMIT %(size)s)
+UNION ALL
+(SELECT 'actor', a.id::text, a.name, n, NULL, NULL
+ FROM (SELECT actor_id, count(DISTINCT incident_id) AS n FROM sample_involvement
+       WHERE actor_id IN (SELECT id FROM public_actor) GROUP BY 1) v
+ JOIN cases_actor a ON a.id = v.actor_id
+ ORDER BY 4 DESC, 3, a.id LIMIT %(size)s)
+UNION ALL
+(SELECT 'kind', a.kind, '', count(DISTINCT x.incident_id), NULL, NULL
+ FROM sample_action x JOIN cases_accountabilityaction a ON a.id = x.action_id
+ WHERE a.id IN (SELECT id FROM public_action)
+ GROUP BY 2 ORDER BY 4 DESC, 2)
+"""
+
+
+def facets_and_timeline(
+    ids: list[int],
+) -> tuple[dict[str, list[FacetValue]], list[tuple[datetime.date, int]], str]:
+    """Counts per filter value and the timeline over the incidents with these ids (already
+    public), in one query."""
+    sql = _FACETS_SQL.format(
+        public_actor=_sql(Actor.objects.public().values("pk")),
+        public_provision=_sql(Provision.objects.public().values("pk")),
+        public_action=_sql(AccountabilityAction.objects.public().values("pk")),
     )
-    facets["provision"] = [
-        FacetValue(
-            str(r["provision"]),
-            f"{r['provision__instrument__short_title']} {r['provision__label']}",
-            r["n"],
-        )
-        for r in rows
-    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"ids": ids, "size": FACET_SIZE})
+        rows = cursor.fetchall()
 
-    rows = (
-        Involvement.objects.filter(one_of(ids, "incident_id"), actor__in=Actor.objects.public())
-        .values("actor", "actor__name")
-        .annotate(n=Count("incident", distinct=True))
-        .order_by("-n", "actor__name")[:FACET_SIZE]
+    by_facet: dict[str, list[tuple]] = {}
+    for facet, *row in rows:
+        by_facet.setdefault(facet, []).append(row)
+    status_labels = dict(Incident._meta.get_field("verification_status").choices)
+    kind_labels = dict(AccountabilityAction._meta.get_field("kind").choices)
+    months = sorted(
+        (datetime.date.fromisoformat(value), n) for value, _, n, *_ in by_facet.get("month", [])
     )
-    facets["actor"] = [FacetValue(str(r["actor"]), r["actor__name"], r["n"]) for r in rows]
+    years: dict[int, int] = {}
+    for month, n in months:
+        years[month.year] = years.get(month.year, 0) + n
+    facets = {
+        "country": [FacetValue(v, label, n) for v, label, n, *_ in by_facet.get("country", [])],
+        "status": [
+            FacetValue(v, status_labels[v], n) for v, _, n, *_ in by_facet.get("status", [])
+        ],
+        "year": [FacetValue(str(y), str(y), n) for y, n in sorted(years.items(), reverse=True)],
+        "category": _category_tree(by_facet.get("category", [])),
+        "instrument": [
+            FacetValue(v, label, n) for v, label, n, *_ in by_facet.get("instrument", [])
+        ],
+        "provision": [FacetValue(v, label, n) for v, label, n, *_ in by_facet.get("provision", [])],
+        "actor": [FacetValue(v, label, n) for v, label, n, *_ in by_facet.get("actor", [])],
+        "kind": [FacetValue(v, kind_labels[v], n) for v, _, n, *_ in by_facet.get("kind", [])],
+    }
+    return facets, *_timeline(months)
 
-    through = AccountabilityAction.incidents.through
-    rows = (
-        through.objects.filter(
-            one_of(ids, "incident_id"),
-            accountabilityaction__in=AccountabilityAction.objects.public(),
-        )
-        .values("accountabilityaction__kind")
-        .annotate(n=Count("incident_id", distinct=True))
-        .order_by("-n")
-    )
-    labels = dict(AccountabilityAction._meta.get_field("kind").choices)
-    facets["kind"] = [
-        FacetValue(r["accountabilityaction__kind"], labels[r["accountabilityaction__kind"]], r["n"])
-        for r in rows
-    ]
-    return facets
 
-
-def _category_facet(ids: list[int]) -> list[FacetValue]:
-    """Categories as a tree; a broader term counts the incidents of everything under it."""
-    categories = list(ViolationCategory.objects.order_by("name", "pk"))
-    by_parent: dict[int | None, list[ViolationCategory]] = {}
-    for category in categories:
-        by_parent.setdefault(category.parent_id, []).append(category)
-    through = Incident.categories.through
-    pairs = set(
-        through.objects.filter(one_of(ids, "incident_id")).values_list(
-            "violationcategory_id", "incident_id"
-        )
-    )
-    direct: dict[int, set[int]] = {}
-    for category_id, incident_id in pairs:
-        direct.setdefault(category_id, set()).add(incident_id)
-
+def _category_tree(rows: list[tuple]) -> list[FacetValue]:
+    """Matched categories and their ancestors as a tree, siblings by name; rows are
+    (slug, name, count, id, parent id)."""
+    children: dict[int | None, list[tuple]] = {}
+    for row in rows:
+        children.setdefault(row[4], []).append(row)
     result: list[FacetValue] = []
 
-    def walk(parent_id: int | None, depth: int, seen: set[int]) -> set[int]:
-        below: set[int] = set()
-        for category in by_parent.get(parent_id, []):
-            if category.pk in seen:  # a cycle should not exist; never loop on one
-                continue
-            position = len(result)
-            result.append(FacetValue(category.slug, category.name, 0, depth))
-            matched = direct.get(category.pk, set()) | walk(
-                category.pk, depth + 1, seen | {category.pk}
-            )
-            result[position].count = len(matched)
-            below |= matched
-        return below
+    def walk(parent_id: int | None, depth: int) -> None:
+        for slug, name, n, pk, _ in sorted(children.get(parent_id, []), key=lambda r: (r[1], r[3])):
+            result.append(FacetValue(slug, name, n, depth))
+            walk(pk, depth + 1)
 
-    walk(None, 0, set())
-    return [value for value in result if value.count]
+    walk(None, 0)
+    return result
 
 
-def timeline(ids: list[int]) -> tuple[list[tuple[datetime.date, int]], str]:
+def _timeline(
+    months: list[tuple[datetime.date, int]],
+) -> tuple[list[tuple[datetime.date, int]], str]:
     """Incidents per month (spans up to three years) or per year, by their earliest date."""
-    incidents = Incident.objects.filter(one_of(ids), date_earliest__isnull=False)
-    rows = list(
-        incidents.annotate(month=TruncMonth("date_earliest"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by("month")
-    )
-    if not rows:
+    if not months:
         return [], "year"
-    first, last = rows[0]["month"], rows[-1]["month"]
+    first, last = months[0][0], months[-1][0]
     if (last.year - first.year) * 12 + last.month - first.month < 36:
-        return _fill_months([(r["month"], r["n"]) for r in rows]), "month"
+        return _fill_months(months), "month"
     years: dict[int, int] = {}
-    for r in rows:
-        years[r["month"].year] = years.get(r["month"].year, 0) + r["n"]
+    for month, n in months:
+        years[month.year] = years.get(month.year, 0) + n
     return [
         (datetime.date(y, 1, 1), years.get(y, 0)) for y in range(first.year, last.year + 1)
     ], "year"
@@ -479,22 +528,17 @@ def _fill_months(rows: list[tuple[datetime.date, int]]) -> list[tuple[datetime.d
 
 
 def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -> SearchPage:
-    """Count, rank one page, facets and timeline: a fixed number of queries.
+    """Count, one ordered page with snippets, facets and timeline, in four queries.
 
-    One query fetches up to FACET_LIMIT + 1 matching ids (in storage order, which is
-    cheap): the set facets, the timeline and relevance ranking work on. Their number is
-    the count, unless there are more: then a capped count runs (up to COUNT_LIMIT).
+    One query takes the sample (the newest FACET_LIMIT matches by id) and the count up to
+    COUNT_LIMIT; facets and the timeline read the sample, relevance ranks its newest
+    RANK_LIMIT; sorting by date orders every match.
     """
     matches = matching_incidents(filters)
     if sort == "relevance" and not filters.text:
         sort = "newest"
-    ids = list(matches.order_by().values_list("pk", flat=True)[: FACET_LIMIT + 1])
-    sampled = len(ids) > FACET_LIMIT
-    ids = ids[:FACET_LIMIT]
-    if sampled:
-        total, more = capped_count(matches)
-    else:
-        total, more = len(ids), False
+    ids, total, more = sample_and_count(matches)
+    sampled = more or total > len(ids)
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
     offset = (page - 1) * per_page
@@ -502,27 +546,33 @@ def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -
     query = incident_query(filters.text) if filters.text else None
     ranked_sample = False
     if query is not None and sort == "relevance":
-        candidates = ids
-        ranked_sample = sampled
-        if len(ids) > RANK_LIMIT:
-            # Ranking reads every candidate's tsvector: rank the newest RANK_LIMIT only.
-            # (With RANK_LIMIT == FACET_LIMIT, the whole sample is ranked.)
-            candidates = sorted(ids, reverse=True)[:RANK_LIMIT]
-            ranked_sample = True
+        # Ranking reads every candidate's tsvector: rank the newest RANK_LIMIT only.
+        candidates = ids[:RANK_LIMIT]
+        ranked_sample = sampled or len(ids) > len(candidates)
+        rank = SearchRank(F("search_vector"), query)
         ordered = (
             Incident.objects.filter(one_of(candidates))
-            .annotate(rank=SearchRank(F("search_vector"), query))
+            .annotate(rank=rank)
             .order_by("-rank", *_date_order("newest"))
         )
     elif sampled:
         ordered = matches.order_by(*_date_order(sort))
     else:
         ordered = Incident.objects.filter(one_of(ids)).order_by(*_date_order(sort))
-    page_ids = list(ordered.values_list("pk", flat=True)[offset : offset + per_page])
 
-    rows = Incident.objects.filter(one_of(page_ids)).with_list_related()
+    # The page's ids in a subquery, so ts_headline runs on the rows shown only; the outer
+    # query repeats the order. The search columns and the long description are not shown.
+    rows = (
+        Incident.objects.filter(pk__in=ordered.values("pk")[offset : offset + per_page])
+        .with_list_related()
+        .defer("description", "search_names", "search_vector")
+        .prefetch_related("categories")
+    )
+    if query is not None and sort == "relevance":
+        rows = rows.annotate(rank=rank).order_by("-rank", *_date_order("newest"))
+    else:
+        rows = rows.order_by(*_date_order(sort))
     if query is not None:
-        # ts_headline only for the rows shown: it costs a fraction of a millisecond each.
         rows = rows.annotate(
             snippet=SearchHeadline(
                 "summary",
@@ -535,18 +585,16 @@ def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -
                 max_fragments=2,
             ),
         )
-    by_id = {incident.pk: incident for incident in rows.prefetch_related("categories")}
-    incidents = [by_id[pk] for pk in page_ids if pk in by_id]
 
-    points, unit = timeline(ids)
+    facets, points, unit = facets_and_timeline(ids)
     return SearchPage(
-        incidents=incidents,
+        incidents=list(rows),
         total=total,
         total_is_lower_bound=more,
         page=page,
         pages=pages,
         per_page=per_page,
-        facets=facet_counts(ids),
+        facets=facets,
         facets_are_sample=sampled,
         timeline=points,
         timeline_unit=unit,

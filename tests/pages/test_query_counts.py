@@ -44,15 +44,15 @@ def add_many_related_rows(world, n: int = 12) -> None:
 
 PAGES = {
     "home": (lambda w: "/", 7),
-    "search": (lambda w: "/search/?q=children", 16),
+    "search": (lambda w: "/search/?q=children", 6),
     "search filtered": (
         lambda w: (
             f"/search/?q=deportation&country=UA&category=crimes-against-civilians"
             f"&actor={w.lvova.pk}&sort=newest"
         ),
-        20,
+        10,
     ),
-    "browse": (lambda w: "/search/", 14),
+    "browse": (lambda w: "/search/", 4),
     "incident": (lambda w: w.incident.get_absolute_url(), 13),
     "action": (lambda w: w.warrant.get_absolute_url(), 6),
     "actor": (lambda w: w.lvova.get_absolute_url(), 7),

@@ -1,0 +1,76 @@
+"""Large result sets: the facets of a sample that does not depend on the database's plan,
+and facet counts that only count what the public may see."""
+
+import pytest
+from django.db import connection
+
+from cases import models as m
+from cases import search as search_module
+from tests import factories as f
+
+# Ways the database may choose to find the matches: its own pick, an index on the search
+# vector, a walk of the primary key, a scan of the whole table.
+PLANS = {
+    "default": [],
+    "bitmap": ["enable_indexscan", "enable_seqscan"],
+    "primary key": ["enable_bitmapscan", "enable_seqscan"],
+    "table scan": ["enable_bitmapscan", "enable_indexscan"],
+}
+
+
+@pytest.fixture
+def plan(request):
+    settings = PLANS[request.param]
+    with connection.cursor() as cursor:
+        for setting in settings:
+            cursor.execute(f"SET {setting} = off")
+    yield request.param
+    with connection.cursor() as cursor:
+        for setting in settings:
+            cursor.execute(f"RESET {setting}")
+
+
+@pytest.mark.parametrize("plan", PLANS, indirect=True)
+def test_facets_of_a_large_result_set_count_the_newest_matches_whatever_the_plan(
+    client, world, monkeypatch, plan
+):
+    monkeypatch.setattr(search_module, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(search_module, "FACET_LIMIT", 3)
+    monkeypatch.setattr(search_module, "RANK_LIMIT", 3)
+    for n in range(7):
+        f.IncidentFactory(published=True, title=f"Looting {n}", date=f"{2010 + n}-06-01")
+    response = client.get("/search/", {"q": "looting"})
+    results = response.context["results"]
+    assert (results.total, results.total_is_lower_bound) == (5, True)
+    # the last three recorded (highest ids), not whichever three a scan meets first
+    assert {v.value: v.count for v in results.facets["year"]} == {
+        "2016": 1,
+        "2015": 1,
+        "2014": 1,
+    }
+    assert [i.title for i in results.incidents] == ["Looting 6", "Looting 5", "Looting 4"]
+    assert results.ranked_sample
+
+
+def test_facets_leave_out_hidden_actors_and_what_they_assert(client, world):
+    hidden = world.hidden_confidential_actor
+    f.InvolvementFactory(incident=world.other, actor=hidden)
+    f.LegalQualificationFactory(incident=world.other, provision=world.art49, asserted_by=hidden)
+    f.LegalQualificationFactory(incident=world.other, provision=world.art8, asserted_by=world.icc)
+    m.Incident.objects.all().refresh_search_names()
+    results = client.get("/search/", {"q": "hospital"}).context["results"]
+    assert [i.pk for i in results.incidents] == [world.other.pk]
+    assert {v.value: v.count for v in results.facets["actor"]} == {}
+    assert {v.value: v.count for v in results.facets["provision"]} == {str(world.art8.pk): 1}
+    assert {v.value: v.count for v in results.facets["instrument"]} == {"rome-statute": 1}
+
+
+def test_facet_ties_are_ordered_by_label(client, world):
+    for name in ["Zeta brigade", "Alpha brigade", "Mike brigade"]:
+        f.InvolvementFactory(incident=world.other, actor=f.ActorFactory(published=True, name=name))
+    results = client.get("/search/", {"q": "hospital"}).context["results"]
+    assert [v.label for v in results.facets["actor"]] == [
+        "Alpha brigade",
+        "Mike brigade",
+        "Zeta brigade",
+    ]
