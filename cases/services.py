@@ -5,16 +5,37 @@ and from the shell alike. Each checks who may do it, refuses with messages that 
 missing, and records the change (with its author) in the record's history.
 
 Only a reviewer (the `cases.publish_<model>` permission) publishes or withdraws, and never a
-version whose last content change was their own: four eyes.
+version whose last content change was their own: four eyes. A published record does not
+change: to correct it, a reviewer withdraws it with a public reason, staff correct it, and
+another reviewer publishes the correction. So nothing reaches the public unreviewed.
 """
 
+from collections.abc import Callable
 from itertools import pairwise
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
-from cases.models import AccountabilityAction, Incident, PublicationStatus, Source
+from cases.models import (
+    AccountabilityAction,
+    ActionSubject,
+    Actor,
+    ActorIdentifier,
+    ActorName,
+    Charge,
+    Citation,
+    Incident,
+    Instrument,
+    Involvement,
+    LegalQualification,
+    Membership,
+    Provision,
+    PublicationStatus,
+    Source,
+    SourceCapture,
+    VictimCount,
+)
 from cases.models.base import Publishable
 
 Status = PublicationStatus
@@ -26,6 +47,61 @@ SUBMITTABLE_FROM = (Status.DRAFT, Status.WITHDRAWN)
 PUBLISHABLE_FROM = (Status.DRAFT, Status.IN_REVIEW)
 
 
+# The rows that are part of a record's content, each with the path from the row to the record.
+# They are locked while the record is published, and an edit of one counts as an edit of the
+# record in the four-eyes check.
+PARTS: dict[type[Publishable], tuple[tuple[type[models.Model], str], ...]] = {
+    Incident: (
+        (VictimCount, "incident"),
+        (Involvement, "incident"),
+        (LegalQualification, "incident"),
+        (Citation, "incident"),
+        (Citation, "involvement__incident"),
+        (Citation, "legal_qualification__incident"),
+    ),
+    AccountabilityAction: (
+        (ActionSubject, "action"),
+        (Charge, "action"),
+        (Citation, "action"),
+        (Citation, "charge__action"),
+    ),
+    Actor: ((ActorName, "actor"), (ActorIdentifier, "actor"), (Membership, "member")),
+    # Treaty events are facts about states (like State, without a status of their own): a
+    # new ratification is entered under a published instrument without withdrawing it.
+    Instrument: ((Provision, "instrument"),),
+    Source: ((SourceCapture, "source"),),
+}
+
+
+def records_of(model: type[models.Model], value_of: Callable[[str], object]) -> list[Publishable]:
+    """The records whose content a row of `model` is part of.
+
+    `value_of(field)` gives the row's value of a field: its attribute, or a form's cleaned
+    value before anything is saved.
+    """
+    records = []
+    for parts in PARTS.values():
+        for part_model, path in parts:
+            if part_model is not model:
+                continue
+            first, *rest = path.split("__")
+            record = value_of(first)
+            for name in rest:
+                record = getattr(record, name) if record is not None else None
+            if record is not None:
+                records.append(record)
+    return records
+
+
+def refuse_changes_to_published(records: list[Publishable]) -> None:
+    for record in records:
+        if record.publication_status == Status.PUBLISHED:
+            raise ValidationError(
+                f"“{record}” is published: it does not change until a reviewer withdraws it "
+                "(with a public reason). Correct it then and submit it for review again."
+            )
+
+
 def publish_permission(model: type[Publishable]) -> str:
     return f"cases.publish_{model._meta.model_name}"
 
@@ -35,18 +111,32 @@ def can_publish(user: AbstractBaseUser, model: type[Publishable]) -> bool:
 
 
 def last_editor(record: Publishable) -> AbstractBaseUser | None:
-    """Who made the last change to the record's content (not to its status).
+    """Who made the last change to the record's content (not to its status), its parts included.
 
-    Read from the history, newest first, skipping versions that only moved the status.
+    Read from the history, newest first: the record's versions that changed more than the
+    status, and every created, changed or deleted part (a citation, a qualification, ...).
     A record without history (bulk-loaded) falls back to updated_by.
     """
-    versions = list(record.history.select_related("history_user").order_by("-history_id")[:100])
-    if not versions:
+    changes = [_last_own_change(record)]
+    for model, path in PARTS.get(type(record), ()):
+        changes.append(
+            model.history.filter(**{f"{path}_id": record.pk})
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
+    changes = [version for version in changes if version is not None]
+    if not changes:
         return record.updated_by
+    return max(changes, key=lambda version: version.history_date).history_user
+
+
+def _last_own_change(record: Publishable):
+    versions = list(record.history.select_related("history_user").order_by("-history_id")[:100])
     for newer, older in pairwise(versions):
         if newer.diff_against(older, excluded_fields=WORKFLOW_FIELDS).changes:
-            return newer.history_user
-    return versions[-1].history_user
+            return newer
+    return versions[-1] if versions else None
 
 
 def quality_problems(record: Publishable) -> list[str]:
@@ -80,6 +170,14 @@ def _save_status(record: Publishable, user: AbstractBaseUser, status: str, reaso
     record.save(
         update_fields=["publication_status", "withdrawal_reason", "updated_by", "updated_at"]
     )
+    # The public search document of incidents holds the names of public actors and the
+    # labels of public instruments' provisions: it follows their status.
+    if isinstance(record, Actor):
+        involved = Involvement.objects.filter(actor=record).values("incident")
+        Incident.objects.filter(pk__in=involved).refresh_search_names()
+    elif isinstance(record, Instrument):
+        qualified = LegalQualification.objects.filter(provision__instrument=record)
+        Incident.objects.filter(pk__in=qualified.values("incident")).refresh_search_names()
 
 
 def _refuse_unless(record: Publishable, allowed: tuple[str, ...], action: str) -> None:

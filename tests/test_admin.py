@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from cases import models as m
+from cases import services
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -697,11 +698,15 @@ def test_the_same_ratification_twice_is_a_form_error(admin_client):
 
 
 def test_renaming_an_actor_updates_its_incidents_search_document(admin_client):
-    actor = f.ActorFactory(name="Maria Lvova-Belova", published=True)
+    actor = f.ActorFactory(name="Maria Lvova-Belova")  # a draft: published ones are locked
     involvement = f.InvolvementFactory(actor=actor)
     data = current_data(admin_client.get(url(m.Actor, "change", actor.pk)))
     data.update(inline("other_names", [{"name": "Львова-Белова", "kind": "native"}]))
     assert_saved(admin_client.post(url(m.Actor, "change", actor.pk), data))
+    involvement.incident.refresh_from_db()
+    assert "Lvova-Belova" not in involvement.incident.search_names  # not public yet
+
+    services.publish(record=actor, reviewer=f.UserFactory(is_superuser=True))
     involvement.incident.refresh_from_db()
     assert "Львова-Белова" in involvement.incident.search_names
 

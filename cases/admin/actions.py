@@ -16,7 +16,7 @@ from .base import (
     refuse_date_before,
 )
 from .sources import ActionCitationInline
-from .workflow import PublishableAdmin
+from .workflow import PartAdmin, PublishableAdmin
 
 
 class ActionSubjectInline(admin.TabularInline):
@@ -154,7 +154,7 @@ class AccountabilityActionAdmin(PublishableAdmin):
 
 
 @admin.register(m.ActionSubject)
-class ActionSubjectAdmin(HistoryAdmin):
+class ActionSubjectAdmin(PartAdmin, HistoryAdmin):
     list_display = ("actor", "action", "note")
     list_select_related = ("actor", "action")
     search_fields = ("actor__name", "action__title", "action__reference")
@@ -164,7 +164,7 @@ class ActionSubjectAdmin(HistoryAdmin):
 
 
 @admin.register(m.Charge)
-class ChargeAdmin(TrackedAdmin):
+class ChargeAdmin(PartAdmin, TrackedAdmin):
     list_display = ("provision", "action", "subject", "crime_period")
     list_select_related = ("provision__instrument", "action", "subject")
     search_fields = (

@@ -13,7 +13,7 @@ from .base import (
     record_fieldset,
     refuse_self_reference,
 )
-from .workflow import PublishableAdmin
+from .workflow import PartAdmin, PublishableAdmin
 
 
 class ActorNameInline(admin.TabularInline):
@@ -87,7 +87,7 @@ class ActorAdmin(PublishableAdmin):
 
 
 @admin.register(m.ActorName)
-class ActorNameAdmin(HistoryAdmin):
+class ActorNameAdmin(PartAdmin, HistoryAdmin):
     list_display = ("name", "actor", "language", "kind")
     list_select_related = ("actor",)
     search_fields = ("name", "actor__name")
@@ -97,7 +97,7 @@ class ActorNameAdmin(HistoryAdmin):
 
 
 @admin.register(m.ActorIdentifier)
-class ActorIdentifierAdmin(HistoryAdmin):
+class ActorIdentifierAdmin(PartAdmin, HistoryAdmin):
     list_display = ("value", "scheme", "actor")
     list_select_related = ("actor",)
     search_fields = ("value", "actor__name")
@@ -107,7 +107,7 @@ class ActorIdentifierAdmin(HistoryAdmin):
 
 
 @admin.register(m.Membership)
-class MembershipAdmin(TrackedAdmin):
+class MembershipAdmin(PartAdmin, TrackedAdmin):
     form = MembershipForm
     list_display = ("member", "post", "organisation", "period", "period_start", "period_end")
     list_select_related = ("member", "organisation")

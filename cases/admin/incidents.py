@@ -16,7 +16,7 @@ from .base import (
     refuse_self_reference,
 )
 from .sources import IncidentCitationInline
-from .workflow import PublishableAdmin
+from .workflow import PartAdmin, PublishableAdmin
 
 
 class VictimCountInline(admin.TabularInline):
@@ -137,7 +137,7 @@ class IncidentAdmin(PublishableAdmin):
 
 
 @admin.register(m.VictimCount)
-class VictimCountAdmin(HistoryAdmin):
+class VictimCountAdmin(PartAdmin, HistoryAdmin):
     list_display = ("__str__", "kind", "incident")
     list_select_related = ("incident",)
     search_fields = ("incident__title", "group")
@@ -164,7 +164,7 @@ class RefreshesIncidentSearch(TrackedAdmin):
 
 
 @admin.register(m.Involvement)
-class InvolvementAdmin(RefreshesIncidentSearch):
+class InvolvementAdmin(PartAdmin, RefreshesIncidentSearch):
     list_display = ("actor", "role", "incident", "confidence", "updated_at")
     list_select_related = ("actor", "incident")
     search_fields = ("actor__name", "incident__title", "note")
@@ -174,7 +174,7 @@ class InvolvementAdmin(RefreshesIncidentSearch):
 
 
 @admin.register(m.LegalQualification)
-class LegalQualificationAdmin(RefreshesIncidentSearch):
+class LegalQualificationAdmin(PartAdmin, RefreshesIncidentSearch):
     list_display = ("incident", "provision", "standing", "asserted_by", "asserted_on")
     list_select_related = ("incident", "provision__instrument", "asserted_by")
     search_fields = (

@@ -14,7 +14,7 @@ from .base import (
     refuse_date_before,
     refuse_self_reference,
 )
-from .workflow import PublishableAdmin
+from .workflow import PartAdmin, PublishableAdmin
 
 
 class ProvisionForm(forms.ModelForm):
@@ -125,7 +125,7 @@ class InstrumentAdmin(PublishableAdmin):
 
 
 @admin.register(m.Provision)
-class ProvisionAdmin(TrackedAdmin):
+class ProvisionAdmin(PartAdmin, TrackedAdmin):
     form = ProvisionForm
     list_display = ("label", "instrument", "heading", "rule_kind", "parent", "position")
     search_fields = ("label", "heading", "instrument__short_title", "instrument__title")

@@ -7,7 +7,7 @@ from cases import models as m
 from cases.models.sources import CITATION_TARGETS
 
 from .base import HistoryAdmin, TrackedAdmin, publication_fieldset, record_fieldset
-from .workflow import PublishableAdmin
+from .workflow import PartAdmin, PublishableAdmin
 
 
 class CitationInline(admin.TabularInline):
@@ -70,7 +70,7 @@ class SourceAdmin(PublishableAdmin):
 
 
 @admin.register(m.SourceCapture)
-class SourceCaptureAdmin(HistoryAdmin):
+class SourceCaptureAdmin(PartAdmin, HistoryAdmin):
     list_display = ("source", "captured_at", "archive_url", "captured_by")
     list_select_related = ("source", "captured_by")
     search_fields = ("source__title", "archive_url", "sha256")
@@ -94,7 +94,7 @@ class CitationForm(forms.ModelForm):
 
 
 @admin.register(m.Citation)
-class CitationAdmin(TrackedAdmin):
+class CitationAdmin(PartAdmin, TrackedAdmin):
     form = CitationForm
     list_display = ("source", "pinpoint", "claim_kind", "claim")
     list_select_related = (

@@ -6,10 +6,18 @@ with the "Submit for review" action. A reviewer
 may change the status on the change page too: the change is made by the services after the
 record and its inlines are saved, so the same four-eyes and data-quality checks apply, and
 a refusal is shown as a message while the content edits are kept.
+
+A published record, and every row that is part of it (services.PARTS), is read-only for
+everyone: its change page offers "Withdraw…" to reviewers instead, the first step of a
+correction.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
 from cases import services
 from cases.models import PublicationStatus
@@ -26,16 +34,79 @@ def refusal_messages(error: Exception) -> list[str]:
     return [str(error)]
 
 
+class WithdrawalForm(forms.Form):
+    withdrawal_reason = forms.CharField(
+        label="Why is it withdrawn?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Shown to the public on the record's page, which stays reachable.",
+    )
+
+
 class PublishableAdmin(TrackedAdmin):
     actions = ("submit_selected_for_review", "publish_selected", "return_selected_to_draft")
+    change_form_template = "admin/cases/publishable_change_form.html"
 
     def has_change_permission(self, request, obj=None):
         # Researchers edit drafts (and withdrawn records, to correct and resubmit them);
-        # a record in review or published changes only in a reviewer's hands.
+        # a record in review changes only in a reviewer's hands; a published one in nobody's.
         allowed = super().has_change_permission(request, obj)
-        if obj is None or services.can_publish(request.user, self.model):
+        if obj is None:
+            return allowed
+        if obj.publication_status == Status.PUBLISHED:
+            return False
+        if services.can_publish(request.user, self.model):
             return allowed
         return allowed and obj.publication_status in services.SUBMITTABLE_FROM
+
+    def has_delete_permission(self, request, obj=None):
+        # Withdraw first: the public then learns why the record went.
+        if obj is not None and obj.publication_status == Status.PUBLISHED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_urls(self):
+        opts = self.model._meta
+        withdraw = path(
+            "<path:object_id>/withdraw/",
+            self.admin_site.admin_view(self.withdraw_view),
+            name=f"{opts.app_label}_{opts.model_name}_withdraw",
+        )
+        return [withdraw, *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if (
+            obj is not None
+            and obj.publication_status == Status.PUBLISHED
+            and services.can_publish(request.user, self.model)
+        ):
+            opts = self.model._meta
+            extra_context = {
+                **(extra_context or {}),
+                "withdraw_url": reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_withdraw", args=[obj.pk]
+                ),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def withdraw_view(self, request, object_id):
+        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not services.can_publish(request.user, self.model):
+            raise PermissionDenied
+        form = WithdrawalForm(request.POST or None)
+        if form.is_valid():
+            reason = form.cleaned_data["withdrawal_reason"]
+            if self.change_status(request, obj, Status.WITHDRAWN, reason):
+                opts = self.model._meta
+                return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", obj.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Withdraw “{obj}”",
+            "opts": self.model._meta,
+            "original": obj,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/cases/withdraw.html", context)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = tuple(super().get_readonly_fields(request, obj))
@@ -109,3 +180,35 @@ class PublishableAdmin(TrackedAdmin):
     @admin.action(description="Send selected back to draft (reviewers)")
     def return_selected_to_draft(self, request, queryset):
         self._change_each(request, queryset, Status.DRAFT)
+
+
+class PartAdmin:
+    """For a row that is part of a record's content (services.PARTS), on its own admin page:
+    while the record is published the row cannot be added, changed or deleted."""
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or not self._published_records(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or not self._published_records(obj))
+
+    def _published_records(self, obj):
+        records = services.records_of(type(obj), lambda name: getattr(obj, name))
+        return [r for r in records if r.publication_status == Status.PUBLISHED]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        model = self.model
+
+        class PartForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                try:
+                    services.refuse_changes_to_published(services.records_of(model, cleaned.get))
+                except ValidationError as error:
+                    self.add_error(None, error)
+                return cleaned
+
+        return PartForm
