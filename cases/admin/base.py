@@ -1,6 +1,10 @@
 """What every ModelAdmin shares: who created and changed a row, and the standard fieldsets."""
 
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.forms.models import BaseInlineFormSet
+from django.template.response import TemplateResponse
+from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases.models.base import Tracked
@@ -23,6 +27,34 @@ class HistoryAdmin(SimpleHistoryAdmin):
     between versions, a view of each earlier version and a revert to it."""
 
     history_list_per_page = 50
+    change_list_template = "admin/cases/history_change_list.html"
+
+    def get_urls(self):
+        opts = self.model._meta
+        deleted = path(
+            "deleted/",
+            self.admin_site.admin_view(self.deleted_view),
+            name=f"{opts.app_label}_{opts.model_name}_deleted",
+        )
+        return [deleted, *super().get_urls()]
+
+    def deleted_view(self, request):
+        """Records that were deleted, newest first, each linking to its surviving history."""
+        if not self.has_view_history_or_change_history_permission(request):
+            raise PermissionDenied
+        deletions = (
+            self.model.history.filter(history_type="-")
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")
+        )
+        page = Paginator(deletions, self.history_list_per_page).get_page(request.GET.get("p"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Deleted {self.model._meta.verbose_name_plural}",
+            "opts": self.model._meta,
+            "page": page,
+        }
+        return TemplateResponse(request, "admin/cases/deleted.html", context)
 
 
 class TrackedAdmin(HistoryAdmin):

@@ -3,6 +3,8 @@
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cases import models as m
 from cases import services
@@ -110,18 +112,36 @@ def test_publishing_in_the_change_form_says_what_is_missing(client, researcher, 
     assert incident.publication_status == m.PublicationStatus.DRAFT
 
 
-def test_a_reviewer_withdraws_in_the_change_form_with_a_reason(client, reviewer):
+def test_a_reviewer_withdraws_a_published_record_with_a_public_reason(client, reviewer):
     incident = f.IncidentFactory(published=True)
     client.force_login(reviewer)
-    data = current_data(client.get(url(m.Incident, "change", incident.pk)))
-    data["publication_status"] = "withdrawn"
-    data["withdrawal_reason"] = "The only witness retracted."
+    change_page = client.get(url(m.Incident, "change", incident.pk)).content.decode()
+    withdraw_url = url(m.Incident, "withdraw", incident.pk)
+    assert f'href="{withdraw_url}"' in change_page
 
-    assert_saved(client.post(url(m.Incident, "change", incident.pk), data))
+    refused = client.post(withdraw_url, {"withdrawal_reason": "  "})
+    assert refused.status_code == 200
+    assert "This field is required" in refused.content.decode()
+    incident.refresh_from_db()
+    assert incident.publication_status == m.PublicationStatus.PUBLISHED
 
+    response = client.post(withdraw_url, {"withdrawal_reason": "The only witness retracted."})
+    assert response.status_code == 302
     incident.refresh_from_db()
     assert incident.publication_status == m.PublicationStatus.WITHDRAWN
     assert incident.withdrawal_reason == "The only witness retracted."
+    assert incident.history.first().history_user == reviewer
+
+
+def test_a_researcher_cannot_withdraw(client, researcher):
+    incident = f.IncidentFactory(published=True)
+    client.force_login(researcher)
+    change_page = client.get(url(m.Incident, "change", incident.pk)).content.decode()
+    assert "Withdraw…" not in change_page
+    withdraw_url = url(m.Incident, "withdraw", incident.pk)
+    assert client.post(withdraw_url, {"withdrawal_reason": "No."}).status_code == 403
+    incident.refresh_from_db()
+    assert incident.publication_status == m.PublicationStatus.PUBLISHED
 
 
 def test_reverting_to_a_published_version_does_not_publish(client, researcher, reviewer):
@@ -181,6 +201,35 @@ def test_history_survives_a_delete(client, reviewer):
     page = client.get(url(m.Incident, "history", pk))
     assert page.status_code == 200
     assert "Deleted later" in page.content.decode()
+
+
+def test_deleted_records_are_listed_with_a_link_to_their_history(client, reviewer):
+    for title in ("Deleted first", "Deleted second"):
+        f.IncidentFactory(title=title).delete()
+    client.force_login(reviewer)
+    deleted_url = url(m.Incident, "deleted")
+    assert f'href="{deleted_url}"' in client.get(url(m.Incident, "changelist")).content.decode()
+
+    page = client.get(deleted_url)
+    html = page.content.decode()
+    assert html.index("Deleted second") < html.index("Deleted first")  # newest first
+    deleted_pk = m.Incident.history.filter(title="Deleted first").first().id
+    assert f'href="{url(m.Incident, "history", deleted_pk)}"' in html
+
+    with CaptureQueriesContext(connection) as two_rows:
+        client.get(deleted_url)
+    f.IncidentFactory(title="Deleted third").delete()
+    with CaptureQueriesContext(connection) as three_rows:
+        client.get(deleted_url)
+    assert len(three_rows) == len(two_rows)
+
+
+def test_deleted_identities_stay_hidden_without_the_identity_permission(client, researcher):
+    m.ProtectedIdentity.objects.create(
+        person=f.ProtectedPersonFactory(), full_name="Olena Secret"
+    ).delete()
+    client.force_login(researcher)
+    assert client.get(url(m.ProtectedIdentity, "deleted")).status_code == 403
 
 
 def test_protected_identity_history_needs_the_identity_permission(client, researcher):
