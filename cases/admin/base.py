@@ -1,5 +1,6 @@
 """What every ModelAdmin shares: who created and changed a row, and the standard fieldsets."""
 
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms.models import BaseInlineFormSet
@@ -27,6 +28,21 @@ class HistoryAdmin(SimpleHistoryAdmin):
     between versions, a view of each earlier version and a revert to it."""
 
     history_list_per_page = 50
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history saves a revert after checking only the view permission. A
+        # revert is a change (of a deleted record, an addition): it needs that permission,
+        # judged on the record as it is now (a published one changes for nobody).
+        current = self.get_object(request, unquote(object_id))
+        if current is None:
+            allowed = self.has_add_permission(request)
+        else:
+            allowed = self.has_change_permission(request, current)
+        if request.method == "POST" and not allowed:
+            raise PermissionDenied
+        extra_context = {**(extra_context or {}), "revert_disabled": not allowed}
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     change_list_template = "admin/cases/history_change_list.html"
 
     def get_urls(self):

@@ -157,7 +157,39 @@ def test_reverting_to_a_published_version_does_not_publish(client, researcher, r
     client.post(revert_url, data)
 
     incident.refresh_from_db()
+    assert incident.title == "Old title"
     assert incident.publication_status == m.PublicationStatus.WITHDRAWN
+
+
+def viewer():
+    user = f.UserFactory(is_staff=True, username="viewer")
+    user.user_permissions.add(Permission.objects.get(codename="view_incident"))
+    return user
+
+
+@pytest.mark.parametrize(
+    ("status", "who"),
+    [("in_review", "researcher"), ("published", "reviewer"), ("draft", "viewer")],
+)
+def test_a_revert_needs_the_permission_to_change_the_record(client, status, who):
+    users = {
+        "researcher": lambda: member_of("researcher", username="researcher"),
+        "reviewer": lambda: member_of("reviewer", username="reviewer"),
+        "viewer": viewer,
+    }
+    incident = f.IncidentFactory(title="Old title")
+    edit(incident, f.UserFactory(), title="Current title")
+    m.Incident.objects.filter(pk=incident.pk).update(publication_status=status)
+    old_version = incident.history.order_by("history_id").first()
+
+    client.force_login(users[who]())
+    revert_url = url(m.Incident, "simple_history", incident.pk, old_version.pk)
+    page = client.get(revert_url)
+    assert page.status_code == 200
+    assert page.context["revert_disabled"]
+    assert client.post(revert_url, revert_data(page)).status_code == 403
+    incident.refresh_from_db()
+    assert incident.title == "Current title"
 
 
 def test_history_page_shows_who_changed_what(client, researcher, reviewer):
