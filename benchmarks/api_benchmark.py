@@ -5,7 +5,9 @@ baseline WSGI app (below) that fetches the same rows with one raw SQL query and 
 them with json.dumps, with psycopg's defaults (a statement run five times is prepared);
 a third server runs the baseline unprepared, as Django's backend does. Measures the
 incident list (a page of 50) and a search: median latency of sequential requests, and
-requests/s with concurrent clients.
+requests/s with concurrent clients. The servers are warmed up first, and measured in turn
+(request by request, and in alternating slices of the throughput run), so that on a shared
+machine the application and the baseline see the same background load.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ihl_bench \\
         .venv/bin/python benchmarks/api_benchmark.py [--requests 200] [--seconds 10]
@@ -151,20 +153,23 @@ def get(connection: http.client.HTTPConnection, path: str) -> bytes:
     return body
 
 
-def latency_ms(port: int, path: str, requests: int) -> float:
-    connection = http.client.HTTPConnection("127.0.0.1", port)
-    for _ in range(10):  # warm up: connections, caches
-        get(connection, path)
-    timings = []
+def latencies_ms(targets: list[tuple[int, str]], requests: int) -> list[float]:
+    """Median latency of sequential requests to each (port, path), taken in turn (A, B, C,
+    A, B, C, ...) so that every server sees the same background load on a shared machine."""
+    connections = [http.client.HTTPConnection("127.0.0.1", port) for port, _ in targets]
+    timings: list[list[float]] = [[] for _ in targets]
     for _ in range(requests):
-        start = time.perf_counter()
-        get(connection, path)
-        timings.append((time.perf_counter() - start) * 1000)
-    connection.close()
-    return statistics.median(timings)
+        for connection, (_, path), times in zip(connections, targets, timings, strict=True):
+            start = time.perf_counter()
+            get(connection, path)
+            times.append((time.perf_counter() - start) * 1000)
+    for connection in connections:
+        connection.close()
+    return [statistics.median(times) for times in timings]
 
 
-def throughput(port: int, path: str, seconds: float, clients: int) -> float:
+def load(port: int, path: str, seconds: float, clients: int) -> tuple[int, float]:
+    """Requests answered by `clients` concurrent clients in `seconds`, and the time taken."""
     done = [0] * clients
     stop = time.perf_counter() + seconds
 
@@ -181,7 +186,22 @@ def throughput(port: int, path: str, seconds: float, clients: int) -> float:
         t.start()
     for t in threads:
         t.join()
-    return sum(done) / (time.perf_counter() - start)
+    return sum(done), time.perf_counter() - start
+
+
+def throughputs(
+    targets: list[tuple[int, str]], seconds: float, clients: int, slices: int = 5
+) -> list[float]:
+    """Requests/s of each (port, path) under concurrent clients, measured in alternating
+    slices of the run, for the same reason as latencies_ms."""
+    done = [0] * len(targets)
+    elapsed = [0.0] * len(targets)
+    for _ in range(slices):
+        for i, (port, path) in enumerate(targets):
+            n, took = load(port, path, seconds / slices, clients)
+            done[i] += n
+            elapsed[i] += took
+    return [n / took for n, took in zip(done, elapsed, strict=True)]
 
 
 def main() -> None:
@@ -210,6 +230,11 @@ def main() -> None:
         ),
     ]
     try:
+        # Every worker booted and past its first requests (imports, connection, first
+        # plans) before anything is timed: gunicorn accepts before its workers are ready.
+        for port in (api_port, base_port, unprepared_port):
+            for _, api_path, base_path in cases:
+                load(port, api_path if port == api_port else base_path, 2, args.workers * 2)
         rows = []
         for name, api_path, base_path in cases:
             api_rows = len(
@@ -223,11 +248,13 @@ def main() -> None:
                 ]
             )
             assert api_rows == base_rows == PAGE, (api_rows, base_rows)
-            api_ms = latency_ms(api_port, api_path, args.requests)
-            base_ms = latency_ms(base_port, base_path, args.requests)
-            unprepared_ms = latency_ms(unprepared_port, base_path, args.requests)
-            api_rps = throughput(api_port, api_path, args.seconds, args.clients)
-            base_rps = throughput(base_port, base_path, args.seconds, args.clients)
+            api_ms, base_ms, unprepared_ms = latencies_ms(
+                [(api_port, api_path), (base_port, base_path), (unprepared_port, base_path)],
+                args.requests,
+            )
+            api_rps, base_rps = throughputs(
+                [(api_port, api_path), (base_port, base_path)], args.seconds, args.clients
+            )
             rows.append((name, api_ms, base_ms, unprepared_ms, api_rps, base_rps))
     finally:
         for server in servers:

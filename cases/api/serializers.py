@@ -208,30 +208,33 @@ class IncidentListSerializer(Described):
             "updated_at",
         ]
 
-    def to_representation(self, obj: Incident) -> dict:
-        """The same output as the declared fields give, built directly: lists and exports
-        serialise many rows, and DRF's per-field machinery costs several times the query.
+    def to_representation(self, row: dict) -> dict:
+        """The same output as the declared fields give, built directly from a values() row
+        (the list's queryset): lists and exports serialise many rows, and model instances
+        and DRF's per-field machinery cost several times the query.
         tests/api/test_serializers.py checks that both agree."""
-        country, power = obj.country, obj.controlling_power
+        country, power = row["country__code"], row["controlling_power__code"]
         return {
-            "id": obj.id,
-            "title": obj.title,
-            "summary": obj.summary,
-            "date": obj.date,
-            "date_earliest": _date(obj.date_earliest),
-            "date_latest": _date(obj.date_latest),
-            "country": {"code": country.code, "name": country.name} if country else None,
-            "subdivision": obj.subdivision,
-            "place_name": obj.place_name,
-            "latitude": _decimal(obj.latitude),
-            "longitude": _decimal(obj.longitude),
-            "coordinate_precision": obj.coordinate_precision,
-            "controlling_power": {"code": power.code, "name": power.name} if power else None,
-            "conflict_type": obj.conflict_type,
-            "verification_status": obj.verification_status,
-            "categories": obj.category_slugs,
-            "parent": obj.public_parent_id,
-            "updated_at": _datetime(obj.updated_at),
+            "id": row["id"],
+            "title": row["title"],
+            "summary": row["summary"],
+            "date": row["date"],
+            "date_earliest": _date(row["date_earliest"]),
+            "date_latest": _date(row["date_latest"]),
+            "country": {"code": country, "name": row["country__name"]} if country else None,
+            "subdivision": row["subdivision"],
+            "place_name": row["place_name"],
+            "latitude": _decimal(row["latitude"]),
+            "longitude": _decimal(row["longitude"]),
+            "coordinate_precision": row["coordinate_precision"],
+            "controlling_power": (
+                {"code": power, "name": row["controlling_power__name"]} if power else None
+            ),
+            "conflict_type": row["conflict_type"],
+            "verification_status": row["verification_status"],
+            "categories": row["category_slugs"],
+            "parent": row["public_parent_id"],
+            "updated_at": _datetime(row["updated_at"]),
         }
 
 

@@ -251,6 +251,35 @@ INCIDENT_LIST_COLUMNS = [
     "controlling_power__code",
     "controlling_power__name",
 ]
+INCIDENT_LIST_ANNOTATIONS = {
+    # Slugs in the row itself: no second query, no category objects to build.
+    "category_slugs": ArraySubquery(
+        ViolationCategory.objects.filter(incidents=OuterRef("pk")).order_by("slug").values("slug")
+    ),
+    "public_parent_id": Subquery(
+        Incident.objects.public().filter(pk=OuterRef("parent_id")).values("pk")[:1]
+    ),
+}
+
+
+def incident_summaries():
+    """Public incidents as model instances with what the list shows (for the detail)."""
+    return (
+        Incident.objects.public()
+        .select_related("country", "controlling_power")
+        # Only what the list shows: the search columns are large, rows are many.
+        .only(*INCIDENT_LIST_COLUMNS)
+        .annotate(**INCIDENT_LIST_ANNOTATIONS)
+    )
+
+
+# The list's rows as dicts (IncidentListSerializer.to_representation reads them): a page
+# builds no model instances. Built once and cloned per request, which is cheaper than
+# building and resolving the subqueries again.
+INCIDENT_LIST_ROWS = Incident.objects.public().values(
+    *(c for c in INCIDENT_LIST_COLUMNS if c not in ("country", "controlling_power")),
+    **INCIDENT_LIST_ANNOTATIONS,
+)
 
 
 @extend_schema(tags=["incidents"])
@@ -262,25 +291,7 @@ class IncidentViewSet(PublicViewSet):
     filterset_class = filters.IncidentFilter
 
     def list_queryset(self):
-        return (
-            Incident.objects.public()
-            .select_related("country", "controlling_power")
-            # Only what the list shows: the search columns are large, rows are many.
-            .only(*INCIDENT_LIST_COLUMNS)
-            .annotate(
-                # Slugs in the row itself: no second query, no category objects to build.
-                category_slugs=ArraySubquery(
-                    ViolationCategory.objects.filter(incidents=OuterRef("pk"))
-                    .order_by("slug")
-                    .values("slug")
-                )
-            )
-            .annotate(
-                public_parent_id=Subquery(
-                    Incident.objects.public().filter(pk=OuterRef("parent_id")).values("pk")[:1]
-                )
-            )
-        )
+        return INCIDENT_LIST_ROWS.all()
 
     def detail_queryset(self):
         involvements = (
@@ -296,7 +307,7 @@ class IncidentViewSet(PublicViewSet):
             .order_by("provision__instrument__adopted_on", "provision__position", "pk")
         )
         return (
-            self.list_queryset()
+            incident_summaries()
             .only(*INCIDENT_LIST_COLUMNS, "description")
             .prefetch_related(
                 "victim_counts",
