@@ -47,9 +47,11 @@ q AS (
         || to_tsquery('simple', %(prefix)s) AS q
 ),
 m AS MATERIALIZED (
-    SELECT i.id FROM cases_incident i, q
+    SELECT i.id FROM cases_incident i
     WHERE i.publication_status = 'published' AND i.confidentiality = 'public'
-      AND i.search_vector @@ q.q
+      AND i.search_vector @@ (websearch_to_tsquery('english', %(text)s)
+        || websearch_to_tsquery('simple', %(text)s)
+        || to_tsquery('simple', %(prefix)s))  -- inline, so the planner can estimate it
     ORDER BY i.id DESC LIMIT %(count_limit)s + 1
 ),
 sample AS MATERIALIZED (
@@ -64,7 +66,7 @@ top AS MATERIALIZED (
     ORDER BY rank DESC, i.date_earliest DESC NULLS LAST, i.id DESC
     LIMIT 20
 ),
-public_actor AS MATERIALIZED (
+public_actor AS NOT MATERIALIZED (
     SELECT id FROM cases_actor
     WHERE publication_status = 'published' AND confidentiality = 'public'
 ),
