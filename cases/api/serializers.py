@@ -710,8 +710,14 @@ class TombstoneSerializer(serializers.Serializer):
 class TombstoneFeedSerializer(serializers.Serializer):
     since = serializers.DateTimeField(help_text="The since parameter, as understood.")
     until = serializers.DateTimeField(
-        help_text="Server time of this answer: pass it (minus a safety margin) as the next "
-        "since, here and as updated_since on the lists."
+        help_text="Server time of this answer: keep the first page's, and pass it (minus a "
+        "safety margin) as the next since, here and as updated_since on the lists."
+    )
+    next = serializers.URLField(
+        allow_null=True, help_text="The next page's URL; null on the last page."
+    )
+    previous = serializers.URLField(
+        allow_null=True, help_text="The previous page's URL; null on the first."
     )
     results = TombstoneSerializer(many=True, help_text="Records to remove, oldest first.")
 

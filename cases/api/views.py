@@ -4,13 +4,17 @@ Query shapes (select_related / Prefetch into public_* attributes) are here, next
 serializers that read them; every related queryset goes through its model's public() too.
 """
 
+import base64
 import csv
+import datetime
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import NamedTuple
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Greatest
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
@@ -27,6 +31,7 @@ from rest_framework import renderers, serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
@@ -585,61 +590,121 @@ KEYED_RESOURCES = {
 }
 
 
-def tombstones(since, resource: str = "") -> list[dict]:
-    """Records that stopped being public (or were deleted) at or after `since`.
+# The feed merges several sources, each read in the order (removed_at, pk): a record's
+# place in the feed is (removed_at, source, pk), unique and stable, so a cursor is a place.
+TOMBSTONE_SOURCES = [*PUBLISHABLE_RESOURCES, "provisions", "deleted"]
+TOMBSTONE_PAGE_SIZE = 500
+TOMBSTONE_MAX_PAGE_SIZE = 1000
+
+
+def tombstone_sources(since, resource: str = "") -> Iterator[tuple[int, QuerySet, Callable]]:
+    """Each source of tombstones at or after `since`: (its place in the feed's order, its
+    rows with `pk` and `removed_at`, a function making a row a tombstone).
 
     Unpublished and withdrawn records still exist: found by their updated_at. A record that
     was never public may appear too (its id tells nothing else): a mirror ignores it.
     """
-    found: list[dict] = []
     for name, model in PUBLISHABLE_RESOURCES.items():
-        if resource not in ("", name):
-            continue
-        hidden = model.objects.exclude(pk__in=model.objects.public().values("pk")).filter(
-            updated_at__gte=since
-        )
-        for pk, status, updated_at in hidden.values_list("pk", "publication_status", "updated_at"):
-            reason = "withdrawn" if status == "withdrawn" else "unpublished"
-            found.append(
-                {"resource": name, "id": str(pk), "reason": reason, "removed_at": updated_at}
+        if resource in ("", name):
+            hidden = model.objects.exclude(pk__in=model.objects.public().values("pk"))
+            rows = hidden.annotate(removed_at=F("updated_at")).filter(removed_at__gte=since)
+
+            def hidden_tombstone(row: dict, name: str = name) -> dict:
+                reason = "withdrawn" if row["publication_status"] == "withdrawn" else "unpublished"
+                return {"resource": name, "id": str(row["pk"]), "reason": reason}
+
+            yield (
+                TOMBSTONE_SOURCES.index(name),
+                rows.values("pk", "removed_at", "publication_status"),
+                hidden_tombstone,
             )
     if resource in ("", "provisions"):
-        hidden = Provision.objects.exclude(pk__in=Provision.objects.public().values("pk")).filter(
-            Q(updated_at__gte=since) | Q(instrument__updated_at__gte=since)
+        # A provision is hidden with its instrument too: removed when either last changed.
+        hidden = Provision.objects.exclude(pk__in=Provision.objects.public().values("pk"))
+        rows = hidden.annotate(removed_at=Greatest("updated_at", "instrument__updated_at"))
+        yield (
+            TOMBSTONE_SOURCES.index("provisions"),
+            rows.filter(removed_at__gte=since).values("pk", "removed_at"),
+            lambda row: {"resource": "provisions", "id": str(row["pk"]), "reason": "unpublished"},
         )
-        for pk, updated_at, instrument_updated_at in hidden.values_list(
-            "pk", "updated_at", "instrument__updated_at"
-        ):
-            found.append(
-                {
-                    "resource": "provisions",
-                    "id": str(pk),
-                    "reason": "unpublished",
-                    "removed_at": max(updated_at, instrument_updated_at),
-                }
-            )
-    deleted = Tombstone.objects.filter(deleted_at__gte=since)
+    deleted = Tombstone.objects.annotate(removed_at=F("deleted_at")).filter(removed_at__gte=since)
     if resource:
         deleted = deleted.filter(resource=resource)
-    deleted = list(deleted.order_by("deleted_at", "pk"))
-    reused = set()
     for name, (queryset, key) in KEYED_RESOURCES.items():
-        ids = [t.object_id for t in deleted if t.resource == name]
-        if ids:
-            keys = queryset.filter(**{f"{key}__in": ids}).values_list(key, flat=True)
-            reused |= {(name, k) for k in keys}
-    for tombstone in deleted:
-        if (tombstone.resource, tombstone.object_id) in reused:
-            continue  # the slug or code now names a new public record
-        found.append(
-            {
-                "resource": tombstone.resource,
-                "id": tombstone.object_id,
-                "reason": "deleted",
-                "removed_at": tombstone.deleted_at,
-            }
-        )
-    return sorted(found, key=lambda t: t["removed_at"])
+        # The slug or code now names a new public record: not a tombstone any more.
+        deleted = deleted.exclude(resource=name, object_id__in=queryset.values(key))
+    yield (
+        TOMBSTONE_SOURCES.index("deleted"),
+        deleted.values("pk", "removed_at", "resource", "object_id"),
+        lambda row: {"resource": row["resource"], "id": row["object_id"], "reason": "deleted"},
+    )
+
+
+class FeedPlace(NamedTuple):
+    """A place in the tombstone feed, and which way a page goes from it."""
+
+    removed_at: datetime.datetime
+    source: int
+    pk: int
+    reverse: bool = False
+
+    def encode(self) -> str:
+        text = f"{self.removed_at.isoformat()}|{self.source}|{self.pk}|{int(self.reverse)}"
+        return base64.urlsafe_b64encode(text.encode()).decode()
+
+    @classmethod
+    def decode(cls, cursor: str) -> "FeedPlace":
+        try:
+            removed_at, source, pk, reverse = base64.urlsafe_b64decode(cursor).decode().split("|")
+            place = cls(datetime.datetime.fromisoformat(removed_at), int(source), int(pk))
+            place = place._replace(reverse=bool(int(reverse)))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise serializers.ValidationError("Invalid cursor.") from exc
+        if place.removed_at.tzinfo is None or not 0 <= place.source < len(TOMBSTONE_SOURCES):
+            raise serializers.ValidationError("Invalid cursor.")
+        return place
+
+    def beyond(self, source: int) -> Q:
+        """Rows of `source` that come after this place (before it, for a reverse page)."""
+        strictly, inclusive = ("lt", "lte") if self.reverse else ("gt", "gte")
+        if source == self.source:
+            return Q(**{f"removed_at__{strictly}": self.removed_at}) | Q(
+                removed_at=self.removed_at, **{f"pk__{strictly}": self.pk}
+            )
+        later_source = source > self.source if not self.reverse else source < self.source
+        return Q(**{f"removed_at__{inclusive if later_source else strictly}": self.removed_at})
+
+
+def tombstone_page(
+    since, resource: str, size: int, place: FeedPlace | None
+) -> tuple[list[dict], FeedPlace | None, FeedPlace | None]:
+    """One page of the feed from `place` (the start if None), oldest first, with the places
+    of the next and previous pages (None at an end). One query per source, each reading at
+    most a page and one row."""
+    reverse = place is not None and place.reverse
+    found = []
+    for source, rows, tombstone in tombstone_sources(since, resource):
+        if place is not None:
+            rows = rows.filter(place.beyond(source))
+        order = ("-removed_at", "-pk") if reverse else ("removed_at", "pk")
+        for row in rows.order_by(*order)[: size + 1]:
+            at = FeedPlace(row["removed_at"], source, row["pk"])
+            found.append((at, {**tombstone(row), "removed_at": row["removed_at"]}))
+    found.sort(key=lambda item: item[0][:3], reverse=reverse)
+    more = len(found) > size
+    page = found[:size]
+    if reverse:
+        page.reverse()
+    if not page:
+        return [], None, None
+    # Forward, more beyond means a next page, and coming from a cursor a previous one;
+    # a reverse page is the other way round.
+    has_next, has_previous = (True, more) if reverse else (more, place is not None)
+    return (
+        [tombstone for _, tombstone in page],
+        page[-1][0] if has_next else None,
+        page[0][0]._replace(reverse=True) if has_previous else None,
+    )
 
 
 class TombstoneParams(serializers.Serializer):
@@ -651,10 +716,26 @@ class TombstoneParams(serializers.Serializer):
         required=False,
         help_text="Only this resource (default: all).",
     )
+    page_size = serializers.IntegerField(
+        min_value=1,
+        max_value=TOMBSTONE_MAX_PAGE_SIZE,
+        default=TOMBSTONE_PAGE_SIZE,
+        help_text=f"Tombstones per page: 1 to {TOMBSTONE_MAX_PAGE_SIZE} "
+        f"(default {TOMBSTONE_PAGE_SIZE}). A larger value is an error.",
+    )
+    cursor = serializers.CharField(
+        required=False, help_text="The position of a page: copy it from a response's next."
+    )
+
+    def validate_cursor(self, value: str) -> FeedPlace:
+        return FeedPlace.decode(value)
 
 
 class TombstoneView(HttpCachingMixin, APIView):
-    """Records a mirror must remove: deleted, withdrawn or unpublished since a time."""
+    """Records a mirror must remove: deleted, withdrawn or unpublished since a time.
+
+    Paginated by cursor, oldest first; a mirror follows `next` to the end.
+    """
 
     @extend_schema(
         tags=["sync"],
@@ -667,6 +748,22 @@ class TombstoneView(HttpCachingMixin, APIView):
             raise ValidationError(params.errors)
         until = timezone.now()
         since = params.validated_data["since"]
-        results = tombstones(since, params.validated_data.get("resource", ""))
-        data = {"since": since, "until": until, "results": results}
+        results, next_place, previous_place = tombstone_page(
+            since,
+            params.validated_data.get("resource", ""),
+            params.validated_data["page_size"],
+            params.validated_data.get("cursor"),
+        )
+        url = request.build_absolute_uri()
+        data = {
+            "since": since,
+            "until": until,
+            "next": replace_query_param(url, "cursor", next_place.encode()) if next_place else None,
+            "previous": (
+                replace_query_param(url, "cursor", previous_place.encode())
+                if previous_place
+                else None
+            ),
+            "results": results,
+        }
         return Response(s.TombstoneFeedSerializer(data).data)

@@ -1,5 +1,7 @@
 """Incremental sync: a partner's mirror, kept current with updated_since and tombstones."""
 
+import datetime
+
 import pytest
 
 from cases import models as m
@@ -47,18 +49,30 @@ class Mirror:
         key = row["slug"] if resource == "instruments" else key_of(resource, row)
         return self.api.get(f"/api/v1/{resource}/{key}/").json()
 
+    def tombstones(self) -> tuple[list[dict], str]:
+        """Every page of the feed, and the first page's `until` (the next `since`)."""
+        url = "/api/v1/tombstones/"
+        params = {"since": self.since or "1970-01-01T00:00Z", "page_size": 2}
+        found, until = [], None
+        while url:
+            page = self.api.get(url, params)
+            assert page.status_code == 200
+            page = page.json()
+            until = until or page["until"]
+            found += page["results"]
+            url, params = page["next"], {}
+        return found, until
+
     def sync(self) -> None:
         # Ask the feed first: its `until` is the next `since`, so nothing falls in between.
-        feed = self.api.get("/api/v1/tombstones/", {"since": self.since or "1970-01-01T00:00Z"})
-        assert feed.status_code == 200
-        feed = feed.json()
+        tombstones, until = self.tombstones()
         for resource in RESOURCES:
             params = {"updated_since": self.since} if self.since else {}
             for row in self.rows(resource, params):
                 self.records[resource][key_of(resource, row)] = self.detail(resource, row)
-        for tombstone in feed["results"]:
+        for tombstone in tombstones:
             self.records.get(tombstone["resource"], {}).pop(tombstone["id"], None)
-        self.since = feed["until"]
+        self.since = until
 
     def fresh_copy(self) -> dict:
         return {
@@ -137,3 +151,79 @@ def test_the_tombstone_feed_needs_a_valid_since(api):
         response = api.get("/api/v1/tombstones/", params)
         assert response.status_code == 400
         assert set(response.json()["error"]["fields"]) & {"since", "resource"}
+
+
+def feed_pages(api, params: dict, url: str = "/api/v1/tombstones/") -> list[dict]:
+    pages = []
+    while url:
+        response = api.get(url, params)
+        assert response.status_code == 200
+        pages.append(response.json())
+        url, params = pages[-1]["next"], {}
+    return pages
+
+
+def test_following_the_feed_page_by_page_gives_every_tombstone_once(api, django_assert_num_queries):
+    # Many records removed at the same instant, in every source: the cursor must still
+    # place each one exactly, across sources and within one.
+    same_time = datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.UTC)
+    incidents = [f.IncidentFactory() for _ in range(4)]
+    actors = [f.ActorFactory() for _ in range(3)]
+    m.Incident.objects.filter(pk__in=[i.pk for i in incidents]).update(updated_at=same_time)
+    m.Actor.objects.filter(pk__in=[a.pk for a in actors]).update(updated_at=same_time)
+    for n in range(3):
+        m.Tombstone.objects.create(resource="sources", object_id=str(900 + n), deleted_at=same_time)
+    f.SourceFactory()  # later, at its own time
+    since = {"since": "2026-01-01T00:00Z"}
+    everything = api.get("/api/v1/tombstones/", {**since, "page_size": 1000}).json()
+    assert everything["next"] is None
+    assert len(everything["results"]) >= 11
+
+    with django_assert_num_queries(7):  # one per source, whatever the page size
+        api.get("/api/v1/tombstones/", {**since, "page_size": 3})
+    pages = feed_pages(api, {**since, "page_size": 3})
+
+    assert all(len(page["results"]) == 3 for page in pages[:-1])
+    followed = [t for page in pages for t in page["results"]]
+    assert followed == everything["results"]  # every one once, in the same order
+    keys = [(t["resource"], t["id"]) for t in followed]
+    assert len(set(keys)) == len(keys)
+    assert {("incidents", str(i.pk)) for i in incidents} <= set(keys)
+    assert {("sources", str(900 + n)) for n in range(3)} <= set(keys)
+    assert [t["removed_at"] for t in followed] == sorted(t["removed_at"] for t in followed)
+
+    # previous goes back exactly one page.
+    back = api.get(pages[2]["previous"]).json()
+    assert back["results"] == pages[1]["results"]
+    assert api.get(back["previous"]).json()["results"] == pages[0]["results"]
+    assert api.get(back["next"]).json()["results"] == pages[2]["results"]
+    assert pages[0]["previous"] is None
+
+
+def test_a_record_removed_while_a_mirror_reads_the_feed_is_on_a_later_page(api):
+    for _ in range(3):
+        f.IncidentFactory()
+    since = {"since": "2000-01-01T00:00Z", "resource": "incidents", "page_size": 2}
+    first = api.get("/api/v1/tombstones/", since).json()
+    late = f.IncidentFactory(published=True)
+    late.publication_status = m.PublicationStatus.WITHDRAWN
+    late.save()
+
+    rest = feed_pages(api, {}, url=first["next"])
+
+    followed = first["results"] + [t for page in rest for t in page["results"]]
+    assert [t["id"] for t in followed].count(str(late.pk)) == 1
+
+
+def test_tombstone_pages_have_a_documented_maximum_and_a_checked_cursor(api):
+    since = "2000-01-01T00:00Z"
+    for params, field in [
+        ({"page_size": 1001}, "page_size"),
+        ({"page_size": 0}, "page_size"),
+        ({"cursor": "bm90IGEgY3Vyc29y"}, "cursor"),
+        ({"cursor": "%%%"}, "cursor"),
+    ]:
+        response = api.get("/api/v1/tombstones/", {"since": since, **params})
+        assert response.status_code == 400, params
+        assert field in response.json()["error"]["fields"]
+    assert api.get("/api/v1/tombstones/", {"since": since, "page_size": 1000}).status_code == 200
