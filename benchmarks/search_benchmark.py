@@ -11,7 +11,10 @@ unless given) it prints the median wall time of
           (capped count, ranked first page with snippets, eight facets, timeline);
   - sql:  one hand-written statement returning the same first page and facet counts;
   - page: the whole /search/ response through Django's test client (rendering included).
-It checks that both return the same first page and the same facet counts.
+It checks that both return the same count, first page (ids and snippets), facet counts and
+timeline. The three take turns within each run, so load elsewhere on the machine hits
+them alike. JIT is off for the connection unless --jit server (the app's connections
+should have it off: it added seconds to misestimated queries).
 """
 
 import argparse

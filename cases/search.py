@@ -341,50 +341,38 @@ def _compiled(query: SearchQuery) -> RawSQL:
 
 
 def _sql(queryset: QuerySet) -> str:
-    """A queryset as SQL text with its parameters bound: our own constants, never user
-    input; `%` doubled so the text can sit inside a statement with parameters of its own."""
+    """A queryset as SQL text with its parameters bound by the driver's own quoting (what
+    Django's client-side binding does for every query), `%` doubled so the text can sit
+    inside a statement with parameters of its own."""
     return connection.ops.compose_sql(*queryset.query.sql_with_params()).replace("%", "%%")
 
 
-def sample_and_count(matches: QuerySet) -> tuple[list[int], int, bool]:
-    """The newest FACET_LIMIT matching ids, the number of matches up to COUNT_LIMIT, and
-    whether there are more, from one scan in one query.
-
-    "Newest" is by id, highest first: the same sample whatever plan the database picks
-    (a scan in storage order stops at different rows), and the primary key lets a term
-    found in most incidents stop after COUNT_LIMIT + 1 rows.
-    """
-    newest = matches.order_by("-pk").values_list("pk")[: COUNT_LIMIT + 1]
-    sql, params = newest.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT count(*), (array_agg(id ORDER BY id DESC))[1:%s] FROM ({sql}) AS newest (id)",
-            (FACET_LIMIT, *params),
-        )
-        found, ids = cursor.fetchone()
-    return ids or [], min(found, COUNT_LIMIT), found > COUNT_LIMIT
-
-
-# Every facet and the timeline over a sample of (public) incidents, in one statement.
+# The sample, the count, every facet and the timeline in one statement.
+#
+# `newest` is the matching ids newest first (highest id first), stopped after
+# COUNT_LIMIT + 1: their number is the count; the first FACET_LIMIT are the sample. By id,
+# the sample is the same whatever plan the database picks (a scan in storage order stops
+# at different rows), and a term found in most incidents walks the primary key backwards
+# and stops.
+#
 # Related rows are read by one index look-up per sampled incident (LATERAL ... OFFSET 0:
 # the planner may not turn it into a scan of the whole table, which it prefers on small
-# tables even for 2,000 look-ups). They count only when public: the visibility rules come
-# from the models' public() querysets, compiled in; a qualification also needs a public
-# provision and a public (or no) asserting actor, as in LegalQualification.objects.public().
-# Each facet keeps its FACET_SIZE largest values (ties by label, then value); "month" rows
-# give the timeline and the year facet; "category" rows carry id and parent, with every
-# ancestor of a matched category (a broader term counts the incidents of everything under it).
-_FACETS_SQL = """
+# tables even for 2,000 look-ups), then filtered: they count only when public. The
+# visibility rules are the models' public() querysets, compiled in; a qualification also
+# needs a public provision and a public (or no) asserting actor, as in
+# LegalQualification.objects.public(). Each facet keeps its FACET_SIZE largest values,
+# ties by label, then value; categories come with every ancestor of a matched category (a
+# broader term counts the incidents of everything under it).
+_SAMPLE_SQL = """
 WITH RECURSIVE
+newest (id) AS MATERIALIZED ({newest}),
 sample AS MATERIALIZED (
-    SELECT id, country_id, verification_status, date_earliest
-    FROM cases_incident WHERE id IN (SELECT unnest(%(ids)s::bigint[]))
+    SELECT id, country_id, verification_status, date_earliest FROM cases_incident
+    WHERE id IN (SELECT id FROM newest ORDER BY id DESC LIMIT %(sample_size)s)
 ),
 public_actor (id) AS NOT MATERIALIZED ({public_actor}),
 public_provision (id) AS NOT MATERIALIZED ({public_provision}),
 public_action (id) AS NOT MATERIALIZED ({public_action}),
--- The related rows of the sample first, then visibility (a filter inside the look-ups
--- would be re-run for each of them).
 sample_qualification AS MATERIALIZED (
     SELECT sample.id AS incident_id, q.provision_id, q.asserted_by_id
     FROM sample, LATERAL (
@@ -421,103 +409,123 @@ filed_under (incident_id, category_id) AS (
     FROM filed_under f JOIN cases_violationcategory c ON c.id = f.category_id
     WHERE c.parent_id IS NOT NULL
 )
-(SELECT 'month', date_trunc('month', date_earliest)::date::text, '', count(*), NULL::bigint,
-        NULL::bigint
- FROM sample WHERE date_earliest IS NOT NULL GROUP BY 2)
-UNION ALL
-(SELECT 'country', s.code, s.name, count(*), NULL, NULL
- FROM sample JOIN cases_state s ON s.code = sample.country_id
- GROUP BY s.code, s.name ORDER BY 4 DESC, 3, 2 LIMIT %(size)s)
-UNION ALL
-(SELECT 'status', verification_status, '', count(*), NULL, NULL
- FROM sample GROUP BY 2 ORDER BY 4 DESC, 2)
-UNION ALL
-(SELECT 'category', c.slug, c.name, count(*), c.id, c.parent_id
- FROM filed_under f JOIN cases_violationcategory c ON c.id = f.category_id
- GROUP BY c.id)
-UNION ALL
-(SELECT 'instrument', i.slug, i.short_title, count(DISTINCT q.incident_id), NULL, NULL
- FROM qualification q JOIN cases_provision p ON p.id = q.provision_id
- JOIN cases_instrument i ON i.id = p.instrument_id
- GROUP BY i.id ORDER BY 4 DESC, 3, 2 LIMIT %(size)s)
-UNION ALL
-(SELECT 'provision', p.id::text, i.short_title || ' ' || p.label, count(*), NULL, NULL
- FROM qualification q JOIN cases_provision p ON p.id = q.provision_id
- JOIN cases_instrument i ON i.id = p.instrument_id
- GROUP BY p.id, i.short_title ORDER BY 4 DESC, 3, p.id LIMIT %(size)s)
-UNION ALL
-(SELECT 'actor', a.id::text, a.name, n, NULL, NULL
- FROM (SELECT actor_id, count(DISTINCT incident_id) AS n FROM sample_involvement
-       WHERE actor_id IN (SELECT id FROM public_actor) GROUP BY 1) v
- JOIN cases_actor a ON a.id = v.actor_id
- ORDER BY 4 DESC, 3, a.id LIMIT %(size)s)
-UNION ALL
-(SELECT 'kind', a.kind, '', count(DISTINCT x.incident_id), NULL, NULL
- FROM sample_action x JOIN cases_accountabilityaction a ON a.id = x.action_id
- WHERE a.id IN (SELECT id FROM public_action)
- GROUP BY 2 ORDER BY 4 DESC, 2)
+SELECT
+    (SELECT count(*) FROM newest) AS found,
+    (SELECT array_agg(id ORDER BY id DESC) FROM sample) AS ids,
+    (SELECT json_agg(x ORDER BY x.value) FROM (
+        SELECT date_trunc('month', date_earliest)::date AS value, count(*) AS n
+        FROM sample WHERE date_earliest IS NOT NULL GROUP BY 1
+    ) x) AS month,
+    (SELECT json_agg(x ORDER BY x.n DESC, x.label, x.value) FROM (
+        SELECT s.code AS value, s.name AS label, count(*) AS n
+        FROM sample JOIN cases_state s ON s.code = sample.country_id
+        GROUP BY s.code, s.name ORDER BY 3 DESC, 2, 1 LIMIT %(size)s
+    ) x) AS country,
+    (SELECT json_agg(x ORDER BY x.n DESC, x.value) FROM (
+        SELECT verification_status AS value, count(*) AS n FROM sample GROUP BY 1
+    ) x) AS status,
+    (SELECT json_agg(x) FROM (
+        SELECT c.id, c.parent_id, c.slug AS value, c.name AS label, count(*) AS n
+        FROM filed_under f JOIN cases_violationcategory c ON c.id = f.category_id
+        GROUP BY c.id
+    ) x) AS category,
+    (SELECT json_agg(x ORDER BY x.n DESC, x.label, x.value) FROM (
+        SELECT i.slug AS value, i.short_title AS label, count(DISTINCT q.incident_id) AS n
+        FROM qualification q JOIN cases_provision p ON p.id = q.provision_id
+        JOIN cases_instrument i ON i.id = p.instrument_id
+        GROUP BY i.id ORDER BY 3 DESC, 2, 1 LIMIT %(size)s
+    ) x) AS instrument,
+    (SELECT json_agg(x ORDER BY x.n DESC, x.label, x.id) FROM (
+        SELECT p.id, p.id::text AS value, i.short_title || ' ' || p.label AS label,
+               count(*) AS n
+        FROM qualification q JOIN cases_provision p ON p.id = q.provision_id
+        JOIN cases_instrument i ON i.id = p.instrument_id
+        GROUP BY p.id, i.short_title ORDER BY 4 DESC, 3, 1 LIMIT %(size)s
+    ) x) AS provision,
+    (SELECT json_agg(x ORDER BY x.n DESC, x.label, x.id) FROM (
+        SELECT a.id, a.id::text AS value, a.name AS label, v.n
+        FROM (SELECT actor_id, count(DISTINCT incident_id) AS n FROM sample_involvement
+              WHERE actor_id IN (SELECT id FROM public_actor) GROUP BY 1) v
+        JOIN cases_actor a ON a.id = v.actor_id
+        ORDER BY 4 DESC, 3, 1 LIMIT %(size)s
+    ) x) AS actor,
+    (SELECT json_agg(x ORDER BY x.n DESC, x.value) FROM (
+        SELECT a.kind AS value, count(DISTINCT x.incident_id) AS n
+        FROM sample_action x JOIN cases_accountabilityaction a ON a.id = x.action_id
+        WHERE a.id IN (SELECT id FROM public_action)
+        GROUP BY 1
+    ) x) AS kind
 """
 
 
+@dataclass
+class Sample:
+    """The newest matches (ids), their count up to COUNT_LIMIT, facets and timeline."""
+
+    ids: list[int]
+    total: int
+    more: bool
+    facets: dict[str, list[FacetValue]]
+    timeline: list[tuple[datetime.date, int]]
+    timeline_unit: str
+
+
 @functools.cache
-def _facets_sql() -> str:
-    """The facet statement with the visibility rules compiled in, once per process."""
-    return _FACETS_SQL.format(
-        public_actor=_sql(Actor.objects.public().values("pk")),
-        public_provision=_sql(Provision.objects.public().values("pk")),
-        public_action=_sql(AccountabilityAction.objects.public().values("pk")),
-    )
+def _visibility_sql() -> dict[str, str]:
+    """The public() rules of the related tables as SQL, compiled once per process."""
+    return {
+        "public_actor": _sql(Actor.objects.public().values("pk")),
+        "public_provision": _sql(Provision.objects.public().values("pk")),
+        "public_action": _sql(AccountabilityAction.objects.public().values("pk")),
+    }
 
 
-def facets_and_timeline(
-    ids: list[int],
-) -> tuple[dict[str, list[FacetValue]], list[tuple[datetime.date, int]], str]:
-    """Counts per filter value and the timeline over the incidents with these ids (already
-    public), in one query."""
+def sample_and_facets(matches: QuerySet) -> Sample:
+    """The sample, the count, the facets and the timeline of `matches`, in one query."""
+    newest = matches.order_by("-pk").values_list("pk")[: COUNT_LIMIT + 1]
+    sql = _SAMPLE_SQL.format(newest=_sql(newest), **_visibility_sql())
     with connection.cursor() as cursor:
-        cursor.execute(_facets_sql(), {"ids": ids, "size": FACET_SIZE})
-        rows = cursor.fetchall()
+        cursor.execute(sql, {"sample_size": FACET_LIMIT, "size": FACET_SIZE})
+        row = dict(zip([c.name for c in cursor.description], cursor.fetchone(), strict=True))
 
-    by_facet: dict[str, list[tuple]] = {}
-    for facet, *row in rows:
-        by_facet.setdefault(facet, []).append(row)
+    def values(name: str) -> list[dict]:
+        return row[name] or []
+
     status_labels = dict(Incident._meta.get_field("verification_status").choices)
     kind_labels = dict(AccountabilityAction._meta.get_field("kind").choices)
-    months = sorted(
-        (datetime.date.fromisoformat(value), n) for value, _, n, *_ in by_facet.get("month", [])
-    )
+    months = [(datetime.date.fromisoformat(v["value"]), v["n"]) for v in values("month")]
     years: dict[int, int] = {}
     for month, n in months:
         years[month.year] = years.get(month.year, 0) + n
     facets = {
-        "country": [FacetValue(v, label, n) for v, label, n, *_ in by_facet.get("country", [])],
+        "country": [FacetValue(v["value"], v["label"], v["n"]) for v in values("country")],
         "status": [
-            FacetValue(v, status_labels[v], n) for v, _, n, *_ in by_facet.get("status", [])
+            FacetValue(v["value"], status_labels[v["value"]], v["n"]) for v in values("status")
         ],
         "year": [FacetValue(str(y), str(y), n) for y, n in sorted(years.items(), reverse=True)],
-        "category": _category_tree(by_facet.get("category", [])),
-        "instrument": [
-            FacetValue(v, label, n) for v, label, n, *_ in by_facet.get("instrument", [])
-        ],
-        "provision": [FacetValue(v, label, n) for v, label, n, *_ in by_facet.get("provision", [])],
-        "actor": [FacetValue(v, label, n) for v, label, n, *_ in by_facet.get("actor", [])],
-        "kind": [FacetValue(v, kind_labels[v], n) for v, _, n, *_ in by_facet.get("kind", [])],
+        "category": _category_tree(values("category")),
+        "instrument": [FacetValue(v["value"], v["label"], v["n"]) for v in values("instrument")],
+        "provision": [FacetValue(v["value"], v["label"], v["n"]) for v in values("provision")],
+        "actor": [FacetValue(v["value"], v["label"], v["n"]) for v in values("actor")],
+        "kind": [FacetValue(v["value"], kind_labels[v["value"]], v["n"]) for v in values("kind")],
     }
-    return facets, *_timeline(months)
+    found = row["found"]
+    return Sample(
+        row["ids"] or [], min(found, COUNT_LIMIT), found > COUNT_LIMIT, facets, *_timeline(months)
+    )
 
 
-def _category_tree(rows: list[tuple]) -> list[FacetValue]:
-    """Matched categories and their ancestors as a tree, siblings by name; rows are
-    (slug, name, count, id, parent id)."""
-    children: dict[int | None, list[tuple]] = {}
+def _category_tree(rows: list[dict]) -> list[FacetValue]:
+    """Matched categories and their ancestors as a tree, siblings by name."""
+    children: dict[int | None, list[dict]] = {}
     for row in rows:
-        children.setdefault(row[4], []).append(row)
+        children.setdefault(row["parent_id"], []).append(row)
     result: list[FacetValue] = []
 
     def walk(parent_id: int | None, depth: int) -> None:
-        for slug, name, n, pk, _ in sorted(children.get(parent_id, []), key=lambda r: (r[1], r[3])):
-            result.append(FacetValue(slug, name, n, depth))
-            walk(pk, depth + 1)
+        for row in sorted(children.get(parent_id, []), key=lambda r: (r["label"], r["id"])):
+            result.append(FacetValue(row["value"], row["label"], row["n"], depth))
+            walk(row["id"], depth + 1)
 
     walk(None, 0)
     return result
@@ -551,16 +559,18 @@ def _fill_months(rows: list[tuple[datetime.date, int]]) -> list[tuple[datetime.d
 
 
 def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -> SearchPage:
-    """Count, one ordered page with snippets, facets and timeline, in four queries.
+    """Count, one ordered page with snippets, facets and timeline, in three queries.
 
-    One query takes the sample (the newest FACET_LIMIT matches by id) and the count up to
-    COUNT_LIMIT; facets and the timeline read the sample, relevance ranks its newest
-    RANK_LIMIT; sorting by date orders every match.
+    One query takes the sample (the newest FACET_LIMIT matches by id), the count up to
+    COUNT_LIMIT, facets and timeline (`sample_and_facets`); relevance ranks the sample's
+    newest RANK_LIMIT; sorting by date orders every match. Then the page's rows, and
+    their categories.
     """
     matches = matching_incidents(filters)
     if sort == "relevance" and not filters.text:
         sort = "newest"
-    ids, total, more = sample_and_count(matches)
+    sample = sample_and_facets(matches)
+    ids, total, more = sample.ids, sample.total, sample.more
     sampled = more or total > len(ids)
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
@@ -609,7 +619,6 @@ def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -
             ),
         )
 
-    facets, points, unit = facets_and_timeline(ids)
     return SearchPage(
         incidents=list(rows),
         total=total,
@@ -617,10 +626,10 @@ def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -
         page=page,
         pages=pages,
         per_page=per_page,
-        facets=facets,
+        facets=sample.facets,
         facets_are_sample=sampled,
-        timeline=points,
-        timeline_unit=unit,
+        timeline=sample.timeline,
+        timeline_unit=sample.timeline_unit,
         ranked_sample=ranked_sample,
         sample_size=FACET_LIMIT,
         rank_size=RANK_LIMIT,
