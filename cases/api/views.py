@@ -43,8 +43,6 @@ from cases.models import (
     Citation,
     Incident,
     Instrument,
-    Involvement,
-    LegalQualification,
     Provision,
     Source,
     State,
@@ -249,8 +247,14 @@ def public_citations():
 PUBLIC_PROVISIONS = Provision.objects.public().select_related("instrument")
 
 
-INCIDENT_LIST_COLUMNS = [
-    *(f for f in s.IncidentListSerializer.Meta.fields if f not in ("categories", "parent")),
+# The list's rows as dicts (IncidentListSerializer.to_representation reads them): a page
+# builds no model instances. Only what the list shows: the search columns are large.
+INCIDENT_LIST_VALUES = [
+    *(
+        f
+        for f in s.IncidentListSerializer.Meta.fields
+        if f not in ("categories", "parent", "country", "controlling_power")
+    ),
     "country__code",
     "country__name",
     "controlling_power__code",
@@ -265,25 +269,10 @@ INCIDENT_LIST_ANNOTATIONS = {
         Incident.objects.public().filter(pk=OuterRef("parent_id")).values("pk")[:1]
     ),
 }
-
-
-def incident_summaries():
-    """Public incidents as model instances with what the list shows (for the detail)."""
-    return (
-        Incident.objects.public()
-        .select_related("country", "controlling_power")
-        # Only what the list shows: the search columns are large, rows are many.
-        .only(*INCIDENT_LIST_COLUMNS)
-        .annotate(**INCIDENT_LIST_ANNOTATIONS)
-    )
-
-
-# The list's rows as dicts (IncidentListSerializer.to_representation reads them): a page
-# builds no model instances. Built once and cloned per request, which is cheaper than
-# building and resolving the subqueries again.
+# Built once and cloned per request, which is cheaper than building and resolving the
+# subqueries again.
 INCIDENT_LIST_ROWS = Incident.objects.public().values(
-    *(c for c in INCIDENT_LIST_COLUMNS if c not in ("country", "controlling_power")),
-    **INCIDENT_LIST_ANNOTATIONS,
+    *INCIDENT_LIST_VALUES, **INCIDENT_LIST_ANNOTATIONS
 )
 
 
@@ -299,40 +288,8 @@ class IncidentViewSet(PublicViewSet):
         return INCIDENT_LIST_ROWS.all()
 
     def detail_queryset(self):
-        involvements = (
-            Involvement.objects.public()
-            .select_related("actor")
-            .prefetch_related(public_citations())
-            .order_by("pk")
-        )
-        qualifications = (
-            LegalQualification.objects.public()
-            .select_related("provision__instrument", "asserted_by")
-            .prefetch_related(public_citations())
-            .order_by("provision__instrument__adopted_on", "provision__position", "pk")
-        )
-        return (
-            incident_summaries()
-            .only(*INCIDENT_LIST_COLUMNS, "description")
-            .prefetch_related(
-                "victim_counts",
-                Prefetch(
-                    "children",
-                    queryset=Incident.objects.public().only("id", "title", "date").order_by("pk"),
-                    to_attr="public_children",
-                ),
-                Prefetch("involvements", queryset=involvements, to_attr="public_involvements"),
-                Prefetch(
-                    "legal_qualifications", queryset=qualifications, to_attr="public_qualifications"
-                ),
-                Prefetch(
-                    "actions",
-                    queryset=AccountabilityAction.objects.public().order_by("issued_on", "pk"),
-                    to_attr="public_actions",
-                ),
-                public_citations(),
-            )
-        )
+        # The incident page's shape, plus the list's fields that the detail repeats.
+        return Incident.objects.public().with_detail_related().annotate(**INCIDENT_LIST_ANNOTATIONS)
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

@@ -5,7 +5,15 @@ import pytest
 from cases import models as m
 from tests import factories as f
 
+from .builders import public_incident
+
 pytestmark = pytest.mark.django_db
+
+
+# The incident, then one query per embedded relation (victim counts, children,
+# involvements and their citations, qualifications and their citations, actions,
+# citations), and the treaty law of its states.
+DETAIL_QUERIES = 14
 
 
 def add_incidents(n: int) -> None:
@@ -104,3 +112,34 @@ def test_filters_add_no_queries_per_row(api, django_assert_num_queries):
     with django_assert_num_queries(4):
         response = api.get(url)
     assert len(response.json()["results"]) == 50
+
+
+def test_incident_detail_query_count_does_not_grow_with_related_rows(
+    api, django_assert_num_queries
+):
+    incident = public_incident()
+    url = f"/api/v1/incidents/{incident.pk}/"
+    with django_assert_num_queries(DETAIL_QUERIES):
+        first = api.get(url).json()
+
+    for i in range(5):
+        actor = f.ActorFactory(published=True, state=m.State.objects.get(code="RU"))
+        involvement = f.InvolvementFactory(incident=incident, actor=actor)
+        f.CitationFactory(
+            incident=None, involvement=involvement, source=f.SourceFactory(published=True)
+        )
+        qualification = f.LegalQualificationFactory(
+            incident=incident, provision=f.ProvisionFactory(instrument=m.Instrument.objects.get())
+        )
+        f.CitationFactory(incident=None, legal_qualification=qualification)
+        f.CitationFactory(incident=incident, source=f.SourceFactory(published=True))
+        f.AccountabilityActionFactory(published=True).incidents.add(incident)
+        f.IncidentFactory(published=True, parent=incident, title=f"Part {i}")
+        incident.categories.add(f.ViolationCategoryFactory())
+    with django_assert_num_queries(DETAIL_QUERIES):
+        second = api.get(url).json()
+
+    assert len(second["involvements"]) == len(first["involvements"]) + 5
+    assert len(second["legal_qualifications"]) == len(first["legal_qualifications"]) + 5
+    assert len(second["children"]) == 5
+    assert len(second["actions"]) == 6

@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from cases import models as m
 from cases.api.serializers import IncidentListSerializer
-from cases.api.views import IncidentViewSet, incident_summaries
+from cases.api.views import IncidentViewSet
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def test_fast_incident_rows_match_the_declared_fields():
 
     # The list reads values() rows; the declared fields read model instances.
     rows = IncidentViewSet().list_queryset().filter(pk__in=ids).order_by("pk")
-    instances = incident_summaries().filter(pk__in=ids).order_by("pk")
+    instances = IncidentViewSet().detail_queryset().filter(pk__in=ids).order_by("pk")
     fast = [IncidentListSerializer().to_representation(row) for row in rows]
     declared = [
         dict(serializers.ModelSerializer.to_representation(IncidentListSerializer(), obj))
