@@ -5,7 +5,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, pre_delete
 from django.utils import timezone
 
 from .actions import AccountabilityAction
@@ -96,9 +96,10 @@ class Tombstone(models.Model):
         return f"{self.resource} {self.object_id} deleted {self.deleted_at:%Y-%m-%d %H:%M}"
 
 
-# The one signal in the project, and it only records a fact: deletions happen in the admin,
-# services and the shell, and a tombstone must be written whichever path deletes the row.
-# It changes no domain data.
+# The only signals in the project, and they only record facts for sync: deletions happen in
+# the admin, services and the shell, and a tombstone must be written (and the incidents
+# that embedded a deleted action marked changed) whichever path deletes the row. They
+# change no other domain data.
 TOMBSTONED = {
     Incident: ("incidents", "pk"),
     AccountabilityAction: ("actions", "pk"),
@@ -120,3 +121,17 @@ for _model in TOMBSTONED:
     post_delete.connect(
         record_tombstone, sender=_model, dispatch_uid=f"tombstone-{_model.__name__}"
     )
+
+
+def touch_incidents_of_action(sender, instance, **kwargs) -> None:
+    """An incident embeds its actions: deleting one changes the incident for a mirror
+    syncing with updated_since, whichever path deletes it. Before the delete, while the
+    links still exist; update() changes updated_at and nothing else."""
+    instance.incidents.update(updated_at=timezone.now())
+
+
+pre_delete.connect(
+    touch_incidents_of_action,
+    sender=AccountabilityAction,
+    dispatch_uid="touch-incidents-of-action",
+)

@@ -227,3 +227,21 @@ def test_tombstone_pages_have_a_documented_maximum_and_a_checked_cursor(api):
         assert response.status_code == 400, params
         assert field in response.json()["error"]["fields"]
     assert api.get("/api/v1/tombstones/", {"since": since, "page_size": 1000}).status_code == 200
+
+
+def test_deleting_an_action_updates_its_incidents_in_a_mirror(api):
+    incident = public_incident(title="Loses its action")
+    other = public_incident(title="Keeps its action")
+    action = incident.actions.get()
+    mirror = Mirror(api)
+    mirror.sync()
+    assert len(mirror.records["incidents"][str(incident.pk)]["actions"]) == 1
+
+    # As the admin's delete does: the action and its links to incidents go.
+    m.AccountabilityAction.objects.filter(pk=action.pk).delete()
+    mirror.sync()
+
+    assert mirror.records["incidents"][str(incident.pk)]["actions"] == []
+    assert len(mirror.records["incidents"][str(other.pk)]["actions"]) == 1
+    assert str(action.pk) not in mirror.records["actions"]
+    assert mirror.records == mirror.fresh_copy()
