@@ -20,7 +20,7 @@ from cases.models import Actor, ActorName, Incident, Provision, State
 from .format import BY_NAME, RecordType
 
 TABLE = "exchange_search_parts"
-# (record type, the column naming the incident, the column naming what goes in the text)
+# (record type, the column naming what goes in the text); both name the incident in "incident"
 PARTS = (("involvement", "actor"), ("legal_qualification", "provision"))
 
 
@@ -29,6 +29,8 @@ def _key(value) -> str:
 
 
 class SearchNames:
+    """One per import: read_ahead() once, then look_up() and text() for each batch."""
+
     def read_ahead(self, lines: Callable[[RecordType], Iterator[dict]]) -> None:
         """Keep (incident, kind, key) of every involvement and qualification in the file,
         in file order: new rows get increasing ids, the order refresh_search_names() uses."""
