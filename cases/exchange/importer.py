@@ -350,29 +350,33 @@ class Importer:
                         problem("id", row_id, "this id appears twice in the file")
                     seen.add(row_id)
             adding = obj is None
-            if adding:
-                obj = model()
-                if record_type.kind == "vocabulary" and not self.create_vocabulary and row_id:
-                    problem(
-                        "id",
-                        row_id,
-                        f"unknown {record_type.name}: terms are matched by this key; "
-                        "correct it, or import with --create-vocabulary to add the term",
-                    )
+            # A new row's object is made while the COPY runs, in valid_new_rows().
+            unknown_term = record_type.kind == "vocabulary" and not self.create_vocabulary
+            if adding and unknown_term and row_id:
+                problem(
+                    "id",
+                    row_id,
+                    f"unknown {record_type.name}: terms are matched by this key; "
+                    "correct it, or import with --create-vocabulary to add the term",
+                )
             rows.append((number, line, problems, problem, row_id, obj, adding))
         # New rows get their primary keys now, so rows of this batch can refer to each other
         # (foreign keys are checked at commit), and no query is needed once the COPY is open.
-        reserve_pks(model, [row[5] for row in rows if row[6] and not row[2]])
+        new = [index for index, row in enumerate(rows) if row[6] and not row[2]]
+        pks = dict(zip(new, reserve_ids(model, len(new)), strict=True))
         own = references.setdefault(record_type.name, {})
-        for _, _, problems, _, row_id, obj, adding in rows:
-            if adding and row_id and not problems:
-                own[row_id] = obj.pk if model_has_serial_pk(model) else row_id
+        for index in new:
+            row_id = rows[index][4]
+            if row_id:
+                own[row_id] = pks[index] if model_has_serial_pk(model) else row_id
         if model is Incident:
             self.search_names.look_up(ids, {self._text(line.get("country")) for _, line in batch})
 
         def valid_new_rows() -> Iterator[models.Model]:
             """Validate each row; yield the new ones, keep the changed ones for an UPDATE."""
-            for number, line, problems, problem, row_id, obj, adding in rows:
+            for index, (number, line, problems, problem, row_id, obj, adding) in enumerate(rows):
+                if adding:
+                    obj = model(pk=pks.get(index))
                 if row_id is not None:
                     self._set_id(record_type, obj, row_id, references, problem)
                 row_many = self._set_values(record_type, obj, line, references, problem, number)
@@ -776,20 +780,26 @@ def _database_message(exc: Exception) -> str:
     return diag.message_primary if diag and diag.message_primary else str(exc).splitlines()[0]
 
 
-def reserve_pks(model: type[models.Model], objects: list[models.Model]) -> None:
-    """Give new rows of a table with a serial key their ids, from its sequence."""
-    meta = model._meta
+def reserve_ids(model: type[models.Model], count: int) -> list:
+    """Take `count` ids from the sequence of a table with a serial key (else Nones)."""
     if not model_has_serial_pk(model):
-        return
-    waiting = [obj for obj in objects if obj.pk is None]
-    if not waiting:
-        return
+        return [None] * count
+    if not count:
+        return []
+    meta = model._meta
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(waiting)],
+            [meta.db_table, meta.pk.column, count],
         )
-        for obj, (pk,) in zip(waiting, cursor.fetchall(), strict=True):
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def reserve_pks(model: type[models.Model], objects: list[models.Model]) -> None:
+    """Give new rows of a table with a serial key their ids, from its sequence."""
+    waiting = [obj for obj in objects if obj.pk is None]
+    for obj, pk in zip(waiting, reserve_ids(model, len(waiting)), strict=True):
+        if pk is not None:
             obj.pk = pk
 
 
