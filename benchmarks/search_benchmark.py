@@ -38,23 +38,23 @@ from django.test import Client  # noqa: E402
 
 from cases import search  # noqa: E402
 
+# A one-word query as cases.search builds it: the English stem or any word the term begins,
+# in a form the planner can estimate (see cases.search._WordQuery).
+TSQUERY = """(CASE WHEN websearch_to_tsquery('english', %(text)s) = to_tsquery('simple', %(text)s)
+    THEN to_tsquery('simple', %(prefix)s)
+    ELSE websearch_to_tsquery('english', %(text)s) || to_tsquery('simple', %(prefix)s) END)"""
+
 # One statement for what search_page() reads: the sample (newest matches by id) and the
 # count from one scan, relevance over the sample, the first page with snippets and
 # categories, every facet and the timeline. Related rows are read by one index look-up per
 # sampled incident, as in cases/search.py; visibility is spelled out here by hand.
 SQL = """
 WITH RECURSIVE
-q AS (
-    SELECT websearch_to_tsquery('english', %(text)s)
-        || websearch_to_tsquery('simple', %(text)s)
-        || to_tsquery('simple', %(prefix)s) AS q
-),
+q AS (SELECT {tsquery} AS q),
 m AS MATERIALIZED (
     SELECT i.id FROM cases_incident i
     WHERE i.publication_status = 'published' AND i.confidentiality = 'public'
-      AND i.search_vector @@ (websearch_to_tsquery('english', %(text)s)
-        || websearch_to_tsquery('simple', %(text)s)
-        || to_tsquery('simple', %(prefix)s))  -- inline, so the planner can estimate it
+      AND i.search_vector @@ {tsquery}  -- inline, so the planner can estimate it
     ORDER BY i.id DESC LIMIT %(count_limit)s + 1
 ),
 sample AS MATERIALIZED (
@@ -145,7 +145,7 @@ SELECT
     (SELECT json_object_agg(k, n) FROM (
         SELECT date_trunc('month', date_earliest)::date AS k, count(*) AS n
         FROM sample WHERE date_earliest IS NOT NULL GROUP BY 1) x) AS timeline
-"""
+""".replace("{tsquery}", TSQUERY)
 
 
 def hand_written(term: str) -> dict:

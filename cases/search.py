@@ -73,6 +73,37 @@ def _prefix_tsquery(word: str) -> str | None:
 _EXCLUSION = re.compile(r'(?:^|(?<=\s))-("[^"]*"|[^\s"]+)')
 
 
+# One plain word, letters and digits only: the common search.
+_PLAIN_WORD = re.compile(r"[^\W_]+")
+
+
+class _WordQuery(SearchQuery):
+    """One plain word as one tsquery: its English stem or any word it begins, and no more
+    than the prefix when the stem is the word itself.
+
+    The same as `stem | word | word:*` (the general form below), but the planner can
+    estimate it: it adds up the three parts' estimates, so a word in 0.9% of a million
+    incidents was expected in 2.7%; ordered by id with a limit of 10,001, it then walked the
+    whole table backwards (5 s) instead of reading its 8,881 matches from the index. The
+    CASE is folded to a constant before the estimate.
+    """
+
+    def __init__(self, word: str):
+        super().__init__(word, config="simple")
+        self.word = word.lower()
+
+    def as_sql(self, compiler, connection, function=None, template=None):
+        sql = (
+            "(CASE WHEN websearch_to_tsquery('english', %s) = to_tsquery('simple', %s) "
+            "THEN to_tsquery('simple', %s) "
+            "ELSE websearch_to_tsquery('english', %s) || to_tsquery('simple', %s) END)"
+        )
+        word, prefix = self.word, f"{self.word}:*"
+        if self.invert:
+            sql = f"!!{sql}"
+        return sql, [word, word, prefix, word, prefix]
+
+
 def incident_query(text: str) -> SearchQuery:
     """A websearch query matching English stems and exact words (names in any script).
 
@@ -82,6 +113,8 @@ def incident_query(text: str) -> SearchQuery:
     """
     excluded = [m.group(1) for m in _EXCLUSION.finditer(text)]
     positive = _EXCLUSION.sub(" ", text).strip()
+    if not excluded and _PLAIN_WORD.fullmatch(positive):
+        return _WordQuery(positive)
     query = SearchQuery(positive, search_type="websearch", config=SEARCH_CONFIG) | SearchQuery(
         positive, search_type="websearch", config="simple"
     )
