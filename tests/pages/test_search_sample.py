@@ -74,3 +74,22 @@ def test_facet_ties_are_ordered_by_label(client, world):
         "Mike brigade",
         "Zeta brigade",
     ]
+
+
+@pytest.mark.parametrize(
+    ("word", "found"),
+    [
+        ("deportations", True),  # English stem: "Deportation" in the title, "deported"
+        ("Orphanage", True),  # the stem of "orphanages" in the description
+        ("Mariupo", True),  # the beginning of a word, as the user types
+        ("Львова", True),  # the beginning of a name in another script
+        ("ariupol", False),  # the middle of a word is not a match
+        ("the", False),  # an English stop word matches only as a word's beginning
+    ],
+)
+def test_one_plain_word_matches_its_stem_or_the_words_it_begins(client, world, word, found):
+    results = client.get("/search/", {"q": word}).context["results"]
+    assert (world.incident.pk in [i.pk for i in results.incidents]) is found
+    # the same as the general form, which the word takes with an exclusion added
+    general = client.get("/search/", {"q": f"{word} -zzzznothing"}).context["results"]
+    assert [i.pk for i in general.incidents] == [i.pk for i in results.incidents]
