@@ -5,6 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.db import connection
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -45,3 +48,10 @@ def test_sqlite_is_refused():
     result = manage("check", DJANGO_DEBUG="true", DATABASE_URL="sqlite:///db.sqlite3")
     assert result.returncode != 0
     assert "must point at PostgreSQL" in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_application_connects_with_jit_off():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
