@@ -376,7 +376,8 @@ class Importer:
             """Validate each row; yield the new ones, keep the changed ones for an UPDATE."""
             for index, (number, line, problems, problem, row_id, obj, adding) in enumerate(rows):
                 if adding:
-                    obj = model(pk=pks.get(index))
+                    obj = model()  # (no keyword arguments: Model.__init__ is faster without)
+                    obj.pk = pks.get(index, obj.pk)
                 if row_id is not None:
                     self._set_id(record_type, obj, row_id, references, problem)
                 row_many = self._set_values(record_type, obj, line, references, problem, number)
