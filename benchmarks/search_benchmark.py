@@ -45,9 +45,10 @@ TSQUERY = """(CASE WHEN websearch_to_tsquery('english', %(text)s) = to_tsquery('
     ELSE websearch_to_tsquery('english', %(text)s) || to_tsquery('simple', %(prefix)s) END)"""
 
 # One statement for what search_page() reads: the sample (newest matches by id) and the
-# count from one scan, relevance over the sample, the first page with snippets and
-# categories, every facet and the timeline. Related rows are read by one index look-up per
-# sampled incident, as in cases/search.py; visibility is spelled out here by hand.
+# count, capped at the sample's size, from one scan, relevance over the sample, the first
+# page with snippets and categories, every facet and the timeline. Related rows are read by
+# one index look-up per sampled incident, as in cases/search.py; visibility is spelled out
+# here by hand.
 SQL = """
 WITH RECURSIVE
 q AS (SELECT {tsquery} AS q),
@@ -55,7 +56,7 @@ m AS MATERIALIZED (
     SELECT i.id FROM cases_incident i
     WHERE i.publication_status = 'published' AND i.confidentiality = 'public'
       AND i.search_vector @@ {tsquery}  -- inline, so the planner can estimate it
-    ORDER BY i.id DESC LIMIT %(count_limit)s + 1
+    ORDER BY i.id DESC LIMIT %(limit)s + 1
 ),
 sample AS MATERIALIZED (
     SELECT i.id, i.country_id, i.verification_status, i.date_earliest
@@ -65,7 +66,7 @@ sample AS MATERIALIZED (
 top AS MATERIALIZED (
     SELECT i.id, ts_rank(i.search_vector, q.q) AS rank, i.date_earliest
     FROM cases_incident i, q
-    WHERE i.id IN (SELECT id FROM sample ORDER BY id DESC LIMIT %(rank_limit)s)
+    WHERE i.id IN (SELECT id FROM sample)
     ORDER BY rank DESC, i.date_earliest DESC NULLS LAST, i.id DESC
     LIMIT 20
 ),
@@ -156,9 +157,7 @@ def hand_written(term: str) -> dict:
             {
                 "text": term,
                 "prefix": prefix,
-                "limit": search.FACET_LIMIT,
-                "count_limit": search.COUNT_LIMIT,
-                "rank_limit": search.RANK_LIMIT,
+                "limit": search.SAMPLE_LIMIT,
                 "headline": f"StartSel={search.MARK_START}, StopSel={search.MARK_STOP}, "
                 "MaxWords=35, MinWords=15, MaxFragments=2",
             },
@@ -209,7 +208,7 @@ def same_results(page: search.SearchPage, sql: dict) -> list[str]:
     problems = []
     if [i.pk for i in page.incidents] != [row["id"] for row in sql["page"] or []]:
         problems.append("first page differs")
-    if page.total != min(sql["total"], search.COUNT_LIMIT):
+    if page.total != min(sql["total"], search.SAMPLE_LIMIT):
         problems.append(f"count {page.total} != {sql['total']}")
     if [i.snippet for i in page.incidents] != [row["snippet"] for row in sql["page"] or []]:
         problems.append("snippets differ")

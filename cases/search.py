@@ -5,10 +5,11 @@ involved actors, place and provision labels weight A, summary B, description C).
 use websearch syntax: "quoted phrases", OR, -exclusion; the last bare word also matches as
 a prefix, so "lvov" finds Lvova-Belova while the user is still typing.
 
-Costs grow with the number of matches (see docs/search.md): the total is counted only up
-to COUNT_LIMIT ("more than 10,000"), facets and the timeline read a sample of the newest
-FACET_LIMIT matches (by id: the same whatever the plan), and ranking by relevance reads at
-most RANK_LIMIT of them. Below those limits every figure is exact.
+Costs grow with the number of matches (see docs/search.md): one scan takes the matches
+most recently added to the database (highest ids: the same whatever the plan), stopping
+after SAMPLE_LIMIT + 1. Their number is the count ("more than 2,000" past the limit); the
+first SAMPLE_LIMIT are the sample that facets, the timeline and ranking by relevance read,
+so the count and the facets describe the same set. Below the limit every figure is exact.
 """
 
 import datetime
@@ -49,9 +50,7 @@ from cases.models import (
 from cases.models.incidents import SEARCH_CONFIG
 
 MAX_QUERY_LENGTH = 500
-COUNT_LIMIT = 10_000
-FACET_LIMIT = 2_000
-RANK_LIMIT = 2_000
+SAMPLE_LIMIT = 2_000
 FACET_SIZE = 12
 # ts_headline inserts these around matches; the template escapes the text, then turns
 # them into <mark>, so a summary can never inject markup.
@@ -320,7 +319,6 @@ class SearchPage:
     timeline_unit: str
     ranked_sample: bool
     sample_size: int = 0
-    rank_size: int = 0
 
 
 def matching_incidents(filters: Filters) -> QuerySet:
@@ -383,7 +381,7 @@ def _sql(queryset: QuerySet) -> str:
 # The sample, the count, every facet and the timeline in one statement.
 #
 # `newest` is the matching ids newest first (highest id first), stopped after
-# COUNT_LIMIT + 1: their number is the count; the first FACET_LIMIT are the sample. By id,
+# SAMPLE_LIMIT + 1: their number is the count; the first SAMPLE_LIMIT are the sample. By id,
 # the sample is the same whatever plan the database picks (a scan in storage order stops
 # at different rows), and a term found in most incidents walks the primary key backwards
 # and stops.
@@ -493,7 +491,7 @@ SELECT
 
 @dataclass
 class Sample:
-    """The newest matches (ids), their count up to COUNT_LIMIT, facets and timeline."""
+    """The newest matches (ids), their count up to SAMPLE_LIMIT, facets and timeline."""
 
     ids: list[int]
     total: int
@@ -515,10 +513,10 @@ def _visibility_sql() -> dict[str, str]:
 
 def sample_and_facets(matches: QuerySet) -> Sample:
     """The sample, the count, the facets and the timeline of `matches`, in one query."""
-    newest = matches.order_by("-pk").values_list("pk")[: COUNT_LIMIT + 1]
+    newest = matches.order_by("-pk").values_list("pk")[: SAMPLE_LIMIT + 1]
     sql = _SAMPLE_SQL.format(newest=_sql(newest), **_visibility_sql())
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"sample_size": FACET_LIMIT, "size": FACET_SIZE})
+        cursor.execute(sql, {"sample_size": SAMPLE_LIMIT, "size": FACET_SIZE})
         row = dict(zip([c.name for c in cursor.description], cursor.fetchone(), strict=True))
 
     def values(name: str) -> list[dict]:
@@ -544,7 +542,7 @@ def sample_and_facets(matches: QuerySet) -> Sample:
     }
     found = row["found"]
     return Sample(
-        row["ids"] or [], min(found, COUNT_LIMIT), found > COUNT_LIMIT, facets, *_timeline(months)
+        row["ids"] or [], min(found, SAMPLE_LIMIT), found > SAMPLE_LIMIT, facets, *_timeline(months)
     )
 
 
@@ -594,9 +592,9 @@ def _fill_months(rows: list[tuple[datetime.date, int]]) -> list[tuple[datetime.d
 def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -> SearchPage:
     """Count, one ordered page with snippets, facets and timeline, in three queries.
 
-    One query takes the sample (the newest FACET_LIMIT matches by id), the count up to
-    COUNT_LIMIT, facets and timeline (`sample_and_facets`); relevance ranks the sample's
-    newest RANK_LIMIT; sorting by date orders every match. Then the page's rows, and
+    One query takes the sample (the newest SAMPLE_LIMIT matches by id), the count up to
+    SAMPLE_LIMIT, facets and timeline (`sample_and_facets`); relevance ranks the sample;
+    sorting by date orders every match. Then the page's rows, and
     their categories.
     """
     matches = matching_incidents(filters)
@@ -612,12 +610,11 @@ def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -
     query = _compiled(incident_query(filters.text)) if filters.text else None
     ranked_sample = False
     if query is not None and sort == "relevance":
-        # Ranking reads every candidate's tsvector: rank the newest RANK_LIMIT only.
-        candidates = ids[:RANK_LIMIT]
-        ranked_sample = sampled or len(ids) > len(candidates)
+        # Ranking reads every candidate's tsvector: rank the sample only.
+        ranked_sample = sampled
         rank = SearchRank(F("search_vector"), query)
         ordered = (
-            Incident.objects.filter(one_of(candidates))
+            Incident.objects.filter(one_of(ids))
             .annotate(rank=rank)
             .order_by("-rank", *_date_order("newest"))
         )
@@ -664,6 +661,5 @@ def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -
         timeline=sample.timeline,
         timeline_unit=sample.timeline_unit,
         ranked_sample=ranked_sample,
-        sample_size=FACET_LIMIT,
-        rank_size=RANK_LIMIT,
+        sample_size=SAMPLE_LIMIT,
     )

@@ -235,21 +235,41 @@ def test_dates_are_shown_as_reported(client, world):
 def test_large_result_sets_are_capped_and_say_so(client, world, monkeypatch):
     from cases import search as search_module
 
-    monkeypatch.setattr(search_module, "COUNT_LIMIT", 5)
-    monkeypatch.setattr(search_module, "FACET_LIMIT", 4)
-    monkeypatch.setattr(search_module, "RANK_LIMIT", 2)
+    monkeypatch.setattr(search_module, "SAMPLE_LIMIT", 4)
     for n in range(6):
         f.IncidentFactory(published=True, title=f"Looting {n}", date=f"2021-01-{n + 1:02d}")
     response = search(client, q="looting")
     results = response.context["results"]
     assert results.total_is_lower_bound
-    assert results.total == 5
+    assert results.total == 4
     assert results.ranked_sample
     assert results.facets_are_sample
+    # the count and the facets describe the same four incidents
     assert sum(v.count for v in results.facets["year"]) == 4
-    html = response.content.decode()
-    assert "More than 5 incidents" in html
-    assert "Counts among the first 4 matches." in html
+    html = " ".join(response.content.decode().split())
+    assert "More than 4 incidents" in html
+    assert (
+        "The filter counts and the timeline, and the order by relevance, cover only the 4 "
+        "matching incidents most recently added to the database" in html
+    )
+    assert "Counts among the 4 matching incidents most recently added to the database." in html
     # sorting by date still orders every match, not only the sample
     response = search(client, q="looting", sort="newest")
     assert titles(response)[0] == "Looting 5"
+    response = search(client, q="looting", sort="oldest")
+    assert titles(response)[0] == "Looting 0"  # not among the four most recently added
+
+
+def test_a_result_set_at_the_limit_is_counted_exactly(client, world, monkeypatch):
+    from cases import search as search_module
+
+    monkeypatch.setattr(search_module, "SAMPLE_LIMIT", 4)
+    for n in range(4):
+        f.IncidentFactory(published=True, title=f"Looting {n}", date=f"2021-01-{n + 1:02d}")
+    response = search(client, q="looting")
+    results = response.context["results"]
+    assert (results.total, results.total_is_lower_bound) == (4, False)
+    assert not results.facets_are_sample
+    html = response.content.decode()
+    assert "4 incidents" in html
+    assert "most recently added" not in html
