@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import (
-    SearchHeadline,
     SearchQuery,
     SearchQueryField,
     SearchRank,
@@ -45,6 +44,7 @@ from cases.models import (
     Involvement,
     LegalQualification,
     Provision,
+    State,
     ViolationCategory,
 )
 from cases.models.incidents import SEARCH_CONFIG
@@ -401,6 +401,9 @@ sample AS MATERIALIZED (
     SELECT id, country_id, verification_status, date_earliest FROM cases_incident
     WHERE id IN (SELECT id FROM newest ORDER BY id DESC LIMIT %(sample_size)s)
 ),
+page (id, position) AS MATERIALIZED (
+    SELECT * FROM ({page}) p ORDER BY 2 OFFSET %(offset)s LIMIT %(per_page)s
+),
 public_actor (id) AS NOT MATERIALIZED ({public_actor}),
 public_provision (id) AS NOT MATERIALIZED ({public_provision}),
 public_action (id) AS NOT MATERIALIZED ({public_action}),
@@ -443,6 +446,7 @@ filed_under (incident_id, category_id) AS (
 SELECT
     (SELECT count(*) FROM newest) AS found,
     (SELECT array_agg(id ORDER BY id DESC) FROM sample) AS ids,
+    ({rows}) AS rows,
     (SELECT json_agg(x ORDER BY x.value) FROM (
         SELECT date_trunc('month', date_earliest)::date AS value, count(*) AS n
         FROM sample WHERE date_earliest IS NOT NULL GROUP BY 1
@@ -488,12 +492,116 @@ SELECT
     ) x) AS kind
 """
 
+# The rows of a page, `page (id, position)`, with what a result shows
+# (templates/cases/_incident_item.html): no model instances to build field by field, no
+# query per related table. The search columns and the long description are not read;
+# ts_headline runs on the rows shown only.
+_ROWS_SQL = """
+SELECT json_agg(json_build_object(
+    'id', i.id, 'title', i.title, 'date', i.date, 'place_name', i.place_name,
+    'verification_status', i.verification_status, 'summary', i.summary,
+    'country_id', i.country_id, 'country_name', s.name, 'snippet', {snippet},
+    'categories', (
+        SELECT json_agg(json_build_object('id', c.id, 'slug', c.slug, 'name', c.name)
+                        ORDER BY c.name, c.id)
+        FROM cases_incident_categories ic
+        JOIN cases_violationcategory c ON c.id = ic.violationcategory_id
+        WHERE ic.incident_id = i.id
+    )
+) ORDER BY page.position)
+FROM page JOIN cases_incident i ON i.id = page.id
+LEFT JOIN cases_state s ON s.code = i.country_id
+"""
+
+_ROW_FIELDS = ["id", "title", "summary", "date", "place_name", "verification_status"]
+
+
+def _tsquery_sql(query: SearchQuery) -> str:
+    """The tsquery as SQL text, its parameters bound as in `_sql`."""
+    base = Query(Incident)
+    compiler = base.get_compiler(connection=connection)
+    sql, params = compiler.compile(query.resolve_expression(base))
+    return connection.ops.compose_sql(sql, params).replace("%", "%%")
+
+
+def _rows_sql(tsquery: str | None) -> str:
+    """`_ROWS_SQL` with a highlighted snippet of the summary when there is a text query."""
+    snippet = "NULL"
+    if tsquery is not None:
+        snippet = f"ts_headline(%(config)s::regconfig, i.summary, {tsquery}, %(headline)s)"
+    return _ROWS_SQL.format(snippet=snippet)
+
+
+_HEADLINE = {
+    "config": SEARCH_CONFIG,
+    # as SearchHeadline writes its options
+    "headline": ", ".join(
+        f"{option}={value}"
+        for option, value in [
+            ("StartSel", f"'{MARK_START}'"),
+            ("StopSel", f"'{MARK_STOP}'"),
+            ("MaxWords", 35),
+            ("MinWords", 15),
+            ("MaxFragments", 2),
+        ]
+    ),
+}
+
+
+def _incidents(rows: list[dict] | None) -> list[Incident]:
+    """Incidents from `_ROWS_SQL`'s rows: the fields a result shows, the others deferred
+    (loaded on access, as with .only()); `country` and `category_list` filled in."""
+    incidents = []
+    for row in rows or []:
+        incident = Incident.from_db(
+            connection.alias, _ROW_FIELDS, [row[name] for name in _ROW_FIELDS]
+        )
+        incident.country = (
+            State.from_db(
+                connection.alias, ["code", "name"], [row["country_id"], row["country_name"]]
+            )
+            if row["country_id"]
+            else None
+        )
+        incident.category_list = [
+            ViolationCategory.from_db(connection.alias, ["id", "slug", "name"], list(c.values()))
+            for c in row["categories"] or []
+        ]
+        incident.snippet = row["snippet"]
+        incidents.append(incident)
+    return incidents
+
+
+def _page_ids_sql(sort: str, tsquery: str | None) -> str:
+    """The sample's ids, each with its position in the requested order."""
+    if tsquery is not None and sort == "relevance":
+        # as search_incidents() orders: SearchRank is ts_rank
+        return (
+            "SELECT i.id, row_number() OVER (ORDER BY ts_rank(i.search_vector, "
+            f"{tsquery}) DESC, i.date_earliest DESC NULLS LAST, i.id DESC) "
+            "FROM cases_incident i WHERE i.id IN (SELECT id FROM sample)"
+        )
+    order = "ASC NULLS LAST, id ASC" if sort == "oldest" else "DESC NULLS LAST, id DESC"
+    return f"SELECT id, row_number() OVER (ORDER BY date_earliest {order}) FROM sample"
+
+
+def page_rows(ids: list[int], tsquery: str | None) -> list[Incident]:
+    """The incidents of these ids, in this order, as `_ROWS_SQL` reads them."""
+    sql = (
+        "WITH page (id, position) AS (SELECT * FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY) "
+        + _rows_sql(tsquery)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"ids": [int(pk) for pk in ids], **_HEADLINE})
+        return _incidents(cursor.fetchone()[0])
+
 
 @dataclass
 class Sample:
     """The newest matches (ids), their count up to SAMPLE_LIMIT, facets and timeline."""
 
     ids: list[int]
+    rows: list[Incident]
     total: int
     more: bool
     facets: dict[str, list[FacetValue]]
@@ -511,12 +619,32 @@ def _visibility_sql() -> dict[str, str]:
     }
 
 
-def sample_and_facets(matches: QuerySet) -> Sample:
-    """The sample, the count, the facets and the timeline of `matches`, in one query."""
+def sample_and_facets(
+    matches: QuerySet,
+    *,
+    sort: str = "newest",
+    tsquery: str | None = None,
+    offset: int = 0,
+    per_page: int = 20,
+) -> Sample:
+    """The sample, the count, the facets, the timeline of `matches` and one page of the
+    sample in `sort` order (relevance needs `tsquery`, from `_tsquery_sql`), in one query."""
     newest = matches.order_by("-pk").values_list("pk")[: SAMPLE_LIMIT + 1]
-    sql = _SAMPLE_SQL.format(newest=_sql(newest), **_visibility_sql())
+    sql = _SAMPLE_SQL.format(
+        newest=_sql(newest),
+        page=_page_ids_sql(sort, tsquery),
+        rows=_rows_sql(tsquery),
+        **_visibility_sql(),
+    )
+    params = {
+        "sample_size": SAMPLE_LIMIT,
+        "size": FACET_SIZE,
+        "offset": offset,
+        "per_page": per_page,
+        **_HEADLINE,
+    }
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"sample_size": SAMPLE_LIMIT, "size": FACET_SIZE})
+        cursor.execute(sql, params)
         row = dict(zip([c.name for c in cursor.description], cursor.fetchone(), strict=True))
 
     def values(name: str) -> list[dict]:
@@ -542,7 +670,12 @@ def sample_and_facets(matches: QuerySet) -> Sample:
     }
     found = row["found"]
     return Sample(
-        row["ids"] or [], min(found, SAMPLE_LIMIT), found > SAMPLE_LIMIT, facets, *_timeline(months)
+        row["ids"] or [],
+        _incidents(row["rows"]),
+        min(found, SAMPLE_LIMIT),
+        found > SAMPLE_LIMIT,
+        facets,
+        *_timeline(months),
     )
 
 
@@ -590,69 +723,53 @@ def _fill_months(rows: list[tuple[datetime.date, int]]) -> list[tuple[datetime.d
 
 
 def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -> SearchPage:
-    """Count, one ordered page with snippets, facets and timeline, in three queries.
+    """Count, one ordered page with snippets, facets and timeline, in one query, two when
+    the page is not among the sample's.
 
     One query takes the sample (the newest SAMPLE_LIMIT matches by id), the count up to
-    SAMPLE_LIMIT, facets and timeline (`sample_and_facets`); relevance ranks the sample;
-    sorting by date orders every match. Then the page's rows, and
-    their categories.
+    SAMPLE_LIMIT, facets, timeline and the requested page of the sample, ranked by
+    relevance or ordered by date (`sample_and_facets`). Sorting by date orders every
+    match, so past the limit, or when the requested page is past the last one, the page's
+    ids are taken from every match (or the ranked sample) and its rows read again.
     """
     matches = matching_incidents(filters)
     if sort == "relevance" and not filters.text:
         sort = "newest"
-    sample = sample_and_facets(matches)
-    ids, total, more = sample.ids, sample.total, sample.more
-    sampled = more or total > len(ids)
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
-    offset = (page - 1) * per_page
-
-    query = _compiled(incident_query(filters.text)) if filters.text else None
-    ranked_sample = False
-    if query is not None and sort == "relevance":
-        # Ranking reads every candidate's tsvector: rank the sample only.
-        ranked_sample = sampled
-        rank = SearchRank(F("search_vector"), query)
-        ordered = (
-            Incident.objects.filter(one_of(ids))
-            .annotate(rank=rank)
-            .order_by("-rank", *_date_order("newest"))
-        )
-    elif sampled:
-        ordered = matches.order_by(*_date_order(sort))
-    else:
-        ordered = Incident.objects.filter(one_of(ids)).order_by(*_date_order(sort))
-
-    # The page's ids in a subquery, so ts_headline runs on the rows shown only; the outer
-    # query repeats the order. The search columns and the long description are not shown.
-    rows = (
-        Incident.objects.filter(pk__in=ordered.values("pk")[offset : offset + per_page])
-        .with_list_related()
-        .defer("description", "search_names", "search_vector")
-        .prefetch_related("categories")
+    query = incident_query(filters.text) if filters.text else None
+    tsquery = _tsquery_sql(query) if query is not None else None
+    requested = max(page, 1)
+    sample = sample_and_facets(
+        matches,
+        sort=sort,
+        tsquery=tsquery,
+        offset=(requested - 1) * per_page,
+        per_page=per_page,
     )
-    if query is not None and sort == "relevance":
-        rows = rows.annotate(rank=rank).order_by("-rank", *_date_order("newest"))
-    else:
-        rows = rows.order_by(*_date_order(sort))
-    if query is not None:
-        rows = rows.annotate(
-            snippet=SearchHeadline(
-                "summary",
-                query,
-                config=SEARCH_CONFIG,
-                start_sel=MARK_START,
-                stop_sel=MARK_STOP,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-            ),
-        )
+    ids, total, sampled = sample.ids, sample.total, sample.more
+    pages = max(1, -(-total // per_page))
+    page = min(requested, pages)
+    ranked = query is not None and sort == "relevance"
+    rows = sample.rows
+    if page != requested or (sampled and not ranked):
+        offset = (page - 1) * per_page
+        if ranked:
+            # Ranking reads every candidate's tsvector: the sample only.
+            ordered = (
+                Incident.objects.filter(one_of(ids))
+                .annotate(rank=SearchRank(F("search_vector"), _compiled(query)))
+                .order_by("-rank", *_date_order("newest"))
+            )
+        elif sampled:
+            ordered = matches.order_by(*_date_order(sort))
+        else:
+            ordered = Incident.objects.filter(one_of(ids)).order_by(*_date_order(sort))
+        page_ids = list(ordered.values_list("pk", flat=True)[offset : offset + per_page])
+        rows = page_rows(page_ids, tsquery)
 
     return SearchPage(
-        incidents=list(rows),
+        incidents=rows,
         total=total,
-        total_is_lower_bound=more,
+        total_is_lower_bound=sample.more,
         page=page,
         pages=pages,
         per_page=per_page,
@@ -660,6 +777,6 @@ def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -
         facets_are_sample=sampled,
         timeline=sample.timeline,
         timeline_unit=sample.timeline_unit,
-        ranked_sample=ranked_sample,
+        ranked_sample=ranked and sampled,
         sample_size=SAMPLE_LIMIT,
     )

@@ -44,15 +44,15 @@ def add_many_related_rows(world, n: int = 12) -> None:
 
 PAGES = {
     "home": (lambda w: "/", 7),
-    "search": (lambda w: "/search/?q=children", 5),
+    "search": (lambda w: "/search/?q=children", 3),
     "search filtered": (
         lambda w: (
             f"/search/?q=deportation&country=UA&category=crimes-against-civilians"
             f"&actor={w.lvova.pk}&sort=newest"
         ),
-        9,
+        7,
     ),
-    "browse": (lambda w: "/search/", 3),
+    "browse": (lambda w: "/search/", 1),
     "incident": (lambda w: w.incident.get_absolute_url(), 14),  # shares the API detail's shape
     "action": (lambda w: w.warrant.get_absolute_url(), 6),
     "actor": (lambda w: w.lvova.get_absolute_url(), 7),

@@ -273,3 +273,17 @@ def test_a_result_set_at_the_limit_is_counted_exactly(client, world, monkeypatch
     html = response.content.decode()
     assert "4 incidents" in html
     assert "most recently added" not in html
+
+
+def test_a_result_shows_its_country_status_and_categories(client, world):
+    html = search(client, q="Mariupol").content.decode()
+    assert f'<a href="{world.incident.get_absolute_url()}">{world.incident.title}</a>' in html
+    assert f'<a href="{world.ua.get_absolute_url()}">{world.ua.name}</a>' in html
+    assert world.incident.get_verification_status_display() in html
+    assert f'<a href="{world.deportation.get_absolute_url()}">{world.deportation.name}</a>' in html
+
+
+def test_a_page_past_the_last_shows_the_last_page(client, world):
+    response = search(client, q="hospital", page=999)
+    assert [i.pk for i in response.context["results"].incidents] == [world.other.pk]
+    assert "<mark>" in response.content.decode()  # its snippet too
