@@ -11,14 +11,17 @@
   cases.search.search_actors() matches, so the search page no longer computes the vector
   of every actor name for every query.
 
-Indexes only, built CONCURRENTLY (the migration is not atomic) so that writes go on.
-Nothing here changes data or the models' state.
+Indexes only, built CONCURRENTLY (the migration is not atomic) so that writes go on;
+they are declared in the models' Meta.indexes. Nothing here changes data.
 """
 
-from django.db import migrations
+import django.contrib.postgres.indexes
+import django.contrib.postgres.search
+import django.db.models.expressions
+from django.contrib.postgres.operations import AddIndexConcurrently
+from django.db import migrations, models
 
 STATISTICS = "ALTER TABLE cases_incident ALTER COLUMN search_vector SET STATISTICS {}"
-NAME_VECTOR = "to_tsvector('simple'::regconfig, COALESCE(name, ''))"
 
 
 class Migration(migrations.Migration):
@@ -29,19 +32,32 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunSQL(STATISTICS.format(1000), STATISTICS.format(-1)),
         migrations.RunSQL("ANALYZE cases_incident (search_vector)", migrations.RunSQL.noop),
-        migrations.RunSQL(
-            "CREATE INDEX CONCURRENTLY IF NOT EXISTS incident_newest_idx "
-            "ON cases_incident (date_earliest DESC NULLS LAST, id DESC)",
-            "DROP INDEX CONCURRENTLY IF EXISTS incident_newest_idx",
+        AddIndexConcurrently(
+            model_name="incident",
+            index=models.Index(
+                django.db.models.expressions.OrderBy(
+                    django.db.models.expressions.F("date_earliest"),
+                    descending=True,
+                    nulls_last=True,
+                ),
+                django.db.models.expressions.OrderBy(
+                    django.db.models.expressions.F("id"), descending=True
+                ),
+                name="incident_newest_idx",
+            ),
         ),
-        migrations.RunSQL(
-            "CREATE INDEX CONCURRENTLY IF NOT EXISTS actor_name_search_idx "
-            f"ON cases_actor USING gin ({NAME_VECTOR})",
-            "DROP INDEX CONCURRENTLY IF EXISTS actor_name_search_idx",
+        AddIndexConcurrently(
+            model_name="actor",
+            index=django.contrib.postgres.indexes.GinIndex(
+                django.contrib.postgres.search.SearchVector("name", config="simple"),
+                name="actor_name_search_idx",
+            ),
         ),
-        migrations.RunSQL(
-            "CREATE INDEX CONCURRENTLY IF NOT EXISTS actorname_name_search_idx "
-            f"ON cases_actorname USING gin ({NAME_VECTOR})",
-            "DROP INDEX CONCURRENTLY IF EXISTS actorname_name_search_idx",
+        AddIndexConcurrently(
+            model_name="actorname",
+            index=django.contrib.postgres.indexes.GinIndex(
+                django.contrib.postgres.search.SearchVector("name", config="simple"),
+                name="actorname_name_search_idx",
+            ),
         ),
     ]

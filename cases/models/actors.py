@@ -3,6 +3,8 @@
 Victims and witnesses are not actors: see protected.py.
 """
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -62,7 +64,11 @@ class Actor(Publishable):
     history = HistoricalRecords()
 
     class Meta:
-        indexes = [models.Index(fields=["name"], name="actor_name_idx")]
+        indexes = [
+            models.Index(fields=["name"], name="actor_name_idx"),
+            # the vector cases.search.search_actors() matches (migration 0006)
+            GinIndex(SearchVector("name", config="simple"), name="actor_name_search_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -93,6 +99,10 @@ class ActorName(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["actor", "name"], name="actor_name_unique"),
+        ]
+        indexes = [
+            # the vector cases.search.search_actors() matches (migration 0006)
+            GinIndex(SearchVector("name", config="simple"), name="actorname_name_search_idx"),
         ]
 
     def __str__(self) -> str:

@@ -290,6 +290,12 @@ class Incident(Publishable):
             models.Index(fields=["date_earliest", "date_latest"], name="incident_date_idx"),
             models.Index(fields=["country", "subdivision"], name="incident_place_idx"),
             GinIndex(fields=["search_vector"], name="incident_search_idx"),
+            # "newest first": browsing and a date-sorted search (migration 0006)
+            models.Index(
+                F("date_earliest").desc(nulls_last=True),
+                F("id").desc(),
+                name="incident_newest_idx",
+            ),
         ]
 
     def __str__(self) -> str:
