@@ -249,13 +249,16 @@ def test_large_result_sets_are_capped_and_say_so(client, world, monkeypatch):
     html = " ".join(response.content.decode().split())
     assert "More than 4 incidents" in html
     assert (
-        "The filter counts and the timeline, and the order by relevance, cover only the 4 "
-        "matching incidents most recently added to the database" in html
+        "Filter counts, the timeline and the relevance order cover only the 4 matching "
+        "incidents most recently added to the database; add words or filters" in html
     )
     assert "Counts among the 4 matching incidents most recently added to the database." in html
     # sorting by date still orders every match, not only the sample
     response = search(client, q="looting", sort="newest")
     assert titles(response)[0] == "Looting 5"
+    assert "Filter counts and the timeline cover only the 4 matching incidents" in " ".join(
+        response.content.decode().split()
+    )
     response = search(client, q="looting", sort="oldest")
     assert titles(response)[0] == "Looting 0"  # not among the four most recently added
 
