@@ -63,9 +63,13 @@ def test_upload_preview_confirm(client, editor):
 
     assert result.status_code == 200
     assert result.context["report"].committed
-    assert m.Incident.objects.get(external_id="ngo:1").title == "New title"
+    updated = m.Incident.objects.get(external_id="ngo:1")
+    assert updated.title == "New title"
     created = m.Incident.objects.get(external_id="ngo:2")
-    assert created.created_by == editor
+    # Who imported them and when: the editor, at one instant for the whole import.
+    assert (created.created_by, created.updated_by, updated.updated_by) == (editor,) * 3
+    assert updated.created_by != editor
+    assert created.created_at == created.updated_at == updated.updated_at > updated.created_at
     # The stored upload is used once: confirming again imports nothing.
     again = client.post(reverse("admin:exchange-confirm"), {"token": token})
     assert again.status_code == 302
