@@ -42,6 +42,7 @@ from .format import (
     from_text,
     resolve,
 )
+from .history import record_history
 from .search_names import SearchNames
 
 BATCH = 2000
@@ -264,6 +265,7 @@ class Importer:
 
     def run(self, path: str | Path, *, dry_run: bool = False) -> Report:
         self.report.dry_run = dry_run
+        self.reason = f"Imported from {Path(path).name}"
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
@@ -649,7 +651,7 @@ class Importer:
     # --- Writing -------------------------------------------------------------------------------
 
     def _stamp(self, obj, adding: bool) -> None:
-        """Who and when: the import's user and time (history rows are not written)."""
+        """Who and when: the import's user and time (its history rows say the same)."""
         if hasattr(obj, "updated_at"):
             obj.updated_at = self.now
             obj.updated_by_id = self.user_id
@@ -673,6 +675,17 @@ class Importer:
             ]
             model.objects.bulk_update(to_update, fields, batch_size=BATCH)
         self._write_many(record_type, many, replace={id(o) for o in to_update})
+        # COPY and bulk_update send no signals: record the versions simple-history would have.
+        # (Rows replaced by _clear_children() are deleted with signals: those it records.)
+        for kind, rows in (("+", to_create), ("~", to_update)):
+            record_history(
+                model,
+                [o.pk for o in rows],
+                kind,
+                user_id=self.user_id,
+                when=self.now,
+                reason=self.reason,
+            )
         # What refresh_search_names() reads: the incident's place, involvements, qualifications.
         if model is Incident:
             self.refresh_candidates += len(to_update)

@@ -70,6 +70,14 @@ def test_upload_preview_confirm(client, editor):
     assert (created.created_by, created.updated_by, updated.updated_by) == (editor,) * 3
     assert updated.created_by != editor
     assert created.created_at == created.updated_at == updated.updated_at > updated.created_at
+    # Each has a version in its history, as an edit in the admin would leave.
+    for incident, kind in ((created, "+"), (updated, "~")):
+        version = incident.history.first()
+        assert (version.history_type, version.history_user) == (kind, editor)
+        assert version.history_change_reason.startswith("Imported from ")
+        assert version.title == incident.title
+        assert version.history_date == created.created_at
+    assert updated.history.earliest("history_id").title == "Old title"
     # The stored upload is used once: confirming again imports nothing.
     again = client.post(reverse("admin:exchange-confirm"), {"token": token})
     assert again.status_code == 302

@@ -378,3 +378,20 @@ def test_child_rows_of_a_parent_are_replaced_as_a_set(db, tmp_path):
         ("Львова-Бєлова", "uk"),
         ("Мария Львова-Белова", "ru"),
     ]
+
+
+def test_an_import_records_every_version_with_its_links(dataset, tmp_path):
+    path = tmp_path / "export.ndjson"
+    export(path)
+    empty_database()
+
+    assert import_path(path, create_vocabulary=True).ok
+
+    for model in (m.Incident, m.AccountabilityAction, m.Charge, m.Citation, m.Involvement):
+        versions = model.history.filter(history_type="+")
+        assert versions.count() == model.objects.count() > 0, model
+    incident = m.Incident.objects.filter(categories__isnull=False).first()
+    version = incident.history.get()
+    assert {c.violationcategory_id for c in version.categories.all()} == set(
+        incident.categories.values_list("pk", flat=True)
+    )
