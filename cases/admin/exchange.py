@@ -2,7 +2,8 @@
 
 They are added to the admin site's own URLs (no model to hang them on), behind
 admin_view(): staff only, and the import asks for the permission to add and change
-incidents.
+incidents. An upload is not reviewed: it may not publish, nor change a published record
+or its parts (the publication workflow of cases/services.py applies to it too).
 """
 
 import tempfile
@@ -61,7 +62,9 @@ def import_view(request):
             for chunk in upload.chunks():
                 out.write(chunk)
         create_vocabulary = form.cleaned_data["create_vocabulary"]
-        report = import_path(stored, dry_run=True, create_vocabulary=create_vocabulary)
+        report = import_path(
+            stored, dry_run=True, create_vocabulary=create_vocabulary, reviewed=False
+        )
         if report.ok:
             _forget_upload(request)
             request.session[SESSION_KEY] = {
@@ -87,7 +90,10 @@ def confirm_view(request):
     if request.method != "POST" or not upload or request.POST.get("token") != upload["token"]:
         return redirect("admin:exchange-import")
     report = import_path(
-        upload["path"], create_vocabulary=upload["create_vocabulary"], user=request.user
+        upload["path"],
+        create_vocabulary=upload["create_vocabulary"],
+        user=request.user,
+        reviewed=False,
     )
     _forget_upload(request)
     return TemplateResponse(

@@ -29,7 +29,8 @@ from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cases.models import Incident, Involvement, LegalQualification
+from cases import services
+from cases.models import Incident, Involvement, LegalQualification, PublicationStatus
 
 from .format import (
     BY_FILE,
@@ -46,6 +47,7 @@ from .history import record_history
 from .search_names import SearchNames
 
 BATCH = 2000
+PUBLISHED = PublicationStatus.PUBLISHED
 # A column naming the row of the original file a derived row comes from (see acled.py).
 ORIGIN_ROW = "__row__"
 MAX_PROBLEMS = 10_000
@@ -247,8 +249,12 @@ class Importer:
         create_vocabulary: bool = False,
         user=None,
         progress: Callable[[int], None] | None = None,
+        reviewed: bool = True,
     ):
         self.create_vocabulary = create_vocabulary
+        # An upload in the admin is not reviewed: it may not publish, nor change what is
+        # published (services.py). The command line moves reviewed data (an export).
+        self.reviewed = reviewed
         self.user_id = user.pk if user is not None else None
         self.progress = progress
         self.report = Report()
@@ -329,6 +335,7 @@ class Importer:
         ids = {self._text(line.get("id")) for _, line in batch} - {None}
         existing = self._existing(record_type, ids)
         references = self._resolve_references(record_type, batch)
+        locked = {} if self.reviewed else self._published_owners(record_type, references)
         to_create, to_update, many, seen, numbers = [], [], [], set(), {}
         rows = []
         for number, line in batch:
@@ -380,9 +387,12 @@ class Importer:
                 if adding:
                     obj = model()  # (no keyword arguments: Model.__init__ is faster without)
                     obj.pk = pks.get(index, obj.pk)
+                was_published = getattr(obj, "publication_status", None) == PUBLISHED
                 if row_id is not None:
                     self._set_id(record_type, obj, row_id, references, problem)
                 row_many = self._set_values(record_type, obj, line, references, problem, number)
+                if not self.reviewed:
+                    self._refuse_unreviewed(obj, row_id, was_published, locked, problem)
                 if not problems:
                     self._validate(record_type, obj, problem)
                 if problems:
@@ -425,6 +435,50 @@ class Importer:
             self._explain_write_failure(
                 record_type, name, batch, to_create + to_update, numbers, exc
             )
+
+    @staticmethod
+    def _published_owners(record_type: RecordType, references) -> dict[str, tuple[str, set]]:
+        """The published records this batch's rows would be parts of (services.PARTS): by the
+        row's field that leads to them, that field's column and the records' ids."""
+        locked: dict[str, tuple[str, set]] = {}
+        for parts in services.PARTS.values():
+            for part_model, path in parts:
+                first, *rest = path.split("__")
+                column = next((c for c in record_type.columns if c.field_name == first), None)
+                if part_model is not record_type.model or column is None:
+                    continue
+                pks = set(references.get(column.ref, {}).values())
+                target = record_type.model._meta.get_field(first).related_model
+                status = "__".join([*rest, "publication_status"])
+                published = target.objects.filter(pk__in=pks, **{status: PUBLISHED})
+                locked.setdefault(first, (column.name, set()))[1].update(
+                    published.values_list("pk", flat=True)
+                )
+        return locked
+
+    @staticmethod
+    def _refuse_unreviewed(obj, row_id, was_published, locked, problem) -> None:
+        if was_published:
+            problem(
+                "id",
+                row_id,
+                "this record is published: an upload does not change it. A reviewer "
+                "withdraws it first; the correction is then reviewed and published again",
+            )
+        elif getattr(obj, "publication_status", None) == PUBLISHED:
+            problem(
+                "publication_status",
+                PUBLISHED,
+                "an upload cannot publish: import it as draft or in_review; "
+                "a reviewer who did not import it publishes it",
+            )
+        for name, (column, pks) in locked.items():
+            if getattr(obj, f"{name}_id") in pks:
+                problem(
+                    column,
+                    getattr(obj, f"{name}_id"),
+                    "this belongs to a published record: an upload does not change it",
+                )
 
     def _existing(self, record_type: RecordType, ids: set[str]) -> dict[str, models.Model]:
         if record_type.kind == "child" or not ids:
@@ -831,9 +885,12 @@ def import_path(
     create_vocabulary: bool = False,
     user=None,
     progress: Callable[[int], None] | None = None,
+    reviewed: bool = True,
 ) -> Report:
     """Validate and import a package; all or nothing. Returns the report (see .ok)."""
-    importer = Importer(create_vocabulary=create_vocabulary, user=user, progress=progress)
+    importer = Importer(
+        create_vocabulary=create_vocabulary, user=user, progress=progress, reviewed=reviewed
+    )
     return importer.run(path, dry_run=dry_run)
 
 

@@ -132,3 +132,32 @@ def test_unreadable_files_are_reported_not_a_server_error(client, editor):
     assert response.status_code == 200
     assert "cannot be read" in response.content.decode()
     assert not m.Incident.objects.exists()
+
+
+def test_an_upload_neither_publishes_nor_changes_what_is_published(client, editor):
+    f.StateFactory(code="UA", name="Ukraine")
+    f.IncidentFactory(external_id="ngo:1", title="Reviewed", published=True)
+    f.SourceFactory(external_id="src:1", published=True)
+    upload = zipped(
+        {
+            "incidents.csv": [
+                ["id", "title", "country", "publication_status"],
+                ["ngo:1", "Changed unreviewed", "UA", "published"],
+                ["ngo:2", "Published by the upload", "UA", "published"],
+                ["ngo:3", "A draft", "UA", "draft"],
+            ],
+            "citations.csv": [["id", "source", "incident"], ["cit:1", "src:1", "ngo:1"]],
+        }
+    )
+
+    preview = client.post(reverse("admin:exchange-import"), {"file": upload})
+
+    problems = {(p.file, p.row, p.column) for p in preview.context["report"].problems}
+    assert problems == {
+        ("incidents.csv", 2, "id"),
+        ("incidents.csv", 3, "publication_status"),
+        ("citations.csv", 2, "incident"),
+    }
+    assert "Confirm" not in preview.content.decode()
+    assert m.Incident.objects.get(external_id="ngo:1").title == "Reviewed"
+    assert not m.Incident.objects.filter(external_id__in=["ngo:2", "ngo:3"]).exists()
