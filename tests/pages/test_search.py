@@ -189,6 +189,18 @@ def test_stray_operators_never_break_the_search(client, world, text):
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("sort", ["relevance", "newest"])
+def test_quotes_and_percent_signs_in_a_query_are_words_not_sql(client, world, sort):
+    # The page binds the query into its one statement: quotes, backslashes and the
+    # driver's own placeholders in it must stay data.
+    f.IncidentFactory(published=True, title="O'Brien counted 100% %(ids)s \\ destroyed")
+    for text in ("O'Brien 100%", "%(ids)s destroyed", "'); DROP TABLE cases_state; --"):
+        response = search(client, q=text, sort=sort)
+        expected = [] if "DROP" in text else ["O'Brien counted 100% %(ids)s \\ destroyed"]
+        assert titles(response) == expected, text
+    assert m.State.objects.filter(code="UA").exists()
+
+
 def test_without_pg_trgm_a_misspelling_finds_nothing_quietly(client, world):
     with connection.cursor() as cursor:
         cursor.execute("DROP EXTENSION IF EXISTS pg_trgm")
