@@ -5,7 +5,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models.signals import post_delete, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, pre_delete
 from django.utils import timezone
 
 from .actions import AccountabilityAction
@@ -134,4 +134,28 @@ pre_delete.connect(
     touch_incidents_of_action,
     sender=AccountabilityAction,
     dispatch_uid="touch-incidents-of-action",
+)
+
+
+def touch_both_sides_of_an_unlinked_action(sender, instance, action, reverse, pk_set, **kwargs):
+    """An action and an incident embed each other: when a link between them goes, both
+    change for a mirror. Marked before the link goes (it finds the incidents to mark).
+    Links change from the action's side (the admin's action form; simple-history refuses
+    incident.actions.remove())."""
+    if action not in ("pre_remove", "pre_clear") or reverse:
+        return
+    now = timezone.now()
+    incidents = instance.incidents.all()
+    if pk_set is not None:
+        incidents = incidents.filter(pk__in=pk_set)
+    Incident.objects.filter(pk__in=list(incidents.values_list("pk", flat=True))).update(
+        updated_at=now
+    )
+    AccountabilityAction.objects.filter(pk=instance.pk).update(updated_at=now)
+
+
+m2m_changed.connect(
+    touch_both_sides_of_an_unlinked_action,
+    sender=AccountabilityAction.incidents.through,
+    dispatch_uid="touch-both-sides-of-an-unlinked-action",
 )

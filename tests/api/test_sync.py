@@ -245,3 +245,21 @@ def test_deleting_an_action_updates_its_incidents_in_a_mirror(api):
     assert len(mirror.records["incidents"][str(other.pk)]["actions"]) == 1
     assert str(action.pk) not in mirror.records["actions"]
     assert mirror.records == mirror.fresh_copy()
+
+
+@pytest.mark.parametrize("how", ["remove", "clear"])
+def test_unlinking_an_incident_from_an_action_updates_it_in_a_mirror(api, how):
+    incident = public_incident(title="Loses its action")
+    action = incident.actions.get()
+    mirror = Mirror(api)
+    mirror.sync()
+    assert len(mirror.records["incidents"][str(incident.pk)]["actions"]) == 1
+
+    if how == "remove":
+        action.incidents.remove(incident)
+    else:
+        action.incidents.clear()
+    mirror.sync()
+
+    assert mirror.records["incidents"][str(incident.pk)]["actions"] == []
+    assert mirror.records == mirror.fresh_copy()
