@@ -133,14 +133,25 @@ def _csv_cell(value) -> str:
     return value
 
 
-@transaction.atomic
 def export(path: str | Path) -> dict[str, int]:
     """Write the export to `path` (.zip: CSV files; .ndjson or .jsonl: JSON lines).
 
     Returns the number of rows per file.
     """
     path = Path(path)
-    assign_missing_ids()
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost:
+            # Every file from one snapshot: a row written while the export runs cannot
+            # leave one file referring to a row another file lacks. (Inside a caller's
+            # transaction, a test's, that transaction's view is used as it is.)
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        assign_missing_ids()
+        return _write(path)
+
+
+def _write(path: Path) -> dict[str, int]:
     counts: dict[str, int] = {}
     if path.suffix == ".zip":
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -5,6 +5,7 @@ import csv
 import datetime
 import io
 import json
+import threading
 import zipfile
 
 import pytest
@@ -395,3 +396,32 @@ def test_an_import_records_every_version_with_its_links(dataset, tmp_path):
     assert {c.violationcategory_id for c in version.categories.all()} == set(
         incident.categories.values_list("pk", flat=True)
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_is_one_snapshot_of_the_database(tmp_path, monkeypatch):
+    from cases.exchange import export as export_module
+
+    f.SourceFactory(title="There before the export")
+    read = export_module.iter_rows
+
+    def read_then_someone_writes(record_type):
+        if record_type.name == "state":  # the first file: the others come after the write
+
+            def write_elsewhere():  # another connection, committed at once
+                f.SourceFactory(title="Written during the export")
+                connection.close()
+
+            thread = threading.Thread(target=write_elsewhere)
+            thread.start()
+            thread.join()
+        return read(record_type)
+
+    monkeypatch.setattr(export_module, "iter_rows", read_then_someone_writes)
+    path = tmp_path / "export.ndjson"
+    export(path)
+
+    text = path.read_text()
+    assert "There before the export" in text
+    assert "Written during the export" not in text
+    assert m.Source.objects.filter(title="Written during the export").exists()
