@@ -777,7 +777,13 @@ class Importer:
             present = [(obj, ids[column.name]) for obj, ids in many if column.name in ids]
             stale = [obj.pk for obj, _ in present if id(obj) in replace]
             if stale:
-                through.objects.filter(**{f"{source}__in": stale}).delete()
+                old_links = through.objects.filter(**{f"{source}__in": stale})
+                if m2m.related_model is Incident:
+                    # An incident embeds the actions naming it: one taken off changes too.
+                    Incident.objects.filter(pk__in=old_links.values(target)).update(
+                        updated_at=self.now
+                    )
+                old_links.delete()
             columns = [through._meta.get_field(f).column for f in (source, target)]
             with connection.cursor() as cursor:
                 table = connection.ops.quote_name(through._meta.db_table)

@@ -425,3 +425,21 @@ def test_an_export_is_one_snapshot_of_the_database(tmp_path, monkeypatch):
     assert "There before the export" in text
     assert "Written during the export" not in text
     assert m.Source.objects.filter(title="Written during the export").exists()
+
+
+def test_an_incident_an_import_takes_off_an_action_is_marked_changed(db, tmp_path):
+    kept, dropped = (f.IncidentFactory(external_id=f"ngo:{n}") for n in (1, 2))
+    court = f.ActorFactory(external_id="court:1", kind=m.ActorKind.COURT)
+    action = f.AccountabilityActionFactory(external_id="act:1", issuing_body=court)
+    action.incidents.set([kept, dropped])
+    before = m.Incident.objects.get(pk=dropped.pk).updated_at
+    path = tmp_path / "actions.zip"
+    header = ["id", "kind", "title", "issuing_body", "incidents"]
+    row = ["act:1", action.kind, action.title, "court:1", "ngo:1"]
+    write_zip(path, {"actions.csv": [header, row]})
+
+    report = import_path(path)
+
+    assert report.ok, report.problems
+    assert list(action.incidents.all()) == [kept]
+    assert m.Incident.objects.get(pk=dropped.pk).updated_at > before
