@@ -28,6 +28,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
     between versions, a view of each earlier version and a revert to it."""
 
     history_list_per_page = 50
+    change_list_template = "admin/cases/history_change_list.html"  # links the deleted ones
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # django-simple-history saves a revert after checking only the view permission. A
@@ -42,8 +43,6 @@ class HistoryAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         extra_context = {**(extra_context or {}), "revert_disabled": not allowed}
         return super().history_form_view(request, object_id, version_id, extra_context)
-
-    change_list_template = "admin/cases/history_change_list.html"
 
     def get_urls(self):
         opts = self.model._meta

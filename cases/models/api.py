@@ -148,9 +148,7 @@ def touch_both_sides_of_an_unlinked_action(sender, instance, action, reverse, pk
     incidents = instance.incidents.all()
     if pk_set is not None:
         incidents = incidents.filter(pk__in=pk_set)
-    Incident.objects.filter(pk__in=list(incidents.values_list("pk", flat=True))).update(
-        updated_at=now
-    )
+    incidents.update(updated_at=now)
     AccountabilityAction.objects.filter(pk=instance.pk).update(updated_at=now)
 
 
