@@ -4,12 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from cases.edtf import EDTFField
 
 from .actors import Actor
-from .base import Publishable, PublishableQuerySet, Tracked
+from .base import History, Publishable, PublishableQuerySet, Tracked
 from .incidents import Incident
 from .law import Provision
 
@@ -65,7 +64,7 @@ class AccountabilityAction(Publishable):
 
     objects = PublishableQuerySet.as_manager()
 
-    history = HistoricalRecords(m2m_fields=["incidents"])
+    history = History(m2m_fields=["incidents"])
 
     class Meta:
         constraints = [
@@ -103,7 +102,7 @@ class ActionSubject(models.Model):
     actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="subject_links")
     note = models.CharField(max_length=300, blank=True, default="")
 
-    history = HistoricalRecords()
+    history = History(parents=("action",))
 
     class Meta:
         constraints = [
@@ -156,7 +155,7 @@ class Charge(Tracked):
 
     objects = ChargeQuerySet.as_manager()
 
-    history = HistoricalRecords(m2m_fields=["modes_of_liability"])
+    history = History(parents=("action",), m2m_fields=["modes_of_liability"])
 
     class Meta:
         constraints = [

@@ -8,11 +8,10 @@ from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from cases.edtf import EDTFField
 
-from .base import Publishable, PublishableQuerySet, Tracked
+from .base import History, Publishable, PublishableQuerySet, Tracked
 from .law import State
 
 
@@ -61,7 +60,7 @@ class Actor(Publishable):
 
     objects = ActorQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         indexes = [
@@ -94,7 +93,7 @@ class ActorName(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ALIAS)
 
-    history = HistoricalRecords()
+    history = History(parents=("actor",))
 
     class Meta:
         constraints = [
@@ -125,7 +124,7 @@ class ActorIdentifier(models.Model):
     scheme = models.CharField(max_length=20, choices=Scheme.choices)
     value = models.CharField(max_length=200)
 
-    history = HistoricalRecords()
+    history = History(parents=("actor",))
 
     class Meta:
         constraints = [
@@ -154,7 +153,7 @@ class Membership(Tracked):
     period_start = models.DateField(null=True, blank=True, editable=False, db_index=True)
     period_end = models.DateField(null=True, blank=True, editable=False, db_index=True)
 
-    history = HistoricalRecords()
+    history = History(parents=("member",))
 
     class Meta:
         constraints = [

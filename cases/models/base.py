@@ -3,6 +3,26 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+
+class History(HistoricalRecords):
+    """django-simple-history's versions, indexed for how they are read: a record's versions
+    by its id (the history page), and the versions of a record's parts by the field naming
+    the record, `parents` (services.last_editor()). The live table's other indexes (status,
+    timestamps, external id, references) are not copied: nothing searches old versions by
+    them, and each would be updated by every save and every imported row."""
+
+    def __init__(self, *args, parents: tuple[str, ...] = (), **kwargs):
+        self.parents = set(parents)
+        super().__init__(*args, **kwargs)
+
+    def copy_fields(self, model):
+        fields = super().copy_fields(model)
+        indexed = {model._meta.pk.name, *self.parents}
+        for name, field in fields.items():
+            field.db_index = name in indexed
+        return fields
 
 
 class PublicationStatus(models.TextChoices):

@@ -7,12 +7,11 @@ from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from cases.edtf import EDTFField
 
 from .actors import Actor, ActorName
-from .base import Publishable, PublishableQuerySet, Tracked
+from .base import History, Publishable, PublishableQuerySet, Tracked
 from .law import Provision, State, ViolationCategory
 
 # Titles and descriptions are English; names in other scripts sit in search_names and are
@@ -243,9 +242,7 @@ class Incident(Publishable):
 
     objects = IncidentQuerySet.as_manager()
     # The search columns are derived; keeping them in every history row would only cost.
-    history = HistoricalRecords(
-        excluded_fields=["search_names", "search_vector"], m2m_fields=["categories"]
-    )
+    history = History(excluded_fields=["search_names", "search_vector"], m2m_fields=["categories"])
 
     class Meta:
         constraints = [
@@ -325,7 +322,7 @@ class VictimCount(models.Model):
     )
     group = models.CharField(max_length=200, blank=True, default="", help_text="e.g. children")
 
-    history = HistoricalRecords()
+    history = History(parents=("incident",))
 
     class Meta:
         constraints = [
@@ -388,7 +385,7 @@ class Involvement(Tracked):
 
     objects = InvolvementQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = History(parents=("incident",))
 
     class Meta:
         constraints = [
@@ -437,7 +434,7 @@ class LegalQualification(Tracked):
 
     objects = LegalQualificationQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = History(parents=("incident",))
 
     class Meta:
         constraints = [

@@ -12,9 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
-from .base import Publishable, PublishableQuerySet, Tracked
+from .base import History, Publishable, PublishableQuerySet, Tracked
 
 
 class StateRelation(models.TextChoices):
@@ -42,7 +41,7 @@ class State(Tracked):
         max_length=20, choices=StateRelation.choices, blank=True, default=""
     )
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         constraints = [
@@ -147,7 +146,7 @@ class Instrument(Publishable):
 
     objects = PublishableQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         constraints = [
@@ -231,7 +230,7 @@ class Provision(Tracked):
 
     objects = ProvisionQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = History(parents=("instrument",))
 
     class Meta:
         constraints = [
@@ -292,7 +291,7 @@ class ViolationCategory(Tracked):
 
     objects = ViolationCategoryQuerySet.as_manager()
 
-    history = HistoricalRecords(m2m_fields=["provisions"])
+    history = History(m2m_fields=["provisions"])
 
     class Meta:
         verbose_name_plural = "violation categories"
@@ -407,7 +406,7 @@ class TreatyEvent(Tracked):
 
     objects = TreatyEventQuerySet.as_manager()
 
-    history = HistoricalRecords(m2m_fields=["provisions"])
+    history = History(m2m_fields=["provisions"])
 
     class Meta:
         constraints = [

@@ -5,9 +5,8 @@ sit in their own tables, readable only with the `cases.view_protected_identity` 
 """
 
 from django.db import models
-from simple_history.models import HistoricalRecords
 
-from .base import Tracked
+from .base import History, Tracked
 from .incidents import Incident
 
 
@@ -23,7 +22,7 @@ class ProtectedPerson(Tracked):
     role = models.CharField(max_length=20, choices=Role.choices)
     incidents = models.ManyToManyField(Incident, blank=True, related_name="protected_persons")
 
-    history = HistoricalRecords(m2m_fields=["incidents"])
+    history = History(m2m_fields=["incidents"])
 
     class Meta:
         verbose_name_plural = "protected persons"
@@ -45,7 +44,7 @@ class ProtectedIdentity(Tracked):
     nationality = models.CharField(max_length=100, blank=True, default="")
     notes = models.TextField(blank=True, default="")
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name_plural = "protected identities"
@@ -67,7 +66,7 @@ class ProtectedContact(Tracked):
     value = models.CharField(max_length=500)
     note = models.TextField(blank=True, default="")
 
-    history = HistoricalRecords()
+    history = History()
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.person}"

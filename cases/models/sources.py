@@ -4,10 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from .actions import AccountabilityAction, Charge
-from .base import Publishable, PublishableQuerySet, Tracked
+from .base import History, Publishable, PublishableQuerySet, Tracked
 from .incidents import Incident, Involvement, LegalQualification
 from .law import TreatyEvent
 
@@ -50,7 +49,7 @@ class Source(Publishable):
 
     objects = PublishableQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         indexes = [models.Index(fields=["published_on"], name="source_published_idx")]
@@ -81,7 +80,7 @@ class SourceCapture(models.Model):
     )
     note = models.TextField(blank=True, default="")
 
-    history = HistoricalRecords()
+    history = History(parents=("source",))
 
     class Meta:
         constraints = [
@@ -170,7 +169,9 @@ class Citation(Tracked):
 
     objects = CitationQuerySet.as_manager()
 
-    history = HistoricalRecords()
+    history = History(
+        parents=("incident", "involvement", "legal_qualification", "action", "charge")
+    )
 
     class Meta:
         constraints = [

@@ -138,3 +138,12 @@ def test_only_allowed_steps(researcher, reviewer):
         services.withdraw(record=draft, reviewer=reviewer, reason="Never published.")
     with pytest.raises(ValidationError, match="cannot be sent back to draft"):
         services.return_to_draft(record=draft, reviewer=reviewer)
+
+
+def test_the_versions_of_parts_are_indexed_by_their_record():
+    """last_editor() reads the versions of a record's parts by the field naming the record:
+    without an index that would read every version of every part (cases.models.History)."""
+    for parts in services.PARTS.values():
+        for model, path in parts:
+            field = model.history.model._meta.get_field(path.split("__")[0])
+            assert field.db_index, f"{model.__name__} history: index {field.name}"
