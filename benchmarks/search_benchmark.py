@@ -45,7 +45,8 @@ TSQUERY = """(CASE WHEN websearch_to_tsquery('english', %(text)s) = to_tsquery('
     ELSE websearch_to_tsquery('english', %(text)s) || to_tsquery('simple', %(prefix)s) END)"""
 
 # One statement for what search_page() reads: the sample (newest matches by id) and the
-# count, capped at the sample's size, from one scan, relevance over the sample, the first
+# count, capped at the sample's size, from one scan that also takes the columns the facets
+# read and the tsvector (its TOAST reference) to rank, relevance over the sample, the first
 # page with snippets and categories, every facet and the timeline. Related rows are read by
 # one index look-up per sampled incident, as in cases/search.py; visibility is spelled out
 # here by hand.
@@ -53,21 +54,17 @@ SQL = """
 WITH RECURSIVE
 q AS (SELECT {tsquery} AS q),
 m AS MATERIALIZED (
-    SELECT i.id FROM cases_incident i
+    SELECT i.id, i.country_id, i.verification_status, i.date_earliest, i.search_vector
+    FROM cases_incident i
     WHERE i.publication_status = 'published' AND i.confidentiality = 'public'
       AND i.search_vector @@ {tsquery}  -- inline, so the planner can estimate it
     ORDER BY i.id DESC LIMIT %(limit)s + 1
 ),
-sample AS MATERIALIZED (
-    SELECT i.id, i.country_id, i.verification_status, i.date_earliest
-    FROM cases_incident i
-    WHERE i.id IN (SELECT id FROM m ORDER BY id DESC LIMIT %(limit)s)
-),
+sample AS MATERIALIZED (SELECT * FROM m ORDER BY id DESC LIMIT %(limit)s),
 top AS MATERIALIZED (
-    SELECT i.id, ts_rank(i.search_vector, q.q) AS rank, i.date_earliest
-    FROM cases_incident i, q
-    WHERE i.id IN (SELECT id FROM sample)
-    ORDER BY rank DESC, i.date_earliest DESC NULLS LAST, i.id DESC
+    SELECT sample.id, ts_rank(sample.search_vector, q.q) AS rank, sample.date_earliest
+    FROM sample, q
+    ORDER BY rank DESC, sample.date_earliest DESC NULLS LAST, sample.id DESC
     LIMIT 20
 ),
 public_actor AS NOT MATERIALIZED (
@@ -95,13 +92,16 @@ qualification AS MATERIALIZED (
     WHERE ins.publication_status = 'published' AND ins.confidentiality = 'public'
       AND (lq.asserted_by_id IS NULL OR lq.asserted_by_id IN (SELECT id FROM public_actor))
 ),
-under (incident_id, category_id) AS (
-    SELECT sample.id, x.violationcategory_id FROM sample, LATERAL (
-        SELECT violationcategory_id FROM cases_incident_categories
-        WHERE incident_id = sample.id OFFSET 0) x
+filed AS MATERIALIZED (
+    SELECT sample.id AS incident_id, x.violationcategory_id AS category_id FROM sample,
+    LATERAL (SELECT violationcategory_id FROM cases_incident_categories
+             WHERE incident_id = sample.id OFFSET 0) x
+),
+tree (id, ancestor_id) AS (
+    SELECT id, id FROM cases_violationcategory
     UNION
-    SELECT u.incident_id, c.parent_id FROM under u
-    JOIN cases_violationcategory c ON c.id = u.category_id WHERE c.parent_id IS NOT NULL
+    SELECT t.id, c.parent_id FROM tree t JOIN cases_violationcategory c ON c.id = t.ancestor_id
+    WHERE c.parent_id IS NOT NULL
 )
 SELECT
     (SELECT count(*) FROM m) AS total,
@@ -125,8 +125,9 @@ SELECT
         SELECT extract(year FROM date_earliest)::int AS k, count(*) AS n
         FROM sample WHERE date_earliest IS NOT NULL GROUP BY 1) x) AS year,
     (SELECT json_object_agg(k, n) FROM (
-        SELECT c.slug AS k, count(*) AS n
-        FROM under u JOIN cases_violationcategory c ON c.id = u.category_id
+        SELECT c.slug AS k, count(DISTINCT f.incident_id) AS n
+        FROM filed f JOIN tree t ON t.id = f.category_id
+        JOIN cases_violationcategory c ON c.id = t.ancestor_id
         GROUP BY 1) x) AS category,
     (SELECT json_object_agg(k, n) FROM (
         SELECT slug AS k, count(DISTINCT incident_id) AS n FROM qualification
@@ -135,7 +136,7 @@ SELECT
         SELECT provision_id AS k, count(*) AS n FROM qualification
         GROUP BY 1 ORDER BY 2 DESC LIMIT 12) x) AS provision,
     (SELECT json_object_agg(k, n) FROM (
-        SELECT actor_id AS k, count(DISTINCT incident_id) AS n FROM inv
+        SELECT actor_id AS k, count(*) AS n FROM (SELECT DISTINCT * FROM inv) v
         WHERE actor_id IN (SELECT id FROM public_actor)
         GROUP BY 1 ORDER BY 2 DESC LIMIT 12) x) AS actor,
     (SELECT json_object_agg(k, n) FROM (
@@ -144,7 +145,7 @@ SELECT
         WHERE a.publication_status = 'published' AND a.confidentiality = 'public'
         GROUP BY 1) x) AS kind,
     (SELECT json_object_agg(k, n) FROM (
-        SELECT date_trunc('month', date_earliest)::date AS k, count(*) AS n
+        SELECT date_trunc('month', date_earliest::timestamp)::date AS k, count(*) AS n
         FROM sample WHERE date_earliest IS NOT NULL GROUP BY 1) x) AS timeline
 """.replace("{tsquery}", TSQUERY)
 

@@ -380,11 +380,14 @@ def _sql(queryset: QuerySet) -> str:
 
 # The sample, the count, every facet and the timeline in one statement.
 #
-# `newest` is the matching ids newest first (highest id first), stopped after
+# `newest` is the matching incidents newest first (highest id first), stopped after
 # SAMPLE_LIMIT + 1: their number is the count; the first SAMPLE_LIMIT are the sample. By id,
 # the sample is the same whatever plan the database picks (a scan in storage order stops
 # at different rows), and a term found in most incidents walks the primary key backwards
-# and stops.
+# and stops. The scan also takes the columns the facets and the date order read, and, to
+# rank by relevance, the tsvector (a reference to its TOASTed value, not the value), so
+# the sample is not looked up again by id: ranking reads each sampled vector once more
+# from TOAST, not the table row and the vector.
 #
 # Related rows are read by one index look-up per sampled incident (LATERAL ... OFFSET 0:
 # the planner may not turn it into a scan of the whole table, which it prefers on small
@@ -393,13 +396,13 @@ def _sql(queryset: QuerySet) -> str:
 # needs a public provision and a public (or no) asserting actor, as in
 # LegalQualification.objects.public(). Each facet keeps its FACET_SIZE largest values,
 # ties by label, then value; categories come with every ancestor of a matched category (a
-# broader term counts the incidents of everything under it).
+# broader term counts the incidents of everything under it), through the small table of
+# each category's ancestors.
 _SAMPLE_SQL = """
 WITH RECURSIVE
-newest (id) AS MATERIALIZED ({newest}),
+newest ({columns}) AS MATERIALIZED ({newest}),
 sample AS MATERIALIZED (
-    SELECT id, country_id, verification_status, date_earliest FROM cases_incident
-    WHERE id IN (SELECT id FROM newest ORDER BY id DESC LIMIT %(sample_size)s)
+    SELECT * FROM newest ORDER BY id DESC LIMIT %(sample_size)s
 ),
 page (id, position) AS MATERIALIZED (
     SELECT * FROM ({page}) p ORDER BY 2 OFFSET %(offset)s LIMIT %(per_page)s
@@ -432,15 +435,18 @@ qualification AS MATERIALIZED (
     WHERE provision_id IN (SELECT id FROM public_provision)
       AND (asserted_by_id IS NULL OR asserted_by_id IN (SELECT id FROM public_actor))
 ),
-filed_under (incident_id, category_id) AS (
-    SELECT sample.id, c.violationcategory_id
+sample_category AS MATERIALIZED (
+    SELECT sample.id AS incident_id, c.violationcategory_id AS category_id
     FROM sample, LATERAL (
         SELECT violationcategory_id FROM cases_incident_categories
         WHERE incident_id = sample.id OFFSET 0
     ) c
+),
+category_tree (id, ancestor_id) AS (  -- each category with itself and every ancestor
+    SELECT id, id FROM cases_violationcategory
     UNION  -- not ALL: each pair once, and a cycle in the tree ends
-    SELECT f.incident_id, c.parent_id
-    FROM filed_under f JOIN cases_violationcategory c ON c.id = f.category_id
+    SELECT t.id, c.parent_id
+    FROM category_tree t JOIN cases_violationcategory c ON c.id = t.ancestor_id
     WHERE c.parent_id IS NOT NULL
 )
 SELECT
@@ -448,7 +454,8 @@ SELECT
     (SELECT array_agg(id ORDER BY id DESC) FROM sample) AS ids,
     ({rows}) AS rows,
     (SELECT json_agg(x ORDER BY x.value) FROM (
-        SELECT date_trunc('month', date_earliest)::date AS value, count(*) AS n
+        -- a date as a timestamp without time zone: no time zone to apply per row
+        SELECT date_trunc('month', date_earliest::timestamp)::date AS value, count(*) AS n
         FROM sample WHERE date_earliest IS NOT NULL GROUP BY 1
     ) x) AS month,
     (SELECT json_agg(x ORDER BY x.n DESC, x.label, x.value) FROM (
@@ -460,8 +467,10 @@ SELECT
         SELECT verification_status AS value, count(*) AS n FROM sample GROUP BY 1
     ) x) AS status,
     (SELECT json_agg(x) FROM (
-        SELECT c.id, c.parent_id, c.slug AS value, c.name AS label, count(*) AS n
-        FROM filed_under f JOIN cases_violationcategory c ON c.id = f.category_id
+        SELECT c.id, c.parent_id, c.slug AS value, c.name AS label,
+               count(DISTINCT f.incident_id) AS n
+        FROM sample_category f JOIN category_tree t ON t.id = f.category_id
+        JOIN cases_violationcategory c ON c.id = t.ancestor_id
         GROUP BY c.id
     ) x) AS category,
     (SELECT json_agg(x ORDER BY x.n DESC, x.label, x.value) FROM (
@@ -478,11 +487,11 @@ SELECT
         GROUP BY p.id, i.short_title ORDER BY 4 DESC, 3, 1 LIMIT %(size)s
     ) x) AS provision,
     (SELECT json_agg(x ORDER BY x.n DESC, x.label, x.id) FROM (
-        SELECT a.id, a.id::text AS value, a.name AS label, v.n
-        FROM (SELECT actor_id, count(DISTINCT incident_id) AS n FROM sample_involvement
-              WHERE actor_id IN (SELECT id FROM public_actor) GROUP BY 1) v
+        SELECT a.id, a.id::text AS value, a.name AS label, count(*) AS n
+        FROM (SELECT DISTINCT incident_id, actor_id FROM sample_involvement) v
         JOIN cases_actor a ON a.id = v.actor_id
-        ORDER BY 4 DESC, 3, 1 LIMIT %(size)s
+        WHERE a.id IN (SELECT id FROM public_actor)
+        GROUP BY a.id ORDER BY 4 DESC, 3, 1 LIMIT %(size)s
     ) x) AS actor,
     (SELECT json_agg(x ORDER BY x.n DESC, x.value) FROM (
         SELECT a.kind AS value, count(DISTINCT x.incident_id) AS n
@@ -550,23 +559,28 @@ _HEADLINE = {
 
 def _incidents(rows: list[dict] | None) -> list[Incident]:
     """Incidents from `_ROWS_SQL`'s rows: the fields a result shows, the others deferred
-    (loaded on access, as with .only()); `country` and `category_list` filled in."""
+    (loaded on access, as with .only()); `country` and `category_list` filled in. A state
+    or category shown on several rows is one instance (read only): building model
+    instances is most of the page's Python time."""
+    states: dict[str, State] = {}
+    categories: dict[int, ViolationCategory] = {}
     incidents = []
     for row in rows or []:
         incident = Incident.from_db(
             connection.alias, _ROW_FIELDS, [row[name] for name in _ROW_FIELDS]
         )
-        incident.country = (
-            State.from_db(
-                connection.alias, ["code", "name"], [row["country_id"], row["country_name"]]
+        code = row["country_id"]
+        if code and code not in states:
+            states[code] = State.from_db(
+                connection.alias, ["code", "name"], [code, row["country_name"]]
             )
-            if row["country_id"]
-            else None
-        )
-        incident.category_list = [
-            ViolationCategory.from_db(connection.alias, ["id", "slug", "name"], list(c.values()))
-            for c in row["categories"] or []
-        ]
+        incident.country = states[code] if code else None
+        for c in row["categories"] or []:
+            if c["id"] not in categories:
+                categories[c["id"]] = ViolationCategory.from_db(
+                    connection.alias, ["id", "slug", "name"], [c["id"], c["slug"], c["name"]]
+                )
+        incident.category_list = [categories[c["id"]] for c in row["categories"] or []]
         incident.snippet = row["snippet"]
         incidents.append(incident)
     return incidents
@@ -577,9 +591,8 @@ def _page_ids_sql(sort: str, tsquery: str | None) -> str:
     if tsquery is not None and sort == "relevance":
         # as search_incidents() orders: SearchRank is ts_rank
         return (
-            "SELECT i.id, row_number() OVER (ORDER BY ts_rank(i.search_vector, "
-            f"{tsquery}) DESC, i.date_earliest DESC NULLS LAST, i.id DESC) "
-            "FROM cases_incident i WHERE i.id IN (SELECT id FROM sample)"
+            f"SELECT id, row_number() OVER (ORDER BY ts_rank(search_vector, {tsquery}) DESC, "
+            "date_earliest DESC NULLS LAST, id DESC) FROM sample"
         )
     order = "ASC NULLS LAST, id ASC" if sort == "oldest" else "DESC NULLS LAST, id DESC"
     return f"SELECT id, row_number() OVER (ORDER BY date_earliest {order}) FROM sample"
@@ -629,8 +642,12 @@ def sample_and_facets(
 ) -> Sample:
     """The sample, the count, the facets, the timeline of `matches` and one page of the
     sample in `sort` order (relevance needs `tsquery`, from `_tsquery_sql`), in one query."""
-    newest = matches.order_by("-pk").values_list("pk")[: SAMPLE_LIMIT + 1]
+    columns = ["id", "country_id", "verification_status", "date_earliest"]
+    if tsquery is not None and sort == "relevance":
+        columns.append("search_vector")
+    newest = matches.order_by("-pk").values_list(*columns)[: SAMPLE_LIMIT + 1]
     sql = _SAMPLE_SQL.format(
+        columns=", ".join(columns),
         newest=_sql(newest),
         page=_page_ids_sql(sort, tsquery),
         rows=_rows_sql(tsquery),
