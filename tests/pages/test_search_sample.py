@@ -91,3 +91,45 @@ def test_one_plain_word_matches_its_stem_or_the_words_it_begins(client, world, w
     # the same as the general form, which the word takes with an exclusion added
     general = client.get("/search/", {"q": f"{word} -zzzznothing"}).context["results"]
     assert [i.pk for i in general.incidents] == [i.pk for i in results.incidents]
+
+
+def test_a_broader_category_counts_an_incident_once_under_two_narrower_ones(client, world):
+    crimes = world.deportation.parent
+    shelling = f.ViolationCategoryFactory(slug="shelling", name="Shelling", parent=crimes)
+    world.other.categories.add(world.deportation, shelling)
+    results = client.get("/search/", {"q": "hospital"}).context["results"]
+    assert {v.value: (v.count, v.depth) for v in results.facets["category"]} == {
+        "crimes-against-civilians": (1, 0),
+        "deportation": (1, 1),
+        "shelling": (1, 1),
+    }
+
+
+def test_an_actor_in_two_roles_counts_one_incident(client, world):
+    actor = f.ActorFactory(published=True, name="Brigade")
+    f.InvolvementFactory(
+        incident=world.other, actor=actor, role=m.InvolvementRole.DIRECT_PERPETRATOR
+    )
+    f.InvolvementFactory(incident=world.other, actor=actor, role=m.InvolvementRole.SUPERIOR)
+    results = client.get("/search/", {"q": "hospital"}).context["results"]
+    assert {v.label: v.count for v in results.facets["actor"]} == {"Brigade": 1}
+
+
+@pytest.mark.parametrize("sample_limit", [3, 2_000])
+def test_relevance_order_of_the_sample_is_search_rank_order(
+    client, world, monkeypatch, sample_limit
+):
+    monkeypatch.setattr(search_module, "SAMPLE_LIMIT", sample_limit)
+    for n in range(6):
+        f.IncidentFactory(
+            published=True,
+            title="Looting" if n % 2 else f"Report {n}",
+            summary=" ".join(["looting"] * n) or "other",
+            date=f"{2010 + n}-06-01",
+        )
+    results = client.get("/search/", {"q": "looting"}).context["results"]
+    # the sample (the newest matches), ranked as search_incidents() ranks every match
+    matches = search_module.search_incidents(m.Incident.objects.public(), "looting")
+    sample = [i.pk for i in matches.order_by("-pk")[:sample_limit]]
+    expected = matches.filter(pk__in=sample)
+    assert [i.pk for i in results.incidents] == [i.pk for i in expected]
