@@ -118,6 +118,53 @@ class ImportFailed(Exception):
         self.report = report
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What every row of a record type needs, worked out once per import rather than per row."""
+
+    defaults: tuple  # each concrete field's default, in Model.__init__'s positional order
+    calls: tuple[tuple[int, Callable], ...]  # defaults computed per row (a callable default)
+    fields: dict[str, models.Field]  # value column -> model field
+    # Fields full_clean() skips: relations (resolved in bulk), the EDTF strings (checked
+    # with a cache: the parser is slow) and their bounds, and the columns the importer sets
+    # itself (primary key, timestamps).
+    excluded: frozenset[str]
+
+    @classmethod
+    def of(cls, record_type: RecordType) -> "Plan":
+        model = record_type.model
+        concrete = model._meta.concrete_fields
+        excluded = {
+            f.name
+            for f in model._meta.get_fields()
+            if f.is_relation or f.name in record_type.edtf or f.primary_key
+        }
+        for lower, upper in record_type.edtf.values():
+            excluded |= {lower, upper}
+        excluded |= {"created_at", "updated_at"}
+        return cls(
+            defaults=tuple(f.get_default() for f in concrete),
+            calls=tuple(
+                (i, f.get_default)
+                for i, f in enumerate(concrete)
+                if f.has_default() and callable(f.default)
+            ),
+            fields={
+                c.name: model._meta.get_field(c.field_name)
+                for c in record_type.columns
+                if c.kind not in ("ref", "refs")
+            },
+            excluded=frozenset(excluded),
+        )
+
+    def new(self, model: type[models.Model]) -> models.Model:
+        """An empty object. Positional values: Model.__init__ is fastest given every field."""
+        values = list(self.defaults)
+        for index, default in self.calls:
+            values[index] = default()
+        return model(*values)
+
+
 # --- Reading ---------------------------------------------------------------------------------
 
 Row = tuple[int, dict]  # (row number, {column: text or list})
@@ -268,6 +315,7 @@ class Importer:
         self.first_new_incident: int | None = None
         # Self-references resolved once the whole file is in: (object, field, id, row number)
         self.deferred: list[tuple[models.Model, str, str, int]] = []
+        self.plans = {t.name: Plan.of(t) for t in RECORD_TYPES}
 
     def run(self, path: str | Path, *, dry_run: bool = False) -> Report:
         self.report.dry_run = dry_run
@@ -381,11 +429,13 @@ class Importer:
         if model is Incident:
             self.search_names.look_up(ids, {self._text(line.get("country")) for _, line in batch})
 
+        plan = self.plans[record_type.name]
+
         def valid_new_rows() -> Iterator[models.Model]:
             """Validate each row; yield the new ones, keep the changed ones for an UPDATE."""
             for index, (number, line, problems, problem, row_id, obj, adding) in enumerate(rows):
                 if adding:
-                    obj = model()  # (no keyword arguments: Model.__init__ is faster without)
+                    obj = plan.new(model)
                     obj.pk = pks.get(index, obj.pk)
                 was_published = getattr(obj, "publication_status", None) == PUBLISHED
                 if row_id is not None:
@@ -541,6 +591,7 @@ class Importer:
     def _set_values(self, record_type, obj, line, references, problem, number) -> dict[str, list]:
         """Set the row's values on obj; return the many-to-many ids to write after it."""
         many = {}
+        fields = self.plans[record_type.name].fields
         for column in record_type.columns:
             if column.name not in line:
                 continue  # a missing column leaves the field as it is
@@ -571,7 +622,7 @@ class Importer:
             except ValueProblem as exc:
                 problem(column.name, raw, str(exc))
                 continue
-            model_field = obj._meta.get_field(column.field_name)
+            model_field = fields[column.name]
             if value is None and not model_field.null:
                 value = (
                     ""
@@ -590,23 +641,12 @@ class Importer:
                 setattr(obj, upper, bounds[1])
         return many
 
-    def _excluded(self, record_type) -> list[str]:
-        """Fields full_clean() must skip: relations (resolved above, in bulk), the EDTF
-        strings (checked above, cached: the parser is slow) and their bounds."""
-        excluded = []
-        for f in record_type.model._meta.get_fields():
-            if f.is_relation or f.name in record_type.edtf:
-                excluded.append(f.name)
-        for lower, upper in record_type.edtf.values():
-            excluded += [lower, upper]
-        return excluded
-
     def _validate(self, record_type, obj, problem, *, full: bool = False) -> None:
         try:
             # Uniqueness and check constraints cost a query each per row: the database
             # checks them on write, and a failed batch is then validated row by row.
             obj.full_clean(
-                exclude=[] if full else self._excluded(record_type),
+                exclude=None if full else self.plans[record_type.name].excluded,
                 validate_unique=full,
                 validate_constraints=full,
             )
