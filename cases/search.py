@@ -562,23 +562,20 @@ def _incidents(rows: list[dict] | None) -> list[Incident]:
     (loaded on access, as with .only()); `country` and `category_list` filled in. A state
     or category shown on several rows is one instance (read only): building model
     instances is most of the page's Python time."""
+    alias = connection.alias  # once: each access goes through the connection proxy
     states: dict[str, State] = {}
     categories: dict[int, ViolationCategory] = {}
     incidents = []
     for row in rows or []:
-        incident = Incident.from_db(
-            connection.alias, _ROW_FIELDS, [row[name] for name in _ROW_FIELDS]
-        )
+        incident = Incident.from_db(alias, _ROW_FIELDS, [row[name] for name in _ROW_FIELDS])
         code = row["country_id"]
         if code and code not in states:
-            states[code] = State.from_db(
-                connection.alias, ["code", "name"], [code, row["country_name"]]
-            )
+            states[code] = State.from_db(alias, ["code", "name"], [code, row["country_name"]])
         incident.country = states[code] if code else None
         for c in row["categories"] or []:
             if c["id"] not in categories:
                 categories[c["id"]] = ViolationCategory.from_db(
-                    connection.alias, ["id", "slug", "name"], [c["id"], c["slug"], c["name"]]
+                    alias, ["id", "slug", "name"], [c["id"], c["slug"], c["name"]]
                 )
         incident.category_list = [categories[c["id"]] for c in row["categories"] or []]
         incident.snippet = row["snippet"]
