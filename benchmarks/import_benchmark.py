@@ -12,6 +12,8 @@ actors and sources they refer to, and then measures
   - copy:   COPY of the very rows the import wrote (read back from the database) into
             tables created LIKE the real ones INCLUDING ALL: the same columns, generated
             search vector, check constraints and indexes (GIN included), no foreign keys;
+  - copy with foreign keys: the same, into tables that also have the real tables'
+            foreign keys (deferred, checked at commit, as for the import);
 and prints rows per second for both, their ratio, and the import's peak memory
 (ru_maxrss growth, and tracemalloc's peak of Python allocations with --tracemalloc).
 When PostgreSQL runs on this host it also prints the CPU seconds each used, of this
@@ -273,15 +275,27 @@ def cpu_note(python: float, backend_before: float | None) -> str:
     return f"CPU: this process {python:.1f} s, PostgreSQL {backend_cpu() - backend_before:.1f} s"
 
 
-def copy_baseline() -> tuple[int, float, str]:
+def copy_baseline(foreign_keys: bool) -> tuple[int, float, str]:
     """COPY the imported rows into tables LIKE the real ones; (rows, seconds of COPY FROM,
-    CPU used)."""
+    CPU used). With `foreign_keys`, the tables also get the real ones' foreign keys (checked
+    at commit, as the import's are)."""
     with connection.cursor() as cursor:
+        cursor.execute("DROP SCHEMA IF EXISTS bench CASCADE")
         cursor.execute("CREATE SCHEMA bench")
         data = []
         for _, tables in TABLES:
             for table in tables:
                 cursor.execute(f"CREATE TABLE bench.{table} (LIKE public.{table} INCLUDING ALL)")
+                if foreign_keys:
+                    cursor.execute(
+                        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                        "WHERE conrelid = %s::regclass AND contype = 'f'",
+                        [f"public.{table}"],
+                    )
+                    for name, definition in cursor.fetchall():
+                        cursor.execute(
+                            f"ALTER TABLE bench.{table} ADD CONSTRAINT {name} {definition}"
+                        )
                 cursor.execute(
                     "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) "
                     "FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
@@ -343,10 +357,13 @@ def main() -> None:
           f"peak RSS grew {rss_growth:.0f} MB")  # fmt: skip
     print(f"        {cpu_note(cpu, backend)}")
 
-    copied, copy_seconds, note = copy_baseline()
-    print(f"copy:   {copied:,} rows in {copy_seconds:.1f} s = {copied / copy_seconds:,.0f} rows/s")
-    print(f"        {note}")
-    print(f"import / copy throughput: {(imported / seconds) / (copied / copy_seconds):.0%}")
+    for foreign_keys in (False, True):
+        copied, copy_seconds, note = copy_baseline(foreign_keys)
+        label = "copy with foreign keys" if foreign_keys else "copy"
+        print(f"{label}: {copied:,} rows in {copy_seconds:.1f} s = "
+              f"{copied / copy_seconds:,.0f} rows/s")  # fmt: skip
+        print(f"        {note}")
+        print(f"import / {label} throughput: {(imported / seconds) / (copied / copy_seconds):.0%}")
 
 
 if __name__ == "__main__":
