@@ -30,7 +30,17 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases import services
-from cases.models import Incident, Involvement, LegalQualification, PublicationStatus
+from cases.models import (
+    Actor,
+    ActorName,
+    Incident,
+    Instrument,
+    Involvement,
+    LegalQualification,
+    Provision,
+    PublicationStatus,
+    State,
+)
 
 from .format import (
     BY_FILE,
@@ -385,6 +395,7 @@ class Importer:
         references = self._resolve_references(record_type, batch)
         locked = {} if self.reviewed else self._published_owners(record_type, references)
         to_create, to_update, many, seen, numbers = [], [], [], set(), {}
+        moved_from = set()  # incidents an existing row (an involvement, a citation...) leaves
         rows = []
         for number, line in batch:
             problems: list[Problem] = []
@@ -438,6 +449,7 @@ class Importer:
                     obj = plan.new(model)
                     obj.pk = pks.get(index, obj.pk)
                 was_published = getattr(obj, "publication_status", None) == PUBLISHED
+                incident_before = None if adding else getattr(obj, "incident_id", None)
                 if row_id is not None:
                     self._set_id(record_type, obj, row_id, references, problem)
                 row_many = self._set_values(record_type, obj, line, references, problem, number)
@@ -458,6 +470,8 @@ class Importer:
                 self._stamp(obj, adding)
                 if not adding:
                     to_update.append(obj)
+                    if incident_before is not None and incident_before != obj.incident_id:
+                        moved_from.add(incident_before)
                     continue
                 if model is Incident:
                     obj.search_names = self.search_names.text(obj)
@@ -476,6 +490,10 @@ class Importer:
         try:
             with transaction.atomic():
                 self.write(record_type, new_rows, to_update, many)
+                if moved_from:
+                    # The incident changed: mirrors see it, and its search names are refreshed.
+                    Incident.objects.filter(pk__in=moved_from).update(updated_at=self.now)
+                    self.refresh_candidates += len(moved_from)
         except (DatabaseError, psycopg.Error) as exc:
             for _ in new_rows:
                 pass  # validate the rows the failed COPY did not reach
@@ -786,6 +804,10 @@ class Importer:
             if to_create:
                 first = min(o.pk for o in to_create)
                 self.first_new_incident = min(first, self.first_new_incident or first)
+        elif record_type.name in ("actor", "instrument", "provision", "state"):
+            self.refresh_candidates += len(to_update)  # their names are in search names
+        elif record_type.name == "actor_name":
+            self.refresh_candidates += len(to_create)
         elif record_type.name in ("involvement", "legal_qualification"):
             floor = self.first_new_incident
             self.refresh_candidates += len(to_update) + sum(
@@ -834,9 +856,10 @@ class Importer:
 
     def refresh_search_names(self) -> None:
         """Refresh the search names of the incidents this import changed but did not create
-        (those got theirs when written): the ones it updated, and the ones whose involvements
-        or qualifications it wrote. Found by the import's own timestamps, so no list of ids
-        is kept in memory."""
+        (those got theirs when written): the ones it updated or took an involvement or
+        qualification from, the ones whose involvements or qualifications it wrote, and the
+        ones naming an actor, provision, instrument or state it changed. Found by the
+        import's own timestamps, so no list of ids is kept in memory."""
         if self.report.problems or not self.refresh_candidates:
             return
         if self.refresh_candidates > 1000:
@@ -857,6 +880,22 @@ class Importer:
                 .exclude(incident__created_at=self.now)
                 .values("incident_id")
             )
+        # Names changed under existing incidents: renamed or (un)published actors, their
+        # other names (replaced: the new rows have this import's ids), relabelled provisions,
+        # instruments and states.
+        existing = ~Q(incident__created_at=self.now)
+        named = Q(actor__in=Actor.objects.filter(updated))
+        if "actor_name" in self.child_floor:
+            floor = self.child_floor["actor_name"]
+            named |= Q(actor__in=ActorName.objects.filter(pk__gte=floor).values("actor_id"))
+        changed |= Q(pk__in=Involvement.objects.filter(existing, named).values("incident_id"))
+        labelled = Q(provision__in=Provision.objects.filter(updated)) | Q(
+            provision__instrument__in=Instrument.objects.filter(updated)
+        )
+        changed |= Q(
+            pk__in=LegalQualification.objects.filter(existing, labelled).values("incident_id")
+        )
+        changed |= Q(country__in=State.objects.filter(updated))
         Incident.objects.filter(changed).refresh_search_names()
 
 

@@ -17,6 +17,7 @@ from django.db import connection
 from cases import models as m
 from cases.exchange.export import export
 from cases.exchange.importer import import_path
+from cases.search import search_incidents
 from tests import factories as f
 
 
@@ -443,3 +444,48 @@ def test_an_incident_an_import_takes_off_an_action_is_marked_changed(db, tmp_pat
     assert report.ok, report.problems
     assert list(action.incidents.all()) == [kept]
     assert m.Incident.objects.get(pk=dropped.pk).updated_at > before
+
+
+def test_an_import_refreshes_the_search_names_of_existing_incidents_it_changes(db, tmp_path):
+    """Every name an incident is found by can change in an import without the incident's
+    own row: an involvement moving to another incident, an actor renamed, its other names
+    replaced, a provision's instrument retitled, a state renamed. The search names left
+    behind are what a full refresh writes."""
+    f.StateFactory(code="UA", name="Ukraine")
+    putin = f.ActorFactory(external_id="actor:putin", name="Vladimir Putin", published=True)
+    belova = f.ActorFactory(external_id="actor:belova", name="Maria Lvova-Belova", published=True)
+    m.ActorName.objects.create(actor=belova, name="Львова-Бєлова")
+    rome = f.InstrumentFactory(slug="rome", short_title="Rome Statute", published=True)
+    article = f.ProvisionFactory(instrument=rome, label="art. 8")
+    first = f.IncidentFactory(external_id="ngo:1", published=True)
+    second = f.IncidentFactory(external_id="ngo:2", country_id="UA", published=True)
+    f.InvolvementFactory(external_id="inv:1", incident=first, actor=putin)
+    f.InvolvementFactory(external_id="inv:2", incident=second, actor=belova)
+    f.LegalQualificationFactory(external_id="lq:1", incident=second, provision=article)
+    m.Incident.objects.refresh_search_names()
+    before = m.Incident.objects.get(pk=first.pk).updated_at
+    path = tmp_path / "changes.zip"
+    write_zip(
+        path,
+        {
+            "states.csv": [["id", "name"], ["UA", "Україна"]],
+            "instruments.csv": [["id", "short_title"], ["rome", "ICC Statute"]],
+            "actors.csv": [["id", "name"], ["actor:belova", "Maria Lvova-Bielova"]],
+            "actor_names.csv": [["actor", "name"], ["actor:belova", "Мария Львова-Белова"]],
+            "involvements.csv": [["id", "incident"], ["inv:1", "ngo:2"]],
+        },
+    )
+
+    report = import_path(path)
+
+    assert report.ok, report.problems
+    written = dict(m.Incident.objects.values_list("external_id", "search_names"))
+    m.Incident.objects.refresh_search_names()
+    assert dict(m.Incident.objects.values_list("external_id", "search_names")) == written
+    assert "Vladimir Putin" not in written["ngo:1"]  # its involvement moved to ngo:2
+    assert m.Incident.objects.get(pk=first.pk).updated_at > before  # mirrors see the change
+    for name in ("Vladimir Putin", "Maria Lvova-Bielova", "Мария Львова-Белова", "Україна"):
+        assert name in written["ngo:2"]
+    assert "ICC Statute art. 8" in written["ngo:2"]
+    assert "Львова-Бєлова" not in written["ngo:2"]  # the actor's names were replaced
+    assert search_incidents(m.Incident.objects.public(), "Україна").filter(pk=second.pk).exists()
