@@ -561,7 +561,7 @@ def _incidents(rows: list[dict] | None) -> list[Incident]:
     """Incidents from `_ROWS_SQL`'s rows: the fields a result shows, the others deferred
     (loaded on access, as with .only()); `country` and `category_list` filled in. A state
     or category shown on several rows is one instance (read only): building model
-    instances is most of the page's Python time."""
+    instances is a third of the page's Python time."""
     alias = connection.alias  # once: each access goes through the connection proxy
     states: dict[str, State] = {}
     categories: dict[int, ViolationCategory] = {}
