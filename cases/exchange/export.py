@@ -23,27 +23,23 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def assign_missing_ids() -> None:
-    """Give every record without an external id a stable one, "<type>:<pk>", and keep it.
+    """Give every record without an external id a stable one, "<type>:<random UUID>", and
+    keep it.
 
     Stored, so that the record travels under the same id in every later export and an
-    import back into this database updates it. Where another record already holds that id
-    (one imported from elsewhere), a suffix keeps the new id unique.
+    import back into this database updates it. Random, not the primary key: incident 12 of
+    one database and incident 12 of another are different records, and a database that
+    receives exports from both must not take one for an update of the other.
     """
     with connection.cursor() as cursor:
         for record_type in RECORD_TYPES:
             if record_type.kind != "record":
                 continue
             table = connection.ops.quote_name(record_type.model._meta.db_table)
-            prefix = f"{record_type.name}:"
             cursor.execute(
-                f"UPDATE {table} AS t SET external_id = %s || t.id "
-                f"WHERE t.external_id IS NULL AND NOT EXISTS "
-                f"(SELECT 1 FROM {table} o WHERE o.external_id = %s || t.id)",
-                [prefix, prefix],
-            )
-            cursor.execute(
-                f"UPDATE {table} SET external_id = %s || id || '-local' WHERE external_id IS NULL",
-                [prefix],
+                f"UPDATE {table} SET external_id = %s || gen_random_uuid() "
+                "WHERE external_id IS NULL",
+                [f"{record_type.name}:"],
             )
 
 

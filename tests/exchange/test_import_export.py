@@ -6,6 +6,7 @@ import datetime
 import io
 import json
 import threading
+import uuid
 import zipfile
 
 import pytest
@@ -94,8 +95,23 @@ def test_export_covers_every_record_type_and_never_protected_persons(dataset, tm
     assert b"W-0042" not in everything
     assert b"Secret Witness Name" not in everything
     incidents = read_csv(path, "incidents.csv")
-    assert incidents[0]["id"] == f"incident:{dataset.pk}"
+    assert incidents[0]["id"] == m.Incident.objects.get(pk=dataset.pk).external_id
     assert read_csv(path, "involvements.csv")[0]["incident"].startswith("incident:")
+
+
+def test_export_gives_records_without_an_id_one_that_no_other_database_gives(db, tmp_path):
+    """Not "incident:<pk>": incident 12 here and incident 12 of a partner's database would
+    share it, and a hub importing both exports would merge them."""
+    incident = f.IncidentFactory(external_id=None)
+
+    export(tmp_path / "first.zip")
+    given = m.Incident.objects.get(pk=incident.pk).external_id
+    export(tmp_path / "second.zip")
+
+    kind, _, random = given.partition(":")
+    assert kind == "incident"
+    assert str(uuid.UUID(random)) == random
+    assert read_csv(tmp_path / "second.zip", "incidents.csv")[0]["id"] == given  # kept
 
 
 def test_reimport_updates_instead_of_duplicating(dataset, tmp_path):
