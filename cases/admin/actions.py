@@ -156,6 +156,7 @@ class AccountabilityActionAdmin(PublishableAdmin):
 @admin.register(m.ActionSubject)
 class ActionSubjectAdmin(PartAdmin, HistoryAdmin):
     list_display = ("actor", "action", "note")
+    deleted_select_related = ("actor", "action")
     list_select_related = ("actor", "action")
     search_fields = ("actor__name", "action__title", "action__reference")
     list_filter = ("action__kind",)
@@ -166,6 +167,7 @@ class ActionSubjectAdmin(PartAdmin, HistoryAdmin):
 @admin.register(m.Charge)
 class ChargeAdmin(PartAdmin, TrackedAdmin):
     list_display = ("provision", "action", "subject", "crime_period")
+    deleted_select_related = ("provision__instrument", "action")
     list_select_related = ("provision__instrument", "action", "subject")
     search_fields = (
         "provision__label",

@@ -109,6 +109,7 @@ class ActorIdentifierAdmin(PartAdmin, HistoryAdmin):
 @admin.register(m.Membership)
 class MembershipAdmin(PartAdmin, TrackedAdmin):
     form = MembershipForm
+    deleted_select_related = ("member", "organisation")
     list_display = ("member", "post", "organisation", "period", "period_start", "period_end")
     list_select_related = ("member", "organisation")
     search_fields = ("member__name", "organisation__name", "post")

@@ -1,7 +1,7 @@
 """What every ModelAdmin shares: who created and changed a row, and the standard fieldsets."""
 
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
@@ -29,6 +29,9 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     history_list_per_page = 50
     change_list_template = "admin/cases/history_change_list.html"  # links the deleted ones
+    # The relations the record's __str__ reads, selected with its deletions so that the
+    # list of deleted records takes the same number of queries however many it shows.
+    deleted_select_related: tuple[str, ...] = ()
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # django-simple-history saves a revert after checking only the view permission. A
@@ -59,7 +62,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         deletions = (
             self.model.history.filter(history_type="-")
-            .select_related("history_user")
+            .select_related("history_user", *self.deleted_select_related)
             .order_by("-history_date", "-history_id")
         )
         page = Paginator(deletions, self.history_list_per_page).get_page(request.GET.get("p"))
@@ -68,8 +71,23 @@ class HistoryAdmin(SimpleHistoryAdmin):
             "title": f"Deleted {self.model._meta.verbose_name_plural}",
             "opts": self.model._meta,
             "page": page,
+            "rows": [self.deleted_row(deletion) for deletion in page],
         }
         return TemplateResponse(request, "admin/cases/deleted.html", context)
+
+    def deleted_row(self, deletion) -> tuple:
+        """The deletion, the record's pk and its __str__, which reads the related rows
+        selected with the deletion: history_object builds a bare record, so they are handed
+        over to it. A related row deleted too was selected as None; the id stands in then."""
+        record = deletion.history_object
+        for name in {lookup.split("__")[0] for lookup in self.deleted_select_related}:
+            related = deletion._meta.get_field(name).get_cached_value(deletion)
+            self.model._meta.get_field(name).set_cached_value(record, related)
+        try:
+            label = str(record)
+        except ObjectDoesNotExist:
+            label = f"{self.model._meta.verbose_name} {record.pk}"
+        return deletion, record.pk, label
 
 
 class TrackedAdmin(HistoryAdmin):

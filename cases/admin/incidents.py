@@ -166,6 +166,7 @@ class RefreshesIncidentSearch(TrackedAdmin):
 @admin.register(m.Involvement)
 class InvolvementAdmin(PartAdmin, RefreshesIncidentSearch):
     list_display = ("actor", "role", "incident", "confidence", "updated_at")
+    deleted_select_related = ("actor", "incident")
     list_select_related = ("actor", "incident")
     search_fields = ("actor__name", "incident__title", "note")
     list_filter = ("role", "confidence")
@@ -176,6 +177,7 @@ class InvolvementAdmin(PartAdmin, RefreshesIncidentSearch):
 @admin.register(m.LegalQualification)
 class LegalQualificationAdmin(PartAdmin, RefreshesIncidentSearch):
     list_display = ("incident", "provision", "standing", "asserted_by", "asserted_on")
+    deleted_select_related = ("incident", "provision__instrument")
     list_select_related = ("incident", "provision__instrument", "asserted_by")
     search_fields = (
         "incident__title",

@@ -127,6 +127,7 @@ class InstrumentAdmin(PublishableAdmin):
 @admin.register(m.Provision)
 class ProvisionAdmin(PartAdmin, TrackedAdmin):
     form = ProvisionForm
+    deleted_select_related = ("instrument",)
     list_display = ("label", "instrument", "heading", "rule_kind", "parent", "position")
     search_fields = ("label", "heading", "instrument__short_title", "instrument__title")
     list_filter = ("rule_kind", "instrument")
@@ -160,6 +161,7 @@ class ViolationCategoryAdmin(TrackedAdmin):
 @admin.register(m.TreatyEvent)
 class TreatyEventAdmin(TrackedAdmin):
     list_display = ("state", "instrument", "kind", "deposited_on", "effective_on")
+    deleted_select_related = ("state", "instrument")
     list_select_related = ("state", "instrument")
     search_fields = ("state__name", "state__code", "instrument__short_title", "text", "note")
     list_filter = ("kind", "instrument")

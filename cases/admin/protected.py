@@ -67,6 +67,7 @@ class IdentityPermissionAdmin(TrackedAdmin):
 @admin.register(m.ProtectedIdentity)
 class ProtectedIdentityAdmin(IdentityPermissionAdmin):
     list_display = ("person", "full_name", "nationality")
+    deleted_select_related = ("person",)
     list_select_related = ("person",)
     search_fields = ("person__pseudonym", "full_name", "other_names")
     list_filter = ("nationality",)
@@ -77,6 +78,7 @@ class ProtectedIdentityAdmin(IdentityPermissionAdmin):
 @admin.register(m.ProtectedContact)
 class ProtectedContactAdmin(IdentityPermissionAdmin):
     list_display = ("person", "kind", "value")
+    deleted_select_related = ("person",)
     list_select_related = ("person",)
     search_fields = ("person__pseudonym", "value")
     list_filter = ("kind",)

@@ -72,6 +72,7 @@ class SourceAdmin(PublishableAdmin):
 @admin.register(m.SourceCapture)
 class SourceCaptureAdmin(PartAdmin, HistoryAdmin):
     list_display = ("source", "captured_at", "archive_url", "captured_by")
+    deleted_select_related = ("source",)
     list_select_related = ("source", "captured_by")
     search_fields = ("source__title", "archive_url", "sha256")
     autocomplete_fields = ("source", "captured_by")
@@ -96,6 +97,7 @@ class CitationForm(forms.ModelForm):
 @admin.register(m.Citation)
 class CitationAdmin(PartAdmin, TrackedAdmin):
     form = CitationForm
+    deleted_select_related = ("source",)
     list_display = ("source", "pinpoint", "claim_kind", "claim")
     list_select_related = (
         "source",
