@@ -480,15 +480,16 @@ class Importer:
 
         # The new rows are validated while they are sent: the database works on the rows
         # already sent (the search vector, the indexes) while the next ones are validated.
-        # Not when the model's clean() runs queries (none can run while a COPY is open), nor
-        # for rows that replace a parent's (the old ones are deleted first).
+        # Not when the model's clean() runs queries (none can run while a COPY is open).
         new_rows = valid_new_rows()
-        if model.clean is not models.Model.clean or record_type.kind == "child":
+        if model.clean is not models.Model.clean:
             new_rows = list(new_rows)
         # Valid rows are written even after a rejection (the transaction is rolled back in
         # the end): later rows that refer to them then resolve, and only real problems show.
         try:
             with transaction.atomic():
+                if record_type.kind == "child" and pks:
+                    self._clear_children(record_type, batch, references, min(pks.values()))
                 self.write(record_type, new_rows, to_update, many)
                 if moved_from:
                     # The incident changed: mirrors see it, and its search names are refreshed.
@@ -774,8 +775,6 @@ class Importer:
     def write(self, record_type: RecordType, to_create: Iterable, to_update, many) -> None:
         """Write a batch: new rows (their ids reserved) with COPY, changed ones with UPDATE."""
         model = record_type.model
-        if record_type.kind == "child":
-            self._clear_children(record_type, to_create)  # a list, see import_batch()
         to_create = copy_rows(model, to_create)
         if to_update:
             fields = [
@@ -814,17 +813,18 @@ class Importer:
                 1 for o in to_create if floor is None or o.incident_id < floor
             )
 
-    def _clear_children(self, record_type: RecordType, rows) -> None:
-        """Replace the parents' rows of this type: delete the ones they had before.
+    def _clear_children(self, record_type: RecordType, batch, references, first_id) -> None:
+        """Replace the parents' rows of this type: delete the ones they had before, ahead of
+        the batch's COPY (so its rows can be validated while they are sent).
 
         This import's rows have ids from the first one it reserved on (sequences only
         grow), so older rows are told apart without keeping a list of parents done.
         """
-        if not rows:
-            return
-        floor = self.child_floor.setdefault(record_type.name, min(o.pk for o in rows))
-        parent_field = record_type.column(record_type.parent).field_name
-        parents = {getattr(o, f"{parent_field}_id") for o in rows}
+        floor = self.child_floor.setdefault(record_type.name, first_id)
+        parent = record_type.column(record_type.parent)
+        keys = {self._text(line.get(parent.name)) for _, line in batch}
+        parents = {references.get(parent.ref, {}).get(key) for key in keys} - {None}
+        parent_field = parent.field_name
         record_type.model.objects.filter(
             **{f"{parent_field}__in": parents, "pk__lt": floor}
         ).delete()
