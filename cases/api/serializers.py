@@ -2,7 +2,8 @@
 
 Related rows come from the viewsets' querysets, already filtered through public() and
 prefetched into `public_*` attributes: serializers never query or filter themselves
-(except the treaty law of an incident, computed per state on the detail page).
+(except the treaty law of an incident's states on the detail page, computed for all of them
+at once in a fixed number of queries: api.views.incident_law).
 Every field has a description, so the OpenAPI schema documents it.
 """
 

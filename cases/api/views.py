@@ -50,6 +50,7 @@ from cases.models import (
     TreatyEvent,
     ViolationCategory,
 )
+from cases.models.law import treaty_statuses_of
 
 from . import filters
 from . import serializers as s
@@ -308,30 +309,24 @@ def incident_law(incident: Incident) -> list[dict]:
     if on is None:
         return []
     roles: dict[str, list[str]] = {}
-    states: dict[str, State] = {}
 
-    def add(state: State | None, role: str) -> None:
-        if state is not None:
-            states.setdefault(state.code, state)
-            if role not in roles.setdefault(state.code, []):
-                roles[state.code].append(role)
+    def add(code: str | None, role: str) -> None:
+        if code and role not in roles.setdefault(code, []):
+            roles[code].append(role)
 
-    add(incident.country, "territorial_state")
-    add(incident.controlling_power, "controlling_power")
-    actor_states = State.objects.filter(
-        pk__in=[i.actor.state_id for i in incident.public_involvements if i.actor.state_id]
-    ).order_by("code")
-    for state in actor_states:
-        add(state, "state_of_involved_actor")
+    add(incident.country_id, "territorial_state")
+    add(incident.controlling_power_id, "controlling_power")
+    actor_states = {i.actor.state_id for i in incident.public_involvements if i.actor.state_id}
+    for code in sorted(actor_states):
+        add(code, "state_of_involved_actor")
+    # All the states in one query, with the predecessors their treaty acts may come from,
+    # and all their statuses at once: the queries do not grow with the number of states.
+    states = State.objects.select_related("predecessor__predecessor").in_bulk(list(roles))
     instruments = list(Instrument.objects.public().order_by("adopted_on", "pk"))
+    statuses = treaty_statuses_of(states.values(), on, instruments)
     return [
-        {
-            "state": state,
-            "roles": roles[code],
-            "on": on,
-            "statuses": state.treaty_statuses(on, instruments),
-        }
-        for code, state in states.items()
+        {"state": states[code], "roles": roles[code], "on": on, "statuses": statuses[code]}
+        for code in roles
     ]
 
 

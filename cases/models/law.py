@@ -88,14 +88,7 @@ class State(Tracked):
         """The state's status under every given instrument (default: all public) on a date."""
         if instruments is None:
             instruments = Instrument.objects.public().order_by("adopted_on", "pk")
-        instruments = list(instruments)
-        by_instrument: dict[int, list[TreatyEvent]] = {i.pk: [] for i in instruments}
-        for event in TreatyEvent.objects.for_state(self).filter(instrument__in=instruments):
-            by_instrument[event.instrument_id].append(event)
-        return [
-            TreatyStatus.compute(state=self, instrument=i, on=on, events=by_instrument[i.pk])
-            for i in instruments
-        ]
+        return treaty_statuses_of([self], on, instruments)[self.pk]
 
 
 class InstrumentKind(models.TextChoices):
@@ -356,8 +349,13 @@ STATEMENT_WITHDRAWAL_KINDS = {
 class TreatyEventQuerySet(models.QuerySet):
     def for_state(self, state: State):
         """The acts of the state and of the predecessors it continues."""
+        return self.for_states([state])
+
+    def for_states(self, states: Iterable[State]):
+        """The acts of the states and of the predecessors they continue."""
+        codes = {link.pk for state in states for link in state.continued_states()}
         return (
-            self.filter(state__in=state.continued_states())
+            self.filter(state__in=codes)
             .select_related("instrument", "state")
             .prefetch_related("provisions")
             .order_by("deposited_on", "pk")
@@ -541,3 +539,29 @@ class TreatyStatus:
             reservations=tuple(e for e in statements if e.kind == TreatyEventKind.RESERVATION),
             declarations=tuple(e for e in statements if e.kind != TreatyEventKind.RESERVATION),
         )
+
+
+def treaty_statuses_of(
+    states: Iterable[State], on: datetime.date, instruments: Iterable[Instrument]
+) -> dict[str, list[TreatyStatus]]:
+    """Each state's status under every given instrument on a date, by state code.
+
+    The acts of all the states (and of the predecessors they continue) are read at once,
+    so the queries do not grow with the number of states. continued_states() reads each
+    predecessor: select them with the states (predecessor__predecessor) to spare a query
+    per link.
+    """
+    states, instruments = list(states), list(instruments)
+    events = list(TreatyEvent.objects.for_states(states).filter(instrument__in=instruments))
+    statuses = {}
+    for state in states:
+        chain = {link.pk for link in state.continued_states()}
+        own: dict[int, list[TreatyEvent]] = {i.pk: [] for i in instruments}
+        for event in events:
+            if event.state_id in chain:
+                own[event.instrument_id].append(event)
+        statuses[state.pk] = [
+            TreatyStatus.compute(state=state, instrument=i, on=on, events=own[i.pk])
+            for i in instruments
+        ]
+    return statuses
