@@ -24,6 +24,24 @@ class History(HistoricalRecords):
             field.db_index = name in indexed
         return fields
 
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        """simple-history records a version of `instance` whichever side of the many-to-many
+        it is on; changed from the other side (`incident.actions.remove(action)`), that is
+        the wrong model, and fails. Record a version of each record whose field changed."""
+        if not reverse:
+            return super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
+        cleared = f"_history_cleared_{attr}"
+        if action == "pre_clear":  # which records lose the link is unknown after it
+            setattr(instance, cleared, list(self.cls.objects.filter(**{attr: instance})))
+        elif action in ("post_add", "post_remove", "post_clear"):
+            records = (
+                getattr(instance, cleared, [])
+                if action == "post_clear"
+                else self.cls.objects.filter(pk__in=pk_set)
+            )
+            for record in records:
+                super().m2m_changed(record, action, attr, pk_set, False, **kwargs)
+
 
 class PublicationStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
