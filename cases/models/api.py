@@ -139,17 +139,23 @@ pre_delete.connect(
 
 def touch_both_sides_of_an_unlinked_action(sender, instance, action, reverse, pk_set, **kwargs):
     """An action and an incident embed each other: when a link between them goes, both
-    change for a mirror. Marked before the link goes (it finds the incidents to mark).
-    Links change from the action's side (the admin's action form; simple-history refuses
-    incident.actions.remove())."""
-    if action not in ("pre_remove", "pre_clear") or reverse:
+    change for a mirror. Marked before the link goes (it finds the records to mark), from
+    either side: `action.incidents.remove(incident)` or `incident.actions.remove(action)`."""
+    if action not in ("pre_remove", "pre_clear"):
         return
+    if reverse:  # `instance` is an incident
+        incidents = Incident.objects.filter(pk=instance.pk)
+        actions = instance.actions.all()
+        if pk_set is not None:
+            actions = actions.filter(pk__in=pk_set)
+    else:
+        incidents = instance.incidents.all()
+        if pk_set is not None:
+            incidents = incidents.filter(pk__in=pk_set)
+        actions = AccountabilityAction.objects.filter(pk=instance.pk)
     now = timezone.now()
-    incidents = instance.incidents.all()
-    if pk_set is not None:
-        incidents = incidents.filter(pk__in=pk_set)
     incidents.update(updated_at=now)
-    AccountabilityAction.objects.filter(pk=instance.pk).update(updated_at=now)
+    actions.update(updated_at=now)
 
 
 m2m_changed.connect(

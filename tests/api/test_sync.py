@@ -247,7 +247,9 @@ def test_deleting_an_action_updates_its_incidents_in_a_mirror(api):
     assert mirror.records == mirror.fresh_copy()
 
 
-@pytest.mark.parametrize("how", ["remove", "clear"])
+@pytest.mark.parametrize(
+    "how", ["remove", "clear", "remove from the incident", "clear from the incident"]
+)
 def test_unlinking_an_incident_from_an_action_updates_it_in_a_mirror(api, how):
     incident = public_incident(title="Loses its action")
     action = incident.actions.get()
@@ -255,10 +257,13 @@ def test_unlinking_an_incident_from_an_action_updates_it_in_a_mirror(api, how):
     mirror.sync()
     assert len(mirror.records["incidents"][str(incident.pk)]["actions"]) == 1
 
-    if how == "remove":
-        action.incidents.remove(incident)
-    else:
-        action.incidents.clear()
+    unlink = {
+        "remove": lambda: action.incidents.remove(incident),
+        "clear": action.incidents.clear,
+        "remove from the incident": lambda: incident.actions.remove(action),
+        "clear from the incident": incident.actions.clear,
+    }
+    unlink[how]()
     mirror.sync()
 
     assert mirror.records["incidents"][str(incident.pk)]["actions"] == []
