@@ -298,12 +298,7 @@ class IncidentDetailView(PublicDetailView):
         context = super().get_context_data(**kwargs)
         incident = self.object
         dates = list(dict.fromkeys(d for d in (incident.date_earliest, incident.date_latest) if d))
-        codes = [incident.country_id, incident.controlling_power_id] + [
-            i.actor.state_id
-            for i in incident.public_involvements
-            if i.actor.kind == "state" and i.actor.state_id
-        ]
-        codes = list(dict.fromkeys(c for c in codes if c))
+        codes = list(incident.states_with_roles())
         cited = {q.provision.instrument_id for q in incident.public_qualifications}
         instruments = sorted(
             Instrument.objects.public().exclude(kind=InstrumentKind.CUSTOMARY),

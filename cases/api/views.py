@@ -308,17 +308,7 @@ def incident_law(incident: Incident) -> list[dict]:
     on = s.law_on(incident)
     if on is None:
         return []
-    roles: dict[str, list[str]] = {}
-
-    def add(code: str | None, role: str) -> None:
-        if code and role not in roles.setdefault(code, []):
-            roles[code].append(role)
-
-    add(incident.country_id, "territorial_state")
-    add(incident.controlling_power_id, "controlling_power")
-    actor_states = {i.actor.state_id for i in incident.public_involvements if i.actor.state_id}
-    for code in sorted(actor_states):
-        add(code, "state_of_involved_actor")
+    roles = incident.states_with_roles()
     # All the states in one query, with the predecessors their treaty acts may come from,
     # and all their statuses at once: the queries do not grow with the number of states.
     states = State.objects.select_related("predecessor__predecessor").in_bulk(list(roles))

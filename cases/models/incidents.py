@@ -301,6 +301,23 @@ class Incident(Publishable):
     def get_absolute_url(self) -> str:
         return reverse("cases:incident-detail", args=[self.pk])
 
+    def states_with_roles(self) -> dict[str, list[str]]:
+        """The states whose treaty law the incident engages, by code, each with why: where
+        it happened, who controlled the place, and the state of each involved actor (its
+        forces, officials or nationals). Reads `public_involvements`
+        (IncidentQuerySet.with_detail_related()): only public actors count."""
+        roles: dict[str, list[str]] = {}
+
+        def add(code: str | None, role: str) -> None:
+            if code and role not in roles.setdefault(code, []):
+                roles[code].append(role)
+
+        add(self.country_id, "territorial_state")
+        add(self.controlling_power_id, "controlling_power")
+        for code in sorted({i.actor.state_id for i in self.public_involvements} - {None}):
+            add(code, "state_of_involved_actor")
+        return roles
+
 
 class VictimCount(models.Model):
     """A reported number of victims as a range: "at least 6,000 children deported"."""

@@ -104,3 +104,22 @@ def test_category_and_source_pages(client, world):
 def test_unknown_records_are_404_with_a_page(client, db):
     for url in ["/incidents/999999/", "/law/nothing/", "/states/ZZ/", "/sources/1/"]:
         assert client.get(url).status_code == 404
+
+
+def test_the_state_of_an_involved_armed_unit_is_among_the_incident_s_states(client, world):
+    """Its forces' conduct engages that state's treaty obligations: the page and the API
+    list the same states (Incident.states_with_roles())."""
+    incident = f.IncidentFactory(country=world.ua, date="2022-05", published=True)
+    unit = f.ActorFactory(
+        name="Unit 1", kind=m.ActorKind.ARMED_UNIT, state=world.ru, published=True
+    )
+    f.InvolvementFactory(incident=incident, actor=unit)
+
+    response = client.get(incident.get_absolute_url())
+    api = client.get(f"/api/v1/incidents/{incident.pk}/").json()
+
+    assert [state.code for state, _ in response.context["treaty_rows"]] == ["UA", "RU"]
+    assert [(entry["state"]["code"], entry["roles"]) for entry in api["law"]] == [
+        ("UA", ["territorial_state"]),
+        ("RU", ["state_of_involved_actor"]),
+    ]
