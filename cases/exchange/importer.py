@@ -31,15 +31,11 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import (
-    Actor,
     ActorName,
     Incident,
-    Instrument,
     Involvement,
     LegalQualification,
-    Provision,
     PublicationStatus,
-    State,
 )
 
 from .format import (
@@ -61,6 +57,13 @@ PUBLISHED = PublicationStatus.PUBLISHED
 # A column naming the row of the original file a derived row comes from (see acled.py).
 ORIGIN_ROW = "__row__"
 MAX_PROBLEMS = 10_000
+# The fields of a record whose change changes the search names of the incidents naming it
+# (IncidentQuerySet.refresh_search_names(): only public actors and instruments count).
+NAMING_FIELDS = {
+    "state": ("name",),
+    "instrument": ("short_title", "publication_status", "confidentiality"),
+    "actor": ("name", "publication_status", "confidentiality"),
+}
 
 
 @dataclass(frozen=True)
@@ -396,6 +399,9 @@ class Importer:
         locked = {} if self.reviewed else self._published_owners(record_type, references)
         to_create, to_update, many, seen, numbers = [], [], [], set(), {}
         moved_from = set()  # incidents an existing row (an involvement, a citation...) leaves
+        renamed = []  # existing records of this batch whose NAMING_FIELDS changed
+        fields = NAMING_FIELDS.get(record_type.name)
+        naming = operator.attrgetter(*fields) if fields else None
         rows = []
         for number, line in batch:
             problems: list[Problem] = []
@@ -450,6 +456,7 @@ class Importer:
                     obj.pk = pks.get(index, obj.pk)
                 was_published = getattr(obj, "publication_status", None) == PUBLISHED
                 incident_before = None if adding else getattr(obj, "incident_id", None)
+                named_before = naming(obj) if naming and not adding else None
                 if row_id is not None:
                     self._set_id(record_type, obj, row_id, references, problem)
                 row_many = self._set_values(record_type, obj, line, references, problem, number)
@@ -472,6 +479,8 @@ class Importer:
                     to_update.append(obj)
                     if incident_before is not None and incident_before != obj.incident_id:
                         moved_from.add(incident_before)
+                    if naming and named_before != naming(obj):
+                        renamed.append(obj.pk)
                     continue
                 if model is Incident:
                     obj.search_names = self.search_names.text(obj)
@@ -495,6 +504,8 @@ class Importer:
                     # The incident changed: mirrors see it, and its search names are refreshed.
                     Incident.objects.filter(pk__in=moved_from).update(updated_at=self.now)
                     self.refresh_candidates += len(moved_from)
+                if renamed:
+                    self.refresh_names_of(record_type.name, renamed)
         except (DatabaseError, psycopg.Error) as exc:
             for _ in new_rows:
                 pass  # validate the rows the failed COPY did not reach
@@ -803,8 +814,6 @@ class Importer:
             if to_create:
                 first = min(o.pk for o in to_create)
                 self.first_new_incident = min(first, self.first_new_incident or first)
-        elif record_type.name in ("actor", "instrument", "provision", "state"):
-            self.refresh_candidates += len(to_update)  # their names are in search names
         elif record_type.name == "actor_name":
             self.refresh_candidates += len(to_create)
         elif record_type.name in ("involvement", "legal_qualification"):
@@ -858,8 +867,9 @@ class Importer:
         """Refresh the search names of the incidents this import changed but did not create
         (those got theirs when written): the ones it updated or took an involvement or
         qualification from, the ones whose involvements or qualifications it wrote, and the
-        ones naming an actor, provision, instrument or state it changed. Found by the
-        import's own timestamps, so no list of ids is kept in memory."""
+        ones naming an actor whose other names it replaced. Found by the import's own
+        timestamps, so no list of ids is kept in memory. (Renamed states, instruments and
+        actors: refresh_names_of(), batch by batch.)"""
         if self.report.problems or not self.refresh_candidates:
             return
         if self.refresh_candidates > 1000:
@@ -880,23 +890,30 @@ class Importer:
                 .exclude(incident__created_at=self.now)
                 .values("incident_id")
             )
-        # Names changed under existing incidents: renamed or (un)published actors, their
-        # other names (replaced: the new rows have this import's ids), relabelled provisions,
-        # instruments and states.
-        existing = ~Q(incident__created_at=self.now)
-        named = Q(actor__in=Actor.objects.filter(updated))
         if "actor_name" in self.child_floor:
-            floor = self.child_floor["actor_name"]
-            named |= Q(actor__in=ActorName.objects.filter(pk__gte=floor).values("actor_id"))
-        changed |= Q(pk__in=Involvement.objects.filter(existing, named).values("incident_id"))
-        labelled = Q(provision__in=Provision.objects.filter(updated)) | Q(
-            provision__instrument__in=Instrument.objects.filter(updated)
-        )
-        changed |= Q(
-            pk__in=LegalQualification.objects.filter(existing, labelled).values("incident_id")
-        )
-        changed |= Q(country__in=State.objects.filter(updated))
+            # Actors' other names were replaced: the new rows have this import's ids.
+            renamed = ActorName.objects.filter(pk__gte=self.child_floor["actor_name"])
+            changed |= Q(
+                pk__in=Involvement.objects.filter(actor__in=renamed.values("actor_id"))
+                .exclude(incident__created_at=self.now)
+                .values("incident_id")
+            )
         Incident.objects.filter(changed).refresh_search_names()
+
+    @staticmethod
+    def refresh_names_of(type_name: str, pks: list) -> None:
+        """Refresh the search names of the incidents naming states, instruments or actors
+        whose name or visibility this batch changed: now, while those few are known. (Most
+        re-imported rows change nothing: refreshing every incident of every state or actor
+        a file lists could take hours.)"""
+        if type_name == "state":
+            naming = Q(country__in=pks)
+        elif type_name == "instrument":
+            qualified = LegalQualification.objects.filter(provision__instrument__in=pks)
+            naming = Q(pk__in=qualified.values("incident_id"))
+        else:
+            naming = Q(pk__in=Involvement.objects.filter(actor__in=pks).values("incident_id"))
+        Incident.objects.filter(naming).refresh_search_names()
 
 
 def copy_rows(model: type[models.Model], objects: Iterable[models.Model]) -> list:

@@ -505,3 +505,27 @@ def test_an_import_refreshes_the_search_names_of_existing_incidents_it_changes(d
     assert "ICC Statute art. 8" in written["ngo:2"]
     assert "Львова-Бєлова" not in written["ngo:2"]  # the actor's names were replaced
     assert search_incidents(m.Incident.objects.public(), "Україна").filter(pk=second.pk).exists()
+
+
+def test_re_importing_an_unchanged_name_refreshes_no_incident(db, tmp_path):
+    """A states or actors file lists every record; refreshing every incident they name
+    when nothing changed could take hours on a large database."""
+    f.StateFactory(code="UA", name="Ukraine")
+    f.ActorFactory(external_id="actor:putin", name="Vladimir Putin", published=True)
+    incident = f.IncidentFactory(external_id="ngo:1", country_id="UA", published=True)
+    f.InvolvementFactory(incident=incident, actor=m.Actor.objects.get())
+    m.Incident.objects.filter(pk=incident.pk).update(search_names="not refreshed")
+    unchanged, renamed = tmp_path / "unchanged.zip", tmp_path / "renamed.zip"
+    write_zip(
+        unchanged,
+        {
+            "states.csv": [["id", "name"], ["UA", "Ukraine"]],
+            "actors.csv": [["id", "name"], ["actor:putin", "Vladimir Putin"]],
+        },
+    )
+    write_zip(renamed, {"states.csv": [["id", "name"], ["UA", "Україна"]]})
+
+    assert import_path(unchanged).ok
+    assert m.Incident.objects.get(pk=incident.pk).search_names == "not refreshed"
+    assert import_path(renamed).ok
+    assert "Україна" in m.Incident.objects.get(pk=incident.pk).search_names
