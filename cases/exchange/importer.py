@@ -86,6 +86,7 @@ class Problem:
 class Report:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)  # existing, the same in the file
     rejected: Counter = field(default_factory=Counter)
     problems: list[Problem] = field(default_factory=list)
     more_problems: int = 0
@@ -106,22 +107,27 @@ class Report:
             self.more_problems += 1
 
     @property
-    def rows(self) -> list[tuple[str, int, int, int]]:
-        """(file, to create, to update, rejected) for every file with rows, in import order."""
-        return [
-            (t.file, self.created[t.file], self.updated[t.file], self.rejected[t.file])
+    def rows(self) -> list[tuple[str, int, int, int, int]]:
+        """(file, to create, to update, unchanged, rejected) for every file with rows, in
+        import order."""
+        counts = [
+            (
+                t.file,
+                self.created[t.file],
+                self.updated[t.file],
+                self.unchanged[t.file],
+                self.rejected[t.file],
+            )
             for t in RECORD_TYPES
-            if self.created[t.file] or self.updated[t.file] or self.rejected[t.file]
         ]
+        return [row for row in counts if any(row[1:])]
 
     def summary(self) -> str:
-        lines = []
-        for name in [t.file for t in RECORD_TYPES]:
-            if self.created[name] or self.updated[name] or self.rejected[name]:
-                lines.append(
-                    f"{name}: {self.created[name]} to create, {self.updated[name]} to update, "
-                    f"{self.rejected[name]} rejected"
-                )
+        lines = [
+            f"{name}: {created} to create, {updated} to update, {unchanged} unchanged, "
+            f"{rejected} rejected"
+            for name, created, updated, unchanged, rejected in self.rows
+        ]
         return "\n".join(lines) or "No rows."
 
 
@@ -142,6 +148,9 @@ class Plan:
     # with a cache: the parser is slow) and their bounds, and the columns the importer sets
     # itself (primary key, timestamps).
     excluded: frozenset[str]
+    # A row's content, to tell whether a file changes an existing record: every stored
+    # field but the key, the stamps of who changed it when, and derived search columns.
+    content: Callable[[models.Model], tuple]
 
     @classmethod
     def of(cls, record_type: RecordType) -> "Plan":
@@ -168,6 +177,13 @@ class Plan:
                 if c.kind not in ("ref", "refs")
             },
             excluded=frozenset(excluded),
+            content=operator.attrgetter(
+                *(
+                    f.attname
+                    for f in concrete
+                    if not (f.primary_key or f.generated or f.name in UNCOMPARED)
+                )
+            ),
         )
 
     def new(self, model: type[models.Model]) -> models.Model:
@@ -176,6 +192,9 @@ class Plan:
         for index, default in self.calls:
             values[index] = default()
         return model(*values)
+
+
+UNCOMPARED = {"created_at", "created_by", "updated_at", "updated_by", "search_names"}
 
 
 # --- Reading ---------------------------------------------------------------------------------
@@ -395,6 +414,7 @@ class Importer:
         model = record_type.model
         ids = {self._text(line.get("id")) for _, line in batch} - {None}
         existing = self._existing(record_type, ids)
+        links = self._current_links(record_type, [obj.pk for obj in existing.values()])
         references = self._resolve_references(record_type, batch)
         locked = {} if self.reviewed else self._published_owners(record_type, references)
         to_create, to_update, many, seen, numbers = [], [], [], set(), {}
@@ -457,6 +477,8 @@ class Importer:
                 was_published = getattr(obj, "publication_status", None) == PUBLISHED
                 incident_before = None if adding else getattr(obj, "incident_id", None)
                 named_before = naming(obj) if naming and not adding else None
+                content_before = None if adding else plan.content(obj)
+                deferred_before = len(self.deferred)
                 if row_id is not None:
                     self._set_id(record_type, obj, row_id, references, problem)
                 row_many = self._set_values(record_type, obj, line, references, problem, number)
@@ -470,6 +492,17 @@ class Importer:
                         self.rejected[record_type.name].add(row_id)
                     for p in problems:
                         self.report.add(p)
+                    continue
+                if (
+                    not adding
+                    and plan.content(obj) == content_before
+                    and len(self.deferred) == deferred_before
+                    and all(
+                        set(ids) == links[name].get(obj.pk, set()) for name, ids in row_many.items()
+                    )
+                ):
+                    # Nothing to write: no new version, and mirrors do not fetch it again.
+                    self.report.unchanged[record_type.file] += 1
                     continue
                 numbers[id(obj)] = number
                 many.append((obj, row_many))
@@ -559,6 +592,23 @@ class Importer:
                     getattr(obj, f"{name}_id"),
                     "this belongs to a published record: an upload does not change it",
                 )
+
+    @staticmethod
+    def _current_links(record_type: RecordType, pks: list) -> dict[str, dict[object, set]]:
+        """The many-to-many ids existing records have now, by column and record."""
+        links: dict[str, dict[object, set]] = {}
+        for column in record_type.columns:
+            if column.kind != "refs":
+                continue
+            current = links[column.name] = {}
+            if not pks:
+                continue
+            m2m = record_type.model._meta.get_field(column.field_name)
+            source, target = m2m.m2m_column_name(), m2m.m2m_reverse_name()
+            rows = m2m.remote_field.through.objects.filter(**{f"{source}__in": pks})
+            for record, other in rows.values_list(source, target):
+                current.setdefault(record, set()).add(other)
+        return links
 
     def _existing(self, record_type: RecordType, ids: set[str]) -> dict[str, models.Model]:
         if record_type.kind == "child" or not ids:

@@ -54,7 +54,7 @@ def test_upload_preview_confirm(client, editor):
     preview = client.post(reverse("admin:exchange-import"), {"file": upload})
 
     assert preview.status_code == 200
-    assert preview.context["report"].rows == [("incidents", 1, 1, 0)]
+    assert preview.context["report"].rows == [("incidents", 1, 1, 0, 0)]
     assert "Confirm" in preview.content.decode()
     assert m.Incident.objects.get(external_id="ngo:1").title == "Old title"  # not yet
 

@@ -114,19 +114,44 @@ def test_export_gives_records_without_an_id_one_that_no_other_database_gives(db,
     assert read_csv(tmp_path / "second.zip", "incidents.csv")[0]["id"] == given  # kept
 
 
-def test_reimport_updates_instead_of_duplicating(dataset, tmp_path):
+def test_reimport_matches_records_instead_of_duplicating(dataset, tmp_path):
     path = tmp_path / "all.zip"
     export(path)
     counted = (m.Incident, m.Actor, m.Citation, m.ActorName, m.VictimCount, m.SourceCapture)
     before = {model: model.objects.count() for model in counted}
+    versions = m.Incident.history.count()
+    stamps = list(m.Incident.objects.order_by("pk").values_list("updated_at", flat=True))
 
     report = import_path(path)
 
     assert report.ok, report.problems
-    assert report.created["incidents"] == 0
-    assert report.updated["incidents"] == 3
+    assert (report.created["incidents"], report.unchanged["incidents"]) == (0, 3)
+    assert report.updated["incidents"] == 0
     assert {model: model.objects.count() for model in before} == before
     assert m.ViolationCategory.objects.filter(slug="transfer-of-children").count() == 1
+    # Nothing changed: no new version, and a mirror does not fetch them again.
+    assert m.Incident.history.count() == versions
+    assert list(m.Incident.objects.order_by("pk").values_list("updated_at", flat=True)) == stamps
+
+
+def test_reimport_updates_only_the_records_the_file_changes(dataset, tmp_path):
+    export(tmp_path / "all.zip")
+    rows = read_csv(tmp_path / "all.zip", "incidents.csv")
+    rows[0]["title"] = "A corrected title"
+    rows[1]["categories"] = ""  # a change to its many-to-many links alone
+    header = list(rows[0])
+    write_zip(
+        tmp_path / "changed.zip", {"incidents.csv": [header] + [list(r.values()) for r in rows]}
+    )
+    versions = m.Incident.history.count()
+
+    report = import_path(tmp_path / "changed.zip")
+
+    assert report.ok, report.problems
+    assert (report.updated["incidents"], report.unchanged["incidents"]) == (2, 1)
+    assert m.Incident.history.count() == versions + 2
+    assert m.Incident.objects.get(external_id=rows[0]["id"]).title == "A corrected title"
+    assert not m.Incident.objects.get(external_id=rows[1]["id"]).categories.exists()
 
 
 def write_zip(path, files: dict[str, list[list[str]]]) -> None:
