@@ -31,6 +31,7 @@ from cases.models import (
     ViolationCategory,
 )
 from cases.models.base import Confidentiality
+from cases.models.law import treaty_events_of
 
 LIST_LIMIT = 50  # related records listed on a record page; the rest via a search link
 
@@ -257,31 +258,17 @@ class PublicDetailView(DetailView):
 
 def treaty_table(states: list[State], instruments: list[Instrument], dates: list) -> list:
     """Rows of (state, [(instrument, [status on each date])]) in two queries."""
-    chains = {s.pk: s.continued_states() for s in states}
-    codes = {c.pk for chain in chains.values() for c in chain}
-    events = list(
-        TreatyEvent.objects.filter(state__in=codes, instrument__in=instruments)
-        .select_related("instrument", "state")
-        .prefetch_related("provisions")
-        .order_by("deposited_on", "pk")
-    )
+    events = treaty_events_of(states, instruments)
     rows = []
     for state in states:
-        chain_codes = {c.pk for c in chains[state.pk]}
         cells = []
         for instrument in instruments:
-            own = [
-                e for e in events if e.state_id in chain_codes and e.instrument_id == instrument.pk
+            own = events[state.pk][instrument.pk]
+            statuses = [
+                TreatyStatus.compute(state=state, instrument=instrument, on=d, events=own)
+                for d in dates
             ]
-            cells.append(
-                (
-                    instrument,
-                    [
-                        TreatyStatus.compute(state=state, instrument=instrument, on=d, events=own)
-                        for d in dates
-                    ],
-                )
-            )
+            cells.append((instrument, statuses))
         rows.append((state, cells))
     return rows
 

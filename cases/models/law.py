@@ -541,27 +541,39 @@ class TreatyStatus:
         )
 
 
-def treaty_statuses_of(
-    states: Iterable[State], on: datetime.date, instruments: Iterable[Instrument]
-) -> dict[str, list[TreatyStatus]]:
-    """Each state's status under every given instrument on a date, by state code.
+def treaty_events_of(
+    states: Iterable[State], instruments: Iterable[Instrument]
+) -> dict[str, dict[int, list[TreatyEvent]]]:
+    """Each state's acts under each instrument, its own and those of the predecessors it
+    continues, by state code and instrument id.
 
-    The acts of all the states (and of the predecessors they continue) are read at once,
-    so the queries do not grow with the number of states. continued_states() reads each
-    predecessor: select them with the states (predecessor__predecessor) to spare a query
-    per link.
+    The acts of all the states are read at once, so the queries do not grow with the number
+    of states. continued_states() reads each predecessor: select them with the states
+    (predecessor__predecessor) to spare a query per link.
     """
     states, instruments = list(states), list(instruments)
     events = list(TreatyEvent.objects.for_states(states).filter(instrument__in=instruments))
-    statuses = {}
+    by_state = {}
     for state in states:
         chain = {link.pk for link in state.continued_states()}
         own: dict[int, list[TreatyEvent]] = {i.pk: [] for i in instruments}
         for event in events:
             if event.state_id in chain:
                 own[event.instrument_id].append(event)
-        statuses[state.pk] = [
-            TreatyStatus.compute(state=state, instrument=i, on=on, events=own[i.pk])
+        by_state[state.pk] = own
+    return by_state
+
+
+def treaty_statuses_of(
+    states: Iterable[State], on: datetime.date, instruments: Iterable[Instrument]
+) -> dict[str, list[TreatyStatus]]:
+    """Each state's status under every given instrument on a date, by state code."""
+    states, instruments = list(states), list(instruments)
+    events = treaty_events_of(states, instruments)
+    return {
+        state.pk: [
+            TreatyStatus.compute(state=state, instrument=i, on=on, events=events[state.pk][i.pk])
             for i in instruments
         ]
-    return statuses
+        for state in states
+    }
