@@ -495,16 +495,11 @@ class StateDetailView(PublicDetailView):
         state = self.object
         instruments = list(Instrument.objects.public().order_by("adopted_on", "pk"))
         chain = state.continued_states()
-        events = list(
-            TreatyEvent.objects.filter(state__in=chain, instrument__in=instruments)
-            .select_related("instrument", "state")
-            .prefetch_related("provisions")
-            .order_by("deposited_on", "pk")
-        )
+        events = treaty_events_of([state], instruments)[state.pk]
         today = datetime.date.today()  # noqa: DTZ011 - a calendar date in UTC is what we want
         history = []
         for instrument in instruments:
-            own = [e for e in events if e.instrument_id == instrument.pk]
+            own = events[instrument.pk]
             if not own and instrument.kind != InstrumentKind.CUSTOMARY:
                 history.append((instrument, [], None))
                 continue
