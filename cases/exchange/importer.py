@@ -482,6 +482,19 @@ class Importer:
                 if row_id is not None:
                     self._set_id(record_type, obj, row_id, references, problem)
                 row_many = self._set_values(record_type, obj, line, references, problem, number)
+                if (
+                    not adding
+                    and not problems
+                    and plan.content(obj) == content_before
+                    and len(self.deferred) == deferred_before
+                    and all(
+                        set(ids) == links[name].get(obj.pk, set()) for name, ids in row_many.items()
+                    )
+                ):
+                    # Nothing to write: no new version, and mirrors do not fetch it again.
+                    # (Nor to review: an upload may list a published record as it is.)
+                    self.report.unchanged[record_type.file] += 1
+                    continue
                 if not self.reviewed:
                     self._refuse_unreviewed(obj, row_id, was_published, locked, problem)
                 if not problems:
@@ -492,17 +505,6 @@ class Importer:
                         self.rejected[record_type.name].add(row_id)
                     for p in problems:
                         self.report.add(p)
-                    continue
-                if (
-                    not adding
-                    and plan.content(obj) == content_before
-                    and len(self.deferred) == deferred_before
-                    and all(
-                        set(ids) == links[name].get(obj.pk, set()) for name, ids in row_many.items()
-                    )
-                ):
-                    # Nothing to write: no new version, and mirrors do not fetch it again.
-                    self.report.unchanged[record_type.file] += 1
                     continue
                 numbers[id(obj)] = number
                 many.append((obj, row_many))

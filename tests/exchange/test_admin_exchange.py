@@ -161,3 +161,24 @@ def test_an_upload_neither_publishes_nor_changes_what_is_published(client, edito
     assert "Confirm" not in preview.content.decode()
     assert m.Incident.objects.get(external_id="ngo:1").title == "Reviewed"
     assert not m.Incident.objects.filter(external_id__in=["ngo:2", "ngo:3"]).exists()
+
+
+def test_an_upload_may_list_a_published_record_as_it_is(client, editor):
+    """Nothing in it changes, so there is nothing to review: a spreadsheet that repeats
+    the published records next to new drafts is accepted."""
+    f.StateFactory(code="UA", name="Ukraine")
+    f.IncidentFactory(external_id="ngo:1", title="Reviewed", country_id="UA", published=True)
+    upload = zipped(
+        {
+            "incidents.csv": [
+                ["id", "title", "country", "publication_status"],
+                ["ngo:1", "Reviewed", "UA", "published"],
+                ["ngo:2", "A draft", "UA", "draft"],
+            ]
+        }
+    )
+
+    preview = client.post(reverse("admin:exchange-import"), {"file": upload})
+
+    assert preview.context["report"].problems == []
+    assert preview.context["report"].rows == [("incidents", 1, 0, 1, 0)]
