@@ -7,9 +7,9 @@ refer to them, and the transaction is rolled back at the end if any row was reje
 or the run is a dry run. The database is then exactly as it was.
 
 Rows are written with COPY and bulk UPDATE, new incidents with their search names (see
-search_names.py), so each is written once. django-simple-history records no history rows
-for them: who imported them and when is in their created_by/updated_by and timestamps (the
-import itself is the record of the change).
+search_names.py), so each is written once. COPY sends no signals, so history.py records
+the versions django-simple-history would have (the importing user, the import's time, the
+file as the reason). An existing record the file leaves as it is is not written at all.
 """
 
 import csv
