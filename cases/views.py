@@ -184,7 +184,7 @@ class SearchExportView(View):
             through.objects.filter(incident_id=OuterRef("pk"))
             .values("incident_id")
             .annotate(
-                names=StringAgg("violationcategory__name", "; ", ordering="violationcategory__name")
+                names=StringAgg("violationcategory__name", "; ", order_by="violationcategory__name")
             )
             .values("names")
         )
