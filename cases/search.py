@@ -19,21 +19,17 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import (
     SearchQuery,
-    SearchQueryField,
     SearchRank,
     SearchVector,
     TrigramSimilarity,
 )
 from django.db import connection
 from django.db.models import (
-    BooleanField,
     Exists,
     F,
-    Func,
     OuterRef,
     QuerySet,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.sql import Query
 
 from cases.models import (
@@ -340,37 +336,6 @@ def ordered_incidents(filters: Filters, sort: str) -> QuerySet:
     return qs.order_by(*_date_order(sort))
 
 
-class _InArray(Func):
-    """`field IN (SELECT unnest(ids))`: a semi-join the planner can hash. (`= ANY(array)`
-    is checked element by element per row, which explodes in joins.) The ids go to the
-    driver as one list: a Value with an ArrayField would prepare each element in Python,
-    milliseconds for 2,000 ids."""
-
-    output_field = BooleanField()
-
-    def __init__(self, field: str, ids: list[int]):
-        super().__init__(F(field))
-        self.ids = ids
-
-    def as_sql(self, compiler, connection, **extra_context):
-        column, params = compiler.compile(self.source_expressions[0])
-        return f"{column} IN (SELECT unnest(%s::bigint[]))", (*params, self.ids)
-
-
-def one_of(ids: list[int], field: str = "pk") -> _InArray:
-    """`field` is one of the ids, passed as one array parameter however many there are."""
-    return _InArray(field, [int(pk) for pk in ids])
-
-
-def _compiled(query: SearchQuery) -> RawSQL:
-    """The tsquery as SQL, compiled once: the page ranks, re-orders and highlights with it,
-    and compiling Django's tree of SearchQuery objects costs a millisecond each time."""
-    base = Query(Incident)
-    compiler = base.get_compiler(connection=connection)
-    sql, params = compiler.compile(query.resolve_expression(base))
-    return RawSQL(sql, params, output_field=SearchQueryField())
-
-
 def _sql(queryset: QuerySet) -> str:
     """A queryset as SQL text with its parameters bound by the driver's own quoting (what
     Django's client-side binding does for every query), `%` doubled so the text can sit
@@ -456,7 +421,6 @@ category_tree (id, ancestor_id) AS (  -- each category with itself and every anc
 )
 SELECT
     (SELECT count(*) FROM (SELECT FROM newest LIMIT %(sample_size)s + 1) n) AS found,
-    (SELECT array_agg(id ORDER BY id DESC) FROM sample) AS ids,
     ({rows}) AS rows,
     (SELECT json_agg(x ORDER BY x.value) FROM (
         -- a date as a timestamp without time zone: no time zone to apply per row
@@ -611,9 +575,8 @@ def page_rows(ids: list[int], tsquery: str | None) -> list[Incident]:
 
 @dataclass
 class Sample:
-    """The newest matches (ids), their count up to SAMPLE_LIMIT, facets and timeline."""
+    """The newest matches' count up to SAMPLE_LIMIT, facets, timeline and one page."""
 
-    ids: list[int]
     rows: list[Incident]
     total: int
     more: bool
@@ -688,7 +651,6 @@ def sample_and_facets(
     }
     found = row["found"]
     return Sample(
-        row["ids"] or [],
         _incidents(row["rows"]),
         min(found, SAMPLE_LIMIT),
         found > SAMPLE_LIMIT,
@@ -747,8 +709,8 @@ def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -
     One query takes the sample (the newest SAMPLE_LIMIT matches by id), the count up to
     SAMPLE_LIMIT, facets, timeline and the requested page of the sample, ranked by
     relevance or ordered by date (`sample_and_facets`). Sorting by date orders every
-    match, so past the limit, or when the requested page is past the last one, the page's
-    ids are taken from every match (or the ranked sample) and its rows read again.
+    match, so past the limit the page's ids are taken from every match and its rows read
+    again; a page past the last one is the last page, taken as the first was.
     """
     matches = matching_incidents(filters)
     if sort == "relevance" and not filters.text:
@@ -756,33 +718,25 @@ def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -
     query = incident_query(filters.text) if filters.text else None
     tsquery = _tsquery_sql(query) if query is not None else None
     requested = max(page, 1)
-    sample = sample_and_facets(
-        matches,
-        sort=sort,
-        tsquery=tsquery,
-        offset=(requested - 1) * per_page,
-        per_page=per_page,
-    )
-    ids, total, sampled = sample.ids, sample.total, sample.more
+
+    def sample_with_page(page: int) -> Sample:
+        offset = (page - 1) * per_page
+        return sample_and_facets(
+            matches, sort=sort, tsquery=tsquery, offset=offset, per_page=per_page
+        )
+
+    sample = sample_with_page(requested)
+    total, sampled = sample.total, sample.more
     pages = max(1, -(-total // per_page))
     page = min(requested, pages)
     ranked = query is not None and sort == "relevance"
     rows = sample.rows
-    if page != requested or (sampled and not ranked):
+    if sampled and not ranked:
         offset = (page - 1) * per_page
-        if ranked:
-            # Ranking reads every candidate's tsvector: the sample only.
-            ordered = (
-                Incident.objects.filter(one_of(ids))
-                .annotate(rank=SearchRank(F("search_vector"), _compiled(query)))
-                .order_by("-rank", *_date_order("newest"))
-            )
-        elif sampled:
-            ordered = matches.order_by(*_date_order(sort))
-        else:
-            ordered = Incident.objects.filter(one_of(ids)).order_by(*_date_order(sort))
-        page_ids = list(ordered.values_list("pk", flat=True)[offset : offset + per_page])
-        rows = page_rows(page_ids, tsquery)
+        ordered = matches.order_by(*_date_order(sort)).values_list("pk", flat=True)
+        rows = page_rows(list(ordered[offset : offset + per_page]), tsquery)
+    elif page != requested:
+        rows = sample_with_page(page).rows
 
     return SearchPage(
         incidents=rows,
