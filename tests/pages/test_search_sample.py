@@ -50,6 +50,20 @@ def test_facets_of_a_large_result_set_count_the_newest_matches_whatever_the_plan
     assert results.ranked_sample
 
 
+def test_a_page_past_the_last_of_a_ranked_sample_shows_the_sample_ranked(
+    client, world, monkeypatch
+):
+    monkeypatch.setattr(search_module, "SAMPLE_LIMIT", 3)
+    for n in range(5):
+        f.IncidentFactory(published=True, title=f"Looting {n}", summary="Looting " * n)
+    response = client.get("/search/", {"q": "looting", "page": "7"})
+    results = response.context["results"]
+    assert (results.page, results.pages) == (1, 1)
+    # the three most recently added, by rank: the more often the word, the higher
+    assert [i.title for i in results.incidents] == ["Looting 4", "Looting 3", "Looting 2"]
+    assert "there is no page 7" in " ".join(response.content.decode().split())
+
+
 def test_facets_leave_out_hidden_actors_and_what_they_assert(client, world):
     hidden = world.hidden_confidential_actor
     f.InvolvementFactory(incident=world.other, actor=hidden)
