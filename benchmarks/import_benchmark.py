@@ -14,6 +14,9 @@ actors and sources they refer to, and then measures
             search vector, check constraints and indexes (GIN included), no foreign keys;
   - copy with foreign keys: the same, into tables that also have the real tables'
             foreign keys (deferred, checked at commit, as for the import);
+  - copy with foreign keys and history: the same, and the history versions the import
+            wrote (issue 5: one per row) into tables LIKE the history tables: everything
+            an import must write, without validation or look-ups;
 and prints rows per second for both, their ratio, and the import's peak memory
 (ru_maxrss growth, and tracemalloc's peak of Python allocations with --tracemalloc).
 When PostgreSQL runs on this host it also prints the CPU seconds each used, of this
@@ -275,39 +278,53 @@ def cpu_note(python: float, backend_before: float | None) -> str:
     return f"CPU: this process {python:.1f} s, PostgreSQL {backend_cpu() - backend_before:.1f} s"
 
 
-def copy_baseline(foreign_keys: bool) -> tuple[int, float, str]:
+def history_tables() -> list[str]:
+    """The history tables the import wrote to."""
+    tables = []
+    with connection.cursor() as cursor:
+        for model in apps.get_app_config("cases").get_models(include_auto_created=True):
+            table = model._meta.db_table
+            if table.startswith("cases_historical"):
+                cursor.execute(f"SELECT EXISTS (SELECT FROM {table})")
+                if cursor.fetchone()[0]:
+                    tables.append(table)
+    return tables
+
+
+def copy_baseline(foreign_keys: bool, history: bool = False) -> tuple[int, float, str]:
     """COPY the imported rows into tables LIKE the real ones; (rows, seconds of COPY FROM,
     CPU used). With `foreign_keys`, the tables also get the real ones' foreign keys (checked
-    at commit, as the import's are)."""
+    at commit, as the import's are); with `history`, the import's history rows are copied
+    too, into tables LIKE the history tables (rows counts only the records' rows)."""
+    written = [table for _, tables in TABLES for table in tables]
+    if history:
+        written += history_tables()
     with connection.cursor() as cursor:
         cursor.execute("DROP SCHEMA IF EXISTS bench CASCADE")
         cursor.execute("CREATE SCHEMA bench")
         data = []
-        for _, tables in TABLES:
-            for table in tables:
-                cursor.execute(f"CREATE TABLE bench.{table} (LIKE public.{table} INCLUDING ALL)")
-                if foreign_keys:
-                    cursor.execute(
-                        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                        "WHERE conrelid = %s::regclass AND contype = 'f'",
-                        [f"public.{table}"],
-                    )
-                    for name, definition in cursor.fetchall():
-                        cursor.execute(
-                            f"ALTER TABLE bench.{table} ADD CONSTRAINT {name} {definition}"
-                        )
+        for table in written:
+            cursor.execute(f"CREATE TABLE bench.{table} (LIKE public.{table} INCLUDING ALL)")
+            if foreign_keys:
                 cursor.execute(
-                    "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) "
-                    "FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
-                    "AND NOT attisdropped AND attgenerated = ''",
+                    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE conrelid = %s::regclass AND contype = 'f'",
                     [f"public.{table}"],
                 )
-                columns = cursor.fetchone()[0]
-                buffer = io.BytesIO()
-                with cursor.cursor.copy(f"COPY public.{table} ({columns}) TO STDOUT") as copy:
-                    for block in copy:
-                        buffer.write(block)
-                data.append((table, columns, buffer.getvalue()))
+                for name, definition in cursor.fetchall():
+                    cursor.execute(f"ALTER TABLE bench.{table} ADD CONSTRAINT {name} {definition}")
+            cursor.execute(
+                "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) "
+                "FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
+                "AND NOT attisdropped AND attgenerated = ''",
+                [f"public.{table}"],
+            )
+            columns = cursor.fetchone()[0]
+            buffer = io.BytesIO()
+            with cursor.cursor.copy(f"COPY public.{table} ({columns}) TO STDOUT") as copy:
+                for block in copy:
+                    buffer.write(block)
+            data.append((table, columns, buffer.getvalue()))
         rows = 0
         start, cpu, backend = time.perf_counter(), time.process_time(), backend_cpu()
         with transaction.atomic():
@@ -315,7 +332,8 @@ def copy_baseline(foreign_keys: bool) -> tuple[int, float, str]:
             for table, columns, payload in data:
                 with cursor.cursor.copy(f"COPY bench.{table} ({columns}) FROM STDIN") as copy:
                     copy.write(payload)
-                rows += payload.count(b"\n")
+                if not table.startswith("cases_historical"):
+                    rows += payload.count(b"\n")
         seconds = time.perf_counter() - start
         note = cpu_note(time.process_time() - cpu, backend)
     return rows, seconds, note
@@ -357,9 +375,10 @@ def main() -> None:
           f"peak RSS grew {rss_growth:.0f} MB")  # fmt: skip
     print(f"        {cpu_note(cpu, backend)}")
 
-    for foreign_keys in (False, True):
-        copied, copy_seconds, note = copy_baseline(foreign_keys)
+    for foreign_keys, history in ((False, False), (True, False), (True, True)):
+        copied, copy_seconds, note = copy_baseline(foreign_keys, history)
         label = "copy with foreign keys" if foreign_keys else "copy"
+        label += " and history" if history else ""
         print(f"{label}: {copied:,} rows in {copy_seconds:.1f} s = "
               f"{copied / copy_seconds:,.0f} rows/s")  # fmt: skip
         print(f"        {note}")
