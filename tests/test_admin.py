@@ -718,3 +718,21 @@ def test_deleting_an_involvement_updates_the_search_document(admin_client):
     assert response.status_code == 302
     involvement.incident.refresh_from_db()
     assert "Unit 1234" not in involvement.incident.search_names
+
+
+def test_a_link_typed_without_its_scheme_is_taken_as_https(rf, admin_user):
+    request = rf.get("/")
+    request.user = admin_user
+    source_form = admin.site._registry[m.Source].get_form(request)
+    assert source_form.base_fields["url"].clean("example.org/report") == (
+        "https://example.org/report"
+    )
+    capture_inline = next(
+        i
+        for i in admin.site._registry[m.Source].get_inline_instances(request)
+        if i.model is m.SourceCapture
+    )
+    capture_form = capture_inline.get_formset(request).form
+    assert capture_form.base_fields["archive_url"].clean("web.archive.org/x") == (
+        "https://web.archive.org/x"
+    )

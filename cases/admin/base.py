@@ -3,6 +3,7 @@
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -28,6 +29,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
     between versions, a view of each earlier version and a revert to it."""
 
     history_list_per_page = 50
+    # A link typed without its scheme is taken as https (Django 6 will default to it).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_list_template = "admin/cases/history_change_list.html"  # links the deleted ones
     # The relations the record's __str__ reads, selected with its deletions so that the
     # list of deleted records takes the same number of queries however many it shows.

@@ -32,6 +32,7 @@ class ActionCitationInline(CitationInline):
 
 class SourceCaptureInline(admin.StackedInline):
     model = m.SourceCapture
+    formfield_overrides = HistoryAdmin.formfield_overrides
     fields = (("captured_at", "captured_by"), "archive_url", "file", "sha256", "note")
     autocomplete_fields = ("captured_by",)
     extra = 0
