@@ -365,7 +365,9 @@ def _sql(queryset: QuerySet) -> str:
 # tables even for 2,000 look-ups), then filtered: they count only when public. The
 # visibility rules are the models' public() querysets, compiled in; a qualification also
 # needs a public provision and a public (or no) asserting actor, as in
-# LegalQualification.objects.public(). Each facet keeps its FACET_SIZE largest values,
+# LegalQualification.objects.public(). Facets join the public rows themselves (with the
+# name or kind they show), not the table and then a check against them, which the planner
+# did by probing the table once per row. Each facet keeps its FACET_SIZE largest values,
 # ties by label, then value; categories come with every ancestor of a matched category (a
 # broader term counts the incidents of everything under it), through the small table of
 # each category's ancestors.
