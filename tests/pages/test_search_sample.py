@@ -55,12 +55,13 @@ def test_a_page_past_the_last_of_a_ranked_sample_shows_the_sample_ranked(
 ):
     monkeypatch.setattr(search_module, "SAMPLE_LIMIT", 3)
     for n in range(5):
-        f.IncidentFactory(published=True, title=f"Looting {n}", summary="Looting " * n)
+        # the older the incident, the more often the word: rank and age disagree
+        f.IncidentFactory(published=True, title=f"Looting {n}", summary="Looting " * (5 - n))
     response = client.get("/search/", {"q": "looting", "page": "7"})
     results = response.context["results"]
     assert (results.page, results.pages) == (1, 1)
-    # the three most recently added, by rank: the more often the word, the higher
-    assert [i.title for i in results.incidents] == ["Looting 4", "Looting 3", "Looting 2"]
+    # the three most recently added (not the older, higher-ranked two), by rank
+    assert [i.title for i in results.incidents] == ["Looting 2", "Looting 3", "Looting 4"]
     assert "there is no page 7" in " ".join(response.content.decode().split())
 
 
