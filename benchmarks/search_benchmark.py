@@ -44,8 +44,9 @@ TSQUERY = """(CASE WHEN websearch_to_tsquery('english', %(text)s) = to_tsquery('
     THEN to_tsquery('simple', %(prefix)s)
     ELSE websearch_to_tsquery('english', %(text)s) || to_tsquery('simple', %(prefix)s) END)"""
 
-# One statement for what search_page() reads: the sample (newest matches by id) and the
-# count, capped at the sample's size, from one scan that also takes the columns the facets
+# One statement for what search_page() reads: the count, capped at COUNT_LIMIT, and the
+# sample (every match up to it, the newest SAMPLE_SIZE by id past it), from one scan that
+# also takes the columns the facets
 # read and the tsvector (its TOAST reference) to rank, relevance over the sample, the first
 # page with snippets and categories, every facet and the timeline. Related rows are read by
 # one index look-up per sampled incident, as in cases/search.py; visibility is spelled out
@@ -58,9 +59,12 @@ m AS MATERIALIZED (
     FROM cases_incident i
     WHERE i.publication_status = 'published' AND i.confidentiality = 'public'
       AND i.search_vector @@ {tsquery}  -- inline, so the planner can estimate it
-    ORDER BY i.id DESC LIMIT 2 * %(limit)s + 1  -- planned for twice the sample, as the page's
+    ORDER BY i.id DESC LIMIT 2 * %(limit)s + 1  -- planned for twice what is read, as the page
 ),
-sample AS MATERIALIZED (SELECT * FROM m LIMIT %(limit)s),  -- m's order; read only so far
+total AS MATERIALIZED (SELECT count(*) AS n FROM (SELECT FROM m LIMIT %(limit)s + 1) n),
+sample AS MATERIALIZED (  -- in m's order, read only so far
+    SELECT * FROM m LIMIT (SELECT CASE WHEN n > %(limit)s THEN %(sample)s ELSE n END FROM total)
+),
 top AS MATERIALIZED (
     SELECT sample.id, ts_rank(sample.search_vector, q.q) AS rank, sample.date_earliest
     FROM sample, q
@@ -104,7 +108,7 @@ tree (id, ancestor_id) AS (
     WHERE c.parent_id IS NOT NULL
 )
 SELECT
-    (SELECT count(*) FROM (SELECT FROM m LIMIT %(limit)s + 1) n) AS total,
+    (SELECT n FROM total) AS total,
     (SELECT json_agg(json_build_object(
         'id', i.id, 'title', i.title, 'date', i.date, 'place', i.place_name,
         'status', i.verification_status, 'country', s.name,
@@ -158,7 +162,8 @@ def hand_written(term: str) -> dict:
             {
                 "text": term,
                 "prefix": prefix,
-                "limit": search.SAMPLE_LIMIT,
+                "limit": search.COUNT_LIMIT,
+                "sample": search.SAMPLE_SIZE,
                 "headline": f"StartSel={search.MARK_START}, StopSel={search.MARK_STOP}, "
                 "MaxWords=35, MinWords=15, MaxFragments=2",
             },
@@ -221,7 +226,7 @@ def same_results(page: search.SearchPage, sql: dict) -> list[str]:
     problems = []
     if [i.pk for i in page.incidents] != [row["id"] for row in sql["page"] or []]:
         problems.append("first page differs")
-    if page.total != min(sql["total"], search.SAMPLE_LIMIT):
+    if page.total != min(sql["total"], search.COUNT_LIMIT):
         problems.append(f"count {page.total} != {sql['total']}")
     if [i.snippet for i in page.incidents] != [row["snippet"] for row in sql["page"] or []]:
         problems.append("snippets differ")

@@ -7,9 +7,9 @@ a prefix, so "lvov" finds Lvova-Belova while the user is still typing.
 
 Costs grow with the number of matches (see docs/search.md): one scan takes the matches
 most recently added to the database (highest ids: the same whatever the plan), stopping
-after SAMPLE_LIMIT + 1. Their number is the count ("more than 1,000" past the limit); the
-first SAMPLE_LIMIT are the sample that facets, the timeline and ranking by relevance read,
-so the count and the facets describe the same set. Below the limit every figure is exact.
+after COUNT_LIMIT + 1. Their number is the count ("more than 1,000" past the limit). Up to
+the limit every figure describes every match, exactly. Past it, facets, the timeline and
+ranking by relevance read a sample: the SAMPLE_SIZE matches most recently added.
 """
 
 import datetime
@@ -46,7 +46,11 @@ from cases.models import (
 from cases.models.incidents import SEARCH_CONFIG
 
 MAX_QUERY_LENGTH = 500
-SAMPLE_LIMIT = 1_000
+# The count is exact up to COUNT_LIMIT. Past it, facets, the timeline and the relevance
+# order describe the SAMPLE_SIZE newest matches: they cost in proportion to the incidents
+# they read, and a term found in most incidents would otherwise pay for COUNT_LIMIT of them.
+COUNT_LIMIT = 1_000
+SAMPLE_SIZE = 500
 FACET_SIZE = 12
 # ts_headline inserts these around matches; the template escapes the text, then turns
 # them into <mark>, so a summary can never inject markup.
@@ -346,19 +350,19 @@ def _sql(queryset: QuerySet) -> str:
 # The sample, the count, every facet and the timeline in one statement.
 #
 # `newest` is the matching incidents newest first (highest id first), read up to
-# SAMPLE_LIMIT + 1: their number is the count; the first SAMPLE_LIMIT are the sample. By id,
-# the sample is the same whatever plan the database picks (a scan in storage order stops
-# at different rows), and a term found in most incidents walks the primary key backwards
-# and stops. The scan is planned for twice the sample (`planned`): planned for the rows it
-# reads, a term in 0.9% of a million incidents walked the primary key backwards through
-# 110,000 rows (440 ms) instead of sorting its 8,881 matches found through the index. A
-# CTE is computed only as far as it is read, so a walk still stops at SAMPLE_LIMIT + 1;
-# `sample` and `found` therefore read `newest` in the order it was written (newest
-# first) with a LIMIT and no ORDER BY, which would read all of it. The scan also takes
-# the columns the facets and the date order read, and, to rank by relevance, the tsvector
-# (a reference to its TOASTed value, not the value), so the sample is not looked up again
-# by id: ranking reads each sampled vector once more from TOAST, not the table row and
-# the vector.
+# COUNT_LIMIT + 1: their number is the count (`found`). The sample is all of them up to the
+# limit, the first SAMPLE_SIZE past it. By id, the sample is the same whatever plan the
+# database picks (a scan in storage order stops at different rows), and a term found in
+# most incidents walks the primary key backwards and stops. The scan is planned for twice
+# the rows it reads (`planned`): planned for those, a term in 0.9% of a million incidents
+# walked the primary key backwards through 110,000 rows (440 ms) instead of sorting its
+# 8,881 matches found through the index. A CTE is computed only as far as it is read, so a
+# walk still stops at COUNT_LIMIT + 1; `found` and `sample` therefore read `newest` in the
+# order it was written (newest first) with a LIMIT and no ORDER BY, which would read all
+# of it. The scan also takes the columns the facets and the date order read, and, to rank
+# by relevance, the tsvector (a reference to its TOASTed value, not the value), so the
+# sample is not looked up again by id: ranking reads each sampled vector once more from
+# TOAST, not the table row and the vector.
 #
 # Related rows are read by one index look-up per sampled incident (LATERAL ... OFFSET 0:
 # the planner may not turn it into a scan of the whole table, which it prefers on small
@@ -374,7 +378,11 @@ def _sql(queryset: QuerySet) -> str:
 _SAMPLE_SQL = """
 WITH RECURSIVE
 newest ({columns}) AS MATERIALIZED ({newest}),
-sample AS MATERIALIZED (SELECT * FROM newest LIMIT %(sample_size)s),
+found (n) AS MATERIALIZED (SELECT count(*) FROM (SELECT FROM newest LIMIT %(count_limit)s + 1) n),
+sample AS MATERIALIZED (
+    SELECT * FROM newest
+    LIMIT (SELECT CASE WHEN n > %(count_limit)s THEN %(sample_size)s ELSE n END FROM found)
+),
 page (id, position) AS MATERIALIZED (
     SELECT * FROM ({page}) p ORDER BY 2 OFFSET %(offset)s LIMIT %(per_page)s
 ),
@@ -422,7 +430,7 @@ category_tree (id, ancestor_id) AS (  -- each category with itself and every anc
     WHERE c.parent_id IS NOT NULL
 )
 SELECT
-    (SELECT count(*) FROM (SELECT FROM newest LIMIT %(sample_size)s + 1) n) AS found,
+    (SELECT n FROM found) AS found,
     ({rows}) AS rows,
     (SELECT json_agg(x ORDER BY x.value) FROM (
         -- a date as a timestamp without time zone: no time zone to apply per row
@@ -577,11 +585,13 @@ def page_rows(ids: list[int], tsquery: str | None) -> list[Incident]:
 
 @dataclass
 class Sample:
-    """The newest matches' count up to SAMPLE_LIMIT, facets, timeline and one page."""
+    """The matches' count up to COUNT_LIMIT, and the facets, timeline and one page of
+    the sample (every match up to the limit, the newest SAMPLE_SIZE past it)."""
 
     rows: list[Incident]
     total: int
     more: bool
+    size: int  # incidents in the sample
     facets: dict[str, list[FacetValue]]
     timeline: list[tuple[datetime.date, int]]
     timeline_unit: str
@@ -610,7 +620,7 @@ def sample_and_facets(
     columns = ["id", "country_id", "verification_status", "date_earliest"]
     if tsquery is not None and sort == "relevance":
         columns.append("search_vector")
-    planned = 2 * SAMPLE_LIMIT + 1  # see _SAMPLE_SQL: the statement reads SAMPLE_LIMIT + 1
+    planned = 2 * COUNT_LIMIT + 1  # see _SAMPLE_SQL: the statement reads COUNT_LIMIT + 1
     newest = matches.order_by("-pk").values_list(*columns)[:planned]
     sql = _SAMPLE_SQL.format(
         columns=", ".join(columns),
@@ -620,7 +630,8 @@ def sample_and_facets(
         **_visibility_sql(),
     )
     params = {
-        "sample_size": SAMPLE_LIMIT,
+        "count_limit": COUNT_LIMIT,
+        "sample_size": min(SAMPLE_SIZE, COUNT_LIMIT),
         "size": FACET_SIZE,
         "offset": offset,
         "per_page": per_page,
@@ -652,10 +663,12 @@ def sample_and_facets(
         "kind": [FacetValue(v["value"], kind_labels[v["value"]], v["n"]) for v in values("kind")],
     }
     found = row["found"]
+    more = found > COUNT_LIMIT
     return Sample(
         _incidents(row["rows"]),
-        min(found, SAMPLE_LIMIT),
-        found > SAMPLE_LIMIT,
+        min(found, COUNT_LIMIT),
+        more,
+        params["sample_size"] if more else found,
         facets,
         *_timeline(months),
     )
@@ -708,9 +721,10 @@ def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -
     """Count, one ordered page with snippets, facets and timeline, in one query, two when
     the page is not among the sample's.
 
-    One query takes the sample (the newest SAMPLE_LIMIT matches by id), the count up to
-    SAMPLE_LIMIT, facets, timeline and the requested page of the sample, ranked by
-    relevance or ordered by date (`sample_and_facets`). Sorting by date orders every
+    One query takes the count up to COUNT_LIMIT, the sample (every match up to the limit,
+    the newest SAMPLE_SIZE by id past it), facets, timeline and the requested page of the
+    sample, ranked by relevance or ordered by date (`sample_and_facets`). Relevance orders
+    the sample only, so it has as many pages as the sample. Sorting by date orders every
     match, so past the limit the page's ids are taken from every match and its rows read
     again; a page past the last one is the last page, taken as the first was.
     """
@@ -729,9 +743,9 @@ def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -
 
     sample = sample_with_page(requested)
     total, sampled = sample.total, sample.more
-    pages = max(1, -(-total // per_page))
-    page = min(requested, pages)
     ranked = query is not None and sort == "relevance"
+    pages = max(1, -(-(sample.size if ranked else total) // per_page))
+    page = min(requested, pages)
     rows = sample.rows
     if sampled and not ranked:
         offset = (page - 1) * per_page
@@ -752,5 +766,5 @@ def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -
         timeline=sample.timeline,
         timeline_unit=sample.timeline_unit,
         ranked_sample=ranked and sampled,
-        sample_size=SAMPLE_LIMIT,
+        sample_size=sample.size,
     )

@@ -247,7 +247,8 @@ def test_dates_are_shown_as_reported(client, world):
 def test_large_result_sets_are_capped_and_say_so(client, world, monkeypatch):
     from cases import search as search_module
 
-    monkeypatch.setattr(search_module, "SAMPLE_LIMIT", 4)
+    monkeypatch.setattr(search_module, "COUNT_LIMIT", 4)
+    monkeypatch.setattr(search_module, "SAMPLE_SIZE", 3)
     for n in range(6):
         f.IncidentFactory(published=True, title=f"Looting {n}", date=f"2021-01-{n + 1:02d}")
     response = search(client, q="looting")
@@ -256,35 +257,57 @@ def test_large_result_sets_are_capped_and_say_so(client, world, monkeypatch):
     assert results.total == 4
     assert results.ranked_sample
     assert results.facets_are_sample
-    # the count and the facets describe the same four incidents
-    assert sum(v.count for v in results.facets["year"]) == 4
+    # past the count's limit, the facets describe the three most recently added
+    assert {v.value: v.count for v in results.facets["year"]} == {"2021": 3}
+    assert [i.title for i in results.incidents] == ["Looting 5", "Looting 4", "Looting 3"]
     html = " ".join(response.content.decode().split())
     assert "More than 4 incidents" in html
     assert (
-        "Filter counts, the timeline and the relevance order cover only the 4 matching "
+        "Filter counts, the timeline and the relevance order cover only the 3 matching "
         "incidents most recently added to the database; add words or filters" in html
     )
-    assert "Counts among the 4 matching incidents most recently added to the database." in html
+    assert "Counts among the 3 matching incidents most recently added to the database." in html
     # sorting by date still orders every match, not only the sample
     response = search(client, q="looting", sort="newest")
     assert titles(response)[0] == "Looting 5"
-    assert "Filter counts and the timeline cover only the 4 matching incidents" in " ".join(
+    assert "Filter counts and the timeline cover only the 3 matching incidents" in " ".join(
         response.content.decode().split()
     )
     response = search(client, q="looting", sort="oldest")
-    assert titles(response)[0] == "Looting 0"  # not among the four most recently added
+    assert titles(response)[0] == "Looting 0"  # not among the three most recently added
+
+
+def test_relevance_pages_through_the_sample_and_date_order_through_the_count(
+    client, world, monkeypatch
+):
+    from cases import search as search_module
+
+    monkeypatch.setattr(search_module, "COUNT_LIMIT", 45)
+    monkeypatch.setattr(search_module, "SAMPLE_SIZE", 21)
+    for n in range(46):
+        f.IncidentFactory(published=True, title=f"Looting {n}")
+    ranked = search(client, q="looting").context["results"]
+    assert (ranked.total, ranked.pages) == (45, 2)  # 21 ranked results: two pages
+    last = search(client, q="looting", page=2).context["results"]
+    assert [i.title for i in last.incidents] == ["Looting 25"]  # the 21st newest
+    by_date = search(client, q="looting", sort="newest").context["results"]
+    assert by_date.pages == 3  # 45 counted, every match ordered
 
 
 def test_a_result_set_at_the_limit_is_counted_exactly(client, world, monkeypatch):
     from cases import search as search_module
 
-    monkeypatch.setattr(search_module, "SAMPLE_LIMIT", 4)
+    monkeypatch.setattr(search_module, "COUNT_LIMIT", 4)
+    monkeypatch.setattr(search_module, "SAMPLE_SIZE", 2)
     for n in range(4):
         f.IncidentFactory(published=True, title=f"Looting {n}", date=f"2021-01-{n + 1:02d}")
     response = search(client, q="looting")
     results = response.context["results"]
     assert (results.total, results.total_is_lower_bound) == (4, False)
     assert not results.facets_are_sample
+    # up to the limit the facets count every match, not the sample's size
+    assert {v.value: v.count for v in results.facets["year"]} == {"2021": 4}
+    assert len(results.incidents) == 4
     html = response.content.decode()
     assert "4 incidents" in html
     assert "most recently added" not in html

@@ -34,12 +34,13 @@ def plan(request):
 def test_facets_of_a_large_result_set_count_the_newest_matches_whatever_the_plan(
     client, world, monkeypatch, plan
 ):
-    monkeypatch.setattr(search_module, "SAMPLE_LIMIT", 3)
+    monkeypatch.setattr(search_module, "COUNT_LIMIT", 4)
+    monkeypatch.setattr(search_module, "SAMPLE_SIZE", 3)
     for n in range(7):
         f.IncidentFactory(published=True, title=f"Looting {n}", date=f"{2010 + n}-06-01")
     response = client.get("/search/", {"q": "looting"})
     results = response.context["results"]
-    assert (results.total, results.total_is_lower_bound) == (3, True)
+    assert (results.total, results.total_is_lower_bound) == (4, True)
     # the last three recorded (highest ids), not whichever three a scan meets first
     assert {v.value: v.count for v in results.facets["year"]} == {
         "2016": 1,
@@ -53,7 +54,8 @@ def test_facets_of_a_large_result_set_count_the_newest_matches_whatever_the_plan
 def test_a_page_past_the_last_of_a_ranked_sample_shows_the_sample_ranked(
     client, world, monkeypatch
 ):
-    monkeypatch.setattr(search_module, "SAMPLE_LIMIT", 3)
+    monkeypatch.setattr(search_module, "COUNT_LIMIT", 4)
+    monkeypatch.setattr(search_module, "SAMPLE_SIZE", 3)
     for n in range(5):
         # the older the incident, the more often the word: rank and age disagree
         f.IncidentFactory(published=True, title=f"Looting {n}", summary="Looting " * (5 - n))
@@ -130,11 +132,12 @@ def test_an_actor_in_two_roles_counts_one_incident(client, world):
     assert {v.label: v.count for v in results.facets["actor"]} == {"Brigade": 1}
 
 
-@pytest.mark.parametrize("sample_limit", [3, 2_000])
+@pytest.mark.parametrize(("count_limit", "sample_size"), [(4, 3), (2_000, 500)])
 def test_relevance_order_of_the_sample_is_search_rank_order(
-    client, world, monkeypatch, sample_limit
+    client, world, monkeypatch, count_limit, sample_size
 ):
-    monkeypatch.setattr(search_module, "SAMPLE_LIMIT", sample_limit)
+    monkeypatch.setattr(search_module, "COUNT_LIMIT", count_limit)
+    monkeypatch.setattr(search_module, "SAMPLE_SIZE", sample_size)
     for n in range(6):
         f.IncidentFactory(
             published=True,
@@ -145,6 +148,6 @@ def test_relevance_order_of_the_sample_is_search_rank_order(
     results = client.get("/search/", {"q": "looting"}).context["results"]
     # the sample (the newest matches), ranked as search_incidents() ranks every match
     matches = search_module.search_incidents(m.Incident.objects.public(), "looting")
-    sample = [i.pk for i in matches.order_by("-pk")[:sample_limit]]
+    sample = [i.pk for i in matches.order_by("-pk")[:sample_size]]
     expected = matches.filter(pk__in=sample)
     assert [i.pk for i in results.incidents] == [i.pk for i in expected]
