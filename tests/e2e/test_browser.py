@@ -78,3 +78,63 @@ def test_phone_width_has_no_horizontal_scroll(page, e2e_world):
     page.goto("/search/?q=children")
     overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
     assert overflow is False
+
+
+def test_live_filtering_replaces_the_results_in_place(page, e2e_world):
+    problems = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.goto("/search/?q=Ukraine")
+    expect(page.get_by_role("heading", level=2, name="2 incidents")).to_be_visible()
+    page.evaluate("window.loadedOnce = true")  # gone if the page is loaded again
+
+    # typing searches as the user pauses, and the address follows
+    page.get_by_role("searchbox", name="Search text").fill("hospital")
+    expect(page.get_by_role("heading", level=2, name="1 incident")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/search/\?q=hospital"))
+    expect(page.get_by_role("status")).to_have_text("1 incident")
+    expect(page.get_by_role("searchbox", name="Search text")).to_be_focused()  # still typing there
+
+    # another order: the results follow
+    page.get_by_role("searchbox", name="Search text").fill("Ukraine")
+    expect(page.get_by_role("heading", level=2, name="2 incidents")).to_be_visible()
+    page.get_by_role("combobox", name="Sort").select_option("oldest")
+    expect(page).to_have_url(re.compile(r"sort=oldest"))
+    expect(page.get_by_text("Sorted by oldest first.")).to_be_visible()
+
+    # a filter link: results, active filters and the form's hidden filter are replaced,
+    # and the focus moves to the results' heading
+    page.locator(".facets").get_by_role("link", name=re.compile(r"^Adjudicated")).click()
+    expect(page).to_have_url(re.compile(r"status=adjudicated"))
+    heading = page.get_by_role("heading", level=2, name="1 incident")
+    expect(heading).to_be_focused()
+    expect(page.get_by_role("link", name=re.compile("^Remove filter Verification"))).to_be_visible()
+    page.get_by_role("searchbox", name="Search text").fill("Mariupol")  # keeps the filter
+    expect(page).to_have_url(
+        re.compile(r"q=Mariupol.*status=adjudicated|status=adjudicated.*q=Mariupol")
+    )
+    assert page.evaluate("window.loadedOnce") is True  # never a whole new page
+
+    # the browser's back button returns to the earlier search
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"status=adjudicated"))
+    expect(page.get_by_role("searchbox", name="Search text")).to_have_value("Ukraine")
+    assert problems == []  # no script error, nothing refused by the content security policy
+
+
+def test_search_and_filters_work_without_javascript(browser, live_server, e2e_world):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto("/search/?q=Ukraine")
+    page.locator(".facets").get_by_role("link", name=re.compile(r"^Adjudicated")).click()
+    expect(page).to_have_url(re.compile(r"status=adjudicated"))
+    expect(page.get_by_role("heading", level=2, name="1 incident")).to_be_visible()
+    page.get_by_role("searchbox", name="Search text").fill("hospital")
+    page.get_by_role("combobox", name="Sort").select_option(
+        "oldest"
+    )  # nothing happens until submitted
+    expect(page).to_have_url(re.compile(r"q=Ukraine"))
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"q=hospital.*sort=oldest.*status=adjudicated"))
+    expect(page.get_by_role("heading", level=2, name="0 incidents")).to_be_visible()
+    context.close()

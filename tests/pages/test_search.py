@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import connection
 
 from cases import models as m
@@ -325,3 +326,14 @@ def test_a_page_past_the_last_shows_the_last_page(client, world):
     response = search(client, q="hospital", page=999)
     assert [i.pk for i in response.context["results"].incidents] == [world.other.pk]
     assert "<mark>" in response.content.decode()  # its snippet too
+
+
+def test_live_filtering_scripts_come_from_this_site(client, world):
+    """htmx and the page's own script, from static/: no CDN, nothing inline (the content
+    security policy allows scripts from this site only)."""
+    html = search(client, q="hospital").content.decode()
+    sources = re.findall(r'<script src="([^"]+)"', html)
+    assert sources == ["/static/vendor/htmx-2.0.11.min.js", "/static/js/search.js"]
+    for source in sources:
+        assert finders.find(source.removeprefix("/static/"))
+    assert html.count("<script") == len(sources)
