@@ -82,7 +82,13 @@ def test_phone_width_has_no_horizontal_scroll(page, e2e_world):
 
 def test_live_filtering_replaces_the_results_in_place(page, e2e_world):
     problems = []
-    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error" and problems.append((message.text, message.location))
+        ),
+    )
+    page.on("response", lambda r: r.status >= 400 and problems.append(r.url))
     page.goto("/search/?q=Ukraine")
     expect(page.get_by_role("heading", level=2, name="2 incidents")).to_be_visible()
     page.evaluate("window.loadedOnce = true")  # gone if the page is loaded again
@@ -91,6 +97,7 @@ def test_live_filtering_replaces_the_results_in_place(page, e2e_world):
     page.get_by_role("searchbox", name="Search text").fill("hospital")
     expect(page.get_by_role("heading", level=2, name="1 incident")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/search/\?q=hospital"))
+    expect(page).to_have_title(re.compile("^“hospital” – Search"))
     expect(page.get_by_role("status")).to_have_text("1 incident")
     expect(page.get_by_role("searchbox", name="Search text")).to_be_focused()  # still typing there
 
