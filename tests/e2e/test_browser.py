@@ -137,10 +137,8 @@ def test_search_and_filters_work_without_javascript(browser, live_server, e2e_wo
     expect(page).to_have_url(re.compile(r"status=adjudicated"))
     expect(page.get_by_role("heading", level=2, name="1 incident")).to_be_visible()
     page.get_by_role("searchbox", name="Search text").fill("hospital")
-    page.get_by_role("combobox", name="Sort").select_option(
-        "oldest"
-    )  # nothing happens until submitted
-    expect(page).to_have_url(re.compile(r"q=Ukraine"))
+    page.get_by_role("combobox", name="Sort").select_option("oldest")
+    expect(page).to_have_url(re.compile(r"q=Ukraine"))  # nothing happens until submitted
     page.get_by_role("button", name="Search").click()
     expect(page).to_have_url(re.compile(r"q=hospital.*sort=oldest.*status=adjudicated"))
     expect(page.get_by_role("heading", level=2, name="0 incidents")).to_be_visible()
