@@ -180,3 +180,15 @@ class ChargeAdmin(PartAdmin, TrackedAdmin):
     autocomplete_fields = ("action", "subject", "provision", "modes_of_liability")
     readonly_fields = ("crime_period_start", "crime_period_end")
     ordering = ("action", "pk")
+
+
+@admin.register(m.ActionEvent)
+class ActionEventAdmin(PartAdmin, TrackedAdmin):
+    deleted_select_related = ("action",)
+    list_display = ("action", "kind", "occurred_on", "subject")
+    list_select_related = ("action", "subject")
+    search_fields = ("action__title", "action__reference", "description")
+    list_filter = ("kind",)
+    autocomplete_fields = ("action", "subject", "states")
+    date_hierarchy = "occurred_on"
+    ordering = ("-occurred_on", "-pk")

@@ -14,6 +14,7 @@ from .base import (
     refuse_date_before,
     refuse_self_reference,
 )
+from .sources import CitationInline
 from .workflow import PartAdmin, PublishableAdmin
 
 
@@ -173,3 +174,19 @@ class TreatyEventAdmin(TrackedAdmin):
     @admin.display(description="Takes effect")
     def effective_on(self, obj):
         return obj.effective_on if obj.instrument_id else None
+
+
+class ReferralCitationInline(CitationInline):
+    fk_name = "referral"
+
+
+@admin.register(m.SecurityCouncilReferral)
+class SecurityCouncilReferralAdmin(TrackedAdmin):
+    list_display = ("resolution", "situation", "adopted_on", "jurisdiction_from", "jurisdiction_to")
+    list_select_related = ("instrument",)
+    search_fields = ("resolution", "situation", "note")
+    list_filter = ("instrument",)
+    autocomplete_fields = ("instrument", "states")
+    date_hierarchy = "adopted_on"
+    ordering = ("adopted_on", "pk")
+    inlines = (ReferralCitationInline,)

@@ -1,5 +1,7 @@
 from .actions import (
     AccountabilityAction,
+    ActionEvent,
+    ActionEventKind,
     ActionKind,
     ActionStatus,
     ActionSubject,
@@ -23,10 +25,12 @@ from .incidents import (
 )
 from .law import (
     EntryIntoForceRule,
+    ExclusionScope,
     Instrument,
     InstrumentKind,
     Provision,
     RuleKind,
+    SecurityCouncilReferral,
     State,
     StateRelation,
     TreatyEvent,
@@ -40,6 +44,8 @@ from .sources import Citation, Reliability, Source, SourceCapture, SourceKind
 
 __all__ = [
     "AccountabilityAction",
+    "ActionEvent",
+    "ActionEventKind",
     "ActionKind",
     "ActionStatus",
     "ActionSubject",
@@ -55,6 +61,7 @@ __all__ = [
     "ConflictType",
     "CoordinatePrecision",
     "EntryIntoForceRule",
+    "ExclusionScope",
     "Incident",
     "Instrument",
     "InstrumentKind",
@@ -70,6 +77,7 @@ __all__ = [
     "Reliability",
     "RuleKind",
     "SealStatus",
+    "SecurityCouncilReferral",
     "Source",
     "SourceCapture",
     "SourceKind",

@@ -10,7 +10,7 @@ from cases.edtf import EDTFField
 from .actors import Actor
 from .base import History, Publishable, PublishableQuerySet, Tracked
 from .incidents import Incident
-from .law import Provision
+from .law import Provision, State
 
 
 class ActionKind(models.TextChoices):
@@ -37,6 +37,7 @@ class ActionStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
     LIFTED = "lifted", "Lifted"
     CONCLUDED = "concluded", "Concluded"
+    WITHOUT_EFFECT = "without_effect", "Without effect (e.g. after the subject's death)"
 
 
 class AccountabilityAction(Publishable):
@@ -178,3 +179,61 @@ class Charge(Tracked):
             and not self.action.subject_links.filter(actor_id=self.subject_id).exists()
         ):
             raise ValidationError({"subject": "The subject must be one of the action's subjects."})
+
+
+class ActionEventKind(models.TextChoices):
+    APPLIED = "applied", "Applied for"
+    ISSUED = "issued", "Issued"
+    ISSUED_UNDER_SEAL = "issued_under_seal", "Issued under seal"
+    MADE_PUBLIC = "made_public", "Made public (unsealed or announced)"
+    ARREST = "arrest", "Arrest"
+    SURRENDER = "surrender", "Surrender or transfer to the court"
+    FIRST_APPEARANCE = "first_appearance", "First appearance"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    WITHOUT_EFFECT = "without_effect", "Without effect (e.g. after the subject's death)"
+    EXECUTION_REFUSED = "execution_refused", "Execution refused by a state"
+    NON_COMPLIANCE = "non_compliance", "Finding of non-compliance by a state"
+
+
+class ActionEventQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(action__in=AccountabilityAction.objects.public()).filter(
+            Q(subject__isnull=True) | Q(subject__in=Actor.objects.public())
+        )
+
+
+class ActionEvent(Tracked):
+    """A dated step in the life of an action: applied for, issued, made public, executed, ..."""
+
+    action = models.ForeignKey(
+        AccountabilityAction, on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(max_length=30, choices=ActionEventKind.choices)
+    occurred_on = models.DateField()
+    subject = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_events",
+        help_text="Empty: the event concerns every subject of the action.",
+    )
+    states = models.ManyToManyField(
+        State,
+        blank=True,
+        related_name="action_events",
+        help_text="The states concerned, e.g. the state that arrested or failed to arrest.",
+    )
+    description = models.TextField(blank=True, default="")
+
+    objects = ActionEventQuerySet.as_manager()
+
+    history = History(parents=("action",), m2m_fields=["states"])
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["action", "occurred_on"], name="action_event_order_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}, {self.occurred_on:%-d %B %Y} – {self.action}"

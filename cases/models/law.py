@@ -325,6 +325,10 @@ class TreatyEventKind(models.TextChoices):
         "jurisdiction_declaration",
         "Acceptance of jurisdiction (Rome Statute art. 12(3))",
     )
+    WAR_CRIMES_EXCLUSION = (
+        "war_crimes_exclusion",
+        "Exclusion of war crimes for seven years (Rome Statute art. 124)",
+    )
     RESERVATION_WITHDRAWAL = "reservation_withdrawal", "Withdrawal of a reservation"
     DECLARATION_WITHDRAWAL = "declaration_withdrawal", "Withdrawal of a declaration"
 
@@ -339,11 +343,21 @@ STATEMENT_KINDS = {
     TreatyEventKind.RESERVATION,
     TreatyEventKind.DECLARATION,
     TreatyEventKind.JURISDICTION_DECLARATION,
+    TreatyEventKind.WAR_CRIMES_EXCLUSION,
 }
 STATEMENT_WITHDRAWAL_KINDS = {
     TreatyEventKind.RESERVATION_WITHDRAWAL,
     TreatyEventKind.DECLARATION_WITHDRAWAL,
 }
+
+
+class ExclusionScope(models.TextChoices):
+    """Whom an art. 124 declaration shields: crimes by the state's nationals, on its
+    territory, or both (the article allows either; Ukraine's covers its nationals only)."""
+
+    NATIONALS = "nationals", "Crimes alleged against its nationals"
+    TERRITORY = "territory", "Crimes alleged on its territory"
+    BOTH = "both", "Crimes alleged against its nationals or on its territory"
 
 
 class TreatyEventQuerySet(models.QuerySet):
@@ -399,6 +413,13 @@ class TreatyEvent(Tracked):
     jurisdiction_to = models.DateField(
         null=True, blank=True, help_text="Empty: from the start date onwards."
     )
+    exclusion_scope = models.CharField(
+        max_length=20,
+        choices=ExclusionScope.choices,
+        blank=True,
+        default="",
+        help_text="Art. 124 declarations only: whose war crimes are excluded.",
+    )
     text = models.TextField(blank=True, default="", help_text="The text or a summary of the act.")
     note = models.TextField(blank=True, default="")
 
@@ -428,6 +449,11 @@ class TreatyEvent(Tracked):
                 | Q(jurisdiction_from__isnull=True)
                 | Q(jurisdiction_to__gte=F("jurisdiction_from")),
                 name="treaty_event_jurisdiction_order",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind=TreatyEventKind.WAR_CRIMES_EXCLUSION) & ~Q(exclusion_scope=""))
+                | (~Q(kind=TreatyEventKind.WAR_CRIMES_EXCLUSION) & Q(exclusion_scope="")),
+                name="treaty_event_scope_only_and_always_124",
             ),
         ]
         indexes = [
@@ -461,6 +487,62 @@ class TreatyEvent(Tracked):
             errors["jurisdiction_from"] = "An art. 12(3) declaration needs the start of its scope."
         if errors:
             raise ValidationError(errors)
+
+
+class SecurityCouncilReferralQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(instrument__in=Instrument.objects.public())
+
+    def covering(self, state: State, on: datetime.date):
+        return self.filter(states=state, jurisdiction_from__lte=on).filter(
+            Q(jurisdiction_to__isnull=True) | Q(jurisdiction_to__gte=on)
+        )
+
+
+class SecurityCouncilReferral(Tracked):
+    """A situation referred to the Prosecutor by the Security Council (Rome Statute
+    art. 13(b)): the Court may then exercise jurisdiction over crimes in that situation
+    whether or not the states concerned are parties."""
+
+    instrument = models.ForeignKey(
+        Instrument,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        help_text="The statute under which the situation is referred (the Rome Statute).",
+    )
+    resolution = models.CharField(max_length=100, help_text="e.g. S/RES/1593 (2005)")
+    adopted_on = models.DateField()
+    situation = models.CharField(max_length=300, help_text="e.g. Darfur, Sudan")
+    states = models.ManyToManyField(
+        State, related_name="referrals", help_text="The states whose territory is referred."
+    )
+    jurisdiction_from = models.DateField(help_text="The referral covers crimes from this day.")
+    jurisdiction_to = models.DateField(
+        null=True, blank=True, help_text="Empty: from the start date onwards."
+    )
+    note = models.TextField(blank=True, default="")
+
+    objects = SecurityCouncilReferralQuerySet.as_manager()
+
+    history = History(m2m_fields=["states"])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["resolution"], name="referral_resolution_unique"),
+            models.CheckConstraint(
+                condition=Q(jurisdiction_to__isnull=True)
+                | Q(jurisdiction_to__gte=F("jurisdiction_from")),
+                name="referral_jurisdiction_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resolution}: {self.situation}"
+
+    def covers(self, on: datetime.date) -> bool:
+        return self.jurisdiction_from <= on and (
+            self.jurisdiction_to is None or on <= self.jurisdiction_to
+        )
 
 
 class TreatyStatusKind(models.TextChoices):

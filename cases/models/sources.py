@@ -5,10 +5,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from .actions import AccountabilityAction, Charge
+from .actions import AccountabilityAction, ActionEvent, Charge
 from .base import History, Publishable, PublishableQuerySet, Tracked
 from .incidents import Incident, Involvement, LegalQualification
-from .law import TreatyEvent
+from .law import SecurityCouncilReferral, TreatyEvent
 
 
 class SourceKind(models.TextChoices):
@@ -105,6 +105,8 @@ CITATION_TARGETS = (
     "action",
     "charge",
     "treaty_event",
+    "action_event",
+    "referral",
 )
 
 
@@ -129,6 +131,8 @@ class CitationQuerySet(models.QuerySet):
             | Q(action__in=AccountabilityAction.objects.public())
             | Q(charge__in=Charge.objects.public())
             | Q(treaty_event__in=TreatyEvent.objects.public())
+            | Q(action_event__in=ActionEvent.objects.public())
+            | Q(referral__in=SecurityCouncilReferral.objects.public())
         )
 
 
@@ -166,11 +170,28 @@ class Citation(Tracked):
     treaty_event = models.ForeignKey(
         TreatyEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
     )
+    action_event = models.ForeignKey(
+        ActionEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    referral = models.ForeignKey(
+        SecurityCouncilReferral,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="citations",
+    )
 
     objects = CitationQuerySet.as_manager()
 
     history = History(
-        parents=("incident", "involvement", "legal_qualification", "action", "charge")
+        parents=(
+            "incident",
+            "involvement",
+            "legal_qualification",
+            "action",
+            "charge",
+            "action_event",
+        )
     )
 
     class Meta:
