@@ -6,6 +6,7 @@ Nothing here knows about incidents or actions; they refer to the law, not the re
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
@@ -465,28 +466,132 @@ class TreatyEvent(Tracked):
 
     @property
     def effective_on(self) -> datetime.date | None:
-        """When the act takes effect: the override, or the instrument's rule."""
+        """When the act takes effect: the override, or the instrument's rule. No consent
+        takes effect before the instrument itself is in force, override or not."""
+        if self.kind in CONSENT_KINDS:
+            if self.effective_on_override is None:
+                return self.instrument.consent_takes_effect(self.deposited_on)
+            in_force = self.instrument.entry_into_force_on
+            return max(self.effective_on_override, in_force or self.effective_on_override)
         if self.effective_on_override:
             return self.effective_on_override
-        if self.kind in CONSENT_KINDS:
-            return self.instrument.consent_takes_effect(self.deposited_on)
         if self.kind == TreatyEventKind.DENUNCIATION:
             return self.instrument.withdrawal_takes_effect(self.deposited_on)
         return self.deposited_on
 
     def clean(self) -> None:
         super().clean()
-        errors = {}
+        errors: dict[str, str] = {}
         if self.kind in STATEMENT_WITHDRAWAL_KINDS and not self.withdraws_id:
             errors["withdraws"] = "Say which reservation or declaration is withdrawn."
-        if self.withdraws_id and self.withdraws.state_id not in {
-            s.pk for s in self.state.continued_states()
-        }:
-            errors["withdraws"] = "A state can only withdraw its own (or its predecessor's) act."
+        if self.withdraws_id and self.state_id:
+            if self.withdraws.state_id not in {s.pk for s in self.state.continued_states()}:
+                errors["withdraws"] = (
+                    "A state can only withdraw its own (or its predecessor's) act."
+                )
+            elif self.instrument_id and self.withdraws.instrument_id != self.instrument_id:
+                errors["withdraws"] = "The act withdrawn must be under the same instrument."
         if self.kind == TreatyEventKind.JURISDICTION_DECLARATION and not self.jurisdiction_from:
             errors["jurisdiction_from"] = "An art. 12(3) declaration needs the start of its scope."
+        if self.kind == TreatyEventKind.WAR_CRIMES_EXCLUSION and not self.exclusion_scope:
+            errors["exclusion_scope"] = (
+                "Say whose war crimes the art. 124 declaration excludes: its nationals', "
+                "those on its territory, or both."
+            )
+        if self.kind != TreatyEventKind.WAR_CRIMES_EXCLUSION and self.exclusion_scope:
+            errors["exclusion_scope"] = (
+                "Only an art. 124 declaration has this scope: leave it empty."
+            )
+        if self.instrument_id and self.deposited_on:
+            errors.update(self._lifetime_errors())
+        if self.state_id and self.instrument_id and self.deposited_on and "kind" not in errors:
+            message = self._sequence_error()
+            if message:
+                errors["kind"] = message
         if errors:
             raise ValidationError(errors)
+
+    def _lifetime_errors(self) -> dict[str, str]:
+        """Acts must fall within the instrument's life: none before its adoption, no consent
+        in effect before its entry into force, no accepted jurisdiction before it (art. 11)."""
+        instrument, errors = self.instrument, {}
+        adopted, in_force = instrument.adopted_on, instrument.entry_into_force_on
+        if adopted and self.deposited_on < adopted:
+            errors["deposited_on"] = (
+                f"{instrument} was adopted on {written_date(adopted)}: no act of a state can come "
+                "before it."
+            )
+        override = self.effective_on_override
+        if override:
+            if self.kind in CONSENT_KINDS and in_force and override < in_force:
+                errors["effective_on_override"] = (
+                    f"{instrument} entered into force on {written_date(in_force)}: no state can be "
+                    "bound by it earlier. Leave the field empty unless the depositary records "
+                    "a later date."
+                )
+            elif override < self.deposited_on and self.kind != TreatyEventKind.SUCCESSION:
+                errors["effective_on_override"] = (
+                    "An act cannot take effect before it was deposited; only a notification of "
+                    "succession reaches back (to the date of succession)."
+                )
+        if self.jurisdiction_from and in_force and self.jurisdiction_from < in_force:
+            errors["jurisdiction_from"] = (
+                f"{instrument} entered into force on {written_date(in_force)}: no jurisdiction "
+                "can be accepted for earlier crimes (Rome Statute art. 11(1))."
+            )
+        return errors
+
+    def _sequence_error(self) -> str | None:
+        """An act must fit the state's recorded acts before it (its own, or those of the
+        states it continues): a denunciation needs a consent, a consent needs no consent
+        still in force, a signature withdrawal needs a signature and no consent."""
+        earlier = [
+            e
+            for e in TreatyEvent.objects.for_state(self.state).filter(instrument=self.instrument)
+            if e.pk != self.pk and e.deposited_on <= self.deposited_on
+        ]
+        bound_by, signed = None, False
+        for event in earlier:
+            if event.kind in CONSENT_KINDS:
+                bound_by = event
+            elif event.kind == TreatyEventKind.DENUNCIATION:
+                bound_by = None
+            elif event.kind == TreatyEventKind.SIGNATURE:
+                signed = True
+            elif event.kind == TreatyEventKind.SIGNATURE_WITHDRAWAL:
+                signed = False
+        state, kind = self.state, self.kind
+        if kind == TreatyEventKind.DENUNCIATION and bound_by is None:
+            return (
+                f"A denunciation needs an earlier ratification, accession, acceptance or "
+                f"succession of {state} in force; none is recorded. Enter that act first."
+            )
+        if kind == TreatyEventKind.WAR_CRIMES_EXCLUSION and bound_by is None:
+            return (
+                "An art. 124 declaration is made on becoming a party: enter the ratification "
+                "or accession first (it may have the same date)."
+            )
+        if kind in CONSENT_KINDS and bound_by is not None:
+            return (
+                f"{state} is already bound by its {bound_by.get_kind_display().lower()} of "
+                f"{written_date(bound_by.deposited_on)}; record a denunciation before a new "
+                "consent."
+            )
+        if kind == TreatyEventKind.SIGNATURE_WITHDRAWAL:
+            if bound_by is not None:
+                return (
+                    f"{state} is a party (its {bound_by.get_kind_display().lower()} of "
+                    f"{written_date(bound_by.deposited_on)}): a party leaves by denunciation, not "
+                    "by withdrawing its signature."
+                )
+            if not signed:
+                return f"No signature of {state} is recorded before this date to withdraw."
+        return None
+
+
+def written_date(day: datetime.date) -> str:
+    """A date as the site writes it: 1 March 2022."""
+    return f"{day.day} {day:%B %Y}"
 
 
 class SecurityCouncilReferralQuerySet(models.QuerySet):
@@ -553,21 +658,36 @@ class TreatyStatusKind(models.TextChoices):
         "Not a party; jurisdiction accepted under art. 12(3)",
     )
     NOT_BOUND = "not_bound", "Not bound"
+    NO_RECORD = "no_record", "No treaty act recorded here"
     CUSTOMARY = "customary", "Binds all states as customary law"
+
+
+# Acts that only a state not (yet) bound makes: a recorded one after a date shows that the
+# state was not bound on that date.
+_JOINING_KINDS = {
+    *CONSENT_KINDS,
+    TreatyEventKind.SIGNATURE,
+    TreatyEventKind.JURISDICTION_DECLARATION,
+}
 
 
 @dataclass(frozen=True)
 class TreatyStatus:
-    """The answer to "was `state` bound by `instrument` on `on`?"."""
+    """The answer to "was `state` bound by `instrument` on `on`?", with the act it rests on
+    (`basis`) and the reason in words. "Not bound" is said only when a recorded act makes it
+    so; when nothing recorded settles the question the answer is "no record"."""
 
     state: State
     instrument: Instrument
     on: datetime.date
     kind: TreatyStatusKind
+    reason: str = ""
     since: datetime.date | None = None
+    basis: TreatyEvent | None = None
     via: State | None = None  # the predecessor whose act binds the state
     reservations: tuple[TreatyEvent, ...] = field(default=())
-    declarations: tuple[TreatyEvent, ...] = field(default=())
+    declarations: tuple[TreatyEvent, ...] = field(default=())  # in force; not art. 12(3)
+    jurisdiction_declarations: tuple[TreatyEvent, ...] = field(default=())  # covering `on`
 
     @property
     def label(self) -> str:
@@ -582,45 +702,186 @@ class TreatyStatus:
         on: datetime.date,
         events: Iterable[TreatyEvent],
     ) -> "TreatyStatus":
+        answer = partial(cls, state=state, instrument=instrument, on=on)
         if instrument.kind == InstrumentKind.CUSTOMARY:
-            return cls(state=state, instrument=instrument, on=on, kind=TreatyStatusKind.CUSTOMARY)
+            return answer(
+                kind=TreatyStatusKind.CUSTOMARY,
+                reason="Customary international law binds every state; no act of acceptance "
+                "is needed.",
+            )
+        events = sorted(events, key=lambda e: (e.deposited_on, e.pk))
         in_effect = sorted(
             (e for e in events if e.effective_on is not None and e.effective_on <= on),
             key=lambda e: (e.effective_on, e.pk),
         )
-        bound_by: TreatyEvent | None = None
-        signed_by: TreatyEvent | None = None
+        bound_by = signed_by = ended_by = None
         for event in in_effect:
             if event.kind in CONSENT_KINDS:
-                bound_by = bound_by or event
+                bound_by, ended_by = bound_by or event, None
             elif event.kind == TreatyEventKind.DENUNCIATION:
-                bound_by = signed_by = None
+                bound_by, signed_by, ended_by = None, None, event
             elif event.kind == TreatyEventKind.SIGNATURE:
                 signed_by = signed_by or event
             elif event.kind == TreatyEventKind.SIGNATURE_WITHDRAWAL:
                 signed_by = None
-        withdrawn = {e.withdraws_id for e in in_effect if e.kind in STATEMENT_WITHDRAWAL_KINDS}
-        statements = [e for e in in_effect if e.kind in STATEMENT_KINDS and e.pk not in withdrawn]
-        accepted = [e for e in statements if e.kind == TreatyEventKind.JURISDICTION_DECLARATION]
+                ended_by = ended_by if bound_by else event
+        withdrawn_on = {
+            e.withdraws_id: e.effective_on
+            for e in events
+            if e.kind in STATEMENT_WITHDRAWAL_KINDS and e.effective_on
+        }
 
-        if bound_by:
-            kind, basis = TreatyStatusKind.BOUND, bound_by
-        elif accepted:
-            kind, basis = TreatyStatusKind.JURISDICTION_ACCEPTED, accepted[0]
-        elif signed_by:
-            kind, basis = TreatyStatusKind.SIGNATORY, signed_by
-        else:
-            return cls(state=state, instrument=instrument, on=on, kind=TreatyStatusKind.NOT_BOUND)
-        return cls(
-            state=state,
-            instrument=instrument,
-            on=on,
-            kind=kind,
-            since=basis.effective_on,
-            via=basis.state if basis.state_id != state.pk else None,
-            reservations=tuple(e for e in statements if e.kind == TreatyEventKind.RESERVATION),
-            declarations=tuple(e for e in statements if e.kind != TreatyEventKind.RESERVATION),
+        def in_force(e: TreatyEvent) -> bool:
+            return e.pk not in withdrawn_on or withdrawn_on[e.pk] > on
+
+        # An art. 12(3) declaration covers its declared period, whenever it was lodged.
+        covering = tuple(
+            e
+            for e in events
+            if e.kind == TreatyEventKind.JURISDICTION_DECLARATION
+            and e.jurisdiction_from is not None
+            and e.jurisdiction_from <= on
+            and (e.jurisdiction_to is None or on <= e.jurisdiction_to)
+            and in_force(e)
         )
+        via = partial(_via, state)
+        if bound_by:
+            # Reservations and declarations bind only a party (VCLT arts. 20-21).
+            statements = [
+                e
+                for e in in_effect
+                if e.kind in STATEMENT_KINDS
+                and e.kind != TreatyEventKind.JURISDICTION_DECLARATION
+                and in_force(e)
+            ]
+            reason = (
+                f"{_act(bound_by, start=True)}, in effect from "
+                f"{written_date(bound_by.effective_on)}."
+                f"{_continues(state, bound_by)}{_also_covered(covering)}"
+            )
+            return answer(
+                kind=TreatyStatusKind.BOUND,
+                reason=reason,
+                since=bound_by.effective_on,
+                basis=bound_by,
+                via=via(bound_by),
+                reservations=tuple(e for e in statements if e.kind == TreatyEventKind.RESERVATION),
+                declarations=tuple(e for e in statements if e.kind != TreatyEventKind.RESERVATION),
+                jurisdiction_declarations=covering,
+            )
+        if covering:
+            first = covering[0]
+            return answer(
+                kind=TreatyStatusKind.JURISDICTION_ACCEPTED,
+                reason=f"Not a party on {written_date(on)}; {_scope(first)}"
+                + _continues(state, first),
+                since=first.jurisdiction_from,
+                basis=first,
+                via=via(first),
+                jurisdiction_declarations=covering,
+            )
+        if signed_by:
+            return answer(
+                kind=TreatyStatusKind.SIGNATORY,
+                reason=f"Signed on {written_date(signed_by.deposited_on)}; no ratification in "
+                f"effect on {written_date(on)}. A signatory is not bound by the treaty, but must "
+                "not defeat its object and purpose (Vienna Convention on the Law of Treaties, "
+                "art. 18)." + _continues(state, signed_by),
+                since=signed_by.effective_on,
+                basis=signed_by,
+                via=via(signed_by),
+            )
+        if ended_by:
+            return answer(
+                kind=TreatyStatusKind.NOT_BOUND,
+                reason=f"{_act(ended_by, start=True)}, in effect from "
+                f"{written_date(ended_by.effective_on)}." + _continues(state, ended_by),
+                since=ended_by.effective_on,
+                basis=ended_by,
+                via=via(ended_by),
+            )
+        started = instrument.entry_into_force_on
+        if started and on < started:
+            return answer(
+                kind=TreatyStatusKind.NOT_BOUND,
+                reason=f"{instrument} entered into force on {written_date(started)}; before "
+                "that it bound no state.",
+            )
+        later = next(
+            (
+                e
+                for e in events
+                if e.kind in _JOINING_KINDS
+                and (e.deposited_on > on or e.effective_on is None or e.effective_on > on)
+            ),
+            None,
+        )
+        if later:
+            if later.kind == TreatyEventKind.JURISDICTION_DECLARATION:
+                shows = "which only a state that is not a party makes (art. 12(3))"
+            elif later.kind == TreatyEventKind.SIGNATURE:
+                shows = "so it had not joined before"
+            elif later.effective_on:
+                shows = f"in effect only from {written_date(later.effective_on)}"
+            else:
+                shows = f"which takes effect once {instrument} is in force"
+            return answer(
+                kind=TreatyStatusKind.NOT_BOUND,
+                reason=f"Not yet bound on {written_date(on)}: {_act(later)}, {shows}."
+                + _continues(state, later),
+                basis=later,
+                via=via(later),
+            )
+        reason = (
+            f"No treaty act of {state} under {instrument} is recorded here"
+            if not events
+            else f"The acts of {state} recorded here do not settle its status on {written_date(on)}"
+        )
+        return answer(
+            kind=TreatyStatusKind.NO_RECORD,
+            reason=reason + ". This is not a finding that it was not bound.",
+        )
+
+
+def _via(state: State, event: TreatyEvent) -> State | None:
+    return event.state if event.state_id != state.pk else None
+
+
+def _act(event: TreatyEvent, *, start: bool = False) -> str:
+    """ "ratification deposited on 10 May 1954" and the like; `start`: opening a sentence."""
+    if event.kind == TreatyEventKind.SIGNATURE:
+        text = f"signed on {written_date(event.deposited_on)}"
+    else:
+        verb = "deposited"
+        if event.kind in {TreatyEventKind.DENUNCIATION, TreatyEventKind.SIGNATURE_WITHDRAWAL}:
+            verb = "notified"
+        elif event.kind == TreatyEventKind.JURISDICTION_DECLARATION:
+            verb = "lodged"
+        label = event.get_kind_display()
+        text = f"{label[0].lower()}{label[1:]} {verb} on {written_date(event.deposited_on)}"
+    return text[0].upper() + text[1:] if start else text
+
+
+def _continues(state: State, event: TreatyEvent) -> str:
+    if event.state_id == state.pk:
+        return ""
+    return f" {state} continues the treaty status of {event.state} (the act is the latter's)."
+
+
+def _scope(declaration: TreatyEvent) -> str:
+    end = declaration.jurisdiction_to
+    until = f"to {written_date(end)}" if end else "onwards"
+    return (
+        f"its declaration under art. 12(3) lodged on {written_date(declaration.deposited_on)} "
+        "accepts the Court's jurisdiction from "
+        f"{written_date(declaration.jurisdiction_from)} {until}."
+    )
+
+
+def _also_covered(covering: tuple[TreatyEvent, ...]) -> str:
+    if not covering:
+        return ""
+    return f" Also, {_scope(covering[0])}"
 
 
 def treaty_events_of(

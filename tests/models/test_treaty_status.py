@@ -7,6 +7,7 @@ import pytest
 
 from cases.models import (
     EntryIntoForceRule,
+    ExclusionScope,
     InstrumentKind,
     StateRelation,
     TreatyEventKind,
@@ -176,8 +177,11 @@ def ussr_ap1(ussr, russia, ap1):
 def test_ukraine_rome_statute_before_ratification_took_effect(ukraine_rome, rome):
     status = ukraine_rome.treaty_status(rome, D(2024, 12, 31))
     assert status.kind == TreatyStatusKind.JURISDICTION_ACCEPTED
-    scopes = {(d.jurisdiction_from, d.jurisdiction_to) for d in status.declarations}
-    assert scopes == {(D(2013, 11, 21), D(2014, 2, 22)), (D(2014, 2, 20), None)}
+    # Only the declaration whose period covers the day applies: the 2015 one, onwards.
+    scopes = [(d.jurisdiction_from, d.jurisdiction_to) for d in status.jurisdiction_declarations]
+    assert scopes == [(D(2014, 2, 20), None)]
+    assert status.basis.deposited_on == D(2015, 9, 8)
+    assert status.declarations == ()
 
 
 def test_ukraine_bound_by_rome_statute_from_1_january_2025(ukraine_rome, rome):
@@ -293,7 +297,8 @@ def test_succession_does_not_inherit_the_predecessors_acts(ussr, gc4, ussr_gc4):
     successor = StateFactory(
         code="EE", name="Estonia", predecessor=ussr, predecessor_relation=StateRelation.SUCCESSION
     )
-    assert successor.treaty_status(gc4, D(2000, 1, 1)).kind == TreatyStatusKind.NOT_BOUND
+    # The USSR's acts do not speak for a successor, and none of its own is recorded.
+    assert successor.treaty_status(gc4, D(2000, 1, 1)).kind == TreatyStatusKind.NO_RECORD
 
 
 def test_customary_rules_bind_every_state(ukraine):
@@ -314,3 +319,142 @@ def test_treaty_statuses_for_every_instrument_in_two_queries(
         "ap-i": TreatyStatusKind.BOUND,
         "rome-statute": TreatyStatusKind.NOT_BOUND,
     }
+
+
+# "No record" is not "not bound".
+
+
+def test_no_act_recorded_is_no_record_never_not_bound(ukraine, genocide):
+    status = ukraine.treaty_status(genocide, D(2022, 2, 24))
+    assert status.kind == TreatyStatusKind.NO_RECORD
+    assert status.label == "No treaty act recorded here"
+    assert "not a finding that it was not bound" in status.reason
+    assert status.basis is None
+
+
+def test_acts_that_do_not_settle_the_question_give_no_record(ukraine, gc4):
+    # A reservation alone says nothing of when (or whether) the state became a party.
+    TreatyEventFactory(
+        state=ukraine, instrument=gc4, kind=TreatyEventKind.RESERVATION, deposited_on=D(1960, 1, 1)
+    )
+    status = ukraine.treaty_status(gc4, D(2022, 2, 24))
+    assert status.kind == TreatyStatusKind.NO_RECORD
+    assert "do not settle" in status.reason
+
+
+def test_a_later_accession_shows_the_state_was_not_yet_bound(ukraine, genocide):
+    TreatyEventFactory(
+        state=ukraine,
+        instrument=genocide,
+        kind=TreatyEventKind.ACCESSION,
+        deposited_on=D(1954, 11, 15),
+    )
+    status = ukraine.treaty_status(genocide, D(1954, 1, 1))
+    assert status.kind == TreatyStatusKind.NOT_BOUND
+    assert status.basis.kind == TreatyEventKind.ACCESSION
+    assert "in effect only from 13 February 1955" in status.reason
+
+
+def test_before_the_instrument_is_in_force_no_state_is_bound(ukraine, genocide):
+    status = ukraine.treaty_status(genocide, D(1950, 1, 1))
+    assert status.kind == TreatyStatusKind.NOT_BOUND
+    assert "entered into force on 12 January 1951" in status.reason
+
+
+# Art. 12(3): a declaration covers exactly its declared period, whenever it was lodged.
+
+
+def test_maidan_period_covered_by_the_declaration_lodged_afterwards(ukraine_rome, rome):
+    status = ukraine_rome.treaty_status(rome, D(2014, 1, 1))
+    assert status.kind == TreatyStatusKind.JURISDICTION_ACCEPTED
+    assert status.basis.deposited_on == D(2014, 4, 17)  # lodged after the day it covers
+    assert status.since == D(2013, 11, 21)
+    assert "21 November 2013 to 22 February 2014" in status.reason
+
+
+def test_the_declaration_that_applies_is_named_not_the_one_lodged_first(ukraine_rome, rome):
+    status = ukraine_rome.treaty_status(rome, D(2014, 6, 1))
+    assert status.kind == TreatyStatusKind.JURISDICTION_ACCEPTED
+    assert [d.deposited_on for d in status.jurisdiction_declarations] == [D(2015, 9, 8)]
+
+
+def test_overlapping_declarations_both_apply(ukraine_rome, rome):
+    status = ukraine_rome.treaty_status(rome, D(2014, 2, 21))
+    assert [d.deposited_on for d in status.jurisdiction_declarations] == [
+        D(2014, 4, 17),
+        D(2015, 9, 8),
+    ]
+
+
+def test_before_any_declared_period_a_signatory_is_a_signatory(ukraine_rome, rome):
+    assert ukraine_rome.treaty_status(rome, D(2013, 11, 20)).kind == TreatyStatusKind.SIGNATORY
+
+
+def test_ratification_and_declaration_both_shown(ukraine_rome, rome):
+    status = ukraine_rome.treaty_status(rome, D(2025, 6, 1))
+    assert status.kind == TreatyStatusKind.BOUND
+    assert [d.deposited_on for d in status.jurisdiction_declarations] == [D(2015, 9, 8)]
+    assert "Also, its declaration under art. 12(3)" in status.reason
+
+
+# Withdrawals say when and by which act.
+
+
+def test_withdrawn_signature_is_dated_and_names_the_notification(russia_rome, rome):
+    status = russia_rome.treaty_status(rome, D(2017, 1, 1))
+    assert status.kind == TreatyStatusKind.NOT_BOUND
+    assert status.since == D(2016, 11, 30)
+    assert status.basis.kind == TreatyEventKind.SIGNATURE_WITHDRAWAL
+    assert status.reason.startswith("Withdrawal of signature notified on 30 November 2016")
+
+
+def test_denunciation_is_dated_and_names_the_notification(ukraine, rome):
+    TreatyEventFactory(
+        state=ukraine,
+        instrument=rome,
+        kind=TreatyEventKind.RATIFICATION,
+        deposited_on=D(2010, 1, 5),
+    )
+    denunciation = TreatyEventFactory(
+        state=ukraine,
+        instrument=rome,
+        kind=TreatyEventKind.DENUNCIATION,
+        deposited_on=D(2016, 10, 27),
+    )
+    status = ukraine.treaty_status(rome, D(2018, 1, 1))
+    assert (status.kind, status.since, status.basis) == (
+        TreatyStatusKind.NOT_BOUND,
+        D(2017, 10, 27),
+        denunciation,
+    )
+
+
+def test_art_124_declaration_in_force_only_once_a_party(ukraine_rome, rome):
+    exclusion = TreatyEventFactory(
+        state=ukraine_rome,
+        instrument=rome,
+        kind=TreatyEventKind.WAR_CRIMES_EXCLUSION,
+        exclusion_scope=ExclusionScope.NATIONALS,
+        deposited_on=D(2024, 10, 25),
+    )
+    assert ukraine_rome.treaty_status(rome, D(2024, 12, 31)).declarations == ()
+    assert ukraine_rome.treaty_status(rome, D(2025, 1, 1)).declarations == (exclusion,)
+
+
+def test_reservations_bind_only_a_party(russia, gc4, ussr_gc4):
+    # Made on signature in 1949; in force once the ratification took effect.
+    assert russia.treaty_status(gc4, D(1952, 1, 1)).reservations == ()
+    assert russia.treaty_status(gc4, D(1955, 1, 1)).reservations == (ussr_gc4,)
+
+
+def test_an_override_cannot_bind_before_the_instrument_existed(ukraine, gc4):
+    # Saved without clean(), as a careless import might: the date is still clamped.
+    event = TreatyEventFactory(
+        state=ukraine,
+        instrument=gc4,
+        kind=TreatyEventKind.SUCCESSION,
+        deposited_on=D(1993, 5, 1),
+        effective_on_override=D(1940, 1, 1),
+    )
+    assert event.effective_on == D(1950, 10, 21)
+    assert ukraine.treaty_status(gc4, D(1945, 1, 1)).kind == TreatyStatusKind.NOT_BOUND
