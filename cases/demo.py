@@ -26,6 +26,7 @@ from cases.models import (
     Confidentiality,
     ConflictType,
     EntryIntoForceRule,
+    ExclusionScope,
     Incident,
     Instrument,
     InstrumentKind,
@@ -38,6 +39,7 @@ from cases.models import (
     Reliability,
     RuleKind,
     SealStatus,
+    SecurityCouncilReferral,
     Source,
     SourceKind,
     Standing,
@@ -308,6 +310,7 @@ class DemoLoader:
         self.load_categories()
         self.load_sources()
         self.load_treaty_events()
+        self.load_referrals()
         self.load_actors()
         self.load_incidents()
         self.load_actions()
@@ -701,8 +704,9 @@ class DemoLoader:
         e(
             "UA",
             "rome-statute",
-            k.DECLARATION,
+            k.WAR_CRIMES_EXCLUSION,
             Date(2024, 10, 25),
+            exclusion_scope=ExclusionScope.NATIONALS,
             provisions=["art. 124"],
             text="For seven years Ukraine does not accept the Court's jurisdiction over art. 8 "
             "war crimes alleged to have been committed by its nationals.",
@@ -719,6 +723,61 @@ class DemoLoader:
             + VERIFY,
         )
         self.cite(self.sources["ru-order-2016"], treaty_event=withdrawal)
+        # The Genocide Convention: signed by the three Soviet republics on 16 Dec 1949.
+        art_ix = (
+            "Ratified with a reservation to art. IX, withdrawn in 1989; the dates of both are "
+            "not checked, so neither is entered here. "
+        )
+        for code, ratified, by in (
+            ("SU", Date(1954, 5, 3), ""),
+            ("UA", Date(1954, 11, 15), "By the Ukrainian SSR. "),
+            ("BY", Date(1954, 8, 11), "By the Byelorussian SSR. "),
+        ):
+            e(code, "genocide-convention", k.SIGNATURE, Date(1949, 12, 16), note=by + VERIFY)
+            e(code, "genocide-convention", k.RATIFICATION, ratified, note=by + art_ix + VERIFY)
+
+    def load_referrals(self) -> None:
+        """The Security Council's referrals to the ICC (Rome Statute art. 13(b))."""
+        rows = [
+            (
+                "SD",
+                "Sudan",
+                "S/RES/1593 (2005)",
+                Date(2005, 3, 31),
+                "Darfur, Sudan",
+                Date(2002, 7, 1),
+            ),
+            ("LY", "Libya", "S/RES/1970 (2011)", Date(2011, 2, 26), "Libya", Date(2011, 2, 15)),
+        ]
+        for code, name, resolution, adopted_on, situation, since in rows:
+            state = self.states[code] = self.put(State, {"name": name}, code=code)
+            source = self.put(
+                Source,
+                {
+                    "kind": SourceKind.UN_DOCUMENT,
+                    "publisher": "United Nations Security Council",
+                    "published_on": adopted_on,
+                    "reliability": Reliability.A,
+                    "note": "Descriptive title; the reference facts do not record its URL.",
+                    **PUBLIC,
+                },
+                title=f"Security Council resolution {resolution}",
+            )
+            referral = self.put(
+                SecurityCouncilReferral,
+                {
+                    "instrument": self.instruments["rome-statute"],
+                    "adopted_on": adopted_on,
+                    "situation": situation,
+                    "jurisdiction_from": since,
+                    "jurisdiction_to": None,
+                    "note": f"Refers the situation in {situation} since {since:%-d %B %Y}. "
+                    f"{name} is not a party to the Rome Statute.",
+                },
+                resolution=resolution,
+            )
+            self.put_m2m(referral.states, [state])
+            self.cite(source, referral=referral)
 
     def load_actors(self) -> None:
         states = self.states

@@ -31,6 +31,7 @@ from cases.models import (
     ViolationCategory,
 )
 from cases.models.base import Confidentiality
+from cases.models.jurisdiction import incident_jurisdiction
 from cases.models.law import treaty_events_of
 
 LIST_LIMIT = 50  # related records listed on a record page; the rest via a search link
@@ -256,9 +257,10 @@ class PublicDetailView(DetailView):
         return None if row is None else (row or "No reason was given.")
 
 
-def treaty_table(states: list[State], instruments: list[Instrument], dates: list) -> list:
-    """Rows of (state, [(instrument, [status on each date])]) in two queries."""
-    events = treaty_events_of(states, instruments)
+def treaty_table(
+    states: list[State], instruments: list[Instrument], dates: list, events: dict
+) -> list:
+    """Rows of (state, [(instrument, [status on each date])]) from treaty_events_of()."""
     rows = []
     for state in states:
         cells = []
@@ -297,7 +299,19 @@ class IncidentDetailView(PublicDetailView):
         )
         context["dates"] = dates
         context["cited_instruments"] = cited
-        context["treaty_rows"] = treaty_table(states, instruments, dates) if dates else []
+        if not dates:
+            context["treaty_rows"] = []
+            return context
+        events = treaty_events_of(states, instruments)
+        context["treaty_rows"] = treaty_table(states, instruments, dates, events)
+        by_code = {state.pk: state for state in states}
+        context["icc"] = incident_jurisdiction(
+            on_dates=dates,
+            territory=by_code.get(incident.country_id),
+            nationals=[by_code[code] for code in incident.perpetrator_state_codes()],
+            instruments=instruments,
+            events=events,
+        )
         return context
 
 
@@ -504,7 +518,7 @@ class StateDetailView(PublicDetailView):
                 history.append((instrument, [], None))
                 continue
             changes = []  # (from date, status) whenever the status changes
-            for day in sorted({e.effective_on for e in own if e.effective_on}):
+            for day in sorted(status_change_days(own)):
                 status = TreatyStatus.compute(
                     state=state, instrument=instrument, on=day, events=own
                 )
@@ -524,6 +538,15 @@ class StateDetailView(PublicDetailView):
             len(context["incidents"]) if len(context["incidents"]) < 20 else incidents.count()
         )
         return context
+
+
+def status_change_days(events: list[TreatyEvent]) -> set[datetime.date]:
+    """The days a state's status can change: each act taking effect, and each art. 12(3)
+    period beginning and ending (periods often begin before the declaration is lodged)."""
+    days = {e.effective_on for e in events if e.effective_on}
+    days |= {e.jurisdiction_from for e in events if e.jurisdiction_from}
+    days |= {e.jurisdiction_to + datetime.timedelta(days=1) for e in events if e.jurisdiction_to}
+    return days
 
 
 class CategoryListView(ListView):

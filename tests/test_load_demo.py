@@ -207,7 +207,13 @@ def status(code: str, slug: str, on: Date):
         ("RU", "gc-iv", Date(2022, 2, 24), TreatyStatusKind.BOUND),
         ("RU", "ap-i", Date(2022, 2, 24), TreatyStatusKind.BOUND),
         ("RU", "ap-i", Date(2019, 1, 1), TreatyStatusKind.BOUND),
-        ("BY", "rome-statute", Date(2024, 1, 1), TreatyStatusKind.NOT_BOUND),
+        # Belarus has not signed (reference-facts.md), but no act of it is recorded: the
+        # site says so rather than infer "not bound" from silence.
+        ("BY", "rome-statute", Date(2024, 1, 1), TreatyStatusKind.NO_RECORD),
+        # The Genocide Convention, through the Soviet republics' ratifications (verify).
+        ("RU", "genocide-convention", Date(2022, 2, 24), TreatyStatusKind.BOUND),
+        ("UA", "genocide-convention", Date(2022, 2, 24), TreatyStatusKind.BOUND),
+        ("GB", "genocide-convention", Date(2022, 2, 24), TreatyStatusKind.NO_RECORD),
         ("RU", "customary-ihl", Date(2022, 2, 24), TreatyStatusKind.CUSTOMARY),
     ],
 )
@@ -218,11 +224,10 @@ def test_expected_treaty_answers(demo, code, slug, on, expected):
 def test_ukraine_rome_statute_binds_from_1_january_2025(demo):
     answer = status("UA", "rome-statute", Date(2025, 1, 1))
     assert answer.since == Date(2025, 1, 1)
-    assert [d.provisions.get().label for d in answer.declarations] == [
-        "art. 12(3)",
-        "art. 12(3)",
-        "art. 124",
-    ]
+    assert [d.provisions.get().label for d in answer.declarations] == ["art. 124"]
+    assert answer.declarations[0].exclusion_scope == "nationals"
+    # The 2015 declaration still covers the day; the 2014 one ended on 22 February 2014.
+    assert [d.deposited_on for d in answer.jurisdiction_declarations] == [Date(2015, 9, 8)]
 
 
 def test_russia_bound_by_gc_iv_through_the_ussr_with_its_reservations(demo):

@@ -26,13 +26,16 @@ from cases.models import (
     LegalQualification,
     Membership,
     Provision,
+    SecurityCouncilReferral,
     Source,
     SourceCapture,
     State,
     TreatyEvent,
+    TreatyStatusKind,
     VictimCount,
     ViolationCategory,
 )
+from cases.models.jurisdiction import Jurisdiction
 
 # Descriptions for fields whose model field has no help_text. Looked up by field name.
 DESCRIPTIONS = {
@@ -284,6 +287,13 @@ class LegalQualificationSerializer(Described):
 
 
 class TreatyStatementSerializer(Described):
+    """One treaty act: a consent, a signature, a withdrawal, a reservation or declaration."""
+
+    state = serializers.CharField(
+        source="state_id",
+        help_text="Code of the state that made the act (a predecessor's "
+        "act binds a state that continues it).",
+    )
     effective_on = serializers.DateField(
         allow_null=True,
         help_text=DESCRIPTIONS["effective_on"] + " Null while the instrument is not in force.",
@@ -299,28 +309,48 @@ class TreatyStatementSerializer(Described):
         model = TreatyEvent
         fields = [
             "id",
+            "state",
             "kind",
             "deposited_on",
             "effective_on",
             "jurisdiction_from",
             "jurisdiction_to",
+            "exclusion_scope",
             "provisions",
             "text",
         ]
+        extra_kwargs = {
+            "exclusion_scope": {
+                "help_text": "Art. 124 declarations: whose war crimes are excluded "
+                "(nationals, territory, both); empty otherwise."
+            }
+        }
 
 
 class TreatyStatusSerializer(serializers.Serializer):
     """A state's status under one instrument on one date (TreatyStatus)."""
 
     instrument = InstrumentRefSerializer(help_text="The instrument.")
-    status = serializers.CharField(
-        source="kind.value",
-        help_text="bound, signatory, jurisdiction_accepted (Rome Statute art. 12(3)), "
-        "not_bound, or customary (binds every state).",
+    status = serializers.ChoiceField(
+        source="kind",
+        choices=TreatyStatusKind.choices,
+        help_text="bound; signatory (signed, not bound); jurisdiction_accepted (not a party, "
+        "but an art. 12(3) declaration covers the date); not_bound (a recorded act makes it "
+        "so: a withdrawal, a denunciation, or a later act of joining); no_record (no act "
+        "recorded here settles it: not a finding that the state was not bound); customary "
+        "(binds every state). docs/law.md explains each.",
     )
     status_label = serializers.CharField(source="label", help_text="The status in words.")
+    reason = serializers.CharField(
+        help_text="Why: the act the answer rests on, its dates, and the rule applied."
+    )
     since = serializers.DateField(
-        allow_null=True, help_text="Since when the status holds (its basis took effect)."
+        allow_null=True,
+        help_text="Since when the status holds (its basis took effect); for not_bound after a "
+        "withdrawal, when the withdrawal took effect.",
+    )
+    basis = TreatyStatementSerializer(
+        allow_null=True, help_text="The act the answer rests on; null for no_record."
     )
     via = serializers.CharField(
         source="via.code",
@@ -328,9 +358,82 @@ class TreatyStatusSerializer(serializers.Serializer):
         default=None,
         help_text="Code of the predecessor state whose act binds the state, if any.",
     )
-    reservations = TreatyStatementSerializer(many=True, help_text="Reservations in force.")
+    reservations = TreatyStatementSerializer(
+        many=True, help_text="Reservations in force (only for a party)."
+    )
     declarations = TreatyStatementSerializer(
-        many=True, help_text="Declarations in force, including art. 12(3) acceptances."
+        many=True,
+        help_text="Declarations in force (only for a party), including art. 124 declarations; "
+        "art. 12(3) declarations are under jurisdiction_declarations.",
+    )
+    jurisdiction_declarations = TreatyStatementSerializer(
+        many=True,
+        help_text="Art. 12(3) declarations whose declared period covers the date, whenever "
+        "they were lodged.",
+    )
+
+
+class ReferralSerializer(Described):
+    """A Security Council referral of a situation to the ICC (Rome Statute art. 13(b))."""
+
+    states = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True, help_text="Codes of the states referred."
+    )
+
+    class Meta:
+        model = SecurityCouncilReferral
+        fields = [
+            "id",
+            "resolution",
+            "adopted_on",
+            "situation",
+            "states",
+            "jurisdiction_from",
+            "jurisdiction_to",
+        ]
+        extra_kwargs = {
+            "jurisdiction_from": {"help_text": "The referral covers crimes from this day."},
+            "jurisdiction_to": {"help_text": "Last day covered, or null: onwards."},
+        }
+
+
+class JurisdictionGroundSerializer(serializers.Serializer):
+    article = serializers.CharField(help_text="The article of the Rome Statute, e.g. art. 12(3).")
+    text = serializers.CharField(help_text="What the article gives or excludes here, and why.")
+    state = serializers.CharField(
+        source="state.code", allow_null=True, default=None, help_text="The state concerned."
+    )
+    treaty_act = TreatyStatementSerializer(
+        allow_null=True, help_text="The treaty act it rests on, if any."
+    )
+    referral = ReferralSerializer(allow_null=True, help_text="The referral it rests on, if any.")
+
+
+class IccJurisdictionSerializer(serializers.Serializer):
+    """Could the ICC exercise jurisdiction over a crime on this territory, by these
+    nationals, on this date? (IccJurisdiction)"""
+
+    on = serializers.DateField(help_text="The date of the crime.")
+    territory = StateRefSerializer(
+        allow_null=True, help_text="Where the crime was committed, if known."
+    )
+    nationals = StateRefSerializer(
+        many=True, help_text="States of the alleged perpetrators' nationality."
+    )
+    answer = serializers.ChoiceField(
+        choices=Jurisdiction.choices,
+        help_text="yes (at least one ground), no (none, and nothing unknown), or unknown "
+        "(no ground, and the record does not settle it).",
+    )
+    answer_label = serializers.CharField(source="label", help_text="The answer in words.")
+    grounds = JurisdictionGroundSerializer(
+        many=True, help_text="What gives the Court jurisdiction: arts. 12(2), 12(3), 13(b), 127(2)."
+    )
+    limits = JurisdictionGroundSerializer(
+        many=True, help_text="What excludes or narrows it: arts. 11, 124, 127."
+    )
+    unknowns = serializers.ListField(
+        child=serializers.CharField(), help_text="What the record here does not tell."
     )
 
 
@@ -375,6 +478,11 @@ class IncidentDetailSerializer(IncidentListSerializer):
         "involved actors): its treaty status under every instrument on the incident's "
         "earliest date (or its latest date if the start is open; empty if undated)."
     )
+    icc_jurisdiction = serializers.SerializerMethodField(
+        help_text="Could the ICC exercise jurisdiction, on the same date: for the incident's "
+        "territory and the states of the actors alleged to have committed, ordered or aided "
+        "it. Null if undated or the Rome Statute is not recorded."
+    )
 
     class Meta(IncidentListSerializer.Meta):
         fields = [
@@ -387,6 +495,7 @@ class IncidentDetailSerializer(IncidentListSerializer):
             "actions",
             "citations",
             "law",
+            "icc_jurisdiction",
         ]
 
     # One record: the declared fields, through DRF's standard machinery.
@@ -395,6 +504,11 @@ class IncidentDetailSerializer(IncidentListSerializer):
     @extend_schema_field(IncidentStateLawSerializer(many=True))
     def get_law(self, obj: Incident) -> list[dict]:
         return IncidentStateLawSerializer(self.context["law"], many=True).data
+
+    @extend_schema_field(IccJurisdictionSerializer(allow_null=True))
+    def get_icc_jurisdiction(self, obj: Incident) -> dict | None:
+        answer = self.context["icc"]
+        return None if answer is None else IccJurisdictionSerializer(answer).data
 
 
 # Accountability actions

@@ -27,6 +27,7 @@ urlpatterns = [
     # The split view serves its start-up script as a file: the CSP forbids inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("tombstones/", views.TombstoneView.as_view(), name="tombstones"),
+    path("icc-jurisdiction/", views.IccJurisdictionView.as_view(), name="icc-jurisdiction"),
     *router.urls,
     re_path(r"^.*$", errors.not_found),
 ]

@@ -29,7 +29,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import renderers, serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
@@ -48,9 +48,11 @@ from cases.models import (
     State,
     Tombstone,
     TreatyEvent,
+    TreatyStatus,
     ViolationCategory,
 )
-from cases.models.law import treaty_statuses_of
+from cases.models.jurisdiction import IccJurisdiction, icc_jurisdiction, incident_jurisdiction
+from cases.models.law import treaty_events_of
 
 from . import filters
 from . import serializers as s
@@ -295,7 +297,7 @@ class IncidentViewSet(PublicViewSet):
     def get_serializer_context(self):
         context = super().get_serializer_context()
         if self.action == "retrieve" and hasattr(self, "incident"):
-            context["law"] = incident_law(self.incident)
+            context["law"], context["icc"] = incident_law(self.incident)
         return context
 
     def get_object(self):
@@ -303,21 +305,40 @@ class IncidentViewSet(PublicViewSet):
         return self.incident
 
 
-def incident_law(incident: Incident) -> list[dict]:
-    """The treaty status of each state involved in the incident, on its date."""
+def incident_law(incident: Incident) -> tuple[list[dict], IccJurisdiction | None]:
+    """The treaty status of each state involved in the incident on its date, and whether the
+    ICC could exercise jurisdiction then."""
     on = s.law_on(incident)
     if on is None:
-        return []
+        return [], None
     roles = incident.states_with_roles()
     # All the states in one query, with the predecessors their treaty acts may come from,
-    # and all their statuses at once: the queries do not grow with the number of states.
+    # and all their acts at once: the queries do not grow with the number of states.
     states = State.objects.select_related("predecessor__predecessor").in_bulk(list(roles))
     instruments = list(Instrument.objects.public().order_by("adopted_on", "pk"))
-    statuses = treaty_statuses_of(states.values(), on, instruments)
-    return [
-        {"state": states[code], "roles": roles[code], "on": on, "statuses": statuses[code]}
+    events = treaty_events_of(states.values(), instruments)
+    law = [
+        {
+            "state": states[code],
+            "roles": roles[code],
+            "on": on,
+            "statuses": [
+                TreatyStatus.compute(
+                    state=states[code], instrument=i, on=on, events=events[code][i.pk]
+                )
+                for i in instruments
+            ],
+        }
         for code in roles
     ]
+    icc = incident_jurisdiction(
+        on_dates=[on],
+        territory=states.get(incident.country_id),
+        nationals=[states[code] for code in incident.perpetrator_state_codes()],
+        instruments=instruments,
+        events=events,
+    )
+    return law, icc[0] if icc else None
 
 
 @extend_schema(tags=["actions"])
@@ -513,6 +534,70 @@ class StateViewSet(PublicViewSet):
         instruments = Instrument.objects.public().order_by("adopted_on", "pk")
         data = {"state": state, "on": on, "statuses": state.treaty_statuses(on, instruments)}
         return Response(s.StateLawSerializer(data).data)
+
+
+class IccJurisdictionParams(serializers.Serializer):
+    on = serializers.DateField(help_text="The date of the crime (YYYY-MM-DD).")
+    territory = serializers.CharField(
+        required=False,
+        help_text="Code of the state on whose territory the crime was committed ("
+        + STATE_CODE
+        + ")",
+    )
+    nationality = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        default=list,
+        help_text="Code of a state of the alleged perpetrators' nationality; repeat for several.",
+    )
+
+    def validate_territory(self, code: str) -> State:
+        return self._states([code])[0]
+
+    def validate_nationality(self, codes: list[str]) -> list[State]:
+        return self._states(codes)
+
+    @staticmethod
+    def _states(codes: list[str]) -> list[State]:
+        codes = [code.upper() for code in codes]
+        found = State.objects.select_related("predecessor__predecessor").in_bulk(codes)
+        unknown = [code for code in codes if code not in found]
+        if unknown:
+            raise serializers.ValidationError(f"No state has the code {', '.join(unknown)}.")
+        return [found[code] for code in codes]
+
+
+@extend_schema(tags=["law"])
+class IccJurisdictionView(APIView):
+    """Could the International Criminal Court exercise jurisdiction over a crime committed
+    on the territory of one state, or by nationals of others, on a date; and on what basis
+    (Rome Statute arts. 11, 12(2), 12(3), 13(b), 124, 127(2))."""
+
+    @extend_schema(
+        summary="ICC jurisdiction over a crime on a date",
+        parameters=[IccJurisdictionParams],
+        responses=s.IccJurisdictionSerializer,
+    )
+    def get(self, request):
+        unknown = sorted(set(request.query_params) - set(IccJurisdictionParams().fields))
+        if unknown:
+            raise ValidationError(
+                {name: ["Unknown parameter: use on, territory, nationality."] for name in unknown}
+            )
+        params = IccJurisdictionParams(
+            data={
+                **request.query_params.dict(),
+                "nationality": request.query_params.getlist("nationality"),
+            }
+        )
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        answer = icc_jurisdiction(
+            on=data["on"], territory=data.get("territory"), nationals=data["nationality"]
+        )
+        if answer is None:
+            raise NotFound("The Rome Statute is not in the public record here.")
+        return Response(s.IccJurisdictionSerializer(answer).data)
 
 
 # Incremental sync: what left the public view since a time.

@@ -135,7 +135,22 @@ RECORD_TYPES: tuple[RecordType, ...] = (
             Column("withdraws", "ref", "treaty_event"),
             Column("provisions", "refs", "provision"),
             *_c("jurisdiction_from", "jurisdiction_to", kind="date"),
+            Column("exclusion_scope"),
             *_c("text", "note"),
+        ),
+    ),
+    RecordType(
+        "referral",
+        "referrals",
+        m.SecurityCouncilReferral,
+        (
+            Column("instrument", "ref", "instrument"),
+            Column("resolution"),
+            Column("adopted_on", "date"),
+            Column("situation"),
+            Column("states", "refs", "state"),
+            *_c("jurisdiction_from", "jurisdiction_to", kind="date"),
+            Column("note"),
         ),
     ),
     RecordType(
@@ -300,6 +315,7 @@ RECORD_TYPES: tuple[RecordType, ...] = (
             Column("action", "ref", "action"),
             Column("charge", "ref", "charge"),
             Column("treaty_event", "ref", "treaty_event"),
+            Column("referral", "ref", "referral"),
         ),
     ),
 )

@@ -36,6 +36,7 @@ from cases.models import (
     Involvement,
     LegalQualification,
     PublicationStatus,
+    TreatyEvent,
 )
 
 from .format import (
@@ -348,6 +349,9 @@ class Importer:
         # Self-references resolved once the whole file is in: (object, field, id, row number)
         self.deferred: list[tuple[models.Model, str, str, int]] = []
         self.plans = {t.name: Plan.of(t) for t in RECORD_TYPES}
+        # Treaty acts written, with their file and row: checked against each other once the
+        # whole file is in (TreatyEvent.defer_sequence_check).
+        self.treaty_acts: list[tuple[TreatyEvent, str, int]] = []
 
     def run(self, path: str | Path, *, dry_run: bool = False) -> Report:
         self.report.dry_run = dry_run
@@ -400,6 +404,19 @@ class Importer:
             if self.progress:
                 self.progress(len(batch))
         self.resolve_deferred(record_type, name)
+        if record_type.model is TreatyEvent:
+            self.check_treaty_sequences()
+
+    def check_treaty_sequences(self) -> None:
+        """Each treaty act written against the state's other acts, now all in the database."""
+        for act, name, number in self.treaty_acts:
+            if act.pk is None:
+                continue  # its batch failed, and was reported
+            act.defer_sequence_check = False
+            message = act.sequence_error()
+            if message:
+                self.report.add(Problem(name, number, "kind", act.kind, message))
+        self.treaty_acts = []
 
     def _check_headers(self, record_type, name, headers, known, required, row) -> None:
         for header in headers:
@@ -497,6 +514,8 @@ class Importer:
                     continue
                 if not self.reviewed:
                     self._refuse_unreviewed(obj, row_id, was_published, locked, problem)
+                if model is TreatyEvent:
+                    obj.defer_sequence_check = True
                 if not problems:
                     self._validate(record_type, obj, problem)
                 if problems:
@@ -507,6 +526,8 @@ class Importer:
                         self.report.add(p)
                     continue
                 numbers[id(obj)] = number
+                if model is TreatyEvent:
+                    self.treaty_acts.append((obj, name, number))
                 many.append((obj, row_many))
                 (self.report.created if adding else self.report.updated)[record_type.file] += 1
                 self._stamp(obj, adding)

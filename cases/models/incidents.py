@@ -318,6 +318,18 @@ class Incident(Publishable):
             add(code, "state_of_involved_actor")
         return roles
 
+    def perpetrator_state_codes(self) -> list[str]:
+        """The states of the actors alleged to have committed, ordered, commanded, aided or
+        controlled it (their nationality, for ICC art. 12(2)(b)); victims and investigators
+        do not count. Reads `public_involvements`, like states_with_roles()."""
+        return sorted(
+            {
+                i.actor.state_id
+                for i in self.public_involvements
+                if i.role in PERPETRATOR_ROLES and i.actor.state_id
+            }
+        )
+
 
 class VictimCount(models.Model):
     """A reported number of victims as a range: "at least 6,000 children deported"."""
@@ -376,6 +388,15 @@ class InvolvementRole(models.TextChoices):
     VICTIM_GROUP = "victim_group", "Victim group or affected body"
     INVESTIGATOR = "investigator", "Investigated or documented it"
     OTHER = "other", "Other"
+
+
+PERPETRATOR_ROLES = {
+    InvolvementRole.DIRECT_PERPETRATOR,
+    InvolvementRole.ORDERING,
+    InvolvementRole.SUPERIOR,
+    InvolvementRole.FACILITATOR,
+    InvolvementRole.CONTROLLING_AUTHORITY,
+}
 
 
 class AttributionConfidence(models.TextChoices):

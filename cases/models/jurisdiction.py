@@ -49,6 +49,14 @@ class Ground:
     state: State | None = None
     act: TreatyEvent | SecurityCouncilReferral | None = None
 
+    @property
+    def treaty_act(self) -> TreatyEvent | None:
+        return self.act if isinstance(self.act, TreatyEvent) else None
+
+    @property
+    def referral(self) -> SecurityCouncilReferral | None:
+        return self.act if isinstance(self.act, SecurityCouncilReferral) else None
+
 
 @dataclass(frozen=True)
 class IccJurisdiction:
@@ -291,37 +299,49 @@ def icc_jurisdiction(
     """The answer from the public record, in a fixed number of queries; None when the Rome
     Statute itself is not public here. Select the states with their predecessors
     (predecessor__predecessor) to spare a query per link."""
-    return icc_jurisdictions(on_dates=[on], territory=territory, nationals=nationals)[0]
-
-
-def icc_jurisdictions(
-    *, on_dates: Sequence[datetime.date], territory: State | None, nationals: Sequence[State]
-) -> list[IccJurisdiction | None]:
-    """The answer on each of several dates (an incident's first and last day)."""
     statute = Instrument.objects.public().filter(slug=ROME_STATUTE_SLUG).first()
     if statute is None:
-        return [None for _ in on_dates]
+        return None
     states = [s for s in (territory, *nationals) if s is not None]
-    events = {
-        code: by_instrument[statute.pk]
-        for code, by_instrument in treaty_events_of(states, [statute]).items()
-    }
-    referrals = (
-        list(
+    answers = incident_jurisdiction(
+        on_dates=[on],
+        territory=territory,
+        nationals=nationals,
+        instruments=[statute],
+        events=treaty_events_of(states, [statute]),
+    )
+    return answers[0] if answers else None
+
+
+def incident_jurisdiction(
+    *,
+    on_dates: Sequence[datetime.date],
+    territory: State | None,
+    nationals: Sequence[State],
+    instruments: Sequence[Instrument],
+    events: Mapping[str, Mapping[int, Sequence[TreatyEvent]]],
+) -> list[IccJurisdiction] | None:
+    """The answer on each date (an incident's first and last day), from the public
+    `instruments` and the acts treaty_events_of() read for them; the referrals cost two
+    queries. None when the Rome Statute is not among the instruments."""
+    statute = next((i for i in instruments if i.slug == ROME_STATUTE_SLUG), None)
+    if statute is None:
+        return None
+    referrals = []
+    if territory is not None:
+        referrals = list(
             SecurityCouncilReferral.objects.public()
             .filter(instrument=statute, states=territory)
             .prefetch_related("states")
         )
-        if territory
-        else []
-    )
+    acts = {code: by_instrument[statute.pk] for code, by_instrument in events.items()}
     return [
         IccJurisdiction.compute(
             on=on,
             statute=statute,
             territory=territory,
             nationals=nationals,
-            events=events,
+            events=acts,
             referrals=referrals,
         )
         for on in on_dates

@@ -428,6 +428,10 @@ class TreatyEvent(Tracked):
 
     history = History(m2m_fields=["provisions"])
 
+    # The importer validates a file's acts against each other once they are all written,
+    # since the earlier acts of the same batch are not in the database while it validates.
+    defer_sequence_check = False
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -504,8 +508,14 @@ class TreatyEvent(Tracked):
             )
         if self.instrument_id and self.deposited_on:
             errors.update(self._lifetime_errors())
-        if self.state_id and self.instrument_id and self.deposited_on and "kind" not in errors:
-            message = self._sequence_error()
+        if (
+            self.state_id
+            and self.instrument_id
+            and self.deposited_on
+            and "kind" not in errors
+            and not self.defer_sequence_check
+        ):
+            message = self.sequence_error()
             if message:
                 errors["kind"] = message
         if errors:
@@ -541,52 +551,66 @@ class TreatyEvent(Tracked):
             )
         return errors
 
-    def _sequence_error(self) -> str | None:
-        """An act must fit the state's recorded acts before it (its own, or those of the
-        states it continues): a denunciation needs a consent, a consent needs no consent
-        still in force, a signature withdrawal needs a signature and no consent."""
-        earlier = [
-            e
-            for e in TreatyEvent.objects.for_state(self.state).filter(instrument=self.instrument)
-            if e.pk != self.pk and e.deposited_on <= self.deposited_on
-        ]
-        bound_by, signed = None, False
-        for event in earlier:
-            if event.kind in CONSENT_KINDS:
-                bound_by = event
-            elif event.kind == TreatyEventKind.DENUNCIATION:
-                bound_by = None
-            elif event.kind == TreatyEventKind.SIGNATURE:
-                signed = True
-            elif event.kind == TreatyEventKind.SIGNATURE_WITHDRAWAL:
-                signed = False
-        state, kind = self.state, self.kind
-        if kind == TreatyEventKind.DENUNCIATION and bound_by is None:
-            return (
-                f"A denunciation needs an earlier ratification, accession, acceptance or "
-                f"succession of {state} in force; none is recorded. Enter that act first."
-            )
-        if kind == TreatyEventKind.WAR_CRIMES_EXCLUSION and bound_by is None:
-            return (
+    def sequence_error(self) -> str | None:
+        """Whether this act fits the state's recorded acts under the instrument (its own, and
+        those of the states it continues)."""
+        others = TreatyEvent.objects.for_state(self.state).filter(instrument=self.instrument)
+        events = [e for e in others if e.pk != self.pk or self.pk is None] + [self]
+        return next((m for e, m in treatysequence_errors(events) if e is self), None)
+
+
+def treatysequence_errors(events: Iterable[TreatyEvent]) -> list[tuple[TreatyEvent, str]]:
+    """The acts that do not fit the acts before them: a denunciation needs a consent in
+    force, a consent needs none in force, a signature withdrawal needs a signature and no
+    consent, an art. 124 declaration needs a consent (it may be of the same day)."""
+    order = {
+        TreatyEventKind.SIGNATURE: 0,
+        **dict.fromkeys(CONSENT_KINDS, 1),
+        TreatyEventKind.SIGNATURE_WITHDRAWAL: 3,
+        TreatyEventKind.DENUNCIATION: 3,
+    }
+    ordered = sorted(
+        events, key=lambda e: (e.deposited_on, order.get(e.kind, 2), e.pk or float("inf"))
+    )
+    bound_by, signed, errors = None, False, []
+    for event in ordered:
+        state, kind, message = event.state, event.kind, None
+        if kind == TreatyEventKind.DENUNCIATION:
+            if bound_by is None:
+                message = (
+                    f"A denunciation needs an earlier ratification, accession, acceptance or "
+                    f"succession of {state} in force; none is recorded. Enter that act first."
+                )
+            bound_by = None
+        elif kind == TreatyEventKind.WAR_CRIMES_EXCLUSION and bound_by is None:
+            message = (
                 "An art. 124 declaration is made on becoming a party: enter the ratification "
                 "or accession first (it may have the same date)."
             )
-        if kind in CONSENT_KINDS and bound_by is not None:
-            return (
-                f"{state} is already bound by its {bound_by.get_kind_display().lower()} of "
-                f"{written_date(bound_by.deposited_on)}; record a denunciation before a new "
-                "consent."
-            )
-        if kind == TreatyEventKind.SIGNATURE_WITHDRAWAL:
+        elif kind in CONSENT_KINDS:
             if bound_by is not None:
-                return (
-                    f"{state} is a party (its {bound_by.get_kind_display().lower()} of "
-                    f"{written_date(bound_by.deposited_on)}): a party leaves by denunciation, not "
-                    "by withdrawing its signature."
+                message = (
+                    f"{state} is already bound by its {bound_by.get_kind_display().lower()} of "
+                    f"{written_date(bound_by.deposited_on)}; record a denunciation before a "
+                    "new consent."
                 )
-            if not signed:
-                return f"No signature of {state} is recorded before this date to withdraw."
-        return None
+            else:
+                bound_by = event
+        elif kind == TreatyEventKind.SIGNATURE_WITHDRAWAL:
+            if bound_by is not None:
+                message = (
+                    f"{state} is a party (its {bound_by.get_kind_display().lower()} of "
+                    f"{written_date(bound_by.deposited_on)}): a party leaves by denunciation, "
+                    "not by withdrawing its signature."
+                )
+            elif not signed:
+                message = f"No signature of {state} is recorded before this date to withdraw."
+            signed = False
+        elif kind == TreatyEventKind.SIGNATURE:
+            signed = True
+        if message:
+            errors.append((event, message))
+    return errors
 
 
 def written_date(day: datetime.date) -> str:

@@ -215,10 +215,16 @@ def test_states_law_gives_the_status_on_a_date(api):
         [entry] = [s for s in data["statuses"] if s["instrument"]["slug"] == "rome-statute"]
         return entry
 
-    assert status("2013-01-01")["status"] == "not_bound"
+    # The declaration of 2015 shows that Ukraine was not a party in 2013.
+    before = status("2013-01-01")
+    assert before["status"] == "not_bound"
+    assert before["basis"]["kind"] == "jurisdiction_declaration"
+    assert before["since"] is None
     in_2022 = status("2022-03-01")
     assert in_2022["status"] == "jurisdiction_accepted"
-    assert in_2022["declarations"][0]["jurisdiction_from"] == "2014-02-20"
+    assert in_2022["jurisdiction_declarations"][0]["jurisdiction_from"] == "2014-02-20"
+    assert in_2022["basis"]["deposited_on"] == "2015-09-08"
+    assert in_2022["reason"].startswith("Not a party on 1 March 2022; its declaration under")
     assert status("2025-01-01") == {
         **status("2025-01-01"),
         "status": "bound",
@@ -251,4 +257,6 @@ def test_incident_law_covers_the_states_involved_on_its_date(api):
     [ru_gc] = [s for s in by_state["RU"]["statuses"] if s["instrument"]["slug"] == "gc-iv"]
     assert ru_gc["status"] == "bound"
     [ua_gc] = [s for s in by_state["UA"]["statuses"] if s["instrument"]["slug"] == "gc-iv"]
-    assert ua_gc["status"] == "not_bound"
+    assert ua_gc["status"] == "no_record"  # no act of Ukraine is entered: not "not bound"
+    assert ua_gc["basis"] is None
+    assert "not a finding" in ua_gc["reason"]

@@ -53,7 +53,8 @@ PAGES = {
         7,
     ),
     "browse": (lambda w: "/search/", 1),
-    "incident": (lambda w: w.incident.get_absolute_url(), 14),  # shares the API detail's shape
+    # Shares the API detail's shape; one more for the Security Council referrals.
+    "incident": (lambda w: w.incident.get_absolute_url(), 15),
     "action": (lambda w: w.warrant.get_absolute_url(), 6),
     "actor": (lambda w: w.lvova.get_absolute_url(), 7),
     "instrument": (lambda w: w.gc4.get_absolute_url(), 5),

@@ -79,15 +79,23 @@ def test_state_page_shows_treaty_status_over_time(client, world):
         deposited_on=datetime.date(2014, 4, 17),
         jurisdiction_from=datetime.date(2013, 11, 21),
     )
+    f.InstrumentFactory(published=True, slug="genocide-convention", short_title="Genocide C.")
     response = client.get(world.ua.get_absolute_url())
     history = {i.slug: status for i, _, status in response.context["history"]}
     changes, now = history["rome-statute"]
+    # The declaration covers its period from its first day, not from when it was lodged.
     assert [(day, s.kind) for day, s in changes] == [
-        (datetime.date(2014, 4, 17), m.TreatyStatusKind.JURISDICTION_ACCEPTED),
+        (datetime.date(2013, 11, 21), m.TreatyStatusKind.JURISDICTION_ACCEPTED),
         (datetime.date(2025, 1, 1), m.TreatyStatusKind.BOUND),
     ]
     assert now.kind == m.TreatyStatusKind.BOUND
-    assert "From 1 January 2025: Bound" in response.content.decode()
+    page = response.content.decode()
+    assert "From 21 November 2013: Not a party; jurisdiction accepted under art. 12(3)" in page
+    assert "From 1 January 2025: Bound" in page
+    # No act of Ukraine under the Genocide Convention is entered: said as such.
+    assert history["genocide-convention"] is None
+    assert "No treaty act of Ukraine under this instrument is recorded here." in page
+    assert "recorded: not bound" not in page
     # lower-case codes still find the state
     assert client.get("/states/ua/").status_code == 200
 
