@@ -160,9 +160,10 @@ def duplicate_actors() -> Check:
     )
 
 
-def outside_treaty_period() -> Check:
+def treaty_period_checks() -> list[Check]:
     """Incidents qualified under an instrument that bound none of the states involved (the
-    incident's country and the occupying power) on the incident's date. Five queries."""
+    incident's country and the occupying power) on the incident's date; and those for which
+    the record cannot tell, since no act of a state involved settles it. Five queries."""
     pairs = (
         LegalQualification.objects.exclude(provision__instrument__kind=InstrumentKind.CUSTOMARY)
         .filter(Q(incident__date_earliest__isnull=False) | Q(incident__date_latest__isnull=False))
@@ -194,7 +195,7 @@ def outside_treaty_period() -> Check:
         {i.pk: i for i in Instrument.objects.filter(pk__in=instrument_ids - set(instruments))}
     )
     accepted = {TreatyStatusKind.BOUND, TreatyStatusKind.JURISDICTION_ACCEPTED}
-    flagged = []
+    flagged, unrecorded = [], []
     for incident_id, title, earliest, latest, country, occupier, instrument_id in pairs:
         on: datetime.date = earliest or latest
         involved = [code for code in (country, occupier) if code]
@@ -209,17 +210,32 @@ def outside_treaty_period() -> Check:
                     state=states[code], instrument=instrument, on=on, events=chain_events
                 )
             )
-        if not any(status.kind in accepted for status in statuses):
-            described = ", ".join(f"{s.state.name}: {s.label.lower()}" for s in statuses)
-            flagged.append((incident_id, f"{title} — {instrument} on {on}: {described}"))
-    return Check(
-        "Incidents dated outside the period a qualifying instrument bound the states involved",
-        "On the incident's date no state involved (territory or occupying power) was bound by "
-        "the instrument of a qualifying provision, nor had accepted jurisdiction. Check the "
-        "date, the qualification, or the treaty events.",
-        len(flagged),
-        [(text, Incident(pk=pk, title=text)) for pk, text in flagged[:LIMIT]],
-    )
+        if any(status.kind in accepted for status in statuses):
+            continue
+        described = ", ".join(f"{s.state.name}: {s.label.lower()}" for s in statuses)
+        row = (incident_id, f"{title} — {instrument} on {on}: {described}")
+        if any(status.kind == TreatyStatusKind.NO_RECORD for status in statuses):
+            unrecorded.append(row)
+        else:
+            flagged.append(row)
+    return [
+        Check(
+            "Incidents dated outside the period a qualifying instrument bound the states involved",
+            "On the incident's date no state involved (territory or occupying power) was bound "
+            "by the instrument of a qualifying provision, nor had accepted jurisdiction. Check "
+            "the date, the qualification, or the treaty events.",
+            len(flagged),
+            [(text, Incident(pk=pk, title=text)) for pk, text in flagged[:LIMIT]],
+        ),
+        Check(
+            "Incidents qualified under an instrument whose treaty acts are not recorded",
+            "No state involved is shown bound, and for at least one no treaty act under the "
+            "instrument is recorded, so the site answers 'no treaty act recorded here'. Enter "
+            "the state's acts (with their depositary source).",
+            len(unrecorded),
+            [(text, Incident(pk=pk, title=text)) for pk, text in unrecorded[:LIMIT]],
+        ),
+    ]
 
 
 def _continued(code: str, states: dict[str, State]) -> list[str]:
@@ -242,5 +258,5 @@ def all_checks() -> list[Check]:
         published_without_qualification(),
         sources_without_hash(),
         duplicate_actors(),
-        outside_treaty_period(),
+        *treaty_period_checks(),
     ]

@@ -71,10 +71,17 @@ def test_checks_find_each_problem(db):
     duplicates = quality.duplicate_actors()
     assert duplicates.total == 1
     assert "Maria Lvova-Belova 0" in duplicates.rows[0][0]
-    outside = quality.outside_treaty_period()
+    sudan = f.StateFactory(code="SD", name="Sudan")
+    elsewhere = f.IncidentFactory(title="Unrecorded", date="2004", country=sudan, published=True)
+    f.LegalQualificationFactory(incident=elsewhere, provision=provision)
+    outside, unrecorded = quality.treaty_period_checks()
     assert len(outside.rows) == 1
     assert outside.rows[0][0].startswith("Early 0")
     assert "Ukraine: not bound" in outside.rows[0][0]
+    # No act of Sudan is recorded: not "outside the period", but unknown.
+    assert titles(unrecorded) == [
+        f"Unrecorded — {provision.instrument} on 2004-01-01: Sudan: no treaty act recorded here"
+    ]
 
 
 def test_duplicate_actors_without_trigram_compare_normalised_names(db, monkeypatch):
