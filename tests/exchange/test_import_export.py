@@ -555,3 +555,52 @@ def test_re_importing_an_unchanged_name_refreshes_no_incident(db, tmp_path):
     assert m.Incident.objects.get(pk=incident.pk).search_names == "not refreshed"
     assert import_path(renamed).ok
     assert "Україна" in m.Incident.objects.get(pk=incident.pk).search_names
+
+
+def test_treaty_acts_are_checked_against_each_other_once_the_file_is_in(db, tmp_path):
+    f.StateFactory(code="RU", name="Russian Federation")
+    f.InstrumentFactory(
+        slug="rome-statute",
+        adopted_on=datetime.date(1998, 7, 17),
+        entry_into_force_on=datetime.date(2002, 7, 1),
+    )
+    header = ["id", "state", "instrument", "kind", "deposited_on"]
+    in_any_order = tmp_path / "acts.zip"
+    write_zip(
+        in_any_order,
+        {
+            "treaty_events.csv": [
+                header,
+                ["te:2", "RU", "rome-statute", "signature_withdrawal", "2016-11-30"],
+                ["te:1", "RU", "rome-statute", "signature", "2000-09-13"],
+            ]
+        },
+    )
+    assert import_path(in_any_order).ok  # the signature withdrawn is further down the file
+    assert m.TreatyEvent.objects.count() == 2
+
+    impossible = tmp_path / "impossible.zip"
+    write_zip(
+        impossible,
+        {
+            "treaty_events.csv": [
+                header,
+                ["te:3", "RU", "rome-statute", "denunciation", "2020-01-01"],
+                ["te:4", "RU", "rome-statute", "ratification", "1990-01-01"],
+            ]
+        },
+    )
+    before = snapshot()
+
+    report = import_path(impossible)
+
+    problems = {(p.file, p.row, p.column, p.value): p.problem for p in report.problems}
+    # The ratification predates the Statute, so the denunciation has no consent to end.
+    assert set(problems) == {
+        ("treaty_events.csv", 2, "kind", "denunciation"),
+        ("treaty_events.csv", 3, "deposited_on", "1990-01-01"),
+    }
+    assert problems["treaty_events.csv", 2, "kind", "denunciation"].startswith(
+        "A denunciation needs an earlier ratification"
+    )
+    assert snapshot() == before
