@@ -92,6 +92,7 @@ def test_state_page_shows_treaty_status_over_time(client, world):
     page = response.content.decode()
     assert "From 21 November 2013: Not a party; jurisdiction accepted under art. 12(3)" in page
     assert "From 1 January 2025: Bound" in page
+    assert "covers 21 Nov 2013 onwards" in page
     # No act of Ukraine under the Genocide Convention is entered: said as such.
     assert history["genocide-convention"] is None
     assert "No treaty act of Ukraine under this instrument is recorded here." in page
