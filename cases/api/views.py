@@ -29,7 +29,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import renderers, serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
@@ -173,6 +173,9 @@ class PublicViewSet(HttpCachingMixin, ReadOnlyModelViewSet):
         return super().handle_exception(exc)
 
     def get_object(self):
+        # A slug or code with a NUL names no record, and PostgreSQL text cannot hold one.
+        if "\x00" in self.kwargs[self.lookup_url_kwarg or self.lookup_field]:
+            raise NotFound()
         obj = super().get_object()
         self.last_modified = getattr(obj, "updated_at", None)
         return obj

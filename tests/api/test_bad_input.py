@@ -75,3 +75,28 @@ def test_the_cursors_the_api_writes_still_work(api, world):
 
     page = api.get("/api/v1/states/", {"page_size": 1}).json()
     assert api.get(page["next"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/states/%00/",
+        "/api/v1/states/%00/law/",
+        "/api/v1/states/U%00A/",
+        "/api/v1/instruments/%00/",
+        "/api/v1/categories/%00/",
+        "/api/v1/incidents/%00/",
+    ],
+)
+def test_a_nul_byte_in_a_key_is_a_404(api, world, url):
+    error = assert_error(api.get(url), 404)
+
+    assert error["code"] == "not_found"
+
+
+def test_a_nul_byte_in_a_state_code_is_the_not_found_page(client, world):
+    response = client.get("/states/%00/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+    assert client.get("/states/ua/").status_code == 200
