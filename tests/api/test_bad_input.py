@@ -8,6 +8,8 @@ from urllib.parse import quote
 
 import pytest
 
+from cases import models as m
+
 from .builders import public_incident
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +102,79 @@ def test_a_nul_byte_in_a_state_code_is_the_not_found_page(client, world):
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
     assert client.get("/states/ua/").status_code == 200
+
+
+LISTS = ["incidents", "actions", "actors", "sources", "instruments", "provisions", "categories"]
+
+
+@pytest.mark.parametrize("resource", [*LISTS, "states"])
+def test_an_empty_updated_since_is_a_400(api, world, resource):
+    error = assert_error(api.get(f"/api/v1/{resource}/", {"updated_since": ""}), 400)
+
+    assert list(error["fields"]) == ["updated_since"]
+    assert "empty" in error["fields"]["updated_since"][0]
+    assert "updated_since" in error["message"]
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "-0", "1.5", "1e3", " 7", "abc"])
+@pytest.mark.parametrize(
+    ("resource", "field"),
+    [("incidents", "actor"), ("incidents", "provision"), ("actions", "subject")],
+)
+def test_an_id_filter_takes_whole_numbers_from_1(api, resource, field, value):
+    error = assert_error(api.get(f"/api/v1/{resource}/", {field: value}), 400)
+
+    assert error["fields"] == {field: ["Enter an id: a whole number from 1."]}
+
+
+def test_an_unknown_record_is_named_in_the_error(api):
+    actor = api.get("/api/v1/incidents/", {"actor": "999999"}).json()["error"]
+    category = api.get("/api/v1/incidents/", {"category": "nope"}).json()["error"]
+    country = api.get("/api/v1/incidents/", {"country": "XX"}).json()["error"]
+
+    assert actor["fields"] == {"actor": ["No actor has this id."]}
+    assert category["fields"] == {"category": ["No violation category has this slug."]}
+    assert country["fields"] == {"country": ["No state has this code."]}
+
+
+def test_an_id_filter_is_documented_as_a_whole_number_from_1():
+    from .test_schema import openapi
+
+    parameters = {
+        (path, parameter["name"]): parameter["schema"]
+        for path, operations in openapi()["paths"].items()
+        for parameter in operations["get"].get("parameters", [])
+    }
+
+    for key in [
+        ("/api/v1/incidents/", "actor"),
+        ("/api/v1/incidents/", "provision"),
+        ("/api/v1/actions/", "subject"),
+        ("/api/v1/actions/", "incident"),
+    ]:
+        assert parameters[key]["type"] == "integer", key
+        assert parameters[key]["minimum"] == 1, key
+
+
+@pytest.mark.parametrize(
+    ("resource", "field", "choices"),
+    [
+        ("incidents", "verification_status", m.VerificationStatus),
+        ("incidents", "action_kind", m.ActionKind),
+        ("actions", "status", m.ActionStatus),
+        ("provisions", "rule_kind", m.RuleKind),
+    ],
+)
+def test_an_invalid_choice_lists_the_valid_values(api, resource, field, choices):
+    error = assert_error(api.get(f"/api/v1/{resource}/", {field: "rumoured"}), 400)
+
+    valid = ", ".join(choices.values)
+    assert error["fields"] == {field: [f"“rumoured” is not one of the valid values: {valid}."]}
+
+
+def test_an_invalid_ordering_lists_the_valid_orders(api):
+    error = assert_error(api.get("/api/v1/incidents/", {"ordering": "title"}), 400)
+
+    assert error["fields"] == {
+        "ordering": ["“title” is not one of the valid values: id, -id, updated_at, -updated_at."]
+    }
