@@ -101,8 +101,8 @@ class ApiCursorPagination(CursorPagination):
         if "search_rank" in queryset.query.annotations:
             return ("-search_rank", "-id")
         ordering = request.query_params.get("ordering", "")
-        # The FilterSet rejects (400) values outside the documented choices; a view without
-        # an ordering filter ignores the parameter.
+        # The FilterSet rejects (400) values outside the documented choices, and a view
+        # without an ordering filter refuses the parameter as unknown.
         if ordering.lstrip("-") not in view.ordering_fields:
             ordering = view.default_ordering
         field = ordering.lstrip("-")

@@ -4,13 +4,18 @@ Cases found by a schema fuzzer and by hand.
 """
 
 import base64
+import json
+import re
 from urllib.parse import quote
 
 import pytest
 
 from cases import models as m
+from cases.api.urls import router
 
 from .builders import public_incident
+from .conftest import body
+from .test_schema import openapi
 
 pytestmark = pytest.mark.django_db
 
@@ -138,8 +143,6 @@ def test_an_unknown_record_is_named_in_the_error(api):
 
 
 def test_an_id_filter_is_documented_as_a_whole_number_from_1():
-    from .test_schema import openapi
-
     parameters = {
         (path, parameter["name"]): parameter["schema"]
         for path, operations in openapi()["paths"].items()
@@ -178,3 +181,107 @@ def test_an_invalid_ordering_lists_the_valid_orders(api):
     assert error["fields"] == {
         "ordering": ["“title” is not one of the valid values: id, -id, updated_at, -updated_at."]
     }
+
+
+# Unknown query parameters: refused, naming them and the parameters the endpoint reads.
+
+
+def accepted_in(error: dict) -> set[str]:
+    """The parameters an unknown-parameter error says the endpoint accepts."""
+    match = re.search(r"This endpoint accepts: ([^.]*)\.$", error["message"])
+    assert match, error["message"]
+    return set(match.group(1).split(", "))
+
+
+@pytest.mark.parametrize(
+    ("prefix", "basename"), [(prefix, basename) for prefix, _, basename in router.registry]
+)
+def test_every_list_refuses_an_unknown_parameter(api, prefix, basename):
+    for params, unknown in [({"foo": "bar"}, "foo"), ({"page": "2"}, "page")]:
+        error = assert_error(api.get(f"/api/v1/{prefix}/", params), 400)
+
+        assert error["code"] == "unknown_parameter"
+        assert list(error["fields"]) == [unknown]
+        assert error["message"].startswith(f"Unknown parameter: {unknown}. ")
+        assert {"cursor", "page_size", "updated_since", "format"} <= accepted_in(error)
+
+
+def test_a_misspelt_filter_is_refused_not_ignored(api, world):
+    error = assert_error(api.get("/api/v1/incidents/", {"contry": "UA", "datefrom": "x"}), 400)
+
+    assert set(error["fields"]) == {"contry", "datefrom"}
+    assert error["message"].startswith("Unknown parameters: contry, datefrom. ")
+    assert "country" in accepted_in(error)
+    assert error["fields"]["contry"][0].startswith("Unknown parameter. This endpoint accepts: ")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/incidents/{incident}/?foo=bar",
+        "/api/v1/incidents/{incident}/?country=UA",  # a list's filter, not a record's
+        "/api/v1/incidents/export/csv/?page_size=10",  # an export is not paginated
+        "/api/v1/states/UA/law/?foo=bar",
+        "/api/v1/tombstones/?since=2020-01-01T00:00:00Z&foo=bar",
+        "/api/v1/instruments/?ordering=id",  # instruments have no ordering
+    ],
+)
+def test_details_exports_and_feeds_refuse_unknown_parameters_too(api, world, url):
+    error = assert_error(api.get(url.format(incident=world.pk)), 400)
+
+    assert error["code"] == "unknown_parameter"
+
+
+def example_value(schema: dict) -> str:
+    """A value of a parameter's type (valid or not, it must not be refused as unknown)."""
+    if "enum" in schema:
+        return str(schema["enum"][0])
+    if schema.get("format") == "date":
+        return "2022-01-01"
+    if schema.get("format") == "date-time":
+        return "2022-01-01T00:00:00Z"
+    if schema.get("type") == "integer":
+        return str(schema.get("minimum", 1))
+    return "x"
+
+
+def test_each_endpoint_reads_exactly_the_parameters_its_schema_documents(api, world):
+    provision = world.legal_qualifications.get().provision
+    keys = {
+        "incidents": world.pk,
+        "actions": world.actions.get().pk,
+        "actors": world.involvements.get().actor_id,
+        "sources": world.citations.get().source_id,
+        "instruments": provision.instrument.slug,
+        "provisions": provision.pk,
+        "categories": world.categories.get().slug,
+        "states": "UA",
+    }
+    operations = openapi()["paths"]
+    assert len(operations) == 4 * len(router.registry) + 2  # list, detail, 2 exports; law, feed
+    for path, methods in operations.items():
+        parameters = methods["get"].get("parameters", [])
+        documented = {p["name"]: p["schema"] for p in parameters if p["in"] == "query"}
+        resource = path.split("/")[3]
+        url = re.sub(r"\{\w+\}", str(keys.get(resource)), path)
+        assert api.get(url).status_code == (400 if "tombstones" in url else 200), url
+
+        refused = assert_error(api.get(url, {"foo": "bar"}), 400)
+        assert accepted_in(refused) == set(documented), path
+
+        response = api.get(url, {name: example_value(s) for name, s in documented.items()})
+        if response.status_code >= 400:
+            error = response.json()["error"]
+            assert error["code"] != "unknown_parameter", (path, error)
+            assert set(error["fields"]) <= set(documented), (path, error)
+
+
+def test_an_export_is_sorted_like_the_list(api, world):
+    second = public_incident(title="Second")
+
+    rows = api.get("/api/v1/incidents/export/ndjson/", {"ordering": "-id"})
+
+    assert [json.loads(line)["id"] for line in body(rows).decode().splitlines()] == [
+        second.pk,
+        world.pk,
+    ]
