@@ -5,6 +5,7 @@ field name and left out of the search; it never reaches a query.
 """
 
 from django import forms
+from django.http import QueryDict
 
 from cases import search
 from cases.models import (
@@ -154,6 +155,15 @@ class SearchForm(forms.Form):
         """The cleaned values of the fields that validated; invalid ones are left out."""
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+
+    def valid_params(self, params: QueryDict) -> QueryDict:
+        """`params` without the ones that did not validate (under either URL name)."""
+        self.is_valid()
+        kept = params.copy()
+        for name in self.errors:
+            for dropped in (name, self.URL_NAMES.get(name, name)):
+                kept.pop(dropped, None)
+        return kept
 
     def error_list(self) -> list[str]:
         """Messages naming the parameter, for the top of the page."""

@@ -16,7 +16,8 @@ urlpatterns = [
     path("law/", views.InstrumentListView.as_view(), name="instrument-list"),
     path("law/<slug:slug>/", views.InstrumentDetailView.as_view(), name="instrument-detail"),
     path("provisions/<int:pk>/", views.ProvisionDetailView.as_view(), name="provision-detail"),
-    path("states/<str:code>/", views.StateDetailView.as_view(), name="state-detail"),
+    # A code is two letters: anything else (a NUL byte) must not reach the query.
+    path("states/<slug:code>/", views.StateDetailView.as_view(), name="state-detail"),
     path("categories/", views.CategoryListView.as_view(), name="category-list"),
     path("categories/<slug:slug>/", views.CategoryDetailView.as_view(), name="category-detail"),
     path("sources/<int:pk>/", views.SourceDetailView.as_view(), name="source-detail"),

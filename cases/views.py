@@ -5,7 +5,7 @@ import datetime
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.generic import DetailView, ListView, TemplateView, View
 
@@ -147,7 +147,8 @@ class SearchView(View):
             "actions": actions,
             "actors": actors,
             "suggestions": suggestions,
-            "query_string": request.GET.urlencode(),
+            # The results shown leave invalid filters out; so does their export.
+            "query_string": form.valid_params(request.GET).urlencode(),
         }
         return render(request, self.template_name, context)
 
@@ -173,10 +174,19 @@ CSV_COLUMNS = [
 
 
 class SearchExportView(View):
-    """The current result set as CSV, streamed row by row (no page limit)."""
+    """The current result set as CSV, streamed row by row (no page limit).
+
+    A parameter that does not validate is a 400 with the search page's message for it:
+    the page shows which filter it left out, a downloaded file could not.
+    """
 
     def get(self, request):
         form = SearchForm(request.GET)
+        if not form.is_valid():
+            return HttpResponseBadRequest(
+                "".join(f"{message}\n" for message in form.error_list()),
+                content_type="text/plain; charset=utf-8",
+            )
         filters = form.filters()
         data = form.valid_data()
         sort = data.get("sort") or ("relevance" if filters.text else "newest")

@@ -1,5 +1,7 @@
 """One JSON error body for every API error: {"error": {"status", "code", "message", "fields"}}."""
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions
@@ -8,6 +10,24 @@ from rest_framework.views import exception_handler
 
 def error_body(status: int, code: str, message: str, fields: dict | None = None) -> dict:
     return {"error": {"status": status, "code": code, "message": message, "fields": fields or {}}}
+
+
+class UnknownParameters(exceptions.ValidationError):
+    """Query parameters an endpoint does not read: a 400 naming them and the ones it reads.
+
+    Ignoring them would answer a misspelt filter (?contry=UA) with everything.
+    """
+
+    def __init__(self, unknown: Iterable[str], accepted: Iterable[str]):
+        unknown, accepted = sorted(unknown), ", ".join(sorted(accepted))
+        super().__init__(
+            {name: [f"Unknown parameter. This endpoint accepts: {accepted}."] for name in unknown},
+            code="unknown_parameter",
+        )
+        plural = "s" if len(unknown) > 1 else ""
+        self.summary = (
+            f"Unknown parameter{plural}: {', '.join(unknown)}. This endpoint accepts: {accepted}."
+        )
 
 
 def _first_code(codes) -> str:
@@ -30,7 +50,7 @@ def api_exception_handler(exc, context):
         response.data = error_body(
             response.status_code,
             _first_code(exc.get_codes()),
-            f"Invalid value for {names}.",
+            getattr(exc, "summary", f"Invalid value for {names}."),
             fields,
         )
     else:

@@ -10,7 +10,7 @@ import django_filters as df
 from django import forms
 from django.db.models import Exists, FloatField, OuterRef, Q
 from django.db.models.functions import Cast
-from django_filters.fields import IsoDateTimeField
+from django_filters.fields import IsoDateTimeField, ModelChoiceField
 from drf_spectacular.utils import extend_schema_field
 
 from cases.models import (
@@ -40,26 +40,60 @@ from cases.models import (
 from cases.search import MAX_QUERY_LENGTH, search_incidents
 
 
-class IdFilter(df.ModelChoiceFilter):
-    """A public record by its id (a hidden record's id is an invalid choice: 400)."""
+class RecordFilter(df.ModelChoiceFilter):
+    """A record by its key; one that is not there (or not public) is a 400 saying so.
 
-    schema_type = "integer"
+    The message does not repeat the key: a hidden record's slug can carry its title.
+    """
+
+    schema: dict = {"type": "string"}
 
     def __init__(self, *args, **kwargs):
+        meta = kwargs["queryset"].model._meta
+        key = kwargs.get("to_field_name") or meta.pk.name
+        kwargs.setdefault(
+            "error_messages", {"invalid_choice": f"No {meta.verbose_name} has this {key}."}
+        )
         super().__init__(*args, **kwargs)
-        extend_schema_field({"type": self.schema_type, "description": self.label})(self)
+        extend_schema_field({**self.schema, "description": self.label})(self)
 
 
-class SlugFilter(IdFilter):
+class IdField(ModelChoiceField):
+    """A record's id: a whole number from 1, checked before the record is looked up."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value)
+        if not (text.isascii() and text.isdigit()) or int(text) < 1:
+            raise forms.ValidationError("Enter an id: a whole number from 1.", code="invalid")
+        return super().to_python(int(text))
+
+
+class IdFilter(RecordFilter):
+    """A public record by its id (a hidden record's id is an invalid choice: 400)."""
+
+    field_class = IdField
+    schema = {"type": "integer", "minimum": 1}
+
+
+class SlugFilter(RecordFilter):
     """A public record by its slug or code."""
-
-    schema_type = "string"
 
 
 class UTCDateTimeField(IsoDateTimeField):
-    """An ISO 8601 time, converted to UTC; an offset PostgreSQL cannot take is a 400."""
+    """An ISO 8601 time, converted to UTC; an offset PostgreSQL cannot take is a 400.
+
+    Given but empty is a 400 too, not "no filter": a sync that lost its last time must
+    not quietly read everything as if it were the changes.
+    """
 
     def to_python(self, value):
+        if value == "":
+            raise forms.ValidationError(
+                "Enter a time (ISO 8601, e.g. 2026-01-31T00:00:00Z); it cannot be empty.",
+                code="invalid",
+            )
         value = super().to_python(value)
         if value is None:
             return None
@@ -83,11 +117,26 @@ def ordering_filter(fields: list[str]) -> df.ChoiceFilter:
 
 
 class ApiFilterSet(df.FilterSet):
+    """Shared by every list: `updated_since`, and errors that say what is valid."""
+
     updated_since = UTCDateTimeFilter(
         method="filter_updated_since",
         label="Only records changed at or after this time (ISO 8601, e.g. "
         "2026-01-31T00:00:00Z). For incremental sync, with /api/v1/tombstones/.",
     )
+
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        for filter_ in filters.values():
+            # A choice filter's invalid value is answered with the valid ones.
+            choices = filter_.extra.get("choices")
+            if choices is not None and not callable(choices):
+                values = ", ".join(str(value) for value, _ in choices)
+                filter_.extra.setdefault("error_messages", {})["invalid_choice"] = (
+                    f"“%(value)s” is not one of the valid values: {values}."
+                )
+        return filters
 
     def keep(self, queryset, name, value):
         return queryset

@@ -1,7 +1,12 @@
 """Cursor pagination: stable pages without a COUNT, and 400s (not 404s) for bad input."""
 
+import datetime
+from base64 import b64decode
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Field, QuerySet
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import Cursor, CursorPagination
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -32,11 +37,41 @@ class ApiCursorPagination(CursorPagination):
             )
         return size
 
-    def decode_cursor(self, request):
+    def decode_cursor(self, request) -> Cursor | None:
+        """A cursor this API could have written, or a 400: cursors are opaque to clients.
+
+        DRF checks the cursor's structure; the position is checked here too, against the
+        type of the field the page is ordered by (an id, a time, a rank, a code), so that
+        a cursor made up by hand cannot reach the query as a value of the wrong type.
+        """
+        encoded = request.query_params.get(self.cursor_query_param)
         try:
-            return super().decode_cursor(request)
-        except NotFound as exc:
+            if encoded:
+                # DRF's decoding skips characters outside base64: "%00" would be page one.
+                b64decode(encoded.encode("ascii"), validate=True)
+            cursor = super().decode_cursor(request)
+            if cursor is not None and cursor.position is not None:
+                self.check_position(cursor.position)
+        except (NotFound, ValueError, OverflowError, DjangoValidationError) as exc:
             raise ValidationError({"cursor": ["Invalid cursor."]}) from exc
+        return cursor
+
+    def check_position(self, position: str) -> None:
+        """Raises ValueError, OverflowError or Django's ValidationError unless `position`
+        is a value of the ordering field, as this class writes it."""
+        if "\x00" in position:
+            raise ValueError("PostgreSQL text cannot hold NUL.")
+        value = self.position_field.to_python(position)
+        if isinstance(value, datetime.datetime):
+            if value.tzinfo is None:
+                raise ValueError("Positions in time are written with their offset.")
+            value.astimezone(datetime.UTC)  # OverflowError near the years 1 and 9999
+
+    def order_field(self, queryset: QuerySet, name: str) -> Field:
+        """The model field or annotation a page is ordered by."""
+        if name in queryset.query.annotations:
+            return queryset.query.annotations[name].output_field
+        return queryset.model._meta.get_field(name)
 
     def get_paginated_response_schema(self, schema):
         response = super().get_paginated_response_schema(schema)
@@ -54,12 +89,20 @@ class ApiCursorPagination(CursorPagination):
         return parameters
 
     def get_ordering(self, request, queryset, view):
-        """Search results by rank; otherwise the validated `ordering` parameter or the id."""
+        """Search results by rank; otherwise the validated `ordering` parameter or the id.
+
+        Also notes the field of the first key: the cursor's position is a value of it.
+        """
+        ordering = self._ordering(request, queryset, view)
+        self.position_field = self.order_field(queryset, ordering[0].lstrip("-"))
+        return ordering
+
+    def _ordering(self, request, queryset, view) -> tuple[str, ...]:
         if "search_rank" in queryset.query.annotations:
             return ("-search_rank", "-id")
         ordering = request.query_params.get("ordering", "")
-        # The FilterSet rejects (400) values outside the documented choices; a view without
-        # an ordering filter ignores the parameter.
+        # The FilterSet rejects (400) values outside the documented choices, and a view
+        # without an ordering filter refuses the parameter as unknown.
         if ordering.lstrip("-") not in view.ordering_fields:
             ordering = view.default_ordering
         field = ordering.lstrip("-")

@@ -1,4 +1,35 @@
-"""OpenAPI additions: the error responses every operation can give, in the one error body."""
+"""OpenAPI additions: the error responses every operation can give, in the one error body,
+and every query parameter an endpoint reads (it refuses the others)."""
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.settings import api_settings
+
+
+class ApiAutoSchema(AutoSchema):
+    """Documents the query parameters QueryParametersMixin accepts (cases/api/views.py)."""
+
+    def get_filter_backends(self):
+        # The list's filters apply to its exports too, not only to the list.
+        takes_filters = getattr(self.view, "takes_filters", None)
+        if takes_filters is None:
+            return super().get_filter_backends()
+        return getattr(self.view, "filter_backends", []) if takes_filters() else []
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        name = api_settings.URL_FORMAT_OVERRIDE
+        if not name:
+            return parameters
+        fmt = OpenApiParameter(
+            name,
+            OpenApiTypes.STR,
+            enum=self.map_renderers("format"),
+            description="The response format, instead of the Accept header.",
+        )
+        return [*parameters, fmt]
+
 
 ERROR_SCHEMA = {
     "type": "object",

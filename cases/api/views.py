@@ -31,6 +31,7 @@ from rest_framework import renderers, serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 from rest_framework.viewsets import ReadOnlyModelViewSet
@@ -56,7 +57,9 @@ from cases.models.law import treaty_events_of
 
 from . import filters
 from . import serializers as s
+from .errors import UnknownParameters
 from .pagination import ApiCursorPagination
+from .schema import ApiAutoSchema
 
 CACHE_SECONDS = 60
 EXPORT_CHUNK_SIZE = 1000
@@ -136,7 +139,49 @@ class FilterBackend(DjangoFilterBackend):
         return super().filter_queryset(request, queryset, view)
 
 
-class PublicViewSet(HttpCachingMixin, ReadOnlyModelViewSet):
+class QueryParametersMixin:
+    """Refuses (400) a query parameter the endpoint does not read, naming those it reads.
+
+    What an endpoint reads is found where its OpenAPI parameters are (ApiAutoSchema): the
+    FilterSet of its filter backends (lists and exports), its paginator's parameters, an
+    action's own `query_serializer`, and DRF's `format`. No list is kept by hand.
+    """
+
+    schema = ApiAutoSchema()
+    query_serializer: type[serializers.Serializer] | None = None
+
+    def takes_filters(self) -> bool:
+        """Lists and exports read the filters (and a list its paginator); a detail does not."""
+        return getattr(self, "detail", None) is False
+
+    def query_parameters(self) -> set[str]:
+        names = set()
+        if api_settings.URL_FORMAT_OVERRIDE:
+            names.add(api_settings.URL_FORMAT_OVERRIDE)
+        if self.query_serializer is not None:
+            names |= set(self.query_serializer().fields)
+        if self.takes_filters():
+            for backend_class in getattr(self, "filter_backends", []):
+                backend = backend_class()
+                if isinstance(backend, DjangoFilterBackend):
+                    filterset_class = backend.get_filterset_class(self)
+                    names |= set(filterset_class.base_filters) if filterset_class else set()
+                else:
+                    names |= {p["name"] for p in backend.get_schema_operation_parameters(self)}
+            if getattr(self, "paginator", None) is not None:
+                names |= {p["name"] for p in self.paginator.get_schema_operation_parameters(self)}
+        return names
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.query_params:
+            accepted = self.query_parameters()
+            unknown = set(request.query_params) - accepted
+            if unknown:
+                raise UnknownParameters(unknown, accepted)
+
+
+class PublicViewSet(QueryParametersMixin, HttpCachingMixin, ReadOnlyModelViewSet):
     """A read-only resource: list (cursor-paginated, filtered), detail, and bulk export."""
 
     list_serializer_class: type[serializers.Serializer]
@@ -175,6 +220,9 @@ class PublicViewSet(HttpCachingMixin, ReadOnlyModelViewSet):
         return super().handle_exception(exc)
 
     def get_object(self):
+        # A slug or code with a NUL names no record, and PostgreSQL text cannot hold one.
+        if "\x00" in self.kwargs[self.lookup_url_kwarg or self.lookup_field]:
+            raise NotFound()
         obj = super().get_object()
         self.last_modified = getattr(obj, "updated_at", None)
         return obj
@@ -182,7 +230,10 @@ class PublicViewSet(HttpCachingMixin, ReadOnlyModelViewSet):
     def export_rows(self, request) -> Iterator[dict]:
         queryset = self.filter_queryset(self.list_queryset())
         if "search_rank" not in queryset.query.annotations:
-            queryset = queryset.order_by("pk")
+            # The list's order: the validated `ordering` parameter, or the default.
+            queryset = queryset.order_by(
+                *ApiCursorPagination().get_ordering(request, queryset, self)
+            )
         serializer = self.list_serializer_class(context=self.get_serializer_context())
         # iterator() reads through a server-side cursor, chunk by chunk (with prefetches).
         for obj in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE):
@@ -518,14 +569,18 @@ class StateViewSet(PublicViewSet):
         summary="The state's status under every instrument on a date",
         parameters=[
             OpenApiParameter("code", OpenApiTypes.STR, "path", description=STATE_CODE),
-            OpenApiParameter(
-                "on", OpenApiTypes.DATE, description="The date (YYYY-MM-DD); default: today."
-            ),
+            LawParams,
         ],
         responses=s.StateLawSerializer,
         filters=False,
     )
-    @action(detail=True, url_path="law", filter_backends=[], pagination_class=None)
+    @action(
+        detail=True,
+        url_path="law",
+        filter_backends=[],
+        pagination_class=None,
+        query_serializer=LawParams,
+    )
     def law(self, request, code=None):
         state = self.get_object()
         params = LawParams(data=request.query_params)
@@ -758,11 +813,13 @@ class TombstoneParams(serializers.Serializer):
         return FeedPlace.decode(value)
 
 
-class TombstoneView(HttpCachingMixin, APIView):
+class TombstoneView(QueryParametersMixin, HttpCachingMixin, APIView):
     """Records a mirror must remove: deleted, withdrawn or unpublished since a time.
 
     Paginated by cursor, oldest first; a mirror follows `next` to the end.
     """
+
+    query_serializer = TombstoneParams
 
     @extend_schema(
         tags=["sync"],

@@ -1,7 +1,10 @@
 """CSV export of the current result set."""
 
 import csv
+import html
 import io
+
+import pytest
 
 
 def rows(response) -> list[dict]:
@@ -33,6 +36,30 @@ def test_results_page_links_to_the_export_of_its_query(client, world):
     assert 'href="/search/export.csv?q=children&amp;country=UA"' in html
 
 
-def test_export_with_bad_parameters_still_answers(client, world):
-    exported = rows(client.get("/search/export.csv", {"country": "XX", "from": "nonsense"}))
-    assert len(exported) == 2
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"date_from": "2022-13-45"}, "From: Enter the date as YYYY-MM-DD, e.g. 2022-02-24."),
+        ({"from": "nonsense"}, "From: Enter the date as YYYY-MM-DD, e.g. 2022-02-24."),
+        ({"country": "XX"}, "Country: “XX” is not a country in this database."),
+        ({"from": "2023-01-01", "to": "2022-01-01"}, "To: The end date is before the start date."),
+    ],
+)
+def test_export_with_a_bad_parameter_is_a_400_with_the_page_message(client, world, params, message):
+    """Unlike the page, a file cannot say which filter it left out: no unfiltered file."""
+    response = client.get("/search/export.csv", params)
+
+    assert response.status_code == 400
+    assert not response.streaming
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == message + "\n"
+    page = client.get("/search/", params).content.decode()
+    assert html.escape(message, quote=False) in page
+
+
+def test_the_page_exports_what_it_shows_leaving_invalid_filters_out(client, world):
+    page = client.get("/search/", {"q": "children", "country": "XX", "from": "nonsense"})
+
+    html_text = page.content.decode()
+    assert 'href="/search/export.csv?q=children"' in html_text
+    assert client.get("/search/export.csv", {"q": "children"}).status_code == 200
