@@ -109,7 +109,10 @@ def test_icc_jurisdiction_endpoint_refuses_bad_input(client, demo):
         "territory": ["No state has the code XX."]
     }
     assert "nationality" in error({"on": "2022-02-24", "nationality": ["RU", "ZZ"]})
-    assert "nationalty" in error({"on": "2022-02-24", "nationalty": "RU"})
+    response = client.get("/api/v1/icc-jurisdiction/", {"on": "2022-02-24", "nationalty": "RU"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "unknown_parameter"
+    assert "nationalty" in response.json()["error"]["fields"]
 
 
 def test_darfur_referral_answers_for_sudan(client, demo):

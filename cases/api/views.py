@@ -623,10 +623,12 @@ class IccJurisdictionParams(serializers.Serializer):
 
 
 @extend_schema(tags=["law"])
-class IccJurisdictionView(APIView):
+class IccJurisdictionView(QueryParametersMixin, HttpCachingMixin, APIView):
     """Could the International Criminal Court exercise jurisdiction over a crime committed
     on the territory of one state, or by nationals of others, on a date; and on what basis
     (Rome Statute arts. 11, 12(2), 12(3), 13(b), 124, 127(2))."""
+
+    query_serializer = IccJurisdictionParams
 
     @extend_schema(
         summary="ICC jurisdiction over a crime on a date",
@@ -634,11 +636,6 @@ class IccJurisdictionView(APIView):
         responses=s.IccJurisdictionSerializer,
     )
     def get(self, request):
-        unknown = sorted(set(request.query_params) - set(IccJurisdictionParams().fields))
-        if unknown:
-            raise ValidationError(
-                {name: ["Unknown parameter: use on, territory, nationality."] for name in unknown}
-            )
         params = IccJurisdictionParams(
             data={
                 **request.query_params.dict(),
