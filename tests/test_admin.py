@@ -101,6 +101,8 @@ def one_of_each(admin_user):
     action = f.AccountabilityActionFactory()
     m.ActionSubject.objects.create(action=action, actor=actor)
     f.ChargeFactory(action=action, provision=provision, subject=actor)
+    f.ActionEventFactory(action=action, subject=actor)
+    f.SecurityCouncilReferralFactory(instrument=rome).states.add(ukraine)
     citation = f.CitationFactory(incident=incident)
     m.SourceCapture.objects.create(
         source=citation.source,
