@@ -6,7 +6,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.db import connection
-from django.forms import MultiWidget
+from django.forms import DateField, MultiWidget, SplitDateTimeField
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
@@ -492,6 +492,122 @@ def test_invalid_crime_period_is_a_form_error(admin_client, warrant_world):
     assert response.status_code == 200
     assert "is not a valid EDTF date" in response.content.decode()
     assert not m.AccountabilityAction.objects.exists()
+
+
+# --- dates: ISO or the month in words, never 07/03/2025 ----------------------------------
+
+DATE_MESSAGE = (
+    "Enter the date as YYYY-MM-DD (2025-03-07) or with the month in words (7 March 2025)."
+)
+
+
+def source_data(typed_date, **changes):
+    data = {
+        "kind": "press_release",
+        "title": "Situation in Ukraine",
+        "published_on": typed_date,
+        "reliability": "A",
+        "publication_status": "draft",
+        "confidentiality": "public",
+        **inline(
+            "captures",
+            [
+                {
+                    "captured_at_0": typed_date,
+                    "captured_at_1": "18:00",
+                    "archive_url": "https://web.archive.org/web/2025/icc",
+                }
+            ],
+        ),
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(
+    "typed", ["2025-03-07", "7 March 2025", "7 Mar 2025", "March 7, 2025", "Mar 7, 2025"]
+)
+def test_iso_and_worded_dates_are_stored_right(admin_client, typed):
+    assert_saved(admin_client.post(url(m.Source, "add"), source_data(typed)))
+    source = m.Source.objects.get()
+    assert source.published_on == datetime.date(2025, 3, 7)
+    captured = source.captures.get().captured_at
+    assert captured == datetime.datetime(2025, 3, 7, 18, tzinfo=datetime.UTC)
+
+
+@pytest.mark.parametrize("typed", ["07/03/2025", "03/07/2025", "7/3/25"])
+def test_a_numeric_day_and_month_is_refused_saying_what_is_taken(admin_client, typed):
+    response = admin_client.post(url(m.Source, "add"), source_data(typed))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["published_on"] == [DATE_MESSAGE]
+    (captures,) = response.context["inline_admin_formsets"]
+    assert captures.formset.errors[0]["captured_at"] == [DATE_MESSAGE]
+    assert escape(DATE_MESSAGE) in response.content.decode()
+    assert not m.Source.objects.exists()
+    assert not m.SourceCapture.objects.exists()
+
+
+def test_a_treaty_event_dated_07_03_2025_is_refused(admin_client):
+    data = {
+        "title": "Rome Statute of the International Criminal Court",
+        "short_title": "Rome Statute",
+        "slug": "rome-statute",
+        "kind": "statute",
+        "publication_status": "draft",
+        "confidentiality": "public",
+        **inline("provisions", []),
+        **inline(
+            "treaty_events",
+            [
+                {
+                    "state": f.StateFactory(code="UA").pk,
+                    "kind": "ratification",
+                    "deposited_on": "07/03/2025",
+                }
+            ],
+        ),
+    }
+    response = admin_client.post(url(m.Instrument, "add"), data)
+    assert response.status_code == 200
+    events = next(
+        fs.formset
+        for fs in response.context["inline_admin_formsets"]
+        if fs.formset.prefix == "treaty_events"
+    )
+    assert events.errors[0]["deposited_on"] == [DATE_MESSAGE]
+    assert not m.Instrument.objects.exists()
+    assert not m.TreatyEvent.objects.exists()
+
+
+def test_every_date_typed_in_the_admin_is_read_and_refused_alike(rf, admin_user):
+    """Each date field of every admin page and inline, protected ones included."""
+    request = rf.get("/")
+    request.user = admin_user
+    checked = set()
+    for model_admin in admin.site._registry.values():
+        forms_of_page = [model_admin.get_form(request)]
+        forms_of_page += [
+            i.get_formset(request).form for i in model_admin.get_inline_instances(request)
+        ]
+        for form in forms_of_page:
+            for name, field in form.base_fields.items():
+                if isinstance(field, SplitDateTimeField):
+                    date_field = field.fields[0]
+                elif isinstance(field, DateField):
+                    date_field = field
+                else:
+                    continue
+                checked.add((form._meta.model.__name__, name))
+                assert date_field.error_messages["invalid"] == DATE_MESSAGE, (form, name)
+                assert date_field.clean("7 March 2025") == datetime.date(2025, 3, 7)
+    # Dates of the law, the facts, the response, the evidence and protected persons.
+    assert {
+        ("TreatyEvent", "deposited_on"),
+        ("Source", "published_on"),
+        ("SourceCapture", "captured_at"),
+        ("ProtectedIdentity", "date_of_birth"),
+        ("AccountabilityAction", "issued_on"),
+    } <= checked
 
 
 # --- changelist query counts -------------------------------------------------------------

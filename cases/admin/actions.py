@@ -10,6 +10,8 @@ from cases import models as m
 
 from .base import (
     HistoryAdmin,
+    StackedInline,
+    TabularInline,
     TrackedAdmin,
     publication_fieldset,
     record_fieldset,
@@ -19,7 +21,7 @@ from .sources import ActionCitationInline
 from .workflow import PartAdmin, PublishableAdmin
 
 
-class ActionSubjectInline(admin.TabularInline):
+class ActionSubjectInline(TabularInline):
     model = m.ActionSubject
     fields = ("actor", "note")
     autocomplete_fields = ("actor",)
@@ -90,7 +92,7 @@ class ChargeFormSet(BaseInlineFormSet):
         return kwargs
 
 
-class ChargeInline(admin.StackedInline):
+class ChargeInline(StackedInline):
     model = m.Charge
     form = ChargeForm
     formset = ChargeFormSet

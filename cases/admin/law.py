@@ -8,6 +8,7 @@ from cases.models.law import STATEMENT_KINDS
 
 from .base import (
     DistinctRowsFormSet,
+    TabularInline,
     TrackedAdmin,
     publication_fieldset,
     record_fieldset,
@@ -48,7 +49,7 @@ class InstrumentForm(forms.ModelForm):
         return cleaned
 
 
-class ProvisionInline(admin.TabularInline):
+class ProvisionInline(TabularInline):
     model = m.Provision
     form = ProvisionForm
     fields = ("label", "heading", "rule_kind", "parent", "position")
@@ -66,7 +67,7 @@ class TreatyEventFormSet(DistinctRowsFormSet):
         return data.get("kind") not in STATEMENT_KINDS
 
 
-class TreatyEventInline(admin.TabularInline):
+class TreatyEventInline(TabularInline):
     model = m.TreatyEvent
     formset = TreatyEventFormSet
     fk_name = "instrument"
