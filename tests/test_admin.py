@@ -610,6 +610,22 @@ def test_every_date_typed_in_the_admin_is_read_and_refused_alike(rf, admin_user)
     } <= checked
 
 
+def test_changelist_and_change_page_show_dates_with_the_month_in_words(admin_client):
+    event = f.TreatyEventFactory(
+        kind=m.TreatyEventKind.SIGNATURE, deposited_on=datetime.date(2022, 3, 1)
+    )
+    listed = admin_client.get(url(m.TreatyEvent, "changelist")).content.decode()
+    assert "1 March 2022" in listed
+    assert "March 1, 2022" not in listed
+
+    page = admin_client.get(url(m.TreatyEvent, "change", event.pk)).content.decode()
+    # Shown: when it takes effect (a signature: on the day) and when the row was entered.
+    assert '<div class="readonly">1 March 2022</div>' in page
+    assert f"{event.created_at:%-d %B %Y %H:%M}" in page
+    # Typed: the date input holds ISO, which the calendar reads and writes.
+    assert 'value="2022-03-01"' in page
+
+
 # --- changelist query counts -------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.utils.formats import date_format
 
 from cases import models as m
 from cases.models.law import STATEMENT_KINDS
@@ -174,7 +175,10 @@ class TreatyEventAdmin(TrackedAdmin):
 
     @admin.display(description="Takes effect")
     def effective_on(self, obj):
-        return obj.effective_on if obj.instrument_id else None
+        day = obj.effective_on if obj.instrument_id else None
+        # Formatted here: a change page shows a method's value as text (2022-03-01), where
+        # it shows a field's as a date (1 March 2022).
+        return date_format(day) if day else self.get_empty_value_display()
 
 
 class ReferralCitationInline(CitationInline):
