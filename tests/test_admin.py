@@ -547,12 +547,14 @@ def test_a_numeric_day_and_month_is_refused_saying_what_is_taken(admin_client, t
     assert not m.SourceCapture.objects.exists()
 
 
-def test_a_treaty_event_dated_07_03_2025_is_refused(admin_client):
-    data = {
+def instrument_with_a_ratification(deposited_on: str) -> dict:
+    return {
         "title": "Rome Statute of the International Criminal Court",
         "short_title": "Rome Statute",
         "slug": "rome-statute",
         "kind": "statute",
+        "entry_into_force_rule": "first_of_month_after_days",
+        "entry_into_force_delay": "60",
         "publication_status": "draft",
         "confidentiality": "public",
         **inline("provisions", []),
@@ -562,21 +564,33 @@ def test_a_treaty_event_dated_07_03_2025_is_refused(admin_client):
                 {
                     "state": f.StateFactory(code="UA").pk,
                     "kind": "ratification",
-                    "deposited_on": "07/03/2025",
+                    "deposited_on": deposited_on,
                 }
             ],
         ),
     }
-    response = admin_client.post(url(m.Instrument, "add"), data)
+
+
+def test_a_treaty_event_dated_07_03_2025_is_refused(admin_client):
+    response = admin_client.post(
+        url(m.Instrument, "add"), instrument_with_a_ratification("07/03/2025")
+    )
     assert response.status_code == 200
+    assert not response.context["adminform"].form.errors  # only the date is wrong
     events = next(
         fs.formset
         for fs in response.context["inline_admin_formsets"]
         if fs.formset.prefix == "treaty_events"
     )
-    assert events.errors[0]["deposited_on"] == [DATE_MESSAGE]
+    assert events.errors == [{"deposited_on": [DATE_MESSAGE]}]
     assert not m.Instrument.objects.exists()
     assert not m.TreatyEvent.objects.exists()
+
+
+def test_a_treaty_event_dated_7_march_2025_is_saved(admin_client):
+    data = instrument_with_a_ratification("7 March 2025")
+    assert_saved(admin_client.post(url(m.Instrument, "add"), data))
+    assert m.TreatyEvent.objects.get().deposited_on == datetime.date(2025, 3, 7)
 
 
 def test_every_date_typed_in_the_admin_is_read_and_refused_alike(rf, admin_user):
@@ -652,6 +666,8 @@ def make_citation():
         {"action": f.AccountabilityActionFactory()},
         {"charge": f.ChargeFactory()},
         {"treaty_event": f.TreatyEventFactory()},
+        {"action_event": f.ActionEventFactory()},
+        {"referral": f.SecurityCouncilReferralFactory()},
     ):
         f.CitationFactory(source=source, **{"incident": None, **target})
 
