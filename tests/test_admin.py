@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.forms import DateField, MultiWidget, SplitDateTimeField
@@ -492,6 +493,47 @@ def test_invalid_crime_period_is_a_form_error(admin_client, warrant_world):
     assert response.status_code == 200
     assert "is not a valid EDTF date" in response.content.decode()
     assert not m.AccountabilityAction.objects.exists()
+
+
+def test_treaty_event_change_page_shows_every_field_and_its_citations(admin_client):
+    rome = f.InstrumentFactory(short_title="Rome Statute", kind=m.InstrumentKind.STATUTE)
+    event = f.TreatyEventFactory(
+        instrument=rome,
+        kind=m.TreatyEventKind.WAR_CRIMES_EXCLUSION,
+        exclusion_scope=m.ExclusionScope.NATIONALS,
+        text="Ukraine does not accept the jurisdiction of the Court over war crimes ...",
+    )
+    notification = f.CitationFactory(incident=None, treaty_event=event, pinpoint="C.N.1044")
+    response = admin_client.get(url(m.TreatyEvent, "change", event.pk))
+    content = response.content.decode()
+
+    model_admin = admin.site._registry[m.TreatyEvent]
+    shown = set(flatten_fieldsets(model_admin.get_fieldsets(response.wsgi_request, event)))
+    editable = {
+        field.name
+        for field in m.TreatyEvent._meta.get_fields()
+        if field.concrete and field.editable and not field.primary_key
+    }
+    # external_id is the import's key, hidden on every page with fieldsets.
+    assert editable - {"external_id"} <= shown
+    for name in ("exclusion_scope", "jurisdiction_from", "jurisdiction_to", "provisions", "note"):
+        assert f'name="{name}"' in content, name
+    assert "Rome Statute declarations" in content
+    # Its citations, in an inline of their own.
+    assert 'name="citations-0-pinpoint" value="C.N.1044"' in content
+    assert notification.source.title in content
+
+
+def test_an_action_event_is_cited_on_its_own_page(admin_client, admin_user):
+    event = f.ActionEventFactory(kind=m.ActionEventKind.MADE_PUBLIC)
+    press_release = f.SourceFactory(title="ICC judges issue arrest warrants")
+    data = current_data(admin_client.get(url(m.ActionEvent, "change", event.pk)))
+    data["citations-0-source"] = str(press_release.pk)
+    data["citations-0-pinpoint"] = "para. 1"
+    assert_saved(admin_client.post(url(m.ActionEvent, "change", event.pk), data))
+    citation = event.citations.get()
+    assert (citation.source, citation.pinpoint) == (press_release, "para. 1")
+    assert citation.created_by == admin_user
 
 
 # --- dates: ISO or the month in words, never 07/03/2025 ----------------------------------

@@ -17,7 +17,7 @@ from .base import (
     record_fieldset,
     refuse_date_before,
 )
-from .sources import ActionCitationInline
+from .sources import ActionCitationInline, ActionEventCitationInline
 from .workflow import PartAdmin, PublishableAdmin
 
 
@@ -194,3 +194,4 @@ class ActionEventAdmin(PartAdmin, TrackedAdmin):
     autocomplete_fields = ("action", "subject", "states")
     date_hierarchy = "occurred_on"
     ordering = ("-occurred_on", "-pk")
+    inlines = (ActionEventCitationInline,)

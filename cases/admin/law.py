@@ -161,6 +161,12 @@ class ViolationCategoryAdmin(TrackedAdmin):
     ordering = ("name", "pk")
 
 
+class TreatyEventCitationInline(CitationInline):
+    """The depositary notification (or other source) the act is known from."""
+
+    fk_name = "treaty_event"
+
+
 @admin.register(m.TreatyEvent)
 class TreatyEventAdmin(TrackedAdmin):
     list_display = ("state", "instrument", "kind", "deposited_on", "effective_on")
@@ -172,6 +178,22 @@ class TreatyEventAdmin(TrackedAdmin):
     date_hierarchy = "deposited_on"
     ordering = ("-deposited_on", "pk")
     readonly_fields = ("effective_on",)
+    inlines = (TreatyEventCitationInline,)
+    fieldsets = (
+        (None, {"fields": ("state", "instrument", "kind")}),
+        ("Dates", {"fields": (("deposited_on", "effective_on_override", "effective_on"),)}),
+        ("The act", {"fields": ("text", "provisions", "withdraws")}),
+        (
+            "Rome Statute declarations",
+            {
+                "description": "Art. 12(3) acceptance of jurisdiction: the period it covers. "
+                "Art. 124 exclusion of war crimes: whose crimes it excludes.",
+                "fields": (("jurisdiction_from", "jurisdiction_to"), "exclusion_scope"),
+            },
+        ),
+        (None, {"fields": ("note",)}),
+        record_fieldset(),
+    )
 
     @admin.display(description="Takes effect")
     def effective_on(self, obj):

@@ -37,6 +37,10 @@ class ActionCitationInline(CitationInline):
     fk_name = "action"
 
 
+class ActionEventCitationInline(CitationInline):
+    fk_name = "action_event"
+
+
 class SourceCaptureInline(StackedInline):
     model = m.SourceCapture
     fields = (("captured_at", "captured_by"), "archive_url", "file", "sha256", "note")
@@ -118,12 +122,15 @@ class CitationAdmin(PartAdmin, TrackedAdmin):
         "charge__action",
         "treaty_event__state",
         "treaty_event__instrument",
+        "action_event__action",
+        "referral",
     )
     search_fields = ("source__title", "pinpoint", "quote")
     list_filter = (
         ("incident", admin.EmptyFieldListFilter),
         ("action", admin.EmptyFieldListFilter),
         ("charge", admin.EmptyFieldListFilter),
+        ("treaty_event", admin.EmptyFieldListFilter),
         "source__kind",
     )
     autocomplete_fields = ("source", *CITATION_TARGETS)
