@@ -635,6 +635,64 @@ def test_a_treaty_event_dated_7_march_2025_is_saved(admin_client):
     assert m.TreatyEvent.objects.get().deposited_on == datetime.date(2025, 3, 7)
 
 
+ART_124 = "war_crimes_exclusion"
+ART_12_3 = "jurisdiction_declaration"
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "message"),
+    [
+        ({"kind": ART_124}, "exclusion_scope", "An art. 124 declaration needs its scope"),
+        ({"kind": ART_12_3}, "jurisdiction_from", "An art. 12(3) declaration needs the start"),
+        (
+            {"kind": "ratification", "exclusion_scope": "nationals"},
+            "exclusion_scope",
+            "Only an art. 124 declaration has this scope.",
+        ),
+        (
+            {"kind": "ratification", "jurisdiction_from": "2014-02-20"},
+            "jurisdiction_from",
+            "Only an art. 12(3) declaration has a period of jurisdiction.",
+        ),
+        (
+            {"kind": ART_12_3, "jurisdiction_from": "2014-02-22", "jurisdiction_to": "2013-11-21"},
+            "jurisdiction_to",
+            "The period ends before it starts.",
+        ),
+    ],
+)
+def test_a_declaration_missing_its_scope_is_a_form_error(admin_client, row, field, message):
+    # Entered on the instrument's page, as on its own: an error on the row, not a 500.
+    data = instrument_with_a_ratification("2015-09-08")
+    data.update({f"treaty_events-0-{name}": value for name, value in row.items()})
+    response = admin_client.post(url(m.Instrument, "add"), data)
+    assert response.status_code == 200
+    (events,) = [
+        fs.formset
+        for fs in response.context["inline_admin_formsets"]
+        if fs.formset.prefix == "treaty_events"
+    ]
+    assert message in events.errors[0][field][0]
+    assert not m.TreatyEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"kind": ART_124, "exclusion_scope": "nationals"},
+        {"kind": ART_12_3, "jurisdiction_from": "2013-11-21", "jurisdiction_to": "2014-02-22"},
+    ],
+)
+def test_declarations_with_their_scope_are_saved(admin_client, row):
+    data = instrument_with_a_ratification("2015-09-08")
+    data.update({f"treaty_events-0-{name}": value for name, value in row.items()})
+    assert_saved(admin_client.post(url(m.Instrument, "add"), data))
+    event = m.TreatyEvent.objects.get()
+    assert event.kind == row["kind"]
+    assert event.exclusion_scope == row.get("exclusion_scope", "")
+    assert (event.jurisdiction_from is None) == ("jurisdiction_from" not in row)
+
+
 def test_every_date_typed_in_the_admin_is_read_and_refused_alike(rf, admin_user):
     """Each date field of every admin page and inline, protected ones included."""
     request = rf.get("/")

@@ -50,6 +50,35 @@ class InstrumentForm(forms.ModelForm):
         return cleaned
 
 
+class TreatyEventForm(forms.ModelForm):
+    """The Rome Statute declarations' fields, refused on the field where they do not apply
+    (rather than as the bare name of the database constraint, or an error page)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if not kind:
+            return cleaned
+        excludes = kind == m.TreatyEventKind.WAR_CRIMES_EXCLUSION
+        if excludes and not cleaned.get("exclusion_scope"):
+            self.add_error(
+                "exclusion_scope",
+                "An art. 124 declaration needs its scope: whose war crimes it excludes.",
+            )
+        if not excludes and cleaned.get("exclusion_scope"):
+            self.add_error("exclusion_scope", "Only an art. 124 declaration has this scope.")
+        if kind != m.TreatyEventKind.JURISDICTION_DECLARATION:
+            for name in ("jurisdiction_from", "jurisdiction_to"):
+                if cleaned.get(name):
+                    self.add_error(
+                        name, "Only an art. 12(3) declaration has a period of jurisdiction."
+                    )
+        refuse_date_before(
+            self, "jurisdiction_from", "jurisdiction_to", "The period ends before it starts."
+        )
+        return cleaned
+
+
 class ProvisionInline(TabularInline):
     model = m.Provision
     form = ProvisionForm
@@ -70,9 +99,21 @@ class TreatyEventFormSet(DistinctRowsFormSet):
 
 class TreatyEventInline(TabularInline):
     model = m.TreatyEvent
+    form = TreatyEventForm
     formset = TreatyEventFormSet
     fk_name = "instrument"
-    fields = ("state", "kind", "deposited_on", "effective_on_override", "withdraws", "note")
+    # Every field a kind of act needs: art. 12(3) and 124 declarations are entered here too.
+    fields = (
+        "state",
+        "kind",
+        "deposited_on",
+        "effective_on_override",
+        "withdraws",
+        "jurisdiction_from",
+        "jurisdiction_to",
+        "exclusion_scope",
+        "note",
+    )
     autocomplete_fields = ("state", "withdraws")
     ordering = ("deposited_on", "pk")
     extra = 0
@@ -169,6 +210,7 @@ class TreatyEventCitationInline(CitationInline):
 
 @admin.register(m.TreatyEvent)
 class TreatyEventAdmin(TrackedAdmin):
+    form = TreatyEventForm
     list_display = ("state", "instrument", "kind", "deposited_on", "effective_on")
     deleted_select_related = ("state", "instrument")
     list_select_related = ("state", "instrument")
