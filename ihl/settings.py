@@ -164,6 +164,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The interface's languages; each has its date formats in ihl/formats/<code>/formats.py
+# (no ambiguous numeric dates in or out: ihl/formats/__init__.py says why).
+LANGUAGES = [("en", "English")]
+FORMAT_MODULE_PATH = ["ihl.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

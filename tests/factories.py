@@ -137,6 +137,26 @@ class ChargeFactory(factory.django.DjangoModelFactory):
     crime_period = "2022-02-24/.."
 
 
+class ActionEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ActionEvent
+
+    action = factory.SubFactory(AccountabilityActionFactory)
+    kind = m.ActionEventKind.ISSUED
+    occurred_on = datetime.date(2023, 3, 17)
+
+
+class SecurityCouncilReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.SecurityCouncilReferral
+
+    instrument = factory.SubFactory(InstrumentFactory, kind=m.InstrumentKind.STATUTE)
+    resolution = factory.Sequence(lambda n: f"S/RES/{1593 + n} (2005)")
+    adopted_on = datetime.date(2005, 3, 31)
+    situation = "Darfur, Sudan"
+    jurisdiction_from = datetime.date(2002, 7, 1)
+
+
 class SourceFactory(PublishableFactory):
     class Meta:
         model = m.Source

@@ -4,9 +4,10 @@ import datetime
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth.models import Permission
 from django.db import connection
-from django.forms import MultiWidget
+from django.forms import DateField, MultiWidget, SplitDateTimeField
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
@@ -101,6 +102,8 @@ def one_of_each(admin_user):
     action = f.AccountabilityActionFactory()
     m.ActionSubject.objects.create(action=action, actor=actor)
     f.ChargeFactory(action=action, provision=provision, subject=actor)
+    f.ActionEventFactory(action=action, subject=actor)
+    f.SecurityCouncilReferralFactory(instrument=rome).states.add(ukraine)
     citation = f.CitationFactory(incident=incident)
     m.SourceCapture.objects.create(
         source=citation.source,
@@ -299,8 +302,8 @@ def test_incident_change_page_shows_the_date_bounds(admin_client):
     response = admin_client.get(url(m.Incident, "change", incident.pk))
     content = response.content.decode()
     assert "Date earliest" in content
-    assert "May 1, 2022" in content
-    assert "May 31, 2022" in content
+    assert "1 May 2022" in content
+    assert "31 May 2022" in content
 
 
 @pytest.mark.parametrize(
@@ -492,6 +495,251 @@ def test_invalid_crime_period_is_a_form_error(admin_client, warrant_world):
     assert not m.AccountabilityAction.objects.exists()
 
 
+def test_treaty_event_change_page_shows_every_field_and_its_citations(admin_client):
+    rome = f.InstrumentFactory(short_title="Rome Statute", kind=m.InstrumentKind.STATUTE)
+    event = f.TreatyEventFactory(
+        instrument=rome,
+        kind=m.TreatyEventKind.WAR_CRIMES_EXCLUSION,
+        exclusion_scope=m.ExclusionScope.NATIONALS,
+        text="Ukraine does not accept the jurisdiction of the Court over war crimes ...",
+    )
+    notification = f.CitationFactory(incident=None, treaty_event=event, pinpoint="C.N.1044")
+    response = admin_client.get(url(m.TreatyEvent, "change", event.pk))
+    content = response.content.decode()
+
+    model_admin = admin.site._registry[m.TreatyEvent]
+    shown = set(flatten_fieldsets(model_admin.get_fieldsets(response.wsgi_request, event)))
+    editable = {
+        field.name
+        for field in m.TreatyEvent._meta.get_fields()
+        if field.concrete and field.editable and not field.primary_key
+    }
+    # external_id is the import's key, hidden on every page with fieldsets.
+    assert editable - {"external_id"} <= shown
+    for name in ("exclusion_scope", "jurisdiction_from", "jurisdiction_to", "provisions", "note"):
+        assert f'name="{name}"' in content, name
+    assert "Rome Statute declarations" in content
+    # Its citations, in an inline of their own.
+    assert 'name="citations-0-pinpoint" value="C.N.1044"' in content
+    assert notification.source.title in content
+
+
+def test_an_action_event_is_cited_on_its_own_page(admin_client, admin_user):
+    event = f.ActionEventFactory(kind=m.ActionEventKind.MADE_PUBLIC)
+    press_release = f.SourceFactory(title="ICC judges issue arrest warrants")
+    data = current_data(admin_client.get(url(m.ActionEvent, "change", event.pk)))
+    data["citations-0-source"] = str(press_release.pk)
+    data["citations-0-pinpoint"] = "para. 1"
+    assert_saved(admin_client.post(url(m.ActionEvent, "change", event.pk), data))
+    citation = event.citations.get()
+    assert (citation.source, citation.pinpoint) == (press_release, "para. 1")
+    assert citation.created_by == admin_user
+
+
+# --- dates: ISO or the month in words, never 07/03/2025 ----------------------------------
+
+DATE_MESSAGE = (
+    "Enter the date as YYYY-MM-DD (2025-03-07) or with the month in words (7 March 2025)."
+)
+
+
+def source_data(typed_date, **changes):
+    data = {
+        "kind": "press_release",
+        "title": "Situation in Ukraine",
+        "published_on": typed_date,
+        "reliability": "A",
+        "publication_status": "draft",
+        "confidentiality": "public",
+        **inline(
+            "captures",
+            [
+                {
+                    "captured_at_0": typed_date,
+                    "captured_at_1": "18:00",
+                    "archive_url": "https://web.archive.org/web/2025/icc",
+                }
+            ],
+        ),
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(
+    "typed", ["2025-03-07", "7 March 2025", "7 Mar 2025", "March 7, 2025", "Mar 7, 2025"]
+)
+def test_iso_and_worded_dates_are_stored_right(admin_client, typed):
+    assert_saved(admin_client.post(url(m.Source, "add"), source_data(typed)))
+    source = m.Source.objects.get()
+    assert source.published_on == datetime.date(2025, 3, 7)
+    captured = source.captures.get().captured_at
+    assert captured == datetime.datetime(2025, 3, 7, 18, tzinfo=datetime.UTC)
+
+
+@pytest.mark.parametrize("typed", ["07/03/2025", "03/07/2025", "7/3/25"])
+def test_a_numeric_day_and_month_is_refused_saying_what_is_taken(admin_client, typed):
+    response = admin_client.post(url(m.Source, "add"), source_data(typed))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["published_on"] == [DATE_MESSAGE]
+    (captures,) = response.context["inline_admin_formsets"]
+    assert captures.formset.errors[0]["captured_at"] == [DATE_MESSAGE]
+    assert escape(DATE_MESSAGE) in response.content.decode()
+    assert not m.Source.objects.exists()
+    assert not m.SourceCapture.objects.exists()
+
+
+def instrument_with_a_ratification(deposited_on: str) -> dict:
+    return {
+        "title": "Rome Statute of the International Criminal Court",
+        "short_title": "Rome Statute",
+        "slug": "rome-statute",
+        "kind": "statute",
+        "entry_into_force_rule": "first_of_month_after_days",
+        "entry_into_force_delay": "60",
+        "publication_status": "draft",
+        "confidentiality": "public",
+        **inline("provisions", []),
+        **inline(
+            "treaty_events",
+            [
+                {
+                    "state": f.StateFactory(code="UA").pk,
+                    "kind": "ratification",
+                    "deposited_on": deposited_on,
+                }
+            ],
+        ),
+    }
+
+
+def test_a_treaty_event_dated_07_03_2025_is_refused(admin_client):
+    response = admin_client.post(
+        url(m.Instrument, "add"), instrument_with_a_ratification("07/03/2025")
+    )
+    assert response.status_code == 200
+    assert not response.context["adminform"].form.errors  # only the date is wrong
+    events = next(
+        fs.formset
+        for fs in response.context["inline_admin_formsets"]
+        if fs.formset.prefix == "treaty_events"
+    )
+    assert events.errors == [{"deposited_on": [DATE_MESSAGE]}]
+    assert not m.Instrument.objects.exists()
+    assert not m.TreatyEvent.objects.exists()
+
+
+def test_a_treaty_event_dated_7_march_2025_is_saved(admin_client):
+    data = instrument_with_a_ratification("7 March 2025")
+    assert_saved(admin_client.post(url(m.Instrument, "add"), data))
+    assert m.TreatyEvent.objects.get().deposited_on == datetime.date(2025, 3, 7)
+
+
+ART_124 = "war_crimes_exclusion"
+ART_12_3 = "jurisdiction_declaration"
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "message"),
+    [
+        ({"kind": ART_124}, "exclusion_scope", "An art. 124 declaration needs its scope"),
+        ({"kind": ART_12_3}, "jurisdiction_from", "An art. 12(3) declaration needs the start"),
+        (
+            {"kind": "ratification", "exclusion_scope": "nationals"},
+            "exclusion_scope",
+            "Only an art. 124 declaration has this scope.",
+        ),
+        (
+            {"kind": "ratification", "jurisdiction_from": "2014-02-20"},
+            "jurisdiction_from",
+            "Only an art. 12(3) declaration has a period of jurisdiction.",
+        ),
+        (
+            {"kind": ART_12_3, "jurisdiction_from": "2014-02-22", "jurisdiction_to": "2013-11-21"},
+            "jurisdiction_to",
+            "The period ends before it starts.",
+        ),
+    ],
+)
+def test_a_declaration_missing_its_scope_is_a_form_error(admin_client, row, field, message):
+    # Entered on the instrument's page, as on its own: an error on the row, not a 500.
+    data = instrument_with_a_ratification("2015-09-08")
+    data.update({f"treaty_events-0-{name}": value for name, value in row.items()})
+    response = admin_client.post(url(m.Instrument, "add"), data)
+    assert response.status_code == 200
+    (events,) = [
+        fs.formset
+        for fs in response.context["inline_admin_formsets"]
+        if fs.formset.prefix == "treaty_events"
+    ]
+    assert message in events.errors[0][field][0]
+    assert not m.TreatyEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"kind": ART_124, "exclusion_scope": "nationals"},
+        {"kind": ART_12_3, "jurisdiction_from": "2013-11-21", "jurisdiction_to": "2014-02-22"},
+    ],
+)
+def test_declarations_with_their_scope_are_saved(admin_client, row):
+    data = instrument_with_a_ratification("2015-09-08")
+    data.update({f"treaty_events-0-{name}": value for name, value in row.items()})
+    assert_saved(admin_client.post(url(m.Instrument, "add"), data))
+    event = m.TreatyEvent.objects.get()
+    assert event.kind == row["kind"]
+    assert event.exclusion_scope == row.get("exclusion_scope", "")
+    assert (event.jurisdiction_from is None) == ("jurisdiction_from" not in row)
+
+
+def test_every_date_typed_in_the_admin_is_read_and_refused_alike(rf, admin_user):
+    """Each date field of every admin page and inline, protected ones included."""
+    request = rf.get("/")
+    request.user = admin_user
+    checked = set()
+    for model_admin in admin.site._registry.values():
+        forms_of_page = [model_admin.get_form(request)]
+        forms_of_page += [
+            i.get_formset(request).form for i in model_admin.get_inline_instances(request)
+        ]
+        for form in forms_of_page:
+            for name, field in form.base_fields.items():
+                if isinstance(field, SplitDateTimeField):
+                    date_field = field.fields[0]
+                elif isinstance(field, DateField):
+                    date_field = field
+                else:
+                    continue
+                checked.add((form._meta.model.__name__, name))
+                assert date_field.error_messages["invalid"] == DATE_MESSAGE, (form, name)
+                assert date_field.clean("7 March 2025") == datetime.date(2025, 3, 7)
+    # Dates of the law, the facts, the response, the evidence and protected persons.
+    assert {
+        ("TreatyEvent", "deposited_on"),
+        ("Source", "published_on"),
+        ("SourceCapture", "captured_at"),
+        ("ProtectedIdentity", "date_of_birth"),
+        ("AccountabilityAction", "issued_on"),
+    } <= checked
+
+
+def test_changelist_and_change_page_show_dates_with_the_month_in_words(admin_client):
+    event = f.TreatyEventFactory(
+        kind=m.TreatyEventKind.SIGNATURE, deposited_on=datetime.date(2022, 3, 1)
+    )
+    listed = admin_client.get(url(m.TreatyEvent, "changelist")).content.decode()
+    assert "1 March 2022" in listed
+    assert "March 1, 2022" not in listed
+
+    page = admin_client.get(url(m.TreatyEvent, "change", event.pk)).content.decode()
+    # Shown: when it takes effect (a signature: on the day) and when the row was entered.
+    assert '<div class="readonly">1 March 2022</div>' in page
+    assert f"{event.created_at:%-d %B %Y %H:%M}" in page
+    # Typed: the date input holds ISO, which the calendar reads and writes.
+    assert 'value="2022-03-01"' in page
+
+
 # --- changelist query counts -------------------------------------------------------------
 
 
@@ -518,6 +766,8 @@ def make_citation():
         {"action": f.AccountabilityActionFactory()},
         {"charge": f.ChargeFactory()},
         {"treaty_event": f.TreatyEventFactory()},
+        {"action_event": f.ActionEventFactory()},
+        {"referral": f.SecurityCouncilReferralFactory()},
     ):
         f.CitationFactory(source=source, **{"incident": None, **target})
 

@@ -10,16 +10,18 @@ from cases import models as m
 
 from .base import (
     HistoryAdmin,
+    StackedInline,
+    TabularInline,
     TrackedAdmin,
     publication_fieldset,
     record_fieldset,
     refuse_date_before,
 )
-from .sources import ActionCitationInline
+from .sources import ActionCitationInline, ActionEventCitationInline
 from .workflow import PartAdmin, PublishableAdmin
 
 
-class ActionSubjectInline(admin.TabularInline):
+class ActionSubjectInline(TabularInline):
     model = m.ActionSubject
     fields = ("actor", "note")
     autocomplete_fields = ("actor",)
@@ -90,7 +92,7 @@ class ChargeFormSet(BaseInlineFormSet):
         return kwargs
 
 
-class ChargeInline(admin.StackedInline):
+class ChargeInline(StackedInline):
     model = m.Charge
     form = ChargeForm
     formset = ChargeFormSet
@@ -192,3 +194,4 @@ class ActionEventAdmin(PartAdmin, TrackedAdmin):
     autocomplete_fields = ("action", "subject", "states")
     date_hierarchy = "occurred_on"
     ordering = ("-occurred_on", "-pk")
+    inlines = (ActionEventCitationInline,)

@@ -8,6 +8,7 @@ from cases import models as m
 from .base import (
     DistinctRowsFormSet,
     HistoryAdmin,
+    TabularInline,
     TrackedAdmin,
     publication_fieldset,
     record_fieldset,
@@ -16,7 +17,7 @@ from .base import (
 from .workflow import PartAdmin, PublishableAdmin
 
 
-class ActorNameInline(admin.TabularInline):
+class ActorNameInline(TabularInline):
     model = m.ActorName
     fields = ("name", "language", "kind")
     extra = 1
@@ -30,7 +31,7 @@ class ActorIdentifierFormSet(DistinctRowsFormSet):
         return data.get("scheme") != m.ActorIdentifier.Scheme.OTHER
 
 
-class ActorIdentifierInline(admin.TabularInline):
+class ActorIdentifierInline(TabularInline):
     model = m.ActorIdentifier
     formset = ActorIdentifierFormSet
     fields = ("scheme", "value")
@@ -51,7 +52,7 @@ class MembershipForm(forms.ModelForm):
         return cleaned
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(TabularInline):
     model = m.Membership
     form = MembershipForm
     fk_name = "member"

@@ -4,9 +4,12 @@ from django.contrib import admin, messages
 
 from cases import models as m
 
+from .base import FORMFIELD_OVERRIDES
+
 
 @admin.register(m.ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
+    formfield_overrides = FORMFIELD_OVERRIDES
     list_display = ("name", "prefix", "created_at", "created_by", "last_used_at", "revoked_at")
     list_select_related = ("created_by",)
     search_fields = ("name", "prefix", "note")
@@ -35,6 +38,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 @admin.register(m.Tombstone)
 class TombstoneAdmin(admin.ModelAdmin):
+    formfield_overrides = FORMFIELD_OVERRIDES
     list_display = ("resource", "object_id", "deleted_at")
     search_fields = ("object_id",)
     list_filter = ("resource",)

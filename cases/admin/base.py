@@ -1,5 +1,6 @@
 """What every ModelAdmin shares: who created and changed a row, and the standard fieldsets."""
 
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
@@ -13,6 +14,23 @@ from cases.models.base import Tracked
 
 RECORD_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
 PUBLICATION_FIELDS = ("publication_status", "confidentiality", "withdrawal_reason")
+
+# A date is typed as ISO 8601 or with the month in words, never as an ambiguous 07/03/2025
+# (the input formats are in ihl/formats); a refused one says which forms are taken.
+DATE_INVALID = (
+    "Enter the date as YYYY-MM-DD (2025-03-07) or with the month in words (7 March 2025)."
+)
+TIME_INVALID = "Enter the time as HH:MM or HH:MM:SS, on the 24-hour clock (14:30)."
+# For every ModelAdmin and inline (added to the admin's own widgets, not replacing them).
+FORMFIELD_OVERRIDES = {
+    # A link typed without its scheme is taken as https (Django 6 will default to it).
+    models.URLField: {"assume_scheme": "https"},
+    models.DateField: {"error_messages": {"invalid": DATE_INVALID}},
+    # The admin splits a date-time into a date and a time field.
+    models.DateTimeField: {
+        "error_messages": {"invalid_date": DATE_INVALID, "invalid_time": TIME_INVALID}
+    },
+}
 
 
 def stamp(instance, user) -> None:
@@ -29,8 +47,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
     between versions, a view of each earlier version and a revert to it."""
 
     history_list_per_page = 50
-    # A link typed without its scheme is taken as https (Django 6 will default to it).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = FORMFIELD_OVERRIDES
     change_list_template = "admin/cases/history_change_list.html"  # links the deleted ones
     # The relations the record's __str__ reads, selected with its deletions so that the
     # list of deleted records takes the same number of queries however many it shows.
@@ -114,6 +131,18 @@ class TrackedAdmin(HistoryAdmin):
             stamp(instance, request.user)
             instance.save()
         formset.save_m2m()
+
+
+class TabularInline(admin.TabularInline):
+    """The base of every tabular inline: its fields typed and refused like the page's."""
+
+    formfield_overrides = FORMFIELD_OVERRIDES
+
+
+class StackedInline(admin.StackedInline):
+    """The base of every stacked inline: its fields typed and refused like the page's."""
+
+    formfield_overrides = FORMFIELD_OVERRIDES
 
 
 def record_fieldset():

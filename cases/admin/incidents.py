@@ -10,6 +10,7 @@ from cases import models as m
 from .base import (
     DistinctRowsFormSet,
     HistoryAdmin,
+    TabularInline,
     TrackedAdmin,
     publication_fieldset,
     record_fieldset,
@@ -19,13 +20,13 @@ from .sources import IncidentCitationInline
 from .workflow import PartAdmin, PublishableAdmin
 
 
-class VictimCountInline(admin.TabularInline):
+class VictimCountInline(TabularInline):
     model = m.VictimCount
     fields = ("kind", "minimum", "maximum", "group")
     extra = 0
 
 
-class InvolvementInline(admin.TabularInline):
+class InvolvementInline(TabularInline):
     model = m.Involvement
     fields = ("actor", "role", "confidence", "note")
     autocomplete_fields = ("actor",)
@@ -41,7 +42,7 @@ class LegalQualificationFormSet(DistinctRowsFormSet):
     message = "This provision is already qualified by this body."
 
 
-class LegalQualificationInline(admin.TabularInline):
+class LegalQualificationInline(TabularInline):
     model = m.LegalQualification
     formset = LegalQualificationFormSet
     fields = ("provision", "standing", "asserted_by", "asserted_on", "note")

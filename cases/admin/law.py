@@ -2,12 +2,14 @@
 
 from django import forms
 from django.contrib import admin
+from django.utils.formats import date_format
 
 from cases import models as m
 from cases.models.law import STATEMENT_KINDS
 
 from .base import (
     DistinctRowsFormSet,
+    TabularInline,
     TrackedAdmin,
     publication_fieldset,
     record_fieldset,
@@ -48,7 +50,36 @@ class InstrumentForm(forms.ModelForm):
         return cleaned
 
 
-class ProvisionInline(admin.TabularInline):
+class TreatyEventForm(forms.ModelForm):
+    """The Rome Statute declarations' fields, refused on the field where they do not apply
+    (rather than as the bare name of the database constraint, or an error page)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if not kind:
+            return cleaned
+        excludes = kind == m.TreatyEventKind.WAR_CRIMES_EXCLUSION
+        if excludes and not cleaned.get("exclusion_scope"):
+            self.add_error(
+                "exclusion_scope",
+                "An art. 124 declaration needs its scope: whose war crimes it excludes.",
+            )
+        if not excludes and cleaned.get("exclusion_scope"):
+            self.add_error("exclusion_scope", "Only an art. 124 declaration has this scope.")
+        if kind != m.TreatyEventKind.JURISDICTION_DECLARATION:
+            for name in ("jurisdiction_from", "jurisdiction_to"):
+                if cleaned.get(name):
+                    self.add_error(
+                        name, "Only an art. 12(3) declaration has a period of jurisdiction."
+                    )
+        refuse_date_before(
+            self, "jurisdiction_from", "jurisdiction_to", "The period ends before it starts."
+        )
+        return cleaned
+
+
+class ProvisionInline(TabularInline):
     model = m.Provision
     form = ProvisionForm
     fields = ("label", "heading", "rule_kind", "parent", "position")
@@ -66,11 +97,23 @@ class TreatyEventFormSet(DistinctRowsFormSet):
         return data.get("kind") not in STATEMENT_KINDS
 
 
-class TreatyEventInline(admin.TabularInline):
+class TreatyEventInline(TabularInline):
     model = m.TreatyEvent
+    form = TreatyEventForm
     formset = TreatyEventFormSet
     fk_name = "instrument"
-    fields = ("state", "kind", "deposited_on", "effective_on_override", "withdraws", "note")
+    # Every field a kind of act needs: art. 12(3) and 124 declarations are entered here too.
+    fields = (
+        "state",
+        "kind",
+        "deposited_on",
+        "effective_on_override",
+        "withdraws",
+        "jurisdiction_from",
+        "jurisdiction_to",
+        "exclusion_scope",
+        "note",
+    )
     autocomplete_fields = ("state", "withdraws")
     ordering = ("deposited_on", "pk")
     extra = 0
@@ -159,8 +202,15 @@ class ViolationCategoryAdmin(TrackedAdmin):
     ordering = ("name", "pk")
 
 
+class TreatyEventCitationInline(CitationInline):
+    """The depositary notification (or other source) the act is known from."""
+
+    fk_name = "treaty_event"
+
+
 @admin.register(m.TreatyEvent)
 class TreatyEventAdmin(TrackedAdmin):
+    form = TreatyEventForm
     list_display = ("state", "instrument", "kind", "deposited_on", "effective_on")
     deleted_select_related = ("state", "instrument")
     list_select_related = ("state", "instrument")
@@ -170,10 +220,29 @@ class TreatyEventAdmin(TrackedAdmin):
     date_hierarchy = "deposited_on"
     ordering = ("-deposited_on", "pk")
     readonly_fields = ("effective_on",)
+    inlines = (TreatyEventCitationInline,)
+    fieldsets = (
+        (None, {"fields": ("state", "instrument", "kind")}),
+        ("Dates", {"fields": (("deposited_on", "effective_on_override", "effective_on"),)}),
+        ("The act", {"fields": ("text", "provisions", "withdraws")}),
+        (
+            "Rome Statute declarations",
+            {
+                "description": "Art. 12(3) acceptance of jurisdiction: the period it covers. "
+                "Art. 124 exclusion of war crimes: whose crimes it excludes.",
+                "fields": (("jurisdiction_from", "jurisdiction_to"), "exclusion_scope"),
+            },
+        ),
+        (None, {"fields": ("note",)}),
+        record_fieldset(),
+    )
 
     @admin.display(description="Takes effect")
     def effective_on(self, obj):
-        return obj.effective_on if obj.instrument_id else None
+        day = obj.effective_on if obj.instrument_id else None
+        # Formatted here: a change page shows a method's value as text (2022-03-01), where
+        # it shows a field's as a date (1 March 2022).
+        return date_format(day) if day else self.get_empty_value_display()
 
 
 class ReferralCitationInline(CitationInline):

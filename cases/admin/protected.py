@@ -4,18 +4,18 @@ from django.contrib import admin
 
 from cases import models as m
 
-from .base import TrackedAdmin
+from .base import StackedInline, TabularInline, TrackedAdmin
 
 PROTECTED_IDENTITY_PERM = "cases.view_protected_identity"
 
 
-class ProtectedIdentityInline(admin.StackedInline):
+class ProtectedIdentityInline(StackedInline):
     model = m.ProtectedIdentity
     fields = ("full_name", "other_names", "date_of_birth", "nationality", "notes")
     extra = 0
 
 
-class ProtectedContactInline(admin.TabularInline):
+class ProtectedContactInline(TabularInline):
     model = m.ProtectedContact
     fields = ("kind", "value", "note")
     extra = 0

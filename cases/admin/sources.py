@@ -6,11 +6,18 @@ from django.contrib import admin
 from cases import models as m
 from cases.models.sources import CITATION_TARGETS
 
-from .base import HistoryAdmin, TrackedAdmin, publication_fieldset, record_fieldset
+from .base import (
+    HistoryAdmin,
+    StackedInline,
+    TabularInline,
+    TrackedAdmin,
+    publication_fieldset,
+    record_fieldset,
+)
 from .workflow import PartAdmin, PublishableAdmin
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(TabularInline):
     """A citation of a source for the object edited above (and nothing else)."""
 
     model = m.Citation
@@ -30,9 +37,12 @@ class ActionCitationInline(CitationInline):
     fk_name = "action"
 
 
-class SourceCaptureInline(admin.StackedInline):
+class ActionEventCitationInline(CitationInline):
+    fk_name = "action_event"
+
+
+class SourceCaptureInline(StackedInline):
     model = m.SourceCapture
-    formfield_overrides = HistoryAdmin.formfield_overrides
     fields = (("captured_at", "captured_by"), "archive_url", "file", "sha256", "note")
     autocomplete_fields = ("captured_by",)
     extra = 0
@@ -112,12 +122,15 @@ class CitationAdmin(PartAdmin, TrackedAdmin):
         "charge__action",
         "treaty_event__state",
         "treaty_event__instrument",
+        "action_event__action",
+        "referral",
     )
     search_fields = ("source__title", "pinpoint", "quote")
     list_filter = (
         ("incident", admin.EmptyFieldListFilter),
         ("action", admin.EmptyFieldListFilter),
         ("charge", admin.EmptyFieldListFilter),
+        ("treaty_event", admin.EmptyFieldListFilter),
         "source__kind",
     )
     autocomplete_fields = ("source", *CITATION_TARGETS)

@@ -107,6 +107,17 @@ class UTCDateTimeFilter(df.IsoDateTimeFilter):
     field_class = UTCDateTimeField
 
 
+class IsoDateField(forms.DateField):
+    """YYYY-MM-DD only, as DRF reads dates: not the staff site's input formats
+    (ihl/formats), which take the month in words too."""
+
+    input_formats = ("%Y-%m-%d",)
+
+
+class IsoDateFilter(df.DateFilter):
+    field_class = IsoDateField
+
+
 ORDERING_HELP = "Sort order. Default: id. A minus sign sorts descending."
 
 
@@ -231,11 +242,11 @@ class IncidentFilter(ApiFilterSet):
     subdivision = df.CharFilter(
         field_name="subdivision", label="ISO 3166-2 code of the region, e.g. UA-23."
     )
-    date_from = df.DateFilter(
+    date_from = IsoDateFilter(
         method="filter_dates",
         label="Incidents whose (possibly uncertain) period reaches this day or later (YYYY-MM-DD).",
     )
-    date_to = df.DateFilter(
+    date_to = IsoDateFilter(
         method="filter_dates",
         label="Incidents whose (possibly uncertain) period starts this day or earlier.",
     )
@@ -344,10 +355,10 @@ class IncidentFilter(ApiFilterSet):
 class ActionFilter(ApiFilterSet):
     kind = df.ChoiceFilter(choices=ActionKind.choices, label="Kind of action.")
     status = df.ChoiceFilter(choices=ActionStatus.choices, label="Lifecycle status.")
-    issued_from = df.DateFilter(
+    issued_from = IsoDateFilter(
         field_name="issued_on", lookup_expr="gte", label="Issued on or after (YYYY-MM-DD)."
     )
-    issued_to = df.DateFilter(
+    issued_to = IsoDateFilter(
         field_name="issued_on", lookup_expr="lte", label="Issued on or before (YYYY-MM-DD)."
     )
     subject = IdFilter(
@@ -406,10 +417,10 @@ class ActorFilter(ApiFilterSet):
 
 class SourceFilter(ApiFilterSet):
     kind = df.ChoiceFilter(choices=SourceKind.choices, label="Kind of source.")
-    published_from = df.DateFilter(
+    published_from = IsoDateFilter(
         field_name="published_on", lookup_expr="gte", label="Published on or after."
     )
-    published_to = df.DateFilter(
+    published_to = IsoDateFilter(
         field_name="published_on", lookup_expr="lte", label="Published on or before."
     )
     ordering = ordering_filter(["id", "updated_at"])

@@ -12,12 +12,14 @@ from django.db.models import Exists, OuterRef, Q
 
 from cases.models import (
     AccountabilityAction,
+    ActionEvent,
     Citation,
     Incident,
     Instrument,
     InstrumentKind,
     Involvement,
     LegalQualification,
+    SecurityCouncilReferral,
     Source,
     SourceCapture,
     State,
@@ -56,10 +58,15 @@ def _without_citations(model, label: str, link_name: str) -> Check:
 
 
 def _related(model) -> list[str]:
+    """What the model's __str__ reads, selected with the rows listed."""
     if model is Involvement:
         return ["actor", "incident"]
     if model is LegalQualification:
         return ["incident", "provision__instrument"]
+    if model is TreatyEvent:
+        return ["state", "instrument"]
+    if model is ActionEvent:
+        return ["action"]
     return []
 
 
@@ -69,6 +76,9 @@ def facts_without_citations() -> list[Check]:
         _without_citations(Involvement, "Involvements", "involvement"),
         _without_citations(LegalQualification, "Legal qualifications", "legal_qualification"),
         _without_citations(AccountabilityAction, "Accountability actions", "action"),
+        _without_citations(ActionEvent, "Events of accountability actions", "action_event"),
+        _without_citations(TreatyEvent, "Treaty events", "treaty_event"),
+        _without_citations(SecurityCouncilReferral, "Security Council referrals", "referral"),
     ]
 
 

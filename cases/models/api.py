@@ -93,7 +93,7 @@ class Tombstone(models.Model):
         indexes = [models.Index(fields=["resource", "deleted_at"], name="tombstone_resource_idx")]
 
     def __str__(self) -> str:
-        return f"{self.resource} {self.object_id} deleted {self.deleted_at:%Y-%m-%d %H:%M}"
+        return f"{self.resource} {self.object_id} deleted {self.deleted_at:%-d %B %Y %H:%M} UTC"
 
 
 # The only signals in the project, and they only record facts for sync: deletions happen in

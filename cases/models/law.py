@@ -466,7 +466,8 @@ class TreatyEvent(Tracked):
         ]
 
     def __str__(self) -> str:
-        return f"{self.state} – {self.instrument}: {self.get_kind_display()} ({self.deposited_on})"
+        kind = self.get_kind_display()
+        return f"{self.state} – {self.instrument}: {kind} ({self.deposited_on:%-d %B %Y})"
 
     @property
     def effective_on(self) -> datetime.date | None:

@@ -94,7 +94,7 @@ class SourceCapture(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.source} captured {self.captured_at:%Y-%m-%d %H:%M} UTC"
+        return f"{self.source} captured {self.captured_at:%-d %B %Y %H:%M} UTC"
 
 
 # A citation backs exactly one claim: one of these targets, and only one.

@@ -145,6 +145,27 @@ def test_a_bad_filter_value_is_a_400_naming_the_parameter(api, params, field):
     assert field in error["message"]
 
 
+DATE_PARAMETERS = [
+    ("incidents", "date_from"),
+    ("incidents", "date_to"),
+    ("actions", "issued_from"),
+    ("actions", "issued_to"),
+    ("sources", "published_from"),
+    ("sources", "published_to"),
+]
+
+
+@pytest.mark.parametrize(("resource", "param"), DATE_PARAMETERS)
+def test_date_parameters_are_yyyy_mm_dd_only(api, resource, param):
+    # The staff admin also reads "7 March 2025" (ihl/formats); the API's date parameters
+    # stay ISO 8601, like every date DRF reads, and never read 07/03/2025 as 3 July.
+    assert api.get(f"/api/v1/{resource}/", {param: "2025-03-07"}).status_code == 200
+    for typed in ("07/03/2025", "7 March 2025", "Mar 7, 2025"):
+        response = api.get(f"/api/v1/{resource}/", {param: typed})
+        assert response.status_code == 400, typed
+        assert param in response.json()["error"]["fields"]
+
+
 def test_cursor_pagination_walks_every_record_once(api):
     created = [f.IncidentFactory(published=True).pk for _ in range(7)]
 

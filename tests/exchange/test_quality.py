@@ -7,10 +7,12 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from cases import models as m
 from cases.exchange import quality
 from tests import factories as f
+from tests.test_admin import assert_saved, current_data
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +42,15 @@ def make_problems(n: int) -> None:
         f.SourceFactory(title=f"Unhashed {i}")
         f.ActorFactory(name=f"Maria Lvova-Belova {i}")
         f.ActorFactory(name=f"maria lvova belova {i}")
+        uncited_facts_of_law_and_response(i)
+
+
+def uncited_facts_of_law_and_response(i: int) -> None:
+    """A treaty event, an action event and a referral, none cited, each naming its own
+    related rows (state, instrument, action): listing them must not read those one by one."""
+    f.TreatyEventFactory(state=f.StateFactory(), instrument=f.InstrumentFactory())
+    f.ActionEventFactory(action=f.AccountabilityActionFactory(title=f"Warrant {i}"))
+    f.SecurityCouncilReferralFactory(situation=f"Situation {i}")
 
 
 def titles(check) -> list[str]:
@@ -61,10 +72,39 @@ def test_checks_find_each_problem(db):
     f.CitationFactory(source=source, incident=good)
     f.CitationFactory(source=source, incident=None, legal_qualification=qualification)
 
-    incidents, _, qualifications, _ = quality.facts_without_citations()
+    event = m.TreatyEvent.objects.get(instrument=provision.instrument)
+    f.CitationFactory(source=source, incident=None, treaty_event=event)
+    action_event = m.ActionEvent.objects.get()
+    f.CitationFactory(source=source, incident=None, action_event=action_event)
+    cited_referral = f.SecurityCouncilReferralFactory(situation="Libya")
+    f.CitationFactory(source=source, incident=None, referral=cited_referral)
+    uncited_event = f.TreatyEventFactory(
+        state=m.State.objects.get(code="UA"),
+        instrument=event.instrument,
+        kind=m.TreatyEventKind.DECLARATION,
+        deposited_on=datetime.date(2015, 9, 8),
+    )
+    uncited_action_event = f.ActionEventFactory(action=action_event.action, kind="made_public")
+
+    uncited = {check.title: check for check in quality.facts_without_citations()}
+    incidents = uncited["Incidents without a citation"]
     assert "Covered" not in titles(incidents)
     assert "Early 0" in titles(incidents)
-    assert qualifications.total == 1  # the early one's
+    assert uncited["Legal qualifications without a citation"].total == 1  # the early one's
+    # Every treaty event but the cited one: make_problems's other one, and the declaration.
+    events = uncited["Treaty events without a citation"]
+    others = m.TreatyEvent.objects.exclude(pk=event.pk).order_by("pk")
+    assert titles(events) == [str(e) for e in others]
+    assert events.total == 2
+    assert events.rows[-1] == (
+        f"Ukraine – {event.instrument}: Declaration (8 September 2015)",
+        uncited_event,
+    )
+    action_events = uncited["Events of accountability actions without a citation"]
+    assert titles(action_events) == [str(uncited_action_event)]
+    referrals = uncited["Security Council referrals without a citation"]
+    assert [referral.situation for _, referral in referrals.rows] == ["Situation 0"]
+    assert referrals.total == 1
     assert titles(quality.published_without_qualification()) == ["Unqualified 0"]
     assert "Hashed" not in titles(quality.sources_without_hash())
     assert "Unhashed 0" in titles(quality.sources_without_hash())
@@ -109,6 +149,7 @@ def test_page_lists_problems_in_a_fixed_number_of_queries(client, staff):
         f.SourceFactory()
         f.ActorFactory(name=f"Dup {i}")
         f.ActorFactory(name=f"dup {i}")
+        uncited_facts_of_law_and_response(i + 1)
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("admin:exchange-quality"))
     assert len(many) == len(few)
@@ -125,3 +166,40 @@ def test_duplicate_actors_with_trigram_find_near_spellings(db):
     assert check.total == 1
     assert "Lvova-Bielova" in check.rows[0][0]
     assert "trigram" in check.explanation
+
+
+def test_an_uncited_treaty_event_is_listed_until_cited_on_its_admin_page(admin_client):
+    event = f.TreatyEventFactory(
+        state=f.StateFactory(code="UA", name="Ukraine"),
+        instrument=f.InstrumentFactory(short_title="Rome Statute"),
+        kind=m.TreatyEventKind.JURISDICTION_DECLARATION,
+        deposited_on=datetime.date(2015, 9, 8),
+        jurisdiction_from=datetime.date(2014, 2, 20),
+    )
+    change = reverse("admin:cases_treatyevent_change", args=[event.pk])
+    response = admin_client.get(reverse("admin:exchange-quality"))
+    assert uncited_treaty_events(response) == [(str(event), change)]
+    assert f'<a href="{change}">{escape(str(event))}</a>' in response.content.decode()
+
+    notification = f.SourceFactory(
+        kind=m.SourceKind.UN_DOCUMENT, title="Ukraine: declaration under article 12(3)"
+    )
+    data = current_data(admin_client.get(change))
+    data["citations-0-source"] = str(notification.pk)  # the empty row of the inline
+    data["citations-0-pinpoint"] = "C.N.1044.2015"
+    assert_saved(admin_client.post(change, data))
+    citation = event.citations.get()
+    assert (citation.source, citation.pinpoint) == (notification, "C.N.1044.2015")
+
+    response = admin_client.get(reverse("admin:exchange-quality"))
+    assert uncited_treaty_events(response) == []
+    assert "Treaty events without a citation: 0" in response.content.decode()
+
+
+def uncited_treaty_events(response) -> list[tuple[str, str]]:
+    (rows,) = [
+        rows
+        for check, rows in response.context["checks"]
+        if check.title == "Treaty events without a citation"
+    ]
+    return rows

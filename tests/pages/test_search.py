@@ -166,6 +166,9 @@ def test_timeline_is_inline_svg_with_a_text_alternative(client, world):
         ({"kind": "<script>"}, "Action kind: Select a valid choice."),
         ({"provision": "abc"}, "Provision: Enter a whole number."),
         ({"from": "24/02/2022"}, "From: Enter the date as YYYY-MM-DD"),
+        # Neither the ambiguous form nor the month in words: the date inputs send ISO.
+        ({"to": "07/03/2025"}, "To: Enter the date as YYYY-MM-DD, e.g. 2022-02-24."),
+        ({"to": "7 March 2025"}, "To: Enter the date as YYYY-MM-DD, e.g. 2022-02-24."),
         ({"from": "2023-01-01", "to": "2022-01-01"}, "To: The end date is before the start date."),
         ({"q": "x" * 2000}, "Search text: The search text is too long: at most 500 characters"),
         ({"page": "999"}, "Page: there is no page 999; the results have 1 page."),
