@@ -685,9 +685,14 @@ def test_a_declaration_missing_its_scope_is_a_form_error(admin_client, row, fiel
 )
 def test_declarations_with_their_scope_are_saved(admin_client, row):
     data = instrument_with_a_ratification("2015-09-08")
-    data.update({f"treaty_events-0-{name}": value for name, value in row.items()})
+    state = data["treaty_events-0-state"]
+    # An art. 124 declaration comes with the ratification (art. 124: "on becoming a party").
+    ratification = {"state": state, "kind": "ratification", "deposited_on": "2015-09-08"}
+    declaration = {"state": state, "deposited_on": "2015-09-08", **row}
+    rows = [ratification, declaration] if row["kind"] == ART_124 else [declaration]
+    data.update(inline("treaty_events", rows))
     assert_saved(admin_client.post(url(m.Instrument, "add"), data))
-    event = m.TreatyEvent.objects.get()
+    event = m.TreatyEvent.objects.get(kind=row["kind"])
     assert event.kind == row["kind"]
     assert event.exclusion_scope == row.get("exclusion_scope", "")
     assert (event.jurisdiction_from is None) == ("jurisdiction_from" not in row)
@@ -986,3 +991,44 @@ def test_a_link_typed_without_its_scheme_is_taken_as_https(rf, admin_user):
     assert capture_form.base_fields["archive_url"].clean("web.archive.org/x") == (
         "https://web.archive.org/x"
     )
+
+
+def test_a_denunciation_without_a_ratification_is_refused_on_its_kind(admin_client):
+    data = instrument_with_a_ratification("2020-01-01")
+    data["treaty_events-0-kind"] = "denunciation"
+    response = admin_client.post(url(m.Instrument, "add"), data)
+    assert response.status_code == 200
+    events = next(
+        fs.formset
+        for fs in response.context["inline_admin_formsets"]
+        if fs.formset.prefix == "treaty_events"
+    )
+    [message] = events.errors[0]["kind"]
+    assert message.startswith("A denunciation needs an earlier ratification")
+    assert not m.TreatyEvent.objects.exists()
+
+
+def test_a_signature_and_its_withdrawal_entered_together_are_taken(admin_client):
+    data = instrument_with_a_ratification("2000-09-13")
+    state = data["treaty_events-0-state"]
+    data.update(
+        {
+            "treaty_events-0-kind": "signature",
+            **{
+                key: value
+                for key, value in inline(
+                    "treaty_events",
+                    [
+                        {"state": state, "kind": "signature", "deposited_on": "2000-09-13"},
+                        {
+                            "state": state,
+                            "kind": "signature_withdrawal",
+                            "deposited_on": "2016-11-30",
+                        },
+                    ],
+                ).items()
+            },
+        }
+    )
+    assert_saved(admin_client.post(url(m.Instrument, "add"), data))
+    assert m.TreatyEvent.objects.count() == 2

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.formats import date_format
 
 from cases import models as m
-from cases.models.law import STATEMENT_KINDS
+from cases.models.law import STATEMENT_KINDS, treaty_sequence_errors
 
 from .base import (
     DistinctRowsFormSet,
@@ -50,35 +50,6 @@ class InstrumentForm(forms.ModelForm):
         return cleaned
 
 
-class TreatyEventForm(forms.ModelForm):
-    """The Rome Statute declarations' fields, refused on the field where they do not apply
-    (rather than as the bare name of the database constraint, or an error page)."""
-
-    def clean(self):
-        cleaned = super().clean()
-        kind = cleaned.get("kind")
-        if not kind:
-            return cleaned
-        excludes = kind == m.TreatyEventKind.WAR_CRIMES_EXCLUSION
-        if excludes and not cleaned.get("exclusion_scope"):
-            self.add_error(
-                "exclusion_scope",
-                "An art. 124 declaration needs its scope: whose war crimes it excludes.",
-            )
-        if not excludes and cleaned.get("exclusion_scope"):
-            self.add_error("exclusion_scope", "Only an art. 124 declaration has this scope.")
-        if kind != m.TreatyEventKind.JURISDICTION_DECLARATION:
-            for name in ("jurisdiction_from", "jurisdiction_to"):
-                if cleaned.get(name):
-                    self.add_error(
-                        name, "Only an art. 12(3) declaration has a period of jurisdiction."
-                    )
-        refuse_date_before(
-            self, "jurisdiction_from", "jurisdiction_to", "The period ends before it starts."
-        )
-        return cleaned
-
-
 class ProvisionInline(TabularInline):
     model = m.Provision
     form = ProvisionForm
@@ -89,6 +60,9 @@ class ProvisionInline(TabularInline):
 
 
 class TreatyEventFormSet(DistinctRowsFormSet):
+    """A state's acts entered on the instrument's page are checked against each other and
+    against those already recorded (a signature and its withdrawal may come in one go)."""
+
     # Reservations and declarations may repeat; other acts are recorded once.
     distinct_fields = ("state", "kind", "deposited_on")
     message = "This act of this state on this date is already entered."
@@ -96,10 +70,37 @@ class TreatyEventFormSet(DistinctRowsFormSet):
     def applies(self, data):
         return data.get("kind") not in STATEMENT_KINDS
 
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.defer_sequence_check = True  # checked with the other rows, in clean()
+        return form
+
+    def clean(self):
+        super().clean()
+        rows = [
+            form
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and not form.cleaned_data.get("DELETE")
+            and not form.errors
+            and form.instance.state_id
+        ]
+        entered = {form.instance.pk for form in rows} - {None}
+        recorded = []
+        if self.instance.pk is not None:
+            recorded = [e for e in self.instance.treaty_events.all() if e.pk not in entered]
+        for state in {form.instance.state for form in rows}:
+            chain = {link.pk for link in state.continued_states()}
+            acts = [e for e in recorded if e.state_id in chain]
+            acts += [form.instance for form in rows if form.instance.state_id in chain]
+            for act, message in treaty_sequence_errors(acts):
+                for form in rows:
+                    if form.instance is act and form.instance.state_id == state.pk:
+                        form.add_error("kind", message)
+
 
 class TreatyEventInline(TabularInline):
     model = m.TreatyEvent
-    form = TreatyEventForm
     formset = TreatyEventFormSet
     fk_name = "instrument"
     # Every field a kind of act needs: art. 12(3) and 124 declarations are entered here too.
@@ -210,7 +211,6 @@ class TreatyEventCitationInline(CitationInline):
 
 @admin.register(m.TreatyEvent)
 class TreatyEventAdmin(TrackedAdmin):
-    form = TreatyEventForm
     list_display = ("state", "instrument", "kind", "deposited_on", "effective_on")
     deleted_select_related = ("state", "instrument")
     list_select_related = ("state", "instrument")

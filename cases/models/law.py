@@ -496,22 +496,35 @@ class TreatyEvent(Tracked):
                 )
             elif self.instrument_id and self.withdraws.instrument_id != self.instrument_id:
                 errors["withdraws"] = "The act withdrawn must be under the same instrument."
-        if self.kind == TreatyEventKind.JURISDICTION_DECLARATION and not self.jurisdiction_from:
+        declares_jurisdiction = self.kind == TreatyEventKind.JURISDICTION_DECLARATION
+        if declares_jurisdiction and not self.jurisdiction_from:
             errors["jurisdiction_from"] = "An art. 12(3) declaration needs the start of its scope."
-        if self.kind == TreatyEventKind.WAR_CRIMES_EXCLUSION and not self.exclusion_scope:
+        if not declares_jurisdiction:
+            for name in ("jurisdiction_from", "jurisdiction_to"):
+                if getattr(self, name):
+                    errors[name] = "Only an art. 12(3) declaration has a period of jurisdiction."
+        elif (
+            self.jurisdiction_from
+            and self.jurisdiction_to
+            and self.jurisdiction_to < self.jurisdiction_from
+        ):
+            errors["jurisdiction_to"] = "The period ends before it starts."
+        excludes = self.kind == TreatyEventKind.WAR_CRIMES_EXCLUSION
+        if excludes and not self.exclusion_scope:
             errors["exclusion_scope"] = (
-                "Say whose war crimes the art. 124 declaration excludes: its nationals', "
-                "those on its territory, or both."
+                "An art. 124 declaration needs its scope: whose war crimes it excludes."
             )
-        if self.kind != TreatyEventKind.WAR_CRIMES_EXCLUSION and self.exclusion_scope:
-            errors["exclusion_scope"] = (
-                "Only an art. 124 declaration has this scope: leave it empty."
-            )
-        if self.instrument_id and self.deposited_on:
-            errors.update(self._lifetime_errors())
+        if not excludes and self.exclusion_scope:
+            errors["exclusion_scope"] = "Only an art. 124 declaration has this scope."
+        # The instrument may be new, entered on the same page (its rows in the admin).
+        instrument = self.instrument if TreatyEvent.instrument.is_cached(self) else None
+        if instrument is None and self.instrument_id:
+            instrument = self.instrument
+        if instrument is not None and self.deposited_on:
+            errors.update(self._lifetime_errors(instrument))
         if (
             self.state_id
-            and self.instrument_id
+            and instrument is not None
             and self.deposited_on
             and "kind" not in errors
             and not self.defer_sequence_check
@@ -522,10 +535,10 @@ class TreatyEvent(Tracked):
         if errors:
             raise ValidationError(errors)
 
-    def _lifetime_errors(self) -> dict[str, str]:
+    def _lifetime_errors(self, instrument: Instrument) -> dict[str, str]:
         """Acts must fall within the instrument's life: none before its adoption, no consent
         in effect before its entry into force, no accepted jurisdiction before it (art. 11)."""
-        instrument, errors = self.instrument, {}
+        errors = {}
         adopted, in_force = instrument.adopted_on, instrument.entry_into_force_on
         if adopted and self.deposited_on < adopted:
             errors["deposited_on"] = (
@@ -555,12 +568,14 @@ class TreatyEvent(Tracked):
     def sequence_error(self) -> str | None:
         """Whether this act fits the state's recorded acts under the instrument (its own, and
         those of the states it continues)."""
-        others = TreatyEvent.objects.for_state(self.state).filter(instrument=self.instrument)
+        others = []
+        if self.instrument.pk is not None:
+            others = TreatyEvent.objects.for_state(self.state).filter(instrument=self.instrument)
         events = [e for e in others if e.pk != self.pk or self.pk is None] + [self]
-        return next((m for e, m in treatysequence_errors(events) if e is self), None)
+        return next((m for e, m in treaty_sequence_errors(events) if e is self), None)
 
 
-def treatysequence_errors(events: Iterable[TreatyEvent]) -> list[tuple[TreatyEvent, str]]:
+def treaty_sequence_errors(events: Iterable[TreatyEvent]) -> list[tuple[TreatyEvent, str]]:
     """The acts that do not fit the acts before them: a denunciation needs a consent in
     force, a consent needs none in force, a signature withdrawal needs a signature and no
     consent, an art. 124 declaration needs a consent (it may be of the same day)."""

@@ -144,7 +144,7 @@ def test_art_124_declaration_needs_its_scope_and_a_consent(ukraine, rome):
         deposited_on=D(2024, 10, 25),
     )
     errors = errors_of(event)
-    assert errors["exclusion_scope"][0].startswith("Say whose war crimes")
+    assert errors["exclusion_scope"][0].startswith("An art. 124 declaration needs its scope")
     event.exclusion_scope = ExclusionScope.NATIONALS
     assert errors_of(event)["kind"][0].startswith("An art. 124 declaration is made on becoming")
     TreatyEventFactory(
