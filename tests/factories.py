@@ -137,6 +137,15 @@ class ChargeFactory(factory.django.DjangoModelFactory):
     crime_period = "2022-02-24/.."
 
 
+class ActionEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.ActionEvent
+
+    action = factory.SubFactory(AccountabilityActionFactory)
+    kind = m.ActionEventKind.ISSUED
+    occurred_on = datetime.date(2023, 3, 17)
+
+
 class SourceFactory(PublishableFactory):
     class Meta:
         model = m.Source

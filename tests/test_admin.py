@@ -101,7 +101,10 @@ def one_of_each(admin_user):
     action = f.AccountabilityActionFactory()
     m.ActionSubject.objects.create(action=action, actor=actor)
     f.ChargeFactory(action=action, provision=provision, subject=actor)
+    event = f.ActionEventFactory(action=action, kind=m.ActionEventKind.NON_COMPLIANCE)
+    event.states.add(ukraine)
     citation = f.CitationFactory(incident=incident)
+    f.CitationFactory(incident=None, action_event=event, source=citation.source)
     m.SourceCapture.objects.create(
         source=citation.source,
         captured_at=datetime.datetime(2023, 3, 17, 12, tzinfo=datetime.UTC),
@@ -414,6 +417,7 @@ def warrant_data(w, *, subjects, charge_subject):
                 },
             ],
         ),
+        **inline("events", []),
         **inline(
             "citations",
             [{"source": w["press_release"].pk, "pinpoint": "para. 1", "quote": "reasonable"}],
@@ -518,6 +522,7 @@ def make_citation():
         {"action": f.AccountabilityActionFactory()},
         {"charge": f.ChargeFactory()},
         {"treaty_event": f.TreatyEventFactory()},
+        {"action_event": f.ActionEventFactory()},
     ):
         f.CitationFactory(source=source, **{"incident": None, **target})
 
@@ -529,6 +534,7 @@ CHANGELISTS = {
     m.TreatyEvent: f.TreatyEventFactory,
     m.Citation: make_citation,
     m.Involvement: f.InvolvementFactory,
+    m.ActionEvent: lambda: f.ActionEventFactory(subject=f.ActorFactory()),
 }
 
 

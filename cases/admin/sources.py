@@ -112,6 +112,7 @@ class CitationAdmin(PartAdmin, TrackedAdmin):
         "charge__action",
         "treaty_event__state",
         "treaty_event__instrument",
+        "action_event__action",
     )
     search_fields = ("source__title", "pinpoint", "quote")
     list_filter = (
