@@ -13,6 +13,7 @@ from cases import search
 from cases.forms import FILTER_LABELS, SearchForm
 from cases.models import (
     AccountabilityAction,
+    ActionEvent,
     ActionSubject,
     Actor,
     Charge,
@@ -30,6 +31,7 @@ from cases.models import (
     TreatyStatus,
     ViolationCategory,
 )
+from cases.models.actions import long_date
 from cases.models.base import Confidentiality
 from cases.models.law import treaty_events_of
 
@@ -348,6 +350,11 @@ class ActionDetailView(PublicDetailView):
                     .order_by("pk"),
                     to_attr="public_citations",
                 ),
+                Prefetch(
+                    "events",
+                    queryset=ActionEvent.objects.public_timeline(),
+                    to_attr="public_events",
+                ),
             )
         )
 
@@ -600,6 +607,9 @@ def _citation_target(citation: Citation):
         return "Action", citation.action
     if citation.charge_id:
         return f"Charge ({citation.charge.provision})", citation.charge.action
+    if citation.action_event_id:
+        event = citation.action_event
+        return f"Event ({event.get_kind_display()}, {long_date(event.occurred_on)})", event.action
     return f"Treaty act ({citation.treaty_event})", citation.treaty_event.state
 
 
@@ -625,6 +635,7 @@ class SourceDetailView(PublicDetailView):
                 "action",
                 "charge__action",
                 "charge__provision__instrument",
+                "action_event__action",
                 "treaty_event__state",
                 "treaty_event__instrument",
             )
