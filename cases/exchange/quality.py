@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from cases.models import (
     AccountabilityAction,
+    ActionEvent,
     Citation,
     Incident,
     Instrument,
@@ -60,6 +61,8 @@ def _related(model) -> list[str]:
         return ["actor", "incident"]
     if model is LegalQualification:
         return ["incident", "provision__instrument"]
+    if model is ActionEvent:
+        return ["action"]
     return []
 
 
@@ -69,6 +72,7 @@ def facts_without_citations() -> list[Check]:
         _without_citations(Involvement, "Involvements", "involvement"),
         _without_citations(LegalQualification, "Legal qualifications", "legal_qualification"),
         _without_citations(AccountabilityAction, "Accountability actions", "action"),
+        _without_citations(ActionEvent, "Events of accountability actions", "action_event"),
     ]
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from cases import models as m
+from cases.exchange import quality
 from cases.exchange.export import export
 from cases.exchange.importer import import_path
 from tests import factories as f
@@ -206,3 +207,15 @@ def test_an_upload_does_not_change_the_events_of_a_published_action(warrant, tmp
     assert [(p.column, p.value) for p in report.problems] == [("action", str(warrant.pk))]
     assert "published" in report.problems[0].problem
     assert not m.ActionEvent.objects.exists()
+
+
+def test_events_without_a_citation_are_a_quality_problem(warrant):
+    cited = f.ActionEventFactory(action=warrant, kind=Kind.ISSUED)
+    f.CitationFactory(incident=None, action_event=cited)
+    uncited = f.ActionEventFactory(
+        action=warrant, kind=Kind.MADE_PUBLIC, occurred_on=datetime.date(2023, 3, 20)
+    )
+    check = quality.facts_without_citations()[-1]
+    assert check.title == "Events of accountability actions without a citation"
+    assert check.total == 1
+    assert check.rows == [(str(uncited), uncited)]

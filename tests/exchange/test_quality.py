@@ -40,6 +40,7 @@ def make_problems(n: int) -> None:
         f.SourceFactory(title=f"Unhashed {i}")
         f.ActorFactory(name=f"Maria Lvova-Belova {i}")
         f.ActorFactory(name=f"maria lvova belova {i}")
+        f.ActionEventFactory()  # without a citation
 
 
 def titles(check) -> list[str]:
@@ -61,7 +62,7 @@ def test_checks_find_each_problem(db):
     f.CitationFactory(source=source, incident=good)
     f.CitationFactory(source=source, incident=None, legal_qualification=qualification)
 
-    incidents, _, qualifications, _ = quality.facts_without_citations()
+    incidents, _, qualifications, *_ = quality.facts_without_citations()
     assert "Covered" not in titles(incidents)
     assert "Early 0" in titles(incidents)
     assert qualifications.total == 1  # the early one's
@@ -102,6 +103,7 @@ def test_page_lists_problems_in_a_fixed_number_of_queries(client, staff):
         f.SourceFactory()
         f.ActorFactory(name=f"Dup {i}")
         f.ActorFactory(name=f"dup {i}")
+        f.ActionEventFactory()
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("admin:exchange-quality"))
     assert len(many) == len(few)
