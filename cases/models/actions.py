@@ -442,7 +442,8 @@ class ActionEvent(Tracked):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}, {long_date(self.occurred_on)} – {self.action}"
+        when = long_date(self.occurred_on) if self.occurred_on else "undated"
+        return f"{self.get_kind_display()}, {when} – {self.action}"
 
     def clean(self) -> None:
         """The event against the action's other events and subjects as stored. (A form that
