@@ -110,7 +110,9 @@ def test_the_warrant_and_its_cited_events_in_one_submission(admin_client, admin_
     assert citations[0][0].created_by == admin_user
     # The entered seal and dates were replaced by what the events say, and staff are told.
     messages = [str(message) for message in response.wsgi_request._messages]
-    assert any("From the events:" in text and "22 February 2023" in text for text in messages)
+    (said,) = [text for text in messages if text.startswith("From the events:")]
+    assert "applied on empty → 22 February 2023" in said
+    assert "seal status Public from issue → Issued under seal, existence made public" in said
 
 
 def test_with_events_the_derived_fields_are_read_only_and_say_why(admin_client, w):

@@ -152,8 +152,10 @@ class LoadedAutocompleteSelectMultiple(LoadedChoices, AutocompleteSelectMultiple
     pass
 
 
-def give_loaded(field: forms.Field, objects) -> None:
-    widget = getattr(field.widget, "widget", field.widget)  # inside the admin's wrapper
+def give_loaded(form: forms.Form, name: str, objects) -> None:
+    field = form.fields.get(name)
+    widget = getattr(field, "widget", None)
+    widget = getattr(widget, "widget", widget)  # inside the admin's wrapper
     if isinstance(widget, LoadedChoices):
         widget.loaded = {str(obj.pk): obj for obj in objects if obj is not None}
 
@@ -193,10 +195,10 @@ class ActionEventInlineForm(ActionEventForm):
         if citation is not None:
             self.initial.setdefault("source", citation.source_id)
             self.initial.setdefault("pinpoint", citation.pinpoint)
-        give_loaded(self.fields["source"], [citation.source if citation else None])
+        give_loaded(self, "source", [citation.source if citation else None])
         if self.instance.pk is not None:
-            give_loaded(self.fields["subject"], [self.instance.subject])
-            give_loaded(self.fields["states"], self.instance.states.all())
+            give_loaded(self, "subject", [self.instance.subject])
+            give_loaded(self, "states", self.instance.states.all())
 
     @cached_property
     def citation(self) -> m.Citation | None:
@@ -317,12 +319,13 @@ class ActionEventInline(admin.TabularInline):
         return cited[0].pinpoint if cited else "–"
 
 
-def shown(value) -> str:
+def shown(name: str, value) -> str:
+    """A value of an action's field as staff read it: a date in words, a choice's label."""
     if value is None or value == "":
         return "empty"
     if isinstance(value, datetime.date):
         return long_date(value)
-    return str(value)
+    return str(dict(m.AccountabilityAction._meta.get_field(name).flatchoices).get(value, value))
 
 
 DERIVED_NOTE = (
@@ -414,7 +417,7 @@ class AccountabilityActionAdmin(PublishableAdmin):
                 setattr(obj, name, after)
             said = "; ".join(
                 f"{m.AccountabilityAction._meta.get_field(name).verbose_name} "
-                f"{shown(before)} → {shown(after)}"
+                f"{shown(name, before)} → {shown(name, after)}"
                 for name, (before, after) in changed.items()
             )
             self.message_user(request, f"From the events: {said}.", messages.INFO)
