@@ -12,8 +12,11 @@ from collections import Counter
 
 from django.db import models
 
+from cases import services
 from cases.models import (
     AccountabilityAction,
+    ActionEvent,
+    ActionEventKind,
     ActionKind,
     ActionStatus,
     ActionSubject,
@@ -38,7 +41,6 @@ from cases.models import (
     PublicationStatus,
     Reliability,
     RuleKind,
-    SealStatus,
     SecurityCouncilReferral,
     Source,
     SourceKind,
@@ -1017,51 +1019,56 @@ class DemoLoader:
             ("art. 8(2)(b)(iv)", "Causing excessive incidental harm"),
             ("art. 7(1)(k)", "Inhumane acts (crime against humanity)"),
         ]
+        # The warrants' lives as dated events (their status, seal and dates derive from them:
+        # services.update_action_lifecycles()), each cited to the ICC's press release.
+        kind = ActionEventKind
+        children_events = [
+            (kind.APPLIED, Date(2023, 2, 22), "Application by the Prosecution."),
+            (
+                kind.ISSUED_UNDER_SEAL,
+                Date(2023, 3, 17),
+                "Issued by Pre-Trial Chamber II, under seal.",
+            ),
+            (
+                kind.MADE_PUBLIC,
+                Date(2023, 3, 17),
+                "The chamber made the warrant's existence public the same day.",
+            ),
+        ]
+        strikes_events = [(kind.ISSUED, Date(2024, 3, 5), "Issued by Pre-Trial Chamber II.")]
         warrants = [
             ("Vladimir Putin", self.incidents["children"], children_charges, "2022-02-24/..",
-             ["art. 25(3)(a)", "art. 28(b)"], Date(2023, 2, 22), Date(2023, 3, 17),
-             Date(2023, 3, 17), SealStatus.UNSEALED, icc_2023,
+             ["art. 25(3)(a)", "art. 28(b)"], children_events, icc_2023,
              "Issued under seal; the chamber made the warrant's existence public the same "
              "day. Unlawful deportation and transfer of children from occupied areas of "
              "Ukraine to the Russian Federation, from at least 24 February 2022."),
             ("Maria Lvova-Belova", self.incidents["children"], children_charges, "2022-02-24/..",
-             [], Date(2023, 2, 22), Date(2023, 3, 17), Date(2023, 3, 17), SealStatus.UNSEALED,
-             icc_2023,
+             [], children_events, icc_2023,
              "Issued under seal; the chamber made the warrant's existence public the same "
              "day. Unlawful deportation and transfer of children from occupied areas of "
              "Ukraine to the Russian Federation, from at least 24 February 2022."),
             ("Sergei Kobylash", self.incidents["strikes"], strikes_charges,
-             "2022-10-10/2023-03-09", [], None, Date(2024, 3, 5), Date(2024, 3, 5),
-             SealStatus.PUBLIC, icc_2024,
+             "2022-10-10/2023-03-09", [], strikes_events, icc_2024,
              "For the campaign of strikes against Ukrainian electric infrastructure from at "
              "least 10 October 2022 until at least 9 March 2023."),
             ("Viktor Sokolov", self.incidents["strikes"], strikes_charges,
-             "2022-10-10/2023-03-09", [], None, Date(2024, 3, 5), Date(2024, 3, 5),
-             SealStatus.PUBLIC, icc_2024,
+             "2022-10-10/2023-03-09", [], strikes_events, icc_2024,
              "For the campaign of strikes against Ukrainian electric infrastructure from at "
              "least 10 October 2022 until at least 9 March 2023."),
         ]  # fmt: skip
-        for (
-            person, incident, charges, period, modes, applied, issued, announced, seal, source,
-            summary,
-        ) in warrants:  # fmt: skip
+        new_actions, with_events = set(), []
+        for person, incident, charges, period, modes, events, source, summary in warrants:
             subject = a[person]
+            created = self.created["AccountabilityAction"]
             action = self.put(
                 AccountabilityAction,
-                {
-                    "issuing_body": chamber,
-                    "applied_on": applied,
-                    "issued_on": issued,
-                    "announced_on": announced,
-                    "seal_status": seal,
-                    "status": ActionStatus.ACTIVE,
-                    "summary": summary,
-                    **PUBLIC,
-                },
+                {"issuing_body": chamber, "summary": summary, **PUBLIC},
                 kind=ActionKind.ARREST_WARRANT,
                 reference="ICC-01/22",
                 title=f"ICC arrest warrant for {person}",
             )
+            if self.created["AccountabilityAction"] > created:
+                new_actions.add(action.pk)
             self.put(ActionSubject, action=action, actor=subject)
             self.put_m2m(action.incidents, [incident])
             self.cite(source, action=action)
@@ -1075,6 +1082,21 @@ class DemoLoader:
                 )
                 self.put_m2m(charge.modes_of_liability, [p("rome-statute", mode) for mode in modes])
                 self.cite(source, charge=charge)
+            for event_kind, on, description in events:
+                event = self.put(
+                    ActionEvent,
+                    {"description": description},
+                    action=action,
+                    kind=event_kind,
+                    occurred_on=on,
+                    subject=None,
+                )
+                self.cite(source, action_event=event)
+            with_events.append(action)
+        changed = services.update_action_lifecycles(actions=with_events)
+        # A new action's derived values are part of its creation, not a change.
+        if repaired := len({action.pk for action in changed} - new_actions):
+            self.changed["AccountabilityAction"] += repaired
 
         lvova_belova = a["Maria Lvova-Belova"]
         designation = self.put(

@@ -10,7 +10,7 @@ change: to correct it, a reviewer withdraws it with a public reason, staff corre
 another reviewer publishes the correction. So nothing reaches the public unreviewed.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import pairwise
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -19,6 +19,8 @@ from django.db import models, transaction
 
 from cases.models import (
     AccountabilityAction,
+    ActionEvent,
+    ActionLifecycle,
     ActionSubject,
     Actor,
     ActorIdentifier,
@@ -36,7 +38,9 @@ from cases.models import (
     SourceCapture,
     VictimCount,
 )
+from cases.models.actions import lifecycle_problems
 from cases.models.base import Publishable
+from cases.models.law import written_date
 
 Status = PublicationStatus
 
@@ -62,8 +66,10 @@ PARTS: dict[type[Publishable], tuple[tuple[type[models.Model], str], ...]] = {
     AccountabilityAction: (
         (ActionSubject, "action"),
         (Charge, "action"),
+        (ActionEvent, "action"),
         (Citation, "action"),
         (Citation, "charge__action"),
+        (Citation, "action_event__action"),
     ),
     Actor: ((ActorName, "actor"), (ActorIdentifier, "actor"), (Membership, "member")),
     # Treaty events are facts about states (like State, without a status of their own): a
@@ -239,3 +245,74 @@ def withdraw(*, record: Publishable, reviewer: AbstractBaseUser, reason: str) ->
         )
     _save_status(record, reviewer, Status.WITHDRAWN, reason)
     return record
+
+
+@transaction.atomic
+def update_action_lifecycles(
+    *,
+    actions: Iterable[AccountabilityAction] | models.QuerySet,
+    user: AbstractBaseUser | None = None,
+) -> dict[AccountabilityAction, dict[str, tuple[object, object]]]:
+    """Write on each action the status, seal status and dates its events give
+    (ActionLifecycle.derive); an action without events keeps them as entered.
+
+    Every write path calls it once an action's events and subjects are saved: the admin,
+    the importer, the demo loader. Three queries read the actions, their events and their
+    subjects, whatever their number; only an action whose values change is saved, with a
+    version in its history by `user`. Refuses, naming the action and the event, events out
+    of order (nothing before the application, nothing before the issue that presupposes
+    it): their dates would break the action's own order of dates.
+
+    Returns each action it changed with the changes: {field: (before, after)}.
+    """
+    if isinstance(actions, models.QuerySet):
+        chosen = AccountabilityAction.objects.filter(pk__in=actions.values("pk"))
+    else:
+        chosen = AccountabilityAction.objects.filter(pk__in=[action.pk for action in actions])
+    chosen = chosen.filter(models.Exists(ActionEvent.objects.filter(action=models.OuterRef("pk"))))
+    rows = list(chosen.order_by("pk"))
+    if not rows:
+        return {}
+    events: dict[int, list[ActionEvent]] = {action.pk: [] for action in rows}
+    for event in ActionEvent.objects.filter(action__in=chosen).order_by("pk"):
+        events[event.action_id].append(event)
+    subjects: dict[int, set[int]] = {action.pk: set() for action in rows}
+    for action_id, actor_id in ActionSubject.objects.filter(action__in=chosen).values_list(
+        "action_id", "actor_id"
+    ):
+        subjects[action_id].add(actor_id)
+
+    refusals = []
+    for action in rows:
+        own = events[action.pk]
+        for index, _, message in lifecycle_problems(own, None):
+            event = own[index]
+            refusals.append(
+                f"“{action}”: the event “{event.get_kind_display()}” of "
+                f"{written_date(event.occurred_on)} (id {event.external_id or event.pk}): {message}"
+            )
+    if refusals:
+        raise ValidationError(refusals)
+
+    changed = {}
+    for action in rows:
+        lifecycle = ActionLifecycle.derive(
+            events=events[action.pk], subject_ids=subjects[action.pk]
+        )
+        changes = {
+            name: (getattr(action, name), value)
+            for name, value in lifecycle.values().items()
+            if getattr(action, name) != value
+        }
+        if not changes:
+            continue
+        for name, (_, value) in changes.items():
+            setattr(action, name, value)
+        fields = [*changes, "updated_at"]
+        if user is not None:
+            action.updated_by = user
+            action._history_user = user
+            fields.append("updated_by")
+        action.save(update_fields=fields)
+        changed[action] = changes
+    return changed

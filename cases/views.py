@@ -13,6 +13,7 @@ from cases import search
 from cases.forms import FILTER_LABELS, SearchForm
 from cases.models import (
     AccountabilityAction,
+    ActionEvent,
     ActionSubject,
     Actor,
     Charge,
@@ -32,7 +33,7 @@ from cases.models import (
 )
 from cases.models.base import Confidentiality
 from cases.models.jurisdiction import incident_jurisdiction
-from cases.models.law import treaty_events_of
+from cases.models.law import treaty_events_of, written_date
 
 LIST_LIMIT = 50  # related records listed on a record page; the rest via a search link
 
@@ -372,6 +373,11 @@ class ActionDetailView(PublicDetailView):
                     .order_by("pk"),
                     to_attr="public_citations",
                 ),
+                Prefetch(
+                    "events",
+                    queryset=ActionEvent.objects.public_timeline(),
+                    to_attr="public_events",
+                ),
             )
         )
 
@@ -633,6 +639,15 @@ def _citation_target(citation: Citation):
         return "Action", citation.action
     if citation.charge_id:
         return f"Charge ({citation.charge.provision})", citation.charge.action
+    if citation.action_event_id:
+        event = citation.action_event
+        return (
+            f"Event ({event.get_kind_display()}, {written_date(event.occurred_on)})",
+            event.action,
+        )
+    if citation.referral_id:
+        referral = citation.referral
+        return f"Security Council referral ({referral})", referral.instrument
     return f"Treaty act ({citation.treaty_event})", citation.treaty_event.state
 
 
@@ -658,8 +673,10 @@ class SourceDetailView(PublicDetailView):
                 "action",
                 "charge__action",
                 "charge__provision__instrument",
+                "action_event__action",
                 "treaty_event__state",
                 "treaty_event__instrument",
+                "referral__instrument",
             )
             .order_by("pk")[:LIST_LIMIT]
         )

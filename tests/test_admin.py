@@ -102,9 +102,11 @@ def one_of_each(admin_user):
     action = f.AccountabilityActionFactory()
     m.ActionSubject.objects.create(action=action, actor=actor)
     f.ChargeFactory(action=action, provision=provision, subject=actor)
-    f.ActionEventFactory(action=action, subject=actor)
+    event = f.ActionEventFactory(action=action, kind=m.ActionEventKind.NON_COMPLIANCE)
+    event.states.add(ukraine)
     f.SecurityCouncilReferralFactory(instrument=rome).states.add(ukraine)
     citation = f.CitationFactory(incident=incident)
+    f.CitationFactory(incident=None, action_event=event, source=citation.source)
     m.SourceCapture.objects.create(
         source=citation.source,
         captured_at=datetime.datetime(2023, 3, 17, 12, tzinfo=datetime.UTC),
@@ -417,6 +419,7 @@ def warrant_data(w, *, subjects, charge_subject):
                 },
             ],
         ),
+        **inline("events", []),
         **inline(
             "citations",
             [{"source": w["press_release"].pk, "pinpoint": "para. 1", "quote": "reasonable"}],
@@ -784,6 +787,7 @@ CHANGELISTS = {
     m.TreatyEvent: f.TreatyEventFactory,
     m.Citation: make_citation,
     m.Involvement: f.InvolvementFactory,
+    m.ActionEvent: lambda: f.ActionEventFactory(subject=f.ActorFactory()),
 }
 
 
@@ -1014,9 +1018,8 @@ def test_a_signature_and_its_withdrawal_entered_together_are_taken(admin_client)
     data.update(
         {
             "treaty_events-0-kind": "signature",
-            **{
-                key: value
-                for key, value in inline(
+            **dict(
+                inline(
                     "treaty_events",
                     [
                         {"state": state, "kind": "signature", "deposited_on": "2000-09-13"},
@@ -1027,7 +1030,7 @@ def test_a_signature_and_its_withdrawal_entered_together_are_taken(admin_client)
                         },
                     ],
                 ).items()
-            },
+            ),
         }
     )
     assert_saved(admin_client.post(url(m.Instrument, "add"), data))

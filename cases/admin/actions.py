@@ -1,12 +1,20 @@
-"""Admin of accountability actions: subjects and charges entered together in one go."""
+"""Admin of accountability actions: subjects, charges and the dated events of the action's
+life entered together in one go; the status and dates the events decide follow them."""
 
+import datetime
 from functools import cached_property
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 
 from cases import models as m
+from cases import services
+from cases.models.actions import LIFECYCLE_FIELDS, lifecycle_problems
+from cases.models.law import written_date
 
 from .base import (
     HistoryAdmin,
@@ -16,6 +24,7 @@ from .base import (
     publication_fieldset,
     record_fieldset,
     refuse_date_before,
+    stamp,
 )
 from .sources import ActionCitationInline, ActionEventCitationInline
 from .workflow import PartAdmin, PublishableAdmin
@@ -63,13 +72,15 @@ class ChargeForm(forms.ModelForm):
         return None
 
 
-class ChargeFormSet(BaseInlineFormSet):
-    """Charges validated against the subjects submitted in the same request."""
+class SubmittedSubjects:
+    """For a formset of an action's inline whose rows name subjects: the subjects of the
+    action as submitted in the same request (the Subjects inline), not yet in the database."""
 
     subject_prefix = "subject_links"
 
     @cached_property
     def submitted_subject_ids(self) -> set | None:
+        """Actor ids of the submitted subjects; None: not known (no Subjects inline sent)."""
         if not self.is_bound or f"{self.subject_prefix}-TOTAL_FORMS" not in self.data:
             return None
         subjects = inlineformset_factory(
@@ -84,6 +95,10 @@ class ChargeFormSet(BaseInlineFormSet):
             if data.get("actor") and not data.get("DELETE"):
                 ids.add(data["actor"].pk)
         return ids
+
+
+class ChargeFormSet(SubmittedSubjects, BaseInlineFormSet):
+    """Charges validated against the subjects submitted in the same request."""
 
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
@@ -108,6 +123,221 @@ class ChargeInline(StackedInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("provision__instrument", "subject")
+
+
+class LoadedChoices:
+    """An autocomplete widget that renders its selected options from rows already loaded
+    (`loaded`: {str(pk): object}, from the inline's prefetched rows) instead of querying
+    them, as Django's does once per row. Values it was not given are queried as usual."""
+
+    loaded: dict
+
+    def optgroups(self, name, value, attr=None):
+        loaded = getattr(self, "loaded", {})
+        selected = [v for v in dict.fromkeys(str(v) for v in value) if v not in ("", "None")]
+        if not all(v in loaded for v in selected):
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required and not self.allow_multiple_selected:
+            options.append(self.create_option(name, "", "", False, 0))
+        for key in selected if self.allow_multiple_selected else selected[:1]:
+            obj = loaded[key]
+            label = self.choices.field.label_from_instance(obj)
+            options.append(self.create_option(name, obj.pk, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class LoadedAutocompleteSelect(LoadedChoices, AutocompleteSelect):
+    pass
+
+
+class LoadedAutocompleteSelectMultiple(LoadedChoices, AutocompleteSelectMultiple):
+    pass
+
+
+def give_loaded(form: forms.Form, name: str, objects) -> None:
+    field = form.fields.get(name)
+    widget = getattr(field, "widget", None)
+    widget = getattr(widget, "widget", widget)  # inside the admin's wrapper
+    if isinstance(widget, LoadedChoices):
+        widget.loaded = {str(obj.pk): obj for obj in objects if obj is not None}
+
+
+class ActionEventForm(forms.ModelForm):
+    """An event: the states it names, checked with its kind (ActionEvent.clean_m2m)."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if "states" in self.cleaned_data:
+            try:
+                self.instance.clean_m2m({"states": self.cleaned_data["states"]})
+            except ValidationError as error:
+                self._update_errors(error)
+
+
+class ActionEventInlineForm(ActionEventForm):
+    """An event in the action's page, with the source that backs it in the same row: the
+    row creates, changes or deletes the event's citation (its first one, if it has several;
+    the others are on the Citations page)."""
+
+    source = forms.ModelChoiceField(
+        queryset=m.Source.objects.all(),
+        required=False,
+        widget=LoadedAutocompleteSelect(m.Citation._meta.get_field("source"), admin.site),
+        help_text="The source for this event. Empty: no citation (an existing one is removed).",
+    )
+    pinpoint = forms.CharField(
+        max_length=m.Citation._meta.get_field("pinpoint").max_length,
+        required=False,
+        help_text="Where in the source, e.g. para. 12.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        citation = self.citation
+        if citation is not None:
+            self.initial.setdefault("source", citation.source_id)
+            self.initial.setdefault("pinpoint", citation.pinpoint)
+        give_loaded(self, "source", [citation.source if citation else None])
+        if self.instance.pk is not None:
+            give_loaded(self, "subject", [self.instance.subject])
+            give_loaded(self, "states", self.instance.states.all())
+
+    @cached_property
+    def citation(self) -> m.Citation | None:
+        if self.instance.pk is None:
+            return None
+        cited = getattr(self.instance, "ordered_citations", None)
+        if cited is None:
+            cited = list(self.instance.citations.select_related("source").order_by("pk")[:1])
+        return cited[0] if cited else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("pinpoint") and not cleaned.get("source"):
+            self.add_error("source", "Give the source the pinpoint refers to.")
+        return cleaned
+
+    def _post_clean(self):
+        # The formset checks the events and subjects of the submission together.
+        self.instance.checked_with_its_submission = True
+        super()._post_clean()
+
+    def save_citation(self, *, user) -> None:
+        """Make the event's citation what the row says (after the event is saved)."""
+        if not {"source", "pinpoint"} & set(self.changed_data):
+            return
+        source = self.cleaned_data.get("source")
+        citation = self.citation
+        if source is None:
+            if citation is not None:
+                citation.delete()
+            return
+        if citation is None:
+            citation = m.Citation(action_event=self.instance)
+        citation.source = source
+        citation.pinpoint = self.cleaned_data.get("pinpoint", "")
+        stamp(citation, user)
+        citation.save()
+
+
+class ActionEventFormSet(SubmittedSubjects, BaseInlineFormSet):
+    """The events of the submission checked together (lifecycle_problems), against the
+    subjects submitted with them: nothing before the application or, where it presupposes
+    it, before the issue; subjects among the action's."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if form.instance.action_id is not None and form.instance.action_id == self.instance.pk:
+            # The row's label names the action: not a query per row.
+            self.fk.set_cached_value(form.instance, self.instance)
+        return form
+
+    def clean(self):
+        super().clean()
+        rows = [
+            form
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and not form.cleaned_data.get("DELETE")
+            and {"kind", "occurred_on"} <= form.cleaned_data.keys()
+        ]
+        subject_ids = self.submitted_subject_ids
+        if subject_ids is None:
+            subject_ids = (
+                set(self.instance.subject_links.values_list("actor_id", flat=True))
+                if self.instance.pk
+                else set()
+            )
+        events = [form.instance for form in rows]
+        for index, field, message in lifecycle_problems(events, subject_ids):
+            if field in rows[index].fields:
+                rows[index].add_error(field, message)
+
+
+class ActionEventInline(admin.TabularInline):
+    model = m.ActionEvent
+    form = ActionEventInlineForm
+    formset = ActionEventFormSet
+    fields = ("kind", "occurred_on", "subject", "states", "description", "source", "pinpoint")
+    autocomplete_fields = ("subject", "states")
+    extra = 1
+    verbose_name_plural = "Events (the action's dated life: its status and dates follow them)"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("subject")
+            .prefetch_related(
+                "states",
+                Prefetch(
+                    "citations",
+                    queryset=m.Citation.objects.select_related("source").order_by("pk"),
+                    to_attr="ordered_citations",
+                ),
+            )
+            .in_timeline_order()
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = LoadedAutocompleteSelect(db_field, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = LoadedAutocompleteSelectMultiple(db_field, self.admin_site)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    # Shown instead of the form fields when the action cannot be changed (published).
+    @admin.display(description="Source")
+    def source(self, obj):
+        cited = getattr(obj, "ordered_citations", [])
+        return cited[0].source if cited else "–"
+
+    @admin.display(description="Pinpoint")
+    def pinpoint(self, obj):
+        cited = getattr(obj, "ordered_citations", [])
+        return cited[0].pinpoint if cited else "–"
+
+
+def shown(name: str, value) -> str:
+    """A value of an action's field as staff read it: a date in words, a choice's label."""
+    if value is None or value == "":
+        return "empty"
+    if isinstance(value, datetime.date):
+        return written_date(value)
+    return str(dict(m.AccountabilityAction._meta.get_field(name).flatchoices).get(value, value))
+
+
+DERIVED_NOTE = (
+    "These come from the events below (see docs/action-lifecycle.md): to change them, add or "
+    "correct an event."
+)
+DERIVABLE_NOTE = (
+    "Once the action has events (below), its status, seal status and dates come from them."
+)
 
 
 class AccountabilityActionForm(forms.ModelForm):
@@ -142,7 +372,7 @@ class AccountabilityActionAdmin(PublishableAdmin):
     autocomplete_fields = ("issuing_body", "incidents")
     date_hierarchy = "issued_on"
     ordering = ("-issued_on", "-pk")
-    inlines = (ActionSubjectInline, ChargeInline, ActionCitationInline)
+    inlines = (ActionSubjectInline, ChargeInline, ActionEventInline, ActionCitationInline)
     fieldsets = (
         (None, {"fields": ("kind", "title", "issuing_body", "reference", "incidents")}),
         (
@@ -154,9 +384,69 @@ class AccountabilityActionAdmin(PublishableAdmin):
         record_fieldset(),
     )
 
+    @staticmethod
+    def has_events(obj) -> bool:
+        if obj is None or obj.pk is None:
+            return False
+        if not hasattr(obj, "_has_events"):
+            obj._has_events = obj.events.exists()
+        return obj._has_events
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if self.has_events(obj):
+            readonly += tuple(f for f in LIFECYCLE_FIELDS if f not in readonly)
+        return readonly
+
+    def get_fieldsets(self, request, obj=None):
+        note = DERIVED_NOTE if self.has_events(obj) else DERIVABLE_NOTE
+        return [
+            (name, {**options, "description": note} if name == "Dates and status" else options)
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if isinstance(formset, ActionEventFormSet):
+            deleted = set(map(id, formset.deleted_forms))
+            for event_form in formset.forms:
+                if id(event_form) not in deleted and event_form.instance.pk is not None:
+                    event_form.save_citation(user=request.user)
+
+    def related_saved(self, request, obj) -> None:
+        changes = services.update_action_lifecycles(actions=[obj], user=request.user)
+        for changed in changes.values():
+            for name, (_, after) in changed.items():
+                setattr(obj, name, after)
+            said = "; ".join(
+                f"{m.AccountabilityAction._meta.get_field(name).verbose_name} "
+                f"{shown(name, before)} → {shown(name, after)}"
+                for name, (before, after) in changed.items()
+            )
+            self.message_user(request, f"From the events: {said}.", messages.INFO)
+
+
+class FollowsTheLifecycle:
+    """The own admin page of a row the action's lifecycle reads (an event, a subject):
+    after a save or delete, the action's status and dates are brought up to date."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)  # also where a revert saves
+        services.update_action_lifecycles(actions=[obj.action], user=request.user)
+
+    def delete_model(self, request, obj):
+        action = obj.action
+        super().delete_model(request, obj)
+        services.update_action_lifecycles(actions=[action], user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        actions = list(m.AccountabilityAction.objects.filter(pk__in=queryset.values("action")))
+        super().delete_queryset(request, queryset)
+        services.update_action_lifecycles(actions=actions, user=request.user)
+
 
 @admin.register(m.ActionSubject)
-class ActionSubjectAdmin(PartAdmin, HistoryAdmin):
+class ActionSubjectAdmin(FollowsTheLifecycle, PartAdmin, HistoryAdmin):
     list_display = ("actor", "action", "note")
     deleted_select_related = ("actor", "action")
     list_select_related = ("actor", "action")
@@ -185,11 +475,12 @@ class ChargeAdmin(PartAdmin, TrackedAdmin):
 
 
 @admin.register(m.ActionEvent)
-class ActionEventAdmin(PartAdmin, TrackedAdmin):
+class ActionEventAdmin(FollowsTheLifecycle, PartAdmin, TrackedAdmin):
+    form = ActionEventForm
     deleted_select_related = ("action",)
     list_display = ("action", "kind", "occurred_on", "subject")
     list_select_related = ("action", "subject")
-    search_fields = ("action__title", "action__reference", "description")
+    search_fields = ("action__title", "action__reference", "description", "subject__name")
     list_filter = ("kind",)
     autocomplete_fields = ("action", "subject", "states")
     date_hierarchy = "occurred_on"

@@ -134,10 +134,15 @@ class PublishableAdmin(TrackedAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         obj = form.instance
+        self.related_saved(request, obj)
         requested = getattr(obj, "_requested_status", None)
         if requested is not None:
             del obj._requested_status
             self.change_status(request, obj, *requested)
+
+    def related_saved(self, request, obj) -> None:
+        """After the record and its inlines are saved, before a requested status change:
+        where values derived from the inlines are brought up to date (through a service)."""
 
     def change_status(self, request, obj, status: str, reason: str) -> bool:
         user = request.user

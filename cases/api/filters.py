@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from cases.models import (
     AccountabilityAction,
+    ActionEvent,
     ActionKind,
     ActionStatus,
     Actor,
@@ -190,7 +191,9 @@ def incidents_changed_since(queryset, since):
 
 def actions_changed_since(queryset, since):
     """Actions whose detail may have changed: their own row, issuing body, subjects,
-    charges (and the provisions they name), linked incidents, citations and sources."""
+    charges (and the provisions they name), events (and their subjects), linked incidents,
+    citations of the action and of its events, and their sources. (Deleting an event
+    changes the action's updated_at: cases/models/api.py.)"""
     action = OuterRef("pk")
     return queryset.filter(
         Q(updated_at__gte=since)
@@ -214,7 +217,12 @@ def actions_changed_since(queryset, since):
             )
         )
         | Exists(
-            Citation.objects.filter(action=action).filter(
+            ActionEvent.objects.filter(action=action).filter(
+                Q(updated_at__gte=since) | Q(subject__updated_at__gte=since)
+            )
+        )
+        | Exists(
+            Citation.objects.filter(Q(action=action) | Q(action_event__action=action)).filter(
                 Q(updated_at__gte=since) | Q(source__updated_at__gte=since)
             )
         )

@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from cases.models import (
     AccountabilityAction,
+    ActionEvent,
     ActionSubject,
     Actor,
     ActorIdentifier,
@@ -65,9 +66,11 @@ DESCRIPTIONS = {
     "standing": "Whether the qualification is alleged, charged or found.",
     "asserted_on": "When the qualification was made.",
     "reference": "Case or document number, e.g. ICC-01/22.",
-    "issued_on": "When the action was issued.",
-    "seal_status": "Whether the action was issued under seal.",
-    "status": "Lifecycle status of the action.",
+    "issued_on": "When the action was issued (with events: the first issue).",
+    "seal_status": "Whether the action was issued under seal (with events: derived from them).",
+    "status": "Lifecycle status of the action; derived from its events when it has any "
+    "(docs/action-lifecycle.md).",
+    "occurred_on": "When the event happened.",
     "publisher": "Who published the source.",
     "published_on": "When the source was published.",
     "url_source": "Where the source can be read.",
@@ -567,6 +570,54 @@ class ChargeSerializer(Described):
         ]
 
 
+class ActorLinkSerializer(ActorRefSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:actor-detail", help_text="The actor in the API."
+    )
+
+    class Meta(ActorRefSerializer.Meta):
+        fields = ["id", "url", "name", "kind"]
+
+
+class ActionEventSerializer(Described):
+    kind_label = serializers.CharField(
+        source="get_kind_display", help_text="The kind of event in words."
+    )
+    subject = ActorLinkSerializer(
+        allow_null=True, help_text="Whom the event concerns; null: every subject of the action."
+    )
+    states = serializers.SlugRelatedField(
+        slug_field="code",
+        many=True,
+        read_only=True,
+        help_text="ISO 3166-1 codes of the states concerned (e.g. the state that arrested, or "
+        "that failed to arrest).",
+    )
+    citations = CitationSerializer(
+        source="public_citations", many=True, help_text="Sources for the event."
+    )
+
+    class Meta:
+        model = ActionEvent
+        fields = [
+            "kind",
+            "kind_label",
+            "occurred_on",
+            "subject",
+            "states",
+            "description",
+            "citations",
+        ]
+        extra_kwargs = {
+            "kind": {
+                "help_text": "What happened: applied, issued, issued_under_seal, "
+                "made_public, arrest, surrender, first_appearance, withdrawn, without_effect, "
+                "execution_refused, non_compliance."
+            },
+            "description": {"help_text": "What the event was, in words."},
+        }
+
+
 class ActionDetailSerializer(ActionListSerializer):
     subjects = ActionSubjectSerializer(
         source="public_subjects", many=True, help_text="Whom the action is directed at."
@@ -578,6 +629,12 @@ class ActionDetailSerializer(ActionListSerializer):
     citations = CitationSerializer(
         source="public_citations", many=True, help_text="Sources for the action."
     )
+    events = ActionEventSerializer(
+        source="public_events",
+        many=True,
+        help_text="The action's dated life (applied for, issued, made public, arrest, ...), "
+        "oldest first; its status, seal status and dates derive from them.",
+    )
 
     class Meta(ActionListSerializer.Meta):
         fields = [
@@ -587,6 +644,7 @@ class ActionDetailSerializer(ActionListSerializer):
             "charges",
             "incidents",
             "citations",
+            "events",
         ]
 
 

@@ -38,6 +38,7 @@ from rest_framework.viewsets import ReadOnlyModelViewSet
 
 from cases.models import (
     AccountabilityAction,
+    ActionEvent,
     ActionSubject,
     Actor,
     Charge,
@@ -428,6 +429,9 @@ class ActionViewSet(PublicViewSet):
                 to_attr="public_incidents",
             ),
             public_citations(),
+            Prefetch(
+                "events", queryset=ActionEvent.objects.public_timeline(), to_attr="public_events"
+            ),
         )
 
 

@@ -279,6 +279,19 @@ RECORD_TYPES: tuple[RecordType, ...] = (
         edtf={"crime_period": ("crime_period_start", "crime_period_end")},
     ),
     RecordType(
+        "action_event",
+        "action_events",
+        m.ActionEvent,
+        (
+            Column("action", "ref", "action"),
+            Column("kind"),
+            Column("occurred_on", "date"),
+            Column("subject", "ref", "actor"),
+            Column("states", "refs", "state"),
+            Column("description"),
+        ),
+    ),
+    RecordType(
         "source",
         "sources",
         m.Source,
@@ -315,6 +328,7 @@ RECORD_TYPES: tuple[RecordType, ...] = (
             Column("action", "ref", "action"),
             Column("charge", "ref", "charge"),
             Column("treaty_event", "ref", "treaty_event"),
+            Column("action_event", "ref", "action_event"),
             Column("referral", "ref", "referral"),
         ),
     ),

@@ -31,6 +31,9 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import (
+    AccountabilityAction,
+    ActionEvent,
+    ActionSubject,
     ActorName,
     Incident,
     Involvement,
@@ -335,6 +338,7 @@ class Importer:
         # An upload in the admin is not reviewed: it may not publish, nor change what is
         # published (services.py). The command line moves reviewed data (an export).
         self.reviewed = reviewed
+        self.user = user
         self.user_id = user.pk if user is not None else None
         self.progress = progress
         self.report = Report()
@@ -371,6 +375,7 @@ class Importer:
                     )
                 )
             self.refresh_search_names()
+            self.update_action_lifecycles()
             self.search_names.drop()
             self.check_references()
             if not self.report.committed:
@@ -518,6 +523,8 @@ class Importer:
                     obj.defer_sequence_check = True
                 if not problems:
                     self._validate(record_type, obj, problem)
+                if not problems and hasattr(obj, "clean_m2m"):
+                    self._validate_links(record_type, obj, row_many, links, problem)
                 if problems:
                     self.report.rejected[record_type.file] += 1
                     if row_id is not None:
@@ -763,6 +770,22 @@ class Importer:
                     problem(column, value, message)
 
     @staticmethod
+    def _validate_links(record_type, obj, row_many, links, problem) -> None:
+        """The model's checks of its many-to-many values (clean_m2m): the file's, or for a
+        column the file leaves out, the record's current ones."""
+        values = {}
+        for column in record_type.columns:
+            if column.kind == "refs":
+                current = links[column.name].get(obj.pk, set()) if obj.pk is not None else set()
+                values[column.field_name] = row_many.get(column.name, current)
+        try:
+            obj.clean_m2m(values)
+        except ValidationError as exc:
+            for field_name, messages in exc.message_dict.items():
+                for message in messages:
+                    problem(field_name, "", message)
+
+    @staticmethod
     def _column_for(record_type, field_name: str) -> str:
         if field_name == "__all__":
             return ""
@@ -972,6 +995,31 @@ class Importer:
                 .values("incident_id")
             )
         Incident.objects.filter(changed).refresh_search_names()
+
+    def update_action_lifecycles(self) -> None:
+        """Bring the status, seal status and dates of the actions this import wrote, or whose
+        events or subjects it wrote, up to date with their events (the one service that
+        does it). Found by the import's own timestamps and child ids, like the search names.
+        Events out of order (possible among the rows of one batch, which do not see each
+        other's dates while they are validated) are reported."""
+        if self.report.problems:
+            return
+        written = Q(updated_at=self.now)
+        touched = Q(pk__in=AccountabilityAction.objects.filter(written).values("pk")) | Q(
+            pk__in=ActionEvent.objects.filter(written).values("action_id")
+        )
+        if "action_subject" in self.child_floor:
+            replaced = ActionSubject.objects.filter(pk__gte=self.child_floor["action_subject"])
+            touched |= Q(pk__in=replaced.values("action_id"))
+        try:
+            services.update_action_lifecycles(
+                actions=AccountabilityAction.objects.filter(touched), user=self.user
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                self.report.add(
+                    Problem(BY_NAME["action_event"].file, 0, "occurred_on", "", message)
+                )
 
     @staticmethod
     def refresh_names_of(type_name: str, pks: list) -> None:

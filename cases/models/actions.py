@@ -1,8 +1,12 @@
 """The response: warrants, indictments, verdicts, sanctions, resolutions, findings."""
 
+import datetime
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Prefetch, Q, Value, When
 from django.urls import reverse
 
 from cases.edtf import EDTFField
@@ -10,7 +14,7 @@ from cases.edtf import EDTFField
 from .actors import Actor
 from .base import History, Publishable, PublishableQuerySet, Tracked
 from .incidents import Incident
-from .law import Provision, State
+from .law import Provision, State, written_date
 
 
 class ActionKind(models.TextChoices):
@@ -182,6 +186,7 @@ class Charge(Tracked):
 
 
 class ActionEventKind(models.TextChoices):
+    # In the order of an action's life: events of one day are placed in this order.
     APPLIED = "applied", "Applied for"
     ISSUED = "issued", "Issued"
     ISSUED_UNDER_SEAL = "issued_under_seal", "Issued under seal"
@@ -195,15 +200,212 @@ class ActionEventKind(models.TextChoices):
     NON_COMPLIANCE = "non_compliance", "Finding of non-compliance by a state"
 
 
+Kind = ActionEventKind
+ISSUE_KINDS = frozenset({Kind.ISSUED, Kind.ISSUED_UNDER_SEAL})
+# Events that presuppose an issued action: none may be dated before its issue.
+AFTER_ISSUE_KINDS = frozenset(
+    {
+        Kind.MADE_PUBLIC,
+        Kind.ARREST,
+        Kind.SURRENDER,
+        Kind.FIRST_APPEARANCE,
+        Kind.WITHOUT_EFFECT,
+        Kind.EXECUTION_REFUSED,
+        Kind.NON_COMPLIANCE,
+    }
+)
+# Events that end the action for their subject (no subject: for every subject).
+CLOSING_KINDS = {
+    Kind.ARREST: ActionStatus.EXECUTED,
+    Kind.SURRENDER: ActionStatus.EXECUTED,
+    Kind.FIRST_APPEARANCE: ActionStatus.EXECUTED,
+    Kind.WITHDRAWN: ActionStatus.WITHDRAWN,
+    Kind.WITHOUT_EFFECT: ActionStatus.WITHOUT_EFFECT,
+}
+# When every subject's part is closed, but not all in the same way.
+MIXED_CLOSING_ORDER = (ActionStatus.EXECUTED, ActionStatus.WITHDRAWN, ActionStatus.WITHOUT_EFFECT)
+# Events about a state's conduct: they must name the state.
+STATE_KINDS = frozenset({Kind.EXECUTION_REFUSED, Kind.NON_COMPLIANCE})
+KIND_RANK = {kind: rank for rank, kind in enumerate(Kind.values)}
+# The fields of an action that its events decide, once it has any.
+LIFECYCLE_FIELDS = ("status", "seal_status", "applied_on", "issued_on", "announced_on")
+
+
+def in_timeline_order(events: Iterable["ActionEvent"]) -> list["ActionEvent"]:
+    """By date; one day's events in the order of an action's life (ActionEventKind), then
+    as entered (by id, unsaved ones last in the order given)."""
+    numbered = list(enumerate(events))
+    numbered.sort(
+        key=lambda item: (
+            item[1].occurred_on,
+            KIND_RANK.get(item[1].kind, len(KIND_RANK)),
+            item[1].pk is None,
+            item[1].pk or 0,
+            item[0],
+        )
+    )
+    return [event for _, event in numbered]
+
+
+@dataclass(frozen=True)
+class ActionLifecycle:
+    """What an action's events say of it now: its status, seal status and dates.
+
+    The one definition of these derived values (docs/action-lifecycle.md gives the rules in
+    words); services.update_action_lifecycles() writes them on the action.
+    """
+
+    status: str
+    seal_status: str
+    applied_on: datetime.date | None
+    issued_on: datetime.date | None
+    announced_on: datetime.date | None
+
+    @classmethod
+    def derive(
+        cls, *, events: Iterable["ActionEvent"], subject_ids: Collection[int]
+    ) -> "ActionLifecycle | None":
+        """From the action's events and the actor ids of its subjects. None without events:
+        the action's fields then stay as entered (records older than events)."""
+        events = in_timeline_order(e for e in events if e.occurred_on is not None)
+        if not events:
+            return None
+        applied_on = issued_on = announced_on = None
+        seal_status = SealStatus.PUBLIC
+        # Whom the action is directed at; an action without subjects is one party.
+        everyone = set(subject_ids) or {None}
+        closed: dict[int | None, str] = {}  # subject -> how the action ended for them
+        for event in events:
+            kind, day = event.kind, event.occurred_on
+            if kind == Kind.APPLIED:
+                applied_on = applied_on or day
+            elif kind in ISSUE_KINDS:
+                if issued_on is None:  # the first issue decides the seal
+                    issued_on = day
+                    if kind == Kind.ISSUED_UNDER_SEAL:
+                        seal_status = SealStatus.UNDER_SEAL
+                    else:
+                        announced_on = announced_on or day
+            elif kind == Kind.MADE_PUBLIC:
+                if seal_status == SealStatus.UNDER_SEAL:
+                    seal_status = SealStatus.UNSEALED
+                announced_on = announced_on or day
+            elif kind in CLOSING_KINDS:
+                # A later event wins over an earlier one for the same subject.
+                concerned = everyone if event.subject_id is None else {event.subject_id}
+                for subject in concerned & everyone:
+                    closed[subject] = CLOSING_KINDS[kind]
+        endings = {closed.get(subject) for subject in everyone}
+        if None not in endings:
+            status = next(s for s in MIXED_CLOSING_ORDER if s in endings)
+        elif issued_on is None and applied_on is not None:
+            status = ActionStatus.PENDING
+        else:
+            status = ActionStatus.ACTIVE
+        return cls(
+            status=status,
+            seal_status=seal_status,
+            applied_on=applied_on,
+            issued_on=issued_on,
+            announced_on=announced_on,
+        )
+
+    def values(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in LIFECYCLE_FIELDS}
+
+
+def lifecycle_problems(
+    events: Sequence["ActionEvent"], subject_ids: Collection[int] | None
+) -> list[tuple[int, str, str]]:
+    """(index of the event in `events`, field, message) for each rule a set of an action's
+    events breaks: nothing before the application, nothing that presupposes the issue
+    before it, a subject that is not a subject of the action (when `subject_ids` is known).
+    The application and the issue are the earliest events of their kinds."""
+    dated = [e for e in events if e.occurred_on is not None]
+    applied = min((e.occurred_on for e in dated if e.kind == Kind.APPLIED), default=None)
+    issued = min((e.occurred_on for e in dated if e.kind in ISSUE_KINDS), default=None)
+    problems = []
+    for index, event in enumerate(events):
+        day = event.occurred_on
+        if day is not None and applied and event.kind != Kind.APPLIED and day < applied:
+            problems.append(
+                (
+                    index,
+                    "occurred_on",
+                    f"It is dated before the application ({written_date(applied)}): the "
+                    "application comes first. Correct one of the two dates.",
+                )
+            )
+        elif day is not None and issued and event.kind in AFTER_ISSUE_KINDS and day < issued:
+            problems.append(
+                (
+                    index,
+                    "occurred_on",
+                    f"It is dated before the issue ({written_date(issued)}): "
+                    f"“{event.get_kind_display()}” comes after it. Correct one of the two dates.",
+                )
+            )
+        if subject_ids is not None and event.subject_id and event.subject_id not in subject_ids:
+            problems.append(
+                (
+                    index,
+                    "subject",
+                    f"{event.subject} is not among the subjects of this action: add them under "
+                    "Subjects, or leave the subject empty for an event concerning every subject.",
+                )
+            )
+    return problems
+
+
+def states_problem(kind: str, states: Collection) -> str | None:
+    """An event about a state's conduct must name the state."""
+    if kind in STATE_KINDS and not states:
+        return (
+            f"Name the state: “{Kind(kind).label}” is about a state's conduct "
+            "(the state that refused, or that failed to comply)."
+        )
+    return None
+
+
 class ActionEventQuerySet(models.QuerySet):
     def public(self):
         return self.filter(action__in=AccountabilityAction.objects.public()).filter(
             Q(subject__isnull=True) | Q(subject__in=Actor.objects.public())
         )
 
+    def in_timeline_order(self):
+        """The order of in_timeline_order(), in the database."""
+        rank = Case(
+            *(When(kind=kind, then=Value(rank)) for kind, rank in KIND_RANK.items()),
+            default=Value(len(KIND_RANK)),
+        )
+        return self.order_by("occurred_on", rank, "pk")
+
+    def public_timeline(self):
+        """Public events in timeline order, with their subjects, states (by name) and public
+        citations (`public_citations`): the shape the action page and the API share."""
+        from .sources import Citation  # sources.py imports this module
+
+        return (
+            self.public()
+            .select_related("subject")
+            .prefetch_related(
+                Prefetch("states", queryset=State.objects.order_by("name", "code")),
+                Prefetch(
+                    "citations",
+                    queryset=Citation.objects.public().select_related("source").order_by("pk"),
+                    to_attr="public_citations",
+                ),
+            )
+            .in_timeline_order()
+        )
+
 
 class ActionEvent(Tracked):
-    """A dated step in the life of an action: applied for, issued, made public, executed, ..."""
+    """A dated step in the life of an action: applied for, issued, made public, executed, ...
+
+    The action's status, seal status and dates derive from its events (ActionLifecycle).
+    """
 
     action = models.ForeignKey(
         AccountabilityAction, on_delete=models.CASCADE, related_name="events"
@@ -236,4 +438,34 @@ class ActionEvent(Tracked):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}, {self.occurred_on:%-d %B %Y} – {self.action}"
+        when = written_date(self.occurred_on) if self.occurred_on else "undated"
+        return f"{self.get_kind_display()}, {when} – {self.action}"
+
+    def clean(self) -> None:
+        """The event against the action's other events and subjects as stored. (A form that
+        enters several events and subjects at once checks them together instead, with
+        lifecycle_problems(), and sets `checked_with_its_submission`.)"""
+        super().clean()
+        if getattr(self, "checked_with_its_submission", False) or not self.action_id:
+            return
+        others = list(self.action.events.exclude(pk=self.pk).order_by("pk"))
+        subject_ids = set(self.action.subject_links.values_list("actor_id", flat=True))
+        before = {(i, field) for i, field, _ in lifecycle_problems(others, subject_ids)}
+        errors: dict[str, list[str]] = {}
+        for index, field, message in lifecycle_problems([*others, self], subject_ids):
+            if index == len(others):
+                errors.setdefault(field, []).append(message)
+            elif (index, field) not in before:
+                other = others[index]
+                errors.setdefault("occurred_on", []).append(
+                    f"With this date, the “{other.get_kind_display()}” of "
+                    f"{written_date(other.occurred_on)} would be wrong: {message}"
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def clean_m2m(self, values: dict[str, Collection]) -> None:
+        """Checks of the many-to-many values, which clean() cannot see before they are saved:
+        `values` maps a field name to its objects or ids (forms and the importer call it)."""
+        if "states" in values and (problem := states_problem(self.kind, values["states"])):
+            raise ValidationError({"states": problem})

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, pre_delete
 from django.utils import timezone
 
-from .actions import AccountabilityAction
+from .actions import AccountabilityAction, ActionEvent
 from .actors import Actor
 from .incidents import Incident
 from .law import Instrument, Provision, State, ViolationCategory
@@ -98,8 +98,8 @@ class Tombstone(models.Model):
 
 # The only signals in the project, and they only record facts for sync: deletions happen in
 # the admin, services and the shell, and a tombstone must be written (and the incidents
-# that embedded a deleted action marked changed) whichever path deletes the row. They
-# change no other domain data.
+# that embedded a deleted action, the action that embedded a deleted event, marked
+# changed) whichever path deletes the row. They change no other domain data.
 TOMBSTONED = {
     Incident: ("incidents", "pk"),
     AccountabilityAction: ("actions", "pk"),
@@ -163,3 +163,13 @@ m2m_changed.connect(
     sender=AccountabilityAction.incidents.through,
     dispatch_uid="touch-both-sides-of-an-unlinked-action",
 )
+
+
+def touch_action_of_event(sender, instance, **kwargs) -> None:
+    """An action embeds its events: deleting one changes the action for a mirror syncing
+    with updated_since, whichever path deletes it (the action's own page saves the action
+    anyway; an event's own page, the shell and services do not)."""
+    AccountabilityAction.objects.filter(pk=instance.action_id).update(updated_at=timezone.now())
+
+
+post_delete.connect(touch_action_of_event, sender=ActionEvent, dispatch_uid="touch-action-of-event")

@@ -82,6 +82,14 @@ def seeded(db, settings):
     # Nulls and nesting where the schema allows them.
     f.ViolationCategoryFactory(parent=incident.categories.get())
     f.ChargeFactory(action=incident.actions.get(), subject=None)
+    subject = f.ActorFactory(published=True)
+    incident.actions.get().subject_links.create(actor=subject)
+    arrest = f.ActionEventFactory(
+        action=incident.actions.get(), kind=m.ActionEventKind.ARREST, subject=subject
+    )
+    arrest.states.add(m.State.objects.get(code="RU"))
+    f.CitationFactory(incident=None, action_event=arrest, source=f.SourceFactory(published=True))
+    f.ActionEventFactory(action=incident.actions.get(), subject=None)
     f.IncidentFactory(published=True, date="", country=None, parent=incident)
     f.TreatyEventFactory(
         state=m.State.objects.get(code="UA"),

@@ -91,7 +91,8 @@ def test_export_covers_every_record_type_and_never_protected_persons(dataset, tm
     assert "incidents.csv" in names
     assert "source_captures.csv" in names
     assert "referrals.csv" in names
-    assert len(names) == 20
+    assert "action_events.csv" in names
+    assert len(names) == 21
     everything = b"".join(zipfile.ZipFile(path).read(n) for n in names)
     assert b"W-0042" not in everything
     assert b"Secret Witness Name" not in everything

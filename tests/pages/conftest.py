@@ -125,6 +125,13 @@ def build_world() -> SimpleNamespace:
     f.CitationFactory(source=press, incident=incident, pinpoint="para. 2")
     f.CitationFactory(source=press, incident=None, legal_qualification=qualification)
     f.CitationFactory(source=press, incident=None, action=warrant)
+    sealed = f.ActionEventFactory(
+        action=warrant,
+        kind=m.ActionEventKind.ISSUED_UNDER_SEAL,
+        occurred_on=datetime.date(2023, 3, 17),
+        description="Issued by Pre-Trial Chamber II, under seal.",
+    )
+    f.CitationFactory(source=press, incident=None, action_event=sealed)
 
     hidden = _hidden_records(incident, warrant, art49, ru)
     m.Incident.objects.all().refresh_search_names()
@@ -181,8 +188,21 @@ def _hidden_records(incident, warrant, provision, state) -> dict:
         action.incidents.add(incident, hidden_incident)
         m.ActionSubject.objects.create(action=action, actor=actor, note=text)
         m.ActionSubject.objects.create(action=warrant, actor=actor, note=text)
+        # Events: of a hidden action; of the public warrant about a hidden subject; a
+        # public event's citation of a hidden source.
+        f.ActionEventFactory(action=action, description=text)
+        f.ActionEventFactory(
+            action=warrant, kind=m.ActionEventKind.ARREST, subject=actor, description=text
+        )
         source = f.SourceFactory(title=text, publisher=text, note=text, **traits)
         f.CitationFactory(source=source, incident=incident, quote=text, pinpoint=text)
+        f.CitationFactory(
+            source=source,
+            incident=None,
+            action_event=warrant.events.get(kind="issued_under_seal"),
+            quote=text,
+            pinpoint=text,
+        )
         instrument = f.InstrumentFactory(
             title=text,
             short_title=f"{SECRET}{label}",

@@ -32,6 +32,11 @@ def add_many_related_rows(world, n: int = 12) -> None:
         m.ActionSubject.objects.create(action=action, actor=world.lvova)
         m.ActionSubject.objects.create(action=world.warrant, actor=actor)
         f.ChargeFactory(action=world.warrant, provision=provision, subject=actor)
+        event = f.ActionEventFactory(
+            action=world.warrant, kind=m.ActionEventKind.EXECUTION_REFUSED, subject=actor
+        )
+        event.states.add(world.ua, world.ru)
+        f.CitationFactory(source=world.press, incident=None, action_event=event, pinpoint=f"p.{i}")
         source = f.SourceFactory(published=True, title=f"Report {i}")
         f.CitationFactory(source=source, incident=world.incident)
         f.CitationFactory(source=world.press, incident=incident)
@@ -55,7 +60,7 @@ PAGES = {
     "browse": (lambda w: "/search/", 1),
     # Shares the API detail's shape; one more for the Security Council referrals.
     "incident": (lambda w: w.incident.get_absolute_url(), 15),
-    "action": (lambda w: w.warrant.get_absolute_url(), 6),
+    "action": (lambda w: w.warrant.get_absolute_url(), 9),  # events: their states, sources
     "actor": (lambda w: w.lvova.get_absolute_url(), 7),
     "instrument": (lambda w: w.gc4.get_absolute_url(), 5),
     "provision": (lambda w: w.art8.get_absolute_url(), 5),

@@ -108,6 +108,12 @@ def test_category_and_source_pages(client, world):
     page = html(client, world.press)
     assert f'href="{world.incident.get_absolute_url()}">' in page
     assert f'href="{world.warrant.get_absolute_url()}">' in page
+    # A source backing a Security Council referral lists it, linked to the statute.
+    referral = f.SecurityCouncilReferralFactory(instrument=world.rome, resolution="S/RES/1593")
+    f.CitationFactory(source=world.press, incident=None, referral=referral)
+    page = html(client, world.press)
+    assert "Security Council referral (S/RES/1593: Darfur, Sudan)" in page
+    assert f'href="{world.rome.get_absolute_url()}">' in page
 
 
 def test_unknown_records_are_404_with_a_page(client, db):
