@@ -6,34 +6,17 @@ import datetime
 import pytest
 
 from cases.models import (
-    EntryIntoForceRule,
     ExclusionScope,
-    InstrumentKind,
     SecurityCouncilReferral,
     StateRelation,
     TreatyEventKind,
 )
 from cases.models.jurisdiction import Jurisdiction, icc_jurisdiction
-from tests.factories import InstrumentFactory, StateFactory, TreatyEventFactory
+from tests.factories import StateFactory, TreatyEventFactory
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-
-
-@pytest.fixture
-def rome():
-    return InstrumentFactory(
-        slug="rome-statute",
-        short_title="Rome Statute",
-        kind=InstrumentKind.STATUTE,
-        adopted_on=D(1998, 7, 17),
-        entry_into_force_on=D(2002, 7, 1),
-        entry_into_force_rule=EntryIntoForceRule.FIRST_OF_MONTH_AFTER_DAYS,
-        entry_into_force_delay=60,
-        withdrawal_delay_months=12,
-        published=True,
-    )
 
 
 @pytest.fixture
