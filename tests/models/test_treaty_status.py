@@ -20,69 +20,6 @@ D = datetime.date
 
 
 @pytest.fixture
-def ussr():
-    return StateFactory(code="SU", name="Union of Soviet Socialist Republics")
-
-
-@pytest.fixture
-def russia(ussr):
-    return StateFactory(
-        code="RU",
-        name="Russian Federation",
-        predecessor=ussr,
-        predecessor_relation=StateRelation.CONTINUATION,
-    )
-
-
-@pytest.fixture
-def ukraine():
-    return StateFactory(code="UA", name="Ukraine")
-
-
-@pytest.fixture
-def ukraine_rome(ukraine, rome):
-    TreatyEventFactory(
-        state=ukraine, instrument=rome, kind=TreatyEventKind.SIGNATURE, deposited_on=D(2000, 1, 20)
-    )
-    TreatyEventFactory(
-        state=ukraine,
-        instrument=rome,
-        kind=TreatyEventKind.JURISDICTION_DECLARATION,
-        deposited_on=D(2014, 4, 17),
-        jurisdiction_from=D(2013, 11, 21),
-        jurisdiction_to=D(2014, 2, 22),
-    )
-    TreatyEventFactory(
-        state=ukraine,
-        instrument=rome,
-        kind=TreatyEventKind.JURISDICTION_DECLARATION,
-        deposited_on=D(2015, 9, 8),
-        jurisdiction_from=D(2014, 2, 20),
-    )
-    TreatyEventFactory(
-        state=ukraine,
-        instrument=rome,
-        kind=TreatyEventKind.RATIFICATION,
-        deposited_on=D(2024, 10, 25),
-    )
-    return ukraine
-
-
-@pytest.fixture
-def russia_rome(russia, rome):
-    TreatyEventFactory(
-        state=russia, instrument=rome, kind=TreatyEventKind.SIGNATURE, deposited_on=D(2000, 9, 13)
-    )
-    TreatyEventFactory(
-        state=russia,
-        instrument=rome,
-        kind=TreatyEventKind.SIGNATURE_WITHDRAWAL,
-        deposited_on=D(2016, 11, 30),
-    )
-    return russia
-
-
-@pytest.fixture
 def ussr_gc4(ussr, gc4):
     reservation = TreatyEventFactory(
         state=ussr, instrument=gc4, kind=TreatyEventKind.RESERVATION, deposited_on=D(1949, 12, 12)
