@@ -6,6 +6,7 @@ from django.db import connection
 
 from cases import models as m
 from cases import search as search_module
+from cases import services
 from tests import factories as f
 
 # Ways the database may choose to find the matches: its own pick, an index on the search
@@ -72,7 +73,7 @@ def test_facets_leave_out_hidden_actors_and_what_they_assert(client, world):
     f.InvolvementFactory(incident=world.other, actor=hidden)
     f.LegalQualificationFactory(incident=world.other, provision=world.art49, asserted_by=hidden)
     f.LegalQualificationFactory(incident=world.other, provision=world.art8, asserted_by=world.icc)
-    m.Incident.objects.all().refresh_search_names()
+    services.refresh_search_names(incidents=m.Incident.objects.all())
     results = client.get("/search/", {"q": "hospital"}).context["results"]
     assert [i.pk for i in results.incidents] == [world.other.pk]
     assert {v.value: v.count for v in results.facets["actor"]} == {}
