@@ -210,7 +210,9 @@ def _hidden_records(incident, warrant, provision, state) -> dict:
             summary=text,
             **({"publication_status": m.PublicationStatus.DRAFT}),
         )
-        hidden_provision = f.ProvisionFactory(instrument=instrument, label=text, text=text)
+        hidden_provision = f.ProvisionFactory(
+            instrument=instrument, label=text, heading=text, text=text
+        )
         f.LegalQualificationFactory(incident=incident, provision=hidden_provision, note=text)
         f.ChargeFactory(action=warrant, provision=hidden_provision, description=text)
         protected = f.ProtectedPersonFactory(pseudonym=f"{SECRET}-W{label}")
