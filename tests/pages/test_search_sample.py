@@ -100,7 +100,10 @@ def test_facet_ties_are_ordered_by_label(client, world):
         ("Mariupo", True),  # the beginning of a word, as the user types
         ("Львова", True),  # the beginning of a name in another script
         ("ariupol", False),  # the middle of a word is not a match
-        ("the", False),  # an English stop word matches only as a word's beginning
+        ("was", False),  # an English stop word matches only as a word's beginning
+        # ... or as a word of the search names (not stemmed, no stop words): a public
+        # provision's heading, "Deportation or transfer by the Occupying Power"
+        ("the", True),
     ],
 )
 def test_one_plain_word_matches_its_stem_or_the_words_it_begins(client, world, word, found):
