@@ -12,6 +12,7 @@ import pytest
 from cases import models as m
 from cases import services
 from tests import factories as f
+from tests.api.conftest import generous_rate_limits  # noqa: F401 (autouse: many API calls)
 from tests.test_admin import assert_saved, current_data, inline, url
 
 pytestmark = pytest.mark.django_db
