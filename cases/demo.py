@@ -316,7 +316,7 @@ class DemoLoader:
         self.load_actors()
         self.load_incidents()
         self.load_actions()
-        Incident.objects.all().refresh_search_names()
+        services.refresh_search_names(incidents=Incident.objects.all())
 
     def load_states(self) -> None:
         su = self.put(State, {"name": "Union of Soviet Socialist Republics"}, code="SU")

@@ -41,6 +41,7 @@ from cases.models import (
 from cases.models.actions import lifecycle_problems
 from cases.models.base import Publishable
 from cases.models.law import written_date
+from cases.search_names import incidents_naming, search_names
 
 Status = PublicationStatus
 
@@ -176,14 +177,14 @@ def _save_status(record: Publishable, user: AbstractBaseUser, status: str, reaso
     record.save(
         update_fields=["publication_status", "withdrawal_reason", "updated_by", "updated_at"]
     )
-    # The public search document of incidents holds the names of public actors and the
-    # labels of public instruments' provisions: it follows their status.
+    # The public search document of incidents holds the names of public actors, public
+    # instruments' provisions and public actions: it follows their status.
     if isinstance(record, Actor):
-        involved = Involvement.objects.filter(actor=record).values("incident")
-        Incident.objects.filter(pk__in=involved).refresh_search_names()
+        refresh_search_names(actors=[record.pk])
     elif isinstance(record, Instrument):
-        qualified = LegalQualification.objects.filter(provision__instrument=record)
-        Incident.objects.filter(pk__in=qualified.values("incident")).refresh_search_names()
+        refresh_search_names(instruments=[record.pk])
+    elif isinstance(record, AccountabilityAction):
+        refresh_search_names(actions=[record.pk])
 
 
 def _refuse_unless(record: Publishable, allowed: tuple[str, ...], action: str) -> None:
@@ -316,3 +317,54 @@ def update_action_lifecycles(
         action.save(update_fields=fields)
         changed[action] = changes
     return changed
+
+
+SEARCH_NAMES_CHUNK = 2000
+
+
+@transaction.atomic
+def refresh_search_names(
+    *,
+    incidents: Iterable[int] | models.QuerySet = (),
+    states: Iterable[str] = (),
+    actors: Iterable[int] = (),
+    instruments: Iterable[int] = (),
+    provisions: Iterable[int] = (),
+    categories: Iterable[int] = (),
+    actions: Iterable[int] = (),
+) -> int:
+    """Bring Incident.search_names up to date for the given incidents and every incident
+    naming one of the given rows (by id; a state by code), after they were written,
+    renamed, published, hidden or deleted.
+
+    The one service that keeps the search document current: the admin, the workflow, the
+    importer, the demo loader and the generator call it (or, for incidents they are
+    writing, the same cases.search_names.Names). The text is computed by
+    cases.search_names.search_names(), 2,000 incidents at a time in a fixed number of
+    queries; only incidents whose text changes are written (no history version, no new
+    updated_at: it is derived). Returns how many were written.
+    """
+    if isinstance(incidents, models.QuerySet):
+        incidents = incidents.values("pk")
+    condition = incidents_naming(
+        incidents=incidents,
+        states=states,
+        actors=actors,
+        instruments=instruments,
+        provisions=provisions,
+        categories=categories,
+        actions=actions,
+    )
+    ids = list(Incident.objects.filter(condition).order_by("pk").values_list("pk", flat=True))
+    written = 0
+    for start in range(0, len(ids), SEARCH_NAMES_CHUNK):
+        chunk = ids[start : start + SEARCH_NAMES_CHUNK]
+        texts = search_names(chunk)
+        current = Incident.objects.filter(pk__in=chunk).values_list("pk", "search_names")
+        stale = [
+            Incident(pk=pk, search_names=texts[pk]) for pk, text in current if text != texts[pk]
+        ]
+        if stale:
+            Incident.objects.bulk_update(stale, ["search_names"], batch_size=500)
+            written += len(stale)
+    return written

@@ -9,8 +9,9 @@ Speed matters (100,000 incidents, a million rows, should take minutes), so incid
 their child rows are written with PostgreSQL COPY from a second thread while the next batch
 is built, ids are reserved from the tables' sequences up front, the EDTF bounds are computed
 together with the string (the edtf parser takes ~10 ms a string) and Incident.search_names
-is filled here with what refresh_search_names() would write. What remains is PostgreSQL's
-own work: the generated search vector and its GIN index, 2-4 ms of server CPU a row.
+is composed here by cases.search_names.Names, the computation services.refresh_search_names()
+uses (the names read once, before the COPY starts). What remains is PostgreSQL's own work:
+the generated search vector and its GIN index, 2-4 ms of server CPU a row.
 """
 
 import datetime
@@ -47,6 +48,7 @@ from cases.models import (
     VictimCount,
     ViolationCategory,
 )
+from cases.search_names import Names, Naming
 
 BATCH_SIZE = 2000
 MAX_INVOLVEMENTS = 4
@@ -556,7 +558,6 @@ class DemoActor:
     name: str
     kind: str
     public: bool
-    other_names: list[tuple[int, str]]  # (ActorName pk, name), by pk
 
 
 @dataclass
@@ -593,8 +594,7 @@ class IdBlock:
 @dataclass
 class ReferenceData:
     country_names: dict[str, str]  # as stored: an existing State keeps its own name
-    # (pk, "GC IV art. 49" as refresh_search_names joins it, or "" for a draft instrument's)
-    provisions: list[tuple[int, str]]
+    provisions: list[int]
     categories: list[int]
 
 
@@ -625,8 +625,7 @@ def ensure_reference_data() -> ReferenceData:
                 label=label,
                 defaults={"rule_kind": rule_kind, "position": position},
             )
-            label = f"{instrument.short_title} {provision.label}" if instrument.is_public else ""
-            provisions.append((provision.pk, label))
+            provisions.append(provision.pk)
     categories = []
     for parent_name, children in CATEGORIES.items():
         parent, _ = ViolationCategory.objects.get_or_create(
@@ -715,17 +714,8 @@ def create_actors(
         if name != actor.name
     ]
     ActorName.objects.bulk_create(other_names, batch_size=2000)
-    by_actor: dict[int, list[tuple[int, str]]] = {}
-    for other in other_names:
-        by_actor.setdefault(other.actor_id, []).append((other.pk, other.name))
     return [
-        DemoActor(
-            pk=actor.pk,
-            name=actor.name,
-            kind=actor.kind,
-            public=actor.is_public,
-            other_names=by_actor.get(actor.pk, []),
-        )
+        DemoActor(pk=actor.pk, name=actor.name, kind=actor.kind, public=actor.is_public)
         for actor, _ in pairs
     ]
 
@@ -802,6 +792,13 @@ class Generator:
         self.perpetrators = [a for a in actors if a.kind not in {"organisation", "court"}]
         self.assessors = [a for a in actors if a.kind in {"organisation", "court"}]
         self.sources = create_sources(self.rng, self.writer, min(5000, max(30, self.count // 20)))
+        # The public names search names are made of, read now: no query runs during a COPY.
+        self.names = Names.load(
+            countries=self.reference.country_names,
+            actors=[actor.pk for actor in actors],
+            provisions=self.reference.provisions,
+            categories=self.reference.categories,
+        )
         # All ids up front: batches are written by another thread while the next is built.
         self.ids["cases_incident"].reserve(self.count)
         self.ids["cases_involvement"].reserve(self.count * MAX_INVOLVEMENTS)
@@ -854,12 +851,12 @@ class Generator:
                     now,
                 )
             )
-        qualified: list[tuple[int, str]] = []
-        for provision, label in rng.sample(
+        qualified: list[tuple[int, int]] = []
+        for provision in rng.sample(
             self.reference.provisions, rng.choice((0, 1, 1, 2, MAX_QUALIFICATIONS))
         ):
             qualification = self.ids["cases_legalqualification"].next()
-            qualified.append((qualification, label))
+            qualified.append((qualification, provision))
             asserted_by = rng.choice(self.assessors).pk if rng.random() < 0.6 else None
             asserted_on = None
             if earliest:
@@ -879,7 +876,8 @@ class Generator:
                     now,
                 )
             )
-        for category in rng.sample(self.reference.categories, rng.randint(1, 3)):
+        categories = rng.sample(self.reference.categories, rng.randint(1, 3))
+        for category in categories:
             children["categories"].append((pk, category))
         for _ in range(rng.choice((0, 1, 1, 2))):
             minimum = rng.choice((None, rng.randint(1, 50), rng.randint(1, 5000)))
@@ -907,18 +905,15 @@ class Generator:
             quote = self.writer.fill(rng.choice(self.writer.sentences), names, place)
             children["citations"].append((source, pinpoint, quote, *target, now, now))
 
-        # What IncidentQuerySet.refresh_search_names() would write, in the same order.
-        search_names = " ".join(
-            [
-                " ".join(names),
-                " ".join(
-                    name for _, name in sorted(n for a in public_actors for n in a.other_names)
-                ),
-                " ".join(label for _, label in qualified if label),
-                place,
-                subdivision,
-                self.reference.country_names[code],
-            ]
+        search_names = self.names.text(
+            Naming(
+                place_name=place,
+                subdivision=subdivision,
+                country_id=code,
+                actors=[actor.pk for _, actor in involved],
+                provisions=[provision for _, provision in qualified],
+                categories=categories,
+            )
         )
         return (
             pk,

@@ -972,7 +972,7 @@ def test_renaming_an_actor_updates_its_incidents_search_document(admin_client):
 
 def test_deleting_an_involvement_updates_the_search_document(admin_client):
     involvement = f.InvolvementFactory(actor=f.ActorFactory(name="Unit 1234", published=True))
-    m.Incident.objects.filter(pk=involvement.incident_id).refresh_search_names()
+    services.refresh_search_names(incidents=[involvement.incident_id])
     response = admin_client.post(url(m.Involvement, "delete", involvement.pk), {"post": "yes"})
     assert response.status_code == 302
     involvement.incident.refresh_from_db()

@@ -18,6 +18,7 @@ from cases.models.law import written_date
 
 from .base import (
     HistoryAdmin,
+    RefreshesSearchNames,
     StackedInline,
     TabularInline,
     TrackedAdmin,
@@ -353,7 +354,8 @@ class AccountabilityActionForm(forms.ModelForm):
 
 
 @admin.register(m.AccountabilityAction)
-class AccountabilityActionAdmin(PublishableAdmin):
+class AccountabilityActionAdmin(RefreshesSearchNames, PublishableAdmin):
+    search_names_kind = "actions"  # its reference, title, incidents and visibility
     form = AccountabilityActionForm
     list_display = (
         "title",

@@ -8,6 +8,7 @@ from cases import models as m
 from .base import (
     DistinctRowsFormSet,
     HistoryAdmin,
+    RefreshesSearchNames,
     TabularInline,
     TrackedAdmin,
     publication_fieldset,
@@ -66,7 +67,8 @@ class MembershipInline(TabularInline):
 
 
 @admin.register(m.Actor)
-class ActorAdmin(PublishableAdmin):
+class ActorAdmin(RefreshesSearchNames, PublishableAdmin):
+    search_names_kind = "actors"  # its name, other names (inline) and visibility
     list_display = ("name", "kind", "state", "publication_status", "confidentiality", "updated_at")
     list_select_related = ("state",)
     search_fields = ("name", "other_names__name", "identifiers__value")
@@ -80,15 +82,12 @@ class ActorAdmin(PublishableAdmin):
         record_fieldset(),
     )
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # The actor's names (and whether it is public) feed its incidents' search document.
-        involved = m.Involvement.objects.filter(actor=form.instance).values("incident")
-        m.Incident.objects.filter(pk__in=involved).refresh_search_names()
-
 
 @admin.register(m.ActorName)
-class ActorNameAdmin(PartAdmin, HistoryAdmin):
+class ActorNameAdmin(RefreshesSearchNames, PartAdmin, HistoryAdmin):
+    def search_names_of(self, objs) -> dict[str, list]:
+        return {"actors": [obj.actor_id for obj in objs]}
+
     list_display = ("name", "actor", "language", "kind")
     list_select_related = ("actor",)
     search_fields = ("name", "actor__name")

@@ -10,7 +10,10 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
+from cases import services
+from cases.models import Incident
 from cases.models.base import Tracked
+from cases.search_names import incidents_naming
 
 RECORD_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
 PUBLICATION_FIELDS = ("publication_status", "confidentiality", "withdrawal_reason")
@@ -197,3 +200,50 @@ class DistinctRowsFormSet(BaseInlineFormSet):
             if key in seen:
                 form.add_error(self.distinct_fields[-1], self.message)
             seen.add(key)
+
+
+class RefreshesSearchNames:
+    """For rows whose names feed incidents' search names (services.refresh_search_names):
+    after a save, a revert (save_model), the inlines and many-to-many fields (save_related)
+    or a deletion, the incidents naming the row, before and after, are brought up to date.
+
+    `search_names_kind` is the service's keyword for the row; search_names_of() says it
+    otherwise (an involvement names its incident)."""
+
+    search_names_kind = ""
+
+    def search_names_of(self, objs) -> dict[str, list]:
+        return {self.search_names_kind: [obj.pk for obj in objs]}
+
+    def _incidents_naming(self, objs) -> list:
+        objs = [obj for obj in objs if obj is not None]
+        if not objs:
+            return []
+        condition = incidents_naming(**self.search_names_of(objs))
+        return list(Incident.objects.filter(condition).values_list("pk", flat=True))
+
+    def _refresh(self, obj) -> None:
+        named = self.search_names_of([obj])
+        before = getattr(obj, "_incidents_named_before", [])
+        named["incidents"] = [*named.get("incidents", []), *before]
+        services.refresh_search_names(**named)
+
+    def save_model(self, request, obj, form, change):
+        stored = type(obj)._default_manager.filter(pk=obj.pk).first() if change else None
+        obj._incidents_named_before = self._incidents_naming([stored])
+        super().save_model(request, obj, form, change)
+        self._refresh(obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._refresh(form.instance)
+
+    def delete_model(self, request, obj):
+        before = self._incidents_naming([obj])
+        super().delete_model(request, obj)
+        services.refresh_search_names(incidents=before)
+
+    def delete_queryset(self, request, queryset):
+        before = self._incidents_naming(list(queryset))
+        super().delete_queryset(request, queryset)
+        services.refresh_search_names(incidents=before)

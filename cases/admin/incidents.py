@@ -10,6 +10,7 @@ from cases import models as m
 from .base import (
     DistinctRowsFormSet,
     HistoryAdmin,
+    RefreshesSearchNames,
     TabularInline,
     TrackedAdmin,
     publication_fieldset,
@@ -74,7 +75,7 @@ class IncidentForm(forms.ModelForm):
 
 
 @admin.register(m.Incident)
-class IncidentAdmin(PublishableAdmin):
+class IncidentAdmin(RefreshesSearchNames, PublishableAdmin):
     form = IncidentForm
     list_display = (
         "title",
@@ -130,11 +131,8 @@ class IncidentAdmin(PublishableAdmin):
         publication_fieldset(),
         record_fieldset(),
     )
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Names of involved actors, provisions and the place feed the search document.
-        m.Incident.objects.filter(pk=form.instance.pk).refresh_search_names()
+    # Its place, categories and involvements and qualifications (inlines) name it.
+    search_names_kind = "incidents"
 
 
 @admin.register(m.VictimCount)
@@ -147,21 +145,12 @@ class VictimCountAdmin(PartAdmin, HistoryAdmin):
     ordering = ("incident", "kind", "pk")
 
 
-class RefreshesIncidentSearch(TrackedAdmin):
-    """For rows whose names feed their incident's search document: keep it current."""
+class RefreshesIncidentSearch(RefreshesSearchNames, TrackedAdmin):
+    """For rows whose names feed their incident's search names (on their own page): keep
+    them current, the incident's before and after a move too."""
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        m.Incident.objects.filter(pk=obj.incident_id).refresh_search_names()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        m.Incident.objects.filter(pk=obj.incident_id).refresh_search_names()
-
-    def delete_queryset(self, request, queryset):
-        incident_ids = list(queryset.values_list("incident", flat=True))
-        super().delete_queryset(request, queryset)
-        m.Incident.objects.filter(pk__in=incident_ids).refresh_search_names()
+    def search_names_of(self, objs) -> dict[str, list]:
+        return {"incidents": [obj.incident_id for obj in objs]}
 
 
 @admin.register(m.Involvement)

@@ -9,6 +9,7 @@ from cases.models.law import STATEMENT_KINDS, treaty_sequence_errors
 
 from .base import (
     DistinctRowsFormSet,
+    RefreshesSearchNames,
     TabularInline,
     TrackedAdmin,
     publication_fieldset,
@@ -124,7 +125,8 @@ class TreatyEventInline(TabularInline):
 
 
 @admin.register(m.State)
-class StateAdmin(TrackedAdmin):
+class StateAdmin(RefreshesSearchNames, TrackedAdmin):
+    search_names_kind = "states"  # its name: the incidents' country
     list_display = ("code", "name", "predecessor", "predecessor_relation")
     list_select_related = ("predecessor",)
     search_fields = ("code", "name")
@@ -134,7 +136,8 @@ class StateAdmin(TrackedAdmin):
 
 
 @admin.register(m.Instrument)
-class InstrumentAdmin(PublishableAdmin):
+class InstrumentAdmin(RefreshesSearchNames, PublishableAdmin):
+    search_names_kind = "instruments"  # its short title, provisions (inline), visibility
     form = InstrumentForm
     list_display = (
         "short_title",
@@ -170,7 +173,8 @@ class InstrumentAdmin(PublishableAdmin):
 
 
 @admin.register(m.Provision)
-class ProvisionAdmin(PartAdmin, TrackedAdmin):
+class ProvisionAdmin(RefreshesSearchNames, PartAdmin, TrackedAdmin):
+    search_names_kind = "provisions"  # its label and heading
     form = ProvisionForm
     deleted_select_related = ("instrument",)
     list_display = ("label", "instrument", "heading", "rule_kind", "parent", "position")
@@ -193,7 +197,8 @@ class ProvisionAdmin(PartAdmin, TrackedAdmin):
 
 
 @admin.register(m.ViolationCategory)
-class ViolationCategoryAdmin(TrackedAdmin):
+class ViolationCategoryAdmin(RefreshesSearchNames, TrackedAdmin):
+    search_names_kind = "categories"  # its name
     list_display = ("name", "slug", "parent")
     list_select_related = ("parent",)
     search_fields = ("name", "slug", "description")

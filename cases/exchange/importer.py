@@ -62,11 +62,22 @@ PUBLISHED = PublicationStatus.PUBLISHED
 ORIGIN_ROW = "__row__"
 MAX_PROBLEMS = 10_000
 # The fields of a record whose change changes the search names of the incidents naming it
-# (IncidentQuerySet.refresh_search_names(): only public actors and instruments count).
+# (cases.search_names: only public actors, instruments and actions count), and the keyword
+# of services.refresh_search_names() for the record. (Actions: every one written counts,
+# see refresh_search_names().)
 NAMING_FIELDS = {
     "state": ("name",),
     "instrument": ("short_title", "publication_status", "confidentiality"),
+    "provision": ("heading",),
+    "category": ("name",),
     "actor": ("name", "publication_status", "confidentiality"),
+}
+NAMING_KEYWORDS = {
+    "state": "states",
+    "instrument": "instruments",
+    "provision": "provisions",
+    "category": "categories",
+    "actor": "actors",
 }
 
 
@@ -486,7 +497,11 @@ class Importer:
             if row_id:
                 own[row_id] = pks[index] if model_has_serial_pk(model) else row_id
         if model is Incident:
-            self.search_names.look_up(ids, {self._text(line.get("country")) for _, line in batch})
+            self.search_names.look_up(
+                ids,
+                {self._text(line.get("country")) for _, line in batch},
+                set(references.get("category", {}).values()),
+            )
 
         plan = self.plans[record_type.name]
 
@@ -546,7 +561,7 @@ class Importer:
                         renamed.append(obj.pk)
                     continue
                 if model is Incident:
-                    obj.search_names = self.search_names.text(obj)
+                    obj.search_names = self.search_names.text(obj, row_many.get("categories", []))
                 to_create.append(obj)
                 yield obj
 
@@ -904,7 +919,7 @@ class Importer:
                 when=self.now,
                 reason=self.reason,
             )
-        # What refresh_search_names() reads: the incident's place, involvements, qualifications.
+        # What the search names read: the incident's place, involvements, qualifications.
         if model is Incident:
             self.refresh_candidates += len(to_update)
             if to_create:
@@ -912,6 +927,8 @@ class Importer:
                 self.first_new_incident = min(first, self.first_new_incident or first)
         elif record_type.name == "actor_name":
             self.refresh_candidates += len(to_create)
+        elif record_type.name == "action":
+            self.refresh_candidates += len(to_create) + len(to_update)
         elif record_type.name in ("involvement", "legal_qualification"):
             floor = self.first_new_incident
             self.refresh_candidates += len(to_update) + sum(
@@ -963,9 +980,11 @@ class Importer:
         """Refresh the search names of the incidents this import changed but did not create
         (those got theirs when written): the ones it updated or took an involvement or
         qualification from, the ones whose involvements or qualifications it wrote, and the
-        ones naming an actor whose other names it replaced. Found by the import's own
-        timestamps, so no list of ids is kept in memory. (Renamed states, instruments and
-        actors: refresh_names_of(), batch by batch.)"""
+        ones naming an actor whose other names it replaced; and every incident an action it
+        wrote names (new incidents too: the actions come after them in the file). Found by
+        the import's own timestamps, so no list of ids is kept in memory. (Renamed states,
+        instruments, provisions, categories and actors: refresh_names_of(), batch by
+        batch.)"""
         if self.report.problems or not self.refresh_candidates:
             return
         if self.refresh_candidates > 1000:
@@ -974,7 +993,8 @@ class Importer:
             with connection.cursor() as cursor:
                 cursor.execute(
                     "ANALYZE cases_incident, cases_involvement, cases_actor, cases_actorname, "
-                    "cases_legalqualification, cases_provision, cases_instrument"
+                    "cases_legalqualification, cases_provision, cases_instrument, "
+                    "cases_accountabilityaction, cases_accountabilityaction_incidents"
                 )
         written = Q(updated_at=self.now)
         updated = written & ~Q(created_at=self.now)
@@ -994,7 +1014,13 @@ class Importer:
                 .exclude(incident__created_at=self.now)
                 .values("incident_id")
             )
-        Incident.objects.filter(changed).refresh_search_names()
+        actions = AccountabilityAction.objects.filter(written)
+        changed |= Q(
+            pk__in=AccountabilityAction.incidents.through.objects.filter(
+                accountabilityaction__in=actions
+            ).values("incident_id")
+        )
+        services.refresh_search_names(incidents=Incident.objects.filter(changed))
 
     def update_action_lifecycles(self) -> None:
         """Bring the status, seal status and dates of the actions this import wrote, or whose
@@ -1023,18 +1049,11 @@ class Importer:
 
     @staticmethod
     def refresh_names_of(type_name: str, pks: list) -> None:
-        """Refresh the search names of the incidents naming states, instruments or actors
-        whose name or visibility this batch changed: now, while those few are known. (Most
-        re-imported rows change nothing: refreshing every incident of every state or actor
-        a file lists could take hours.)"""
-        if type_name == "state":
-            naming = Q(country__in=pks)
-        elif type_name == "instrument":
-            qualified = LegalQualification.objects.filter(provision__instrument__in=pks)
-            naming = Q(pk__in=qualified.values("incident_id"))
-        else:
-            naming = Q(pk__in=Involvement.objects.filter(actor__in=pks).values("incident_id"))
-        Incident.objects.filter(naming).refresh_search_names()
+        """Refresh the search names of the incidents naming states, instruments, provisions,
+        categories or actors whose name or visibility this batch changed: now, while those
+        few are known. (Most re-imported rows change nothing: refreshing every incident of
+        every state or actor a file lists could take hours.)"""
+        services.refresh_search_names(**{NAMING_KEYWORDS[type_name]: pks})
 
 
 def copy_rows(model: type[models.Model], objects: Iterable[models.Model]) -> list:

@@ -2,11 +2,12 @@
 
 An incident's search names come from rows further down the file (its involvements and
 legal qualifications), so before any file is imported their incident, actor and provision
-ids are read ahead into a temporary table (memory stays flat). For each batch of
-incidents look_up() fetches what their text needs, and text() puts it together: the same text
-IncidentQuerySet.refresh_search_names() would write (cases/synthetic.py does the same for
-generated data; tests/exchange compare the two). Incidents that already existed are
-refreshed by refresh_search_names() after the import: their other rows are in the database.
+keys are read ahead into a temporary table (memory stays flat). For each batch of incidents
+look_up() turns what their text needs into ids and loads their public names with
+cases.search_names.Names, and text() composes it with Names.text(): the one computation
+cases.services.refresh_search_names() uses (tests/exchange compare the two). What the
+file names later (the actions naming an incident) and incidents that already existed are
+refreshed by that service after the import: their other rows are in the database then.
 """
 
 from collections import defaultdict
@@ -15,7 +16,8 @@ from collections.abc import Callable, Iterable, Iterator
 from django.db import connection
 from django.db.models import Q
 
-from cases.models import Actor, ActorName, Incident, Provision, State
+from cases.models import Actor, Incident, Provision
+from cases.search_names import Names, Naming
 
 from .format import BY_NAME, RecordType
 
@@ -33,7 +35,7 @@ class SearchNames:
 
     def read_ahead(self, lines: Callable[[RecordType], Iterator[dict]]) -> None:
         """Keep (incident, kind, key) of every involvement and qualification in the file,
-        in file order: new rows get increasing ids, the order refresh_search_names() uses."""
+        in file order: new rows get increasing ids, the order the service reads them in."""
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
             cursor.execute(
@@ -49,7 +51,9 @@ class SearchNames:
             cursor.execute(f"CREATE INDEX ON {TABLE} (incident)")
             cursor.execute(f"ANALYZE {TABLE}")
 
-    def look_up(self, ids: Iterable[str], countries: Iterable[str | None]) -> None:
+    def look_up(
+        self, ids: Iterable[str], countries: Iterable[str | None], categories: Iterable[int]
+    ) -> None:
         """Fetch what text() needs for a batch of incidents, in a few queries."""
         with connection.cursor() as cursor:
             cursor.execute(
@@ -63,55 +67,47 @@ class SearchNames:
         keys = {kind: set() for kind, _ in PARTS}
         for (_, kind), found in self.parts.items():
             keys[kind].update(found)
-        # Only public actors and provisions: the search document is public.
-        self.actors = {
-            key: (pk, name)
-            for key, pk, name in Actor.objects.public()
-            .filter(external_id__in=keys["involvement"])
-            .values_list("external_id", "pk", "name")
-        }
-        self.other_names = defaultdict(list)
-        for actor_id, pk, name in ActorName.objects.filter(
-            actor_id__in=[pk for pk, _ in self.actors.values()]
-        ).values_list("actor_id", "pk", "name"):
-            self.other_names[actor_id].append((pk, name))
-        self.labels = self._provision_labels(keys["legal_qualification"])
-        self.countries = dict(
-            State.objects.filter(code__in=set(countries) - {None}).values_list("code", "name")
+        # Ids by the file's keys, whatever their visibility: Names keeps the public ones.
+        self.actor_ids = dict(
+            Actor.objects.filter(external_id__in=keys["involvement"]).values_list(
+                "external_id", "pk"
+            )
+        )
+        self.provision_ids = self._provision_ids(keys["legal_qualification"])
+        self.names = Names.load(
+            countries=countries,
+            actors=self.actor_ids.values(),
+            provisions=self.provision_ids.values(),
+            categories=categories,
         )
 
-    def text(self, incident: Incident) -> str:
-        """A new incident's search names, in the order refresh_search_names() joins them."""
+    def text(self, incident: Incident, categories: Iterable[int]) -> str:
+        """A new incident's search names (no action names it yet: actions come later)."""
         key = incident.external_id
-        involved = [self.actors[a] for a in self.parts[key, "involvement"] if a in self.actors]
-        others = sorted(n for actor_id, _ in involved for n in self.other_names[actor_id])
-        qualified = self.parts[key, "legal_qualification"]
-        return " ".join(
-            [
-                " ".join(name for _, name in involved),
-                " ".join(name for _, name in others),
-                " ".join(self.labels[p] for p in qualified if p in self.labels),
-                incident.place_name,
-                incident.subdivision,
-                self.countries.get(incident.country_id, ""),
-            ]
+        actors = self.parts[key, "involvement"]
+        provisions = self.parts[key, "legal_qualification"]
+        return self.names.text(
+            Naming(
+                place_name=incident.place_name,
+                subdivision=incident.subdivision,
+                country_id=incident.country_id,
+                actors=[self.actor_ids[a] for a in actors if a in self.actor_ids],
+                provisions=[self.provision_ids[p] for p in provisions if p in self.provision_ids],
+                categories=list(categories),
+            )
         )
 
     @staticmethod
-    def _provision_labels(keys: set[str]) -> dict[str, str]:
-        """Public provisions by id ("<instrument slug> <label>"): "<short title> <label>"."""
+    def _provision_ids(keys: set[str]) -> dict[str, int]:
+        """Provisions by their key in the file, "<instrument slug> <label>"."""
         if not keys:
             return {}
         condition = Q()
         for key in keys:
             slug, _, label = key.partition(" ")
             condition |= Q(instrument__slug=slug, label=label)
-        rows = (
-            Provision.objects.public()
-            .filter(condition)
-            .values_list("instrument__slug", "label", "instrument__short_title")
-        )
-        return {f"{slug} {label}": f"{short_title} {label}" for slug, label, short_title in rows}
+        rows = Provision.objects.filter(condition).values_list("instrument__slug", "label", "pk")
+        return {f"{slug} {label}": pk for slug, label, pk in rows}
 
     def drop(self) -> None:
         with connection.cursor() as cursor:

@@ -1,16 +1,14 @@
 """The facts: incidents, who was involved, and how the law qualifies them."""
 
-from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Concat
+from django.db.models import F, Q
 from django.urls import reverse
 
 from cases.edtf import EDTFField
 
-from .actors import Actor, ActorName
+from .actors import Actor
 from .base import History, Publishable, PublishableQuerySet, Tracked
 from .law import Provision, State, ViolationCategory
 
@@ -119,60 +117,6 @@ class IncidentQuerySet(PublishableQuerySet):
             qs = qs.filter(Q(date_earliest__isnull=True) | Q(date_earliest__lte=end))
         return qs
 
-    def refresh_search_names(self) -> int:
-        """Recompute search_names from related rows, in one UPDATE.
-
-        Only public actors' names go in: the search document is public. Call it after
-        writing involvements, qualifications or place, or publishing an actor.
-        """
-
-        def joined(queryset, expression):
-            return Coalesce(
-                Subquery(
-                    queryset.values("incident")
-                    .annotate(text=StringAgg(expression, " ", order_by="pk"))
-                    .values("text")[:1]
-                ),
-                Value(""),
-                output_field=models.TextField(),
-            )
-
-        public_actors = Actor.objects.public()
-        involved = Involvement.objects.filter(incident=OuterRef("pk"), actor__in=public_actors)
-        other_names = (
-            ActorName.objects.filter(actor__in=public_actors)
-            .annotate(incident=F("actor__involvements__incident"))
-            .filter(incident=OuterRef("pk"))
-        )
-        # Only public provisions (of public instruments): a draft's label must not be findable.
-        qualifications = LegalQualification.objects.filter(
-            incident=OuterRef("pk"), provision__in=Provision.objects.public()
-        )
-        return self.update(
-            search_names=Concat(
-                joined(involved, "actor__name"),
-                Value(" "),
-                joined(other_names, "name"),
-                Value(" "),
-                joined(
-                    qualifications,
-                    Concat("provision__instrument__short_title", Value(" "), "provision__label"),
-                ),
-                Value(" "),
-                "place_name",
-                Value(" "),
-                "subdivision",
-                Value(" "),
-                # UPDATE cannot follow a join: the country's name via a subquery.
-                Coalesce(
-                    Subquery(State.objects.filter(code=OuterRef("country_id")).values("name")[:1]),
-                    Value(""),
-                    output_field=models.TextField(),
-                ),
-                output_field=models.TextField(),
-            )
-        )
-
 
 class Incident(Publishable):
     title = models.CharField(max_length=300)
@@ -228,6 +172,8 @@ class Incident(Publishable):
         blank=True,
         default="",
         editable=False,
+        # The help text is older than the service: cases.search_names computes the text,
+        # cases.services.refresh_search_names() keeps it current.
         help_text="Names of involved actors, place and provision labels, for search. "
         "Kept current by Incident.objects.refresh_search_names().",
     )

@@ -3,6 +3,7 @@
 import datetime
 
 from cases import models as m
+from cases import services
 from tests import factories as f
 
 
@@ -25,7 +26,7 @@ def public_incident(**kwargs) -> m.Incident:
     )
     action = f.AccountabilityActionFactory(published=True)
     action.incidents.add(incident)
-    m.Incident.objects.filter(pk=incident.pk).refresh_search_names()
+    services.refresh_search_names(incidents=[incident.pk])
     return incident
 
 

@@ -10,6 +10,7 @@ import datetime
 import pytest
 
 from cases import models as m
+from cases import services
 from tests import factories as f
 
 from .builders import public_incident
@@ -134,6 +135,7 @@ def hidden_world() -> dict:
     m.ProtectedContact.objects.create(
         person=person, kind=m.ProtectedContact.Kind.PHONE, value=marked(0, "phone")
     )
+    services.refresh_search_names(incidents=[public.pk])
     return {"public": public, "public_action": public_action, "hidden": hidden}
 
 
@@ -218,3 +220,17 @@ def test_the_public_incident_still_shows_its_public_parts(api):
     assert len(data["citations"]) == 1
     assert data["parent"] is None
     assert data["children"] == []
+
+
+def test_hidden_names_never_make_the_public_incident_findable(api):
+    """The public incident is named by hidden actors (and their other names), hidden
+    instruments' provisions (label, heading) and hidden actions (reference, title)."""
+    world = hidden_world()
+    public = world["public"]
+    assert MARKER not in m.Incident.objects.get(pk=public.pk).search_names
+    for q in [MARKER, f"{MARKER} heading", f"{MARKER} ref", f"{MARKER} other name"]:
+        response = api.get("/api/v1/incidents/", {"q": q})
+        assert response.json()["results"] == [], q
+    assert public.pk in [
+        r["id"] for r in api.get("/api/v1/incidents/", {"q": "Official"}).json()["results"]
+    ]

@@ -16,6 +16,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from cases import models as m
+from cases import services
 from cases.exchange.export import export
 from cases.exchange.importer import import_path
 from cases.search import search_incidents
@@ -337,9 +338,12 @@ def test_search_names_written_with_new_incidents_are_what_a_refresh_writes(db, t
 
     assert import_path(path).ok
     written = dict(m.Incident.objects.values_list("external_id", "search_names"))
-    m.Incident.objects.refresh_search_names()
+    services.refresh_search_names(incidents=m.Incident.objects.all())
     assert dict(m.Incident.objects.values_list("external_id", "search_names")) == written
-    assert written["ngo:1"].startswith("Maria Lvova-Belova Vladimir Putin Maria Lvova-Belova")
+    # Each public actor once (in the order first involved), then their other names, the law.
+    assert written["ngo:1"].startswith(
+        "Maria Lvova-Belova Vladimir Putin Львова-Бєлова Lvova-Bielova Rome Statute art. 8(2)"
+    )
     assert "Unpublished" not in written["ngo:1"]
     assert "Vladimir Putin" in written["ngo:old"]  # an existing incident: refreshed
 
@@ -505,7 +509,7 @@ def test_an_import_refreshes_the_search_names_of_existing_incidents_it_changes(d
     f.InvolvementFactory(external_id="inv:1", incident=first, actor=putin)
     f.InvolvementFactory(external_id="inv:2", incident=second, actor=belova)
     f.LegalQualificationFactory(external_id="lq:1", incident=second, provision=article)
-    m.Incident.objects.refresh_search_names()
+    services.refresh_search_names(incidents=m.Incident.objects.all())
     before = m.Incident.objects.get(pk=first.pk).updated_at
     path = tmp_path / "changes.zip"
     write_zip(
@@ -523,7 +527,7 @@ def test_an_import_refreshes_the_search_names_of_existing_incidents_it_changes(d
 
     assert report.ok, report.problems
     written = dict(m.Incident.objects.values_list("external_id", "search_names"))
-    m.Incident.objects.refresh_search_names()
+    services.refresh_search_names(incidents=m.Incident.objects.all())
     assert dict(m.Incident.objects.values_list("external_id", "search_names")) == written
     assert "Vladimir Putin" not in written["ngo:1"]  # its involvement moved to ngo:2
     assert m.Incident.objects.get(pk=first.pk).updated_at > before  # mirrors see the change

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from cases import models as m
+from cases import services
 from tests import factories as f
 
 SECRET = "ZZSECRETMARKER"
@@ -134,7 +135,7 @@ def build_world() -> SimpleNamespace:
     f.CitationFactory(source=press, incident=None, action_event=sealed)
 
     hidden = _hidden_records(incident, warrant, art49, ru)
-    m.Incident.objects.all().refresh_search_names()
+    services.refresh_search_names(incidents=m.Incident.objects.all())
     return SimpleNamespace(
         ua=ua,
         ru=ru,
@@ -209,7 +210,9 @@ def _hidden_records(incident, warrant, provision, state) -> dict:
             summary=text,
             **({"publication_status": m.PublicationStatus.DRAFT}),
         )
-        hidden_provision = f.ProvisionFactory(instrument=instrument, label=text, text=text)
+        hidden_provision = f.ProvisionFactory(
+            instrument=instrument, label=text, heading=text, text=text
+        )
         f.LegalQualificationFactory(incident=incident, provision=hidden_provision, note=text)
         f.ChargeFactory(action=warrant, provision=hidden_provision, description=text)
         protected = f.ProtectedPersonFactory(pseudonym=f"{SECRET}-W{label}")

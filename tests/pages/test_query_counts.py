@@ -3,6 +3,7 @@
 import pytest
 
 from cases import models as m
+from cases import services
 from tests import factories as f
 
 
@@ -44,7 +45,7 @@ def add_many_related_rows(world, n: int = 12) -> None:
             state=world.ua,
             instrument=f.InstrumentFactory(published=True, slug=f"protocol-{i}"),
         )
-    m.Incident.objects.all().refresh_search_names()
+    services.refresh_search_names(incidents=m.Incident.objects.all())
 
 
 PAGES = {

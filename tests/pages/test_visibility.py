@@ -3,6 +3,7 @@ timeline or export; protected persons never do. Every hidden text field carries 
 
 import pytest
 
+from cases import models as m
 from tests.pages.conftest import SECRET
 
 
@@ -80,3 +81,17 @@ def test_withdrawn_record_pages_say_so_without_the_content(client, world):
         assert "was withdrawn" in html
         assert "Withdrawn after review." in html
         assert SECRET not in html
+
+
+def test_search_names_hold_public_law_and_actions_only(client, world):
+    """Provision headings and labels, and action references and titles, find an incident
+    only from public rows: the public incident is named by hidden actors, actions and a
+    hidden instrument's provision (label and heading), all carrying SECRET."""
+    names = m.Incident.objects.get(pk=world.incident.pk).search_names
+    assert "ICC-01/22" in names  # the public warrant's reference
+    assert SECRET not in names
+    response = client.get("/search/", {"q": "ICC-01/22"})
+    assert [i.pk for i in response.context["results"].incidents] == [world.incident.pk]
+    for q in [SECRET, f"{SECRET}alias", "confidential", "withdrawn"]:
+        response = client.get("/search/", {"q": q})
+        assert world.incident.pk not in [i.pk for i in response.context["results"].incidents], q

@@ -133,7 +133,7 @@ def test_a_new_ratification_is_entered_under_a_published_instrument(client, revi
 def test_a_withdrawn_actors_names_leave_the_search_document(reviewer):
     actor = f.ActorFactory(name="Unit 1234", published=True)
     incident = f.InvolvementFactory(actor=actor).incident
-    m.Incident.objects.filter(pk=incident.pk).refresh_search_names()
+    services.refresh_search_names(incidents=[incident.pk])
     incident.refresh_from_db()
     assert "Unit 1234" in incident.search_names
 

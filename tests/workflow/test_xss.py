@@ -6,6 +6,7 @@ from django.db import models
 from rest_framework.test import APIClient
 
 from cases import models as m
+from cases import services
 from cases.edtf import EDTFField
 from tests import factories as f
 
@@ -78,7 +79,7 @@ def poisoned():
     ]
     for n, row in enumerate(rows):
         poison(row, n)
-    m.Incident.objects.refresh_search_names()
+    services.refresh_search_names(incidents=m.Incident.objects.all())
     return {
         "records": [incident, action, actor, court, source, instrument, provision, category, state]
     }
