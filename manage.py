@@ -7,6 +7,9 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ihl.settings")
     from django.core.management import execute_from_command_line
 
+    from ihl.embedded_db import start_for_command
+
+    start_for_command(sys.argv)
     execute_from_command_line(sys.argv)
 
 

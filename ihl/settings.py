@@ -4,50 +4,42 @@ The defaults are the safe production values; `make run` switches on development 
 (DJANGO_DEBUG=true). See .env.example for every variable.
 """
 
-import os
 from pathlib import Path
 
-import dj_database_url
+import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
+env = environ.Env()
+# A local .env fills in what the real environment leaves unset; real variables win.
+env.read_env(BASE_DIR / ".env", overwrite=False)
 
-def read_env_file(path: Path) -> None:
-    """Load KEY=VALUE lines from a local .env; real environment variables win."""
-    if not path.exists():
-        return
-    for line in path.read_text().splitlines():
-        line = line.strip()
-        if line and not line.startswith("#") and "=" in line:
-            key, _, value = line.partition("=")
-            os.environ.setdefault(key.strip(), value.strip().strip("\"'"))
+_FALSE_STRINGS = {"0", "false", "no", "off", "n", "f"}
 
 
-read_env_file(BASE_DIR / ".env")
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
+def env_bool(name: str, default: bool) -> bool:
+    """A true/false variable; empty means the default, and a typo is refused rather than
+    read as false (django-environ alone reads any unknown word as false)."""
+    value = env.str(name, default="").strip().lower()
+    if not value:
         return default
-    if value.lower() in {"1", "true", "yes", "on"}:
-        return True
-    if value.lower() in {"0", "false", "no", "off"}:
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+    if value not in {*env.BOOLEAN_TRUE_STRINGS, *_FALSE_STRINGS}:
+        raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+    return env.bool(name)
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    """Comma-separated values, blanks around them ignored."""
+    return [item.strip() for item in env.list(name, default=default.split(",")) if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG")
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 
 def secret_key() -> str:
-    key = os.environ.get("DJANGO_SECRET_KEY", "")
+    key = env.str("DJANGO_SECRET_KEY", default="")
     if key:
         return key
     if not DEBUG:
@@ -67,7 +59,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "cases.apps.CasesAdminConfig",  # django.contrib.admin with the site of cases/admin_site.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -120,17 +112,30 @@ TEMPLATES = [
     },
 ]
 
-# PostgreSQL only. With DATABASE_URL unset, an embedded PostgreSQL under var/pgdata.
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
-if not DATABASE_URL:
-    from ihl.embedded_db import embedded_database_url
-
-    DATABASE_URL = embedded_database_url(
-        Path(os.environ.get("IHL_EMBEDDED_DB_DIR", VAR_DIR / "pgdata"))
-    )
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# PostgreSQL only. With DATABASE_URL unset, an embedded PostgreSQL (pgserver, a development
+# dependency) under var/pgdata. Settings only say where it is: the commands that use the
+# database start it (ihl/embedded_db.py), so importing the settings starts nothing.
+DATABASE_URL = env.str("DATABASE_URL", default="")
+EMBEDDED_DATABASE_DIR = None
+if DATABASE_URL:
+    DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+else:
+    # A relative directory is relative to the project, wherever the command runs from.
+    EMBEDDED_DATABASE_DIR = BASE_DIR / env.str("IHL_EMBEDDED_DB_DIR", default="var/pgdata")
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": "postgres",
+            "USER": "postgres",
+            # The server's usual socket directory; start_embedded_database() puts the real
+            # one here. Until it runs, a connection fails instead of finding another server.
+            "HOST": str(EMBEDDED_DATABASE_DIR),
+            "PORT": "",
+        }
+    }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
+DATABASES["default"]["CONN_MAX_AGE"] = 60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # JIT compilation pays only for long analytical queries; on search it added over a second
 # to misestimated plans (docs/search.md).
@@ -143,14 +148,14 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = int(os.environ.get("IHL_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("IHL_LOGIN_LOCKOUT_HOURS", "1"))  # hours
+AXES_FAILURE_LIMIT = env.int("IHL_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("IHL_LOGIN_LOCKOUT_HOURS", default=1.0)  # hours
 # Locks the pair: an attacker cannot lock a colleague out from elsewhere by their name.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # not a banner on every manage.py command
 # Behind one reverse proxy (the production set-up) the client address is the last hop it adds.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("IHL_PROXY_COUNT", "0")) or None
+AXES_IPWARE_PROXY_COUNT = env.int("IHL_PROXY_COUNT", default=0) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -176,7 +181,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -193,7 +198,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_REFERRER_POLICY = "same-origin"
@@ -229,8 +234,8 @@ REST_FRAMEWORK = {
         "cases.api.throttling.PartnerRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "anon": os.environ.get("IHL_API_ANON_RATE", "60/min"),
-        "partner": os.environ.get("IHL_API_PARTNER_RATE", "1200/min"),
+        "anon": env.str("IHL_API_ANON_RATE", default="60/min"),
+        "partner": env.str("IHL_API_PARTNER_RATE", default="1200/min"),
     },
     "EXCEPTION_HANDLER": "cases.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -269,5 +274,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # The embedded PostgreSQL narrates every start and exit at INFO; its warnings are enough.
+    "loggers": {"pgserver": {"level": "WARNING"}},
 }

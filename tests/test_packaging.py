@@ -1,4 +1,6 @@
-"""`make` installs from requirements.lock: every declared dependency must be pinned there."""
+"""Two lock files, both compiled from pyproject.toml by `make lock`: requirements.lock holds
+the runtime dependencies only (what production installs), requirements-dev.lock the same
+pins plus the development tools (what `make` and CI install)."""
 
 import re
 import tomllib
@@ -11,13 +13,34 @@ def name(requirement: str) -> str:
     return re.split(r"[\s\[<>=!~;]", requirement, maxsplit=1)[0].lower().replace("_", "-")
 
 
-def test_every_declared_dependency_is_pinned_in_the_lock_file():
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    declared = {name(r) for r in project["dependencies"]}
-    declared |= {name(r) for extra in project["optional-dependencies"].values() for r in extra}
-    pinned = {
-        line.split("==")[0].lower().replace("_", "-")
-        for line in (ROOT / "requirements.lock").read_text().splitlines()
-        if "==" in line and not line.startswith("#")
+def pins(lock_file: str) -> dict[str, str]:
+    lines = (ROOT / lock_file).read_text().splitlines()
+    return {
+        name(line): line.split("==")[1].strip()
+        for line in lines
+        if "==" in line and not line.lstrip().startswith("#")
     }
-    assert declared - pinned == set(), "run `make lock` after editing pyproject.toml"
+
+
+PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+RUNTIME = {name(r) for r in PROJECT["dependencies"]}
+DEVELOPMENT = {name(r) for r in PROJECT["optional-dependencies"]["dev"]}
+
+
+def test_every_runtime_dependency_is_pinned_in_the_runtime_lock():
+    assert RUNTIME - pins("requirements.lock").keys() == set(), "run `make lock`"
+
+
+def test_no_development_tool_is_installed_in_production():
+    runtime, development = pins("requirements.lock"), pins("requirements-dev.lock")
+    assert DEVELOPMENT & runtime.keys() == set()
+    for tool in ("pgserver", "pytest", "playwright", "schemathesis", "hypothesis", "ruff"):
+        assert tool in development
+        assert tool not in runtime, f"{tool} is a development dependency"
+
+
+def test_the_development_lock_is_the_runtime_lock_plus_the_tools():
+    runtime, development = pins("requirements.lock"), pins("requirements-dev.lock")
+    assert (RUNTIME | DEVELOPMENT) - development.keys() == set(), "run `make lock`"
+    # Same versions in development as in production (compiled with -c requirements.lock).
+    assert {package: development.get(package) for package in runtime} == runtime

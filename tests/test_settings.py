@@ -1,6 +1,7 @@
 """Production settings are safe by default and refuse to start half-configured."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +43,51 @@ def test_production_without_a_secret_key_refuses_to_start():
     result = manage("check", DJANGO_SECRET_KEY="")
     assert result.returncode != 0
     assert "Set DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_a_true_false_typo_is_refused_not_read_as_false():
+    result = manage("check", DJANGO_DEBUG="ture", DJANGO_SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be true or false, not 'ture'" in result.stderr
+
+
+def test_dot_env_fills_in_what_the_real_environment_leaves_unset(tmp_path):
+    """The settings module, copied beside a .env of its own: the file's values apply, and
+    a variable set in the real environment wins over the file."""
+    (tmp_path / "ihl").mkdir()
+    shutil.copy(ROOT / "ihl" / "settings.py", tmp_path / "ihl" / "settings.py")
+    (tmp_path / "ihl" / "__init__.py").touch()
+    (tmp_path / ".env").write_text(
+        "# a comment\n"
+        "DJANGO_DEBUG=true\n"
+        'DJANGO_SECRET_KEY="from-the-file"\n'
+        "IHL_API_ANON_RATE=5/min\n"
+        "IHL_LOGIN_FAILURE_LIMIT=9\n"
+    )
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "IHL_", "DATABASE_URL"))
+    }
+    environment |= {
+        "PYTHONPATH": str(tmp_path),
+        "IHL_API_ANON_RATE": "7/min",
+        "DATABASE_URL": "postgres://ihl@db.example.org/ihl",
+    }
+    code = (
+        "from ihl import settings as s; "
+        "print(s.DEBUG, s.SECRET_KEY, s.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['anon'], "
+        "s.AXES_FAILURE_LIMIT, s.DATABASES['default']['HOST'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=environment,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.split() == ["True", "from-the-file", "7/min", "9", "db.example.org"]
 
 
 def test_sqlite_is_refused():

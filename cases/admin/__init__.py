@@ -2,10 +2,10 @@
 
 Every changelist selects its related rows in the same query (no N+1), every relation to a
 big table is an autocomplete, and every Tracked row records who created and changed it.
-Importing the modules registers their ModelAdmins.
+Importing the modules registers their ModelAdmins on `admin.site`, the site of
+cases/admin_site.py, which also serves the exchange pages.
 """
 
 from . import actions, actors, api, incidents, law, protected, sources
-from .exchange import exchange_urls  # noqa: F401 (adds the import, export, quality pages)
 
 __all__ = ["actions", "actors", "api", "incidents", "law", "protected", "sources"]

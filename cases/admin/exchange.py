@@ -1,7 +1,7 @@
 """Staff pages for bulk exchange: import (upload, preview, confirm), export, data quality.
 
-They are added to the admin site's own URLs (no model to hang them on), behind
-admin_view(): staff only, and the import asks for the permission to add and change
+The admin site adds them to its own URLs (cases/admin_site.py: no model to hang them on),
+behind admin_view(): staff only, and the import asks for the permission to add and change
 incidents. An upload is not reviewed: it may not publish, nor change a published record
 or its parts (the publication workflow of cases/services.py applies to it too).
 """
@@ -142,16 +142,11 @@ def _change_url(obj) -> str | None:
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
 
 
-def exchange_urls() -> list:
-    view = admin.site.admin_view
+def exchange_urls(site: admin.AdminSite) -> list:
+    view = site.admin_view
     return [
         path("exchange/import/", view(import_view), name="exchange-import"),
         path("exchange/import/confirm/", view(confirm_view), name="exchange-confirm"),
         path("exchange/export/", view(export_view), name="exchange-export"),
         path("exchange/quality/", view(quality_view), name="exchange-quality"),
     ]
-
-
-# The admin site has no hook for pages without a model: prepend ours to its URLs.
-_site_urls = admin.site.get_urls
-admin.site.get_urls = lambda: exchange_urls() + _site_urls()

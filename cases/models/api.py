@@ -5,10 +5,9 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models.signals import m2m_changed, post_delete, pre_delete
 from django.utils import timezone
 
-from .actions import AccountabilityAction, ActionEvent
+from .actions import AccountabilityAction
 from .actors import Actor
 from .incidents import Incident
 from .law import Instrument, Provision, State, ViolationCategory
@@ -96,10 +95,11 @@ class Tombstone(models.Model):
         return f"{self.resource} {self.object_id} deleted {self.deleted_at:%-d %B %Y %H:%M} UTC"
 
 
-# The only signals in the project, and they only record facts for sync: deletions happen in
-# the admin, services and the shell, and a tombstone must be written (and the incidents
-# that embedded a deleted action, the action that embedded a deleted event, marked
-# changed) whichever path deletes the row. They change no other domain data.
+# The only signal receivers in the project (connected in CasesConfig.ready()), and they only
+# record facts for sync: deletions happen in the admin, services and the shell, and a
+# tombstone must be written (and the incidents that embedded a deleted action, the action
+# that embedded a deleted event, marked changed) whichever path deletes the row. They
+# change no other domain data.
 TOMBSTONED = {
     Incident: ("incidents", "pk"),
     AccountabilityAction: ("actions", "pk"),
@@ -117,24 +117,11 @@ def record_tombstone(sender, instance, **kwargs) -> None:
     Tombstone.objects.create(resource=resource, object_id=str(getattr(instance, key)))
 
 
-for _model in TOMBSTONED:
-    post_delete.connect(
-        record_tombstone, sender=_model, dispatch_uid=f"tombstone-{_model.__name__}"
-    )
-
-
 def touch_incidents_of_action(sender, instance, **kwargs) -> None:
     """An incident embeds its actions: deleting one changes the incident for a mirror
     syncing with updated_since, whichever path deletes it. Before the delete, while the
     links still exist; update() changes updated_at and nothing else."""
     instance.incidents.update(updated_at=timezone.now())
-
-
-pre_delete.connect(
-    touch_incidents_of_action,
-    sender=AccountabilityAction,
-    dispatch_uid="touch-incidents-of-action",
-)
 
 
 def touch_both_sides_of_an_unlinked_action(sender, instance, action, reverse, pk_set, **kwargs):
@@ -158,18 +145,8 @@ def touch_both_sides_of_an_unlinked_action(sender, instance, action, reverse, pk
     actions.update(updated_at=now)
 
 
-m2m_changed.connect(
-    touch_both_sides_of_an_unlinked_action,
-    sender=AccountabilityAction.incidents.through,
-    dispatch_uid="touch-both-sides-of-an-unlinked-action",
-)
-
-
 def touch_action_of_event(sender, instance, **kwargs) -> None:
     """An action embeds its events: deleting one changes the action for a mirror syncing
     with updated_since, whichever path deletes it (the action's own page saves the action
     anyway; an event's own page, the shell and services do not)."""
     AccountabilityAction.objects.filter(pk=instance.action_id).update(updated_at=timezone.now())
-
-
-post_delete.connect(touch_action_of_event, sender=ActionEvent, dispatch_uid="touch-action-of-event")

@@ -114,6 +114,26 @@ def test_unchanged_data_gives_304_and_responses_are_cacheable(api):
     assert api.get("/api/v1/incidents/", HTTP_IF_NONE_MATCH=listing["ETag"]).status_code == 304
 
 
+def test_last_modified_alone_never_revalidates(api):
+    """Last-Modified is the record's own change; a change to an embedded row (here an
+    involved actor's name) leaves it as it was, so only the ETag may answer 304
+    (docs/api.md says why this rules out ConditionalGetMiddleware)."""
+    incident = f.IncidentFactory(published=True)
+    actor = f.ActorFactory(published=True, name="Maria Lvova-Belova")
+    f.InvolvementFactory(incident=incident, actor=actor)
+    url = f"/api/v1/incidents/{incident.pk}/"
+    first = api.get(url)
+    assert b"Maria Lvova-Belova" in first.content
+
+    actor.name = "Maria Alekseyevna Lvova-Belova"
+    actor.save()
+    again = api.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+
+    assert again["Last-Modified"] == first["Last-Modified"]
+    assert again.status_code == 200
+    assert b"Maria Alekseyevna Lvova-Belova" in again.content
+
+
 def test_errors_are_not_cached(api):
     response = api.get("/api/v1/incidents/", {"date_from": "never"})
 

@@ -9,6 +9,7 @@ import pytest
 from cases import models as m
 from cases import services
 from tests import factories as f
+from tests.test_load_demo import clear_cases_tables
 
 SECRET = "ZZSECRETMARKER"
 
@@ -17,9 +18,26 @@ def _hidden_text(name: str) -> str:
     return f"{SECRET} {name}"
 
 
+@pytest.fixture(scope="module")
+def built_world(django_db_setup, django_db_blocker):
+    """The world, built once per test module: it is several hundred rows with their history,
+    and most tests only read it. Removed when the module is done."""
+    with django_db_blocker.unblock():
+        world = build_world()
+        yield world
+        clear_cases_tables()
+
+
 @pytest.fixture
-def world(db):
-    return build_world()
+def world(built_world, db) -> SimpleNamespace:
+    """The module's world, read afresh: a test's writes roll back with its transaction, and
+    the instances it changes in memory are its own, not the next test's."""
+    return SimpleNamespace(
+        **{
+            name: type(record)._default_manager.get(pk=record.pk)
+            for name, record in vars(built_world).items()
+        }
+    )
 
 
 def build_world() -> SimpleNamespace:

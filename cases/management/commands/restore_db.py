@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-import dj_database_url
+import environ
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -32,7 +32,9 @@ class Command(BaseCommand):
     def handle(self, *args, dump: Path, database_url: str, yes: bool, **options):
         if not dump.is_file():
             raise CommandError(f"No dump file at {dump}.")
-        target = dj_database_url.parse(database_url) if database_url else connection.settings_dict
+        target = (
+            environ.Env.db_url_config(database_url) if database_url else connection.settings_dict
+        )
         if not yes:
             answer = input(
                 f"This replaces everything in database {target['NAME']!r} with {dump}. "
