@@ -11,7 +11,7 @@ from django.urls import reverse
 from cases.edtf import EDTFField
 
 from .actors import Actor, ActorName
-from .base import History, Publishable, PublishableQuerySet, Tracked
+from .base import History, Publishable, PublishableQuerySet, SyncStamped, Tracked
 from .law import Provision, State, ViolationCategory
 
 # Titles and descriptions are English; names in other scripts sit in search_names and are
@@ -174,7 +174,7 @@ class IncidentQuerySet(PublishableQuerySet):
         )
 
 
-class Incident(Publishable):
+class Incident(SyncStamped, Publishable):
     title = models.CharField(max_length=300)
     summary = models.TextField(blank=True, default="")
     description = models.TextField(blank=True, default="")
@@ -242,7 +242,9 @@ class Incident(Publishable):
 
     objects = IncidentQuerySet.as_manager()
     # The search columns are derived; keeping them in every history row would only cost.
-    history = History(excluded_fields=["search_names", "search_vector"], m2m_fields=["categories"])
+    history = History(
+        excluded_fields=["changed_at", "search_names", "search_vector"], m2m_fields=["categories"]
+    )
 
     class Meta:
         constraints = [
