@@ -167,7 +167,7 @@ class Plan:
         }
         for lower, upper in record_type.edtf.values():
             excluded |= {lower, upper}
-        excluded |= {"created_at", "updated_at"}
+        excluded |= {"created_at", "updated_at", "changed_at"}
         return cls(
             defaults=tuple(f.get_default() for f in concrete),
             calls=tuple(
@@ -198,7 +198,7 @@ class Plan:
         return model(*values)
 
 
-UNCOMPARED = {"created_at", "created_by", "updated_at", "updated_by", "search_names"}
+UNCOMPARED = {"created_at", "created_by", "updated_at", "updated_by", "search_names", "changed_at"}
 
 
 # --- Reading ---------------------------------------------------------------------------------
@@ -889,7 +889,7 @@ class Importer:
                 for f in model._meta.concrete_fields
                 if not f.primary_key
                 and not f.generated
-                and f.name not in ("created_at", "created_by", "search_names")
+                and f.name not in ("created_at", "created_by", "search_names", "changed_at")
             ]
             model.objects.bulk_update(to_update, fields, batch_size=BATCH)
         self._write_many(record_type, many, replace={id(o) for o in to_update})
