@@ -8,6 +8,7 @@ bound empty, meaning "unbounded".
 
 import datetime
 import math
+import re
 
 import edtf
 from django.core.exceptions import ValidationError
@@ -82,3 +83,54 @@ class EDTFField(models.CharField):
         setattr(model_instance, self.lower_field, lower)
         setattr(model_instance, self.upper_field, upper)
         return value
+
+
+_SINGLE = re.compile(
+    r"^(?P<year>\d{4}|\d{3}X)(?:-(?P<month>\d{2}|XX))?(?:-(?P<day>\d{2}|XX))?(?P<q>[~?%]?)$"
+)
+
+
+def edtf_in_words(text: str) -> str:
+    """An EDTF string as a reader says it: "2022-02-24/.." -> "from 24 February 2022
+    onwards", "2022-05~" -> "about May 2022", "2022-XX" -> "some month of 2022". A form
+    this does not know is shown as it is."""
+    text = (text or "").strip()
+    if "/" not in text:
+        return _single_in_words(text) or text
+    start, end = text.split("/", 1)
+    first, last = _single_in_words(start), _single_in_words(end)
+    if first and end == "..":
+        return f"from {first} onwards"
+    if first and end == "":
+        return f"from {first} (end unknown)"
+    if last and start == "..":
+        return f"until {last}"
+    if last and start == "":
+        return f"until {last} (start unknown)"
+    if first and last:
+        return f"{first} – {last}"
+    return text
+
+
+def _single_in_words(text: str) -> str | None:
+    match = _SINGLE.match(text)
+    if not match:
+        return None
+    year, month, day, qualifier = match.group("year", "month", "day", "q")
+    if "X" in year:
+        words = f"the {year[:3]}0s"
+    elif month in (None, "XX"):
+        words = f"some month of {year}" if month == "XX" else year
+    else:
+        name = datetime.date(2000, int(month), 1).strftime("%B") if 1 <= int(month) <= 12 else None
+        if name is None:
+            return None
+        if day in (None, "XX"):
+            words = f"{'some day of ' if day == 'XX' else ''}{name} {year}"
+        else:
+            words = f"{int(day)} {name} {year}"
+    if qualifier in {"~", "%"}:
+        words = f"about {words}"
+    if qualifier in {"?", "%"}:
+        words = f"{words} (uncertain)"
+    return words

@@ -317,6 +317,7 @@ def test_an_event_s_own_page_updates_the_action(admin_client, w):
         "occurred_on": "2023-05-02",
         "subject": w["putin"].pk,
         "description": "",
+        **inline("citations", []),
     }
     assert_saved(admin_client.post(url(m.ActionEvent, "add"), data))
     action.refresh_from_db()

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from cases.edtf import edtf_bounds
+from cases.edtf import edtf_bounds, edtf_in_words
 from cases.models import Incident
 from tests.factories import IncidentFactory
 
@@ -77,3 +77,36 @@ def test_overlapping_treats_open_ends_as_unbounded():
     assert found == {ongoing}
     assert undated in Incident.objects.overlapping(None, None)
     assert earlier not in Incident.objects.overlapping(D(2015, 1, 1), None)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("2022-02-24/..", "from 24 February 2022 onwards"),
+        ("2022-02-24/", "from 24 February 2022 (end unknown)"),
+        ("../2023-03-17", "until 17 March 2023"),
+        ("2022-10-10/2023-03-09", "10 October 2022 – 9 March 2023"),
+        ("2022-05~", "about May 2022"),
+        ("2022-05?", "May 2022 (uncertain)"),
+        ("2022-XX", "some month of 2022"),
+        ("2022-05-XX", "some day of May 2022"),
+        ("202X", "the 2020s"),
+        ("2022", "2022"),
+        ("2022-21", "2022-21"),  # a season: shown as reported
+        ("", ""),
+    ],
+)
+def test_reported_dates_in_words(text, words):
+    assert edtf_in_words(text) == words
+
+
+def test_pages_say_reported_dates_in_words(client, db):
+    incident = IncidentFactory(title="Strikes", date="2022-10-10/2023-03-09", published=True)
+    home = client.get("/").content.decode()
+    assert "10 October 2022 – 9 March 2023" in home
+    assert "2022-10-10/2023-03-09" not in home
+    page = client.get(incident.get_absolute_url()).content.decode()
+    assert "10 October 2022 – 9 March 2023" in page
+    assert "<code>2022-10-10/2023-03-09</code>" in page  # and as reported, for staff
+    results = client.get("/search/", {"q": "strikes"}).content.decode()
+    assert "10 October 2022 – 9 March 2023" in results

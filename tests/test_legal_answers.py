@@ -3,24 +3,9 @@ data, and those answers are the ones reference-facts.md gives."""
 
 import datetime
 
-import pytest
 from django.utils.html import escape
 
 from cases.models import Incident, TreatyStatusKind
-from tests.test_load_demo import clear_cases_tables, load
-
-
-@pytest.fixture(scope="module")
-def demo_loaded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        load(verbosity=0)
-        yield
-        clear_cases_tables()
-
-
-@pytest.fixture
-def demo(demo_loaded, db):
-    pass
 
 
 def on_state_page(history_entry, on: datetime.date) -> str:

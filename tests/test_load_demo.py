@@ -1,14 +1,10 @@
 """manage.py load_demo: the real demo dataset loads, is right, is public and is idempotent."""
 
 import datetime
-from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.contrib.postgres.search import SearchQuery
-from django.core.management import call_command
-from django.core.management.color import no_style
-from django.db import connection
 
 from cases.models import (
     AccountabilityAction,
@@ -21,45 +17,9 @@ from cases.models import (
     State,
     TreatyStatusKind,
 )
+from tests.demo_data import clear_cases_tables, load, snapshot
 
 Date = datetime.date
-
-
-def load(verbosity: int = 1) -> str:
-    out = StringIO()
-    call_command("load_demo", verbosity=verbosity, stdout=out)
-    return out.getvalue()
-
-
-def snapshot(*, history: bool = True) -> dict[str, list[dict]]:
-    """Every row of every cases table (through and history tables too), in a stable order."""
-    config = apps.get_app_config("cases")
-    return {
-        model._meta.db_table: list(model._default_manager.order_by("pk").values())
-        for model in config.get_models(include_auto_created=True)
-        if history or not model.__name__.startswith("Historical")
-    }
-
-
-def clear_cases_tables() -> None:
-    tables = [m._meta.db_table for m in apps.get_app_config("cases").get_models(True)]
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sql_flush(no_style(), tables, allow_cascade=True):
-            cursor.execute(sql)
-
-
-@pytest.fixture(scope="module")
-def demo_loaded(django_db_setup, django_db_blocker):
-    """Loaded once for the module (a load takes seconds); each test still rolls back."""
-    with django_db_blocker.unblock():
-        load(verbosity=0)
-        yield
-        clear_cases_tables()
-
-
-@pytest.fixture
-def demo(demo_loaded, db):
-    pass
 
 
 def test_command_prints_counts_and_is_quiet_with_v0(db):

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from cases import models as m
-from tests.test_load_demo import demo, demo_loaded, load  # noqa: F401 (fixtures)
+from tests.demo_data import load
 
 pytestmark = pytest.mark.usefixtures("demo")
 

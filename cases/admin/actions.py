@@ -275,7 +275,7 @@ class ActionEventFormSet(SubmittedSubjects, BaseInlineFormSet):
                 rows[index].add_error(field, message)
 
 
-class ActionEventInline(admin.TabularInline):
+class ActionEventInline(TabularInline):
     model = m.ActionEvent
     form = ActionEventInlineForm
     formset = ActionEventFormSet

@@ -7,6 +7,7 @@ from django import template
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from cases.edtf import edtf_in_words
 from cases.search import MARK_START, MARK_STOP
 
 register = template.Library()
@@ -97,6 +98,12 @@ def query_toggle(context, name: str, value: str) -> str:
     """The query string with `name` set to `value`, or removed if it already has that value."""
     current = context["request"].GET.get(name)
     return query(context, **{name: None if current == str(value) else value})
+
+
+@register.filter
+def edtf(text: str) -> str:
+    """A reported date (EDTF) in words: 2022-02-24/.. -> from 24 February 2022 onwards."""
+    return edtf_in_words(text)
 
 
 @register.filter

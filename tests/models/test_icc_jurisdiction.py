@@ -6,15 +6,12 @@ import datetime
 import pytest
 
 from cases.models import (
-    EntryIntoForceRule,
     ExclusionScope,
-    InstrumentKind,
     SecurityCouncilReferral,
-    StateRelation,
     TreatyEventKind,
 )
 from cases.models.jurisdiction import Jurisdiction, icc_jurisdiction
-from tests.factories import InstrumentFactory, StateFactory, TreatyEventFactory
+from tests.factories import StateFactory, TreatyEventFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,75 +19,21 @@ D = datetime.date
 
 
 @pytest.fixture
-def rome():
-    return InstrumentFactory(
-        slug="rome-statute",
-        short_title="Rome Statute",
-        kind=InstrumentKind.STATUTE,
-        adopted_on=D(1998, 7, 17),
-        entry_into_force_on=D(2002, 7, 1),
-        entry_into_force_rule=EntryIntoForceRule.FIRST_OF_MONTH_AFTER_DAYS,
-        entry_into_force_delay=60,
-        withdrawal_delay_months=12,
-        published=True,
-    )
-
-
-@pytest.fixture
-def ukraine(rome):
-    ukraine = StateFactory(code="UA", name="Ukraine")
-    act = TreatyEventFactory
-    act(state=ukraine, instrument=rome, kind=TreatyEventKind.SIGNATURE, deposited_on=D(2000, 1, 20))
-    act(
-        state=ukraine,
-        instrument=rome,
-        kind=TreatyEventKind.JURISDICTION_DECLARATION,
-        deposited_on=D(2014, 4, 17),
-        jurisdiction_from=D(2013, 11, 21),
-        jurisdiction_to=D(2014, 2, 22),
-    )
-    act(
-        state=ukraine,
-        instrument=rome,
-        kind=TreatyEventKind.JURISDICTION_DECLARATION,
-        deposited_on=D(2015, 9, 8),
-        jurisdiction_from=D(2014, 2, 20),
-    )
-    act(
-        state=ukraine,
-        instrument=rome,
-        kind=TreatyEventKind.RATIFICATION,
-        deposited_on=D(2024, 10, 25),
-    )
-    act(
-        state=ukraine,
+def ukraine(ukraine_rome, rome):
+    """Ukraine's acts, with its art. 124 declaration of the day it ratified."""
+    TreatyEventFactory(
+        state=ukraine_rome,
         instrument=rome,
         kind=TreatyEventKind.WAR_CRIMES_EXCLUSION,
         exclusion_scope=ExclusionScope.NATIONALS,
         deposited_on=D(2024, 10, 25),
     )
-    return ukraine
+    return ukraine_rome
 
 
 @pytest.fixture
-def russia(rome):
-    ussr = StateFactory(code="SU", name="Union of Soviet Socialist Republics")
-    russia = StateFactory(
-        code="RU",
-        name="Russian Federation",
-        predecessor=ussr,
-        predecessor_relation=StateRelation.CONTINUATION,
-    )
-    TreatyEventFactory(
-        state=russia, instrument=rome, kind=TreatyEventKind.SIGNATURE, deposited_on=D(2000, 9, 13)
-    )
-    TreatyEventFactory(
-        state=russia,
-        instrument=rome,
-        kind=TreatyEventKind.SIGNATURE_WITHDRAWAL,
-        deposited_on=D(2016, 11, 30),
-    )
-    return russia
+def russia(russia_rome):
+    return russia_rome
 
 
 def articles(answer) -> list[str]:

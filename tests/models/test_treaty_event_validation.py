@@ -6,42 +6,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from cases.models import (
-    EntryIntoForceRule,
     ExclusionScope,
-    InstrumentKind,
     TreatyEvent,
     TreatyEventKind,
 )
-from tests.factories import InstrumentFactory, StateFactory, TreatyEventFactory
+from tests.factories import StateFactory, TreatyEventFactory
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-
-
-@pytest.fixture
-def gc4():
-    return InstrumentFactory(
-        short_title="GC IV",
-        adopted_on=D(1949, 8, 12),
-        entry_into_force_on=D(1950, 10, 21),
-        entry_into_force_rule=EntryIntoForceRule.MONTHS_AFTER_DEPOSIT,
-        entry_into_force_delay=6,
-        withdrawal_delay_months=12,
-    )
-
-
-@pytest.fixture
-def rome():
-    return InstrumentFactory(
-        short_title="Rome Statute",
-        kind=InstrumentKind.STATUTE,
-        adopted_on=D(1998, 7, 17),
-        entry_into_force_on=D(2002, 7, 1),
-        entry_into_force_rule=EntryIntoForceRule.FIRST_OF_MONTH_AFTER_DAYS,
-        entry_into_force_delay=60,
-        withdrawal_delay_months=12,
-    )
 
 
 @pytest.fixture
