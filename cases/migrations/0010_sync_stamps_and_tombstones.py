@@ -23,6 +23,11 @@ outside a trigger) propagates to the records that show it; a stamp written by a 
 does not propagate further (it changes nothing those records show), so a change never
 ripples through the whole graph (incident -> action -> incident -> ...).
 
+Only a row that really changes stamps: an UPDATE that leaves a row as it was (a no-op
+save, a rerun of `load_demo`, a refresh writing the same search names) stamps neither it
+nor its owners. Rows are compared without changed_at, updated_at (auto_now moves it on
+every save) and generated columns; see _content() and _changed().
+
 Stamps are the statement's time (statement_timestamp(), as Django's Now()), not the
 transaction's: two statements of one transaction stamp two times, and a stamp written by
 a trigger has the time of the statement that caused it.
@@ -246,6 +251,28 @@ def _stamp(owner: str, select: str) -> str:
     return f"UPDATE {owner} SET changed_at = statement_timestamp() WHERE changed_at <> statement_timestamp() AND {key} IN ({select});"
 
 
+# What a row shows: all of it but the bookkeeping of when it changed (changed_at, and
+# updated_at, which Django's auto_now moves on every save, even one that changes nothing).
+# Generated columns too: they follow from the others, and in a BEFORE trigger NEW does not
+# hold their new value yet (PostgreSQL computes it after), so they would always differ.
+BOOKKEEPING = ("changed_at", "updated_at")
+GENERATED = ("search_vector",)  # cases_incident's
+
+
+def _content(row: str) -> str:
+    return f"(to_jsonb({row}) - " + " - ".join(f"'{c}'" for c in BOOKKEEPING + GENERATED) + ")"
+
+
+def _changed(rows: str, others: str) -> str:
+    """The rows of transition table `rows` that an UPDATE really changed: those with no
+    row of `others` (the other side of the UPDATE) of the same content. Rows include
+    their primary key, so this pairs each row with itself."""
+    return (
+        f"(SELECT x.* FROM {rows} x WHERE NOT EXISTS "
+        f"(SELECT 1 FROM {others} y WHERE {_content('y')} = {_content('x')}))"
+    )
+
+
 def _function(name: str, body: str) -> str:
     return (
         f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
@@ -268,7 +295,14 @@ def _trigger(table: str, event: str, function: str) -> str:
 def _stamping_sql() -> tuple[list[str], list[str]]:
     forward = [
         "CREATE FUNCTION ihl_sync_stamp_row() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-        f"BEGIN\nIF {ENABLED} THEN NEW.changed_at := statement_timestamp(); END IF;\nRETURN NEW;\nEND $$;"
+        f"BEGIN\nIF NOT ({ENABLED}) THEN RETURN NEW; END IF;\n"
+        # A stamp written by a trigger (pg_trigger_depth() > 1) is kept as written.
+        "IF TG_OP = 'UPDATE' AND pg_trigger_depth() > 1 THEN RETURN NEW; END IF;\n"
+        # An UPDATE that changes nothing (a no-op save, a loader's re-run) keeps the stamp:
+        # the one in the row, not a stale one a save sends back from memory.
+        f"IF TG_OP = 'UPDATE' AND {_content('NEW')} = {_content('OLD')} THEN\n"
+        "NEW.changed_at := OLD.changed_at; RETURN NEW;\nEND IF;\n"
+        "NEW.changed_at := statement_timestamp();\nRETURN NEW;\nEND $$;"
     ]
     backward = ["DROP FUNCTION ihl_sync_stamp_row();"]
     for owner in OWNERS:
@@ -282,14 +316,14 @@ def _stamping_sql() -> tuple[list[str], list[str]]:
         guard = f"NOT ({ENABLED})" + (" OR pg_trigger_depth() > 1" if table in OWNERS else "")
         for event in ("INSERT", "UPDATE", "DELETE"):
             relations = {"INSERT": ["new_rows"], "DELETE": ["old_rows"]}.get(
-                event, ["new_rows", "old_rows"]
+                event, [_changed("new_rows", "old_rows"), _changed("old_rows", "new_rows")]
             )
             statements = [
                 _stamp(owner, " UNION ".join(select.format(r=rel) for rel in relations))
                 for owner, select in edges
             ]
             body = (
-                f"IF {guard} OR NOT EXISTS (SELECT 1 FROM {relations[0]}) THEN RETURN NULL; END IF;\n"
+                f"IF {guard} OR NOT EXISTS (SELECT 1 FROM {relations[0]} z) THEN RETURN NULL; END IF;\n"
                 + "\n".join(statements)
             )
             function = f"ihl_sync_{table.removeprefix('cases_')}_{event.lower()}"[:63]

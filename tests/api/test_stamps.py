@@ -35,7 +35,7 @@ def world():
 
 
 PART_CHANGES = {
-    "involvement": lambda i: i.involvements.update(confidence="low"),
+    "involvement": lambda i: i.involvements.update(confidence="high"),  # low by default
     "qualification": lambda i: i.legal_qualifications.update(asserted_on=datetime.date(2024, 1, 1)),
     "citation": lambda i: m.Citation.objects.filter(incident=i).update(pinpoint="p. 9"),
     "citation deleted": lambda i: m.Citation.objects.filter(incident=i).delete(),
@@ -58,6 +58,20 @@ def test_a_change_to_a_part_brings_only_its_incident(api, world, change):
     assert changed(api, "incidents", since) == set()
     PART_CHANGES[change](incident)
     assert changed(api, "incidents", since) == {str(incident.pk)}
+
+
+NO_CHANGES = {
+    "part": lambda i: i.involvements.update(confidence="low"),  # what it already is
+    "own row": lambda i: m.Incident.objects.filter(pk=i.pk).update(title="Stamped"),
+    "save": lambda i: m.Incident.objects.get(pk=i.pk).save(),  # moves updated_at only
+}
+
+
+@pytest.mark.parametrize("change", NO_CHANGES)
+def test_a_write_that_changes_nothing_brings_nothing(api, world, change):
+    incident, _, since = world
+    NO_CHANGES[change](incident)
+    assert changed(api, "incidents", since) == set()
 
 
 ACTION_CHANGES = {
