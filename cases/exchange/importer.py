@@ -1043,7 +1043,9 @@ def copy_rows(model: type[models.Model], objects: Iterable[models.Model]) -> lis
     need their ids first (reserve_pks()): no query can run while the COPY is open, and
     `objects` may be a generator that validates them. Returns the rows written."""
     meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.generated]
+    # changed_at is the database's (its default and triggers write it): a new object holds
+    # a DatabaseDefault there, which COPY cannot send.
+    fields = [f for f in meta.concrete_fields if not f.generated and f.name != "changed_at"]
     files = {f.attname for f in fields if isinstance(f, models.FileField)}
     values = operator.attrgetter(*(f.attname for f in fields))
     written = []
