@@ -240,6 +240,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "cases.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Every API request's queries run with this statement timeout (milliseconds; 0: none): a
+# request the database cannot answer in time is a 503 in the API's JSON error, well before
+# gunicorn's 30 s worker timeout would kill the worker and answer an HTML 500.
+API_STATEMENT_TIMEOUT_MS = env.int("IHL_API_STATEMENT_TIMEOUT_MS", default=10000)
 # The API is read-only and public: any origin may read it (no cookies are involved).
 CORS_URLS_REGEX = r"^/api/v1/.*$"
 CORS_ALLOW_ALL_ORIGINS = True

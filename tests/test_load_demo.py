@@ -41,13 +41,13 @@ def test_second_run_changes_no_row_and_no_value(demo):
 def test_rerun_restores_an_edited_value_and_touches_only_that_row(demo):
     warrant = AccountabilityAction.objects.get(title="ICC arrest warrant for Vladimir Putin")
     AccountabilityAction.objects.filter(pk=warrant.pk).update(applied_on=Date(2023, 1, 1))
-    before, versions = snapshot(history=False), warrant.history.count()
+    before, versions = without_stamps(snapshot(history=False)), warrant.history.count()
     out = load()
     assert "AccountabilityAction: 0 created, 1 changed" in out
     warrant.refresh_from_db()
     assert warrant.applied_on == Date(2023, 2, 22)
     assert warrant.history.count() == versions + 1  # the repair is on the record's history
-    after = snapshot(history=False)
+    after = without_stamps(snapshot(history=False))
     changed = [
         (table, old, new)
         for table in before
@@ -57,6 +57,16 @@ def test_rerun_restores_an_edited_value_and_touches_only_that_row(demo):
     assert [(table, old["id"]) for table, old, _ in changed] == [
         ("cases_accountabilityaction", warrant.pk)
     ]
+
+
+def without_stamps(tables: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """The rows without changed_at: the database's bookkeeping, which a trigger moves on the
+    records that show a changed row too (the warrant's incident lists it), not a row the
+    loader wrote. That a rerun which changes nothing moves no stamp is checked above."""
+    return {
+        table: [{k: v for k, v in row.items() if k != "changed_at"} for row in rows]
+        for table, rows in tables.items()
+    }
 
 
 def test_putin_warrant_has_both_charges_with_modes_and_period(demo):

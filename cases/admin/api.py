@@ -39,11 +39,11 @@ class ApiKeyAdmin(admin.ModelAdmin):
 @admin.register(m.Tombstone)
 class TombstoneAdmin(admin.ModelAdmin):
     formfield_overrides = FORMFIELD_OVERRIDES
-    list_display = ("resource", "object_id", "deleted_at")
+    list_display = ("resource", "object_id", "reason", "removed_at")
     search_fields = ("object_id",)
-    list_filter = ("resource",)
-    date_hierarchy = "deleted_at"
-    ordering = ("-deleted_at", "-pk")
+    list_filter = ("resource", "reason")
+    date_hierarchy = "removed_at"
+    ordering = ("-removed_at", "-pk")
 
     def has_add_permission(self, request):
         return False

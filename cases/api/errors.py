@@ -3,7 +3,9 @@
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError, connection, transaction
 from django.http import Http404, JsonResponse
+from psycopg.errors import QueryCanceled
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
 
@@ -30,6 +32,17 @@ class UnknownParameters(exceptions.ValidationError):
         )
 
 
+class QueryTimeout(exceptions.APIException):
+    """The database did not answer within the API's statement timeout."""
+
+    status_code = 503
+    default_detail = (
+        "The database took too long to answer this request. Narrow it (more filters, a "
+        "smaller page_size) or try again later."
+    )
+    default_code = "timeout"
+
+
 def _first_code(codes) -> str:
     while isinstance(codes, dict | list) and codes:
         codes = next(iter(codes.values())) if isinstance(codes, dict) else codes[0]
@@ -41,6 +54,12 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, OperationalError) and isinstance(exc.__cause__, QueryCanceled):
+        # Cancelled by the statement timeout (StatementTimeoutMixin): the transaction is
+        # aborted, so it must roll back, not commit.
+        if connection.in_atomic_block:
+            transaction.set_rollback(True)
+        exc = QueryTimeout()
     response = exception_handler(exc, context)
     if response is None:
         return None  # an unexpected error: Django's 500 handling and logging

@@ -8,33 +8,28 @@ import datetime
 
 import django_filters as df
 from django import forms
-from django.db.models import Exists, FloatField, OuterRef, Q
+from django.db.models import Exists, FloatField, OuterRef
 from django.db.models.functions import Cast
 from django_filters.fields import IsoDateTimeField, ModelChoiceField
 from drf_spectacular.utils import extend_schema_field
 
 from cases.models import (
     AccountabilityAction,
-    ActionEvent,
     ActionKind,
     ActionStatus,
     Actor,
     ActorKind,
-    Charge,
-    Citation,
     ConflictType,
     Incident,
     Instrument,
     InstrumentKind,
     Involvement,
     LegalQualification,
-    Membership,
     Provision,
     RuleKind,
     Source,
     SourceKind,
     State,
-    TreatyEvent,
     VerificationStatus,
     ViolationCategory,
 )
@@ -154,87 +149,9 @@ class ApiFilterSet(df.FilterSet):
         return queryset
 
     def filter_updated_since(self, queryset, name, value):
-        return queryset.filter(updated_at__gte=value)
-
-
-def incidents_changed_since(queryset, since):
-    """Incidents whose API representation may have changed since `since`.
-
-    An incident's detail embeds its involvements, qualifications, citations and actions, and
-    the actors, provisions and sources they name; a change to any of them changes the
-    incident for a mirror. Deleting such a row through the admin saves the incident too.
-    """
-    incident = OuterRef("pk")
-    changed_involvement = Involvement.objects.filter(incident=incident).filter(
-        Q(updated_at__gte=since) | Q(actor__updated_at__gte=since)
-    )
-    changed_qualification = LegalQualification.objects.filter(incident=incident).filter(
-        Q(updated_at__gte=since)
-        | Q(provision__updated_at__gte=since)
-        | Q(provision__instrument__updated_at__gte=since)
-        | Q(asserted_by__updated_at__gte=since)
-    )
-    changed_citation = Citation.objects.filter(
-        Q(incident=incident)
-        | Q(involvement__incident=incident)
-        | Q(legal_qualification__incident=incident)
-    ).filter(Q(updated_at__gte=since) | Q(source__updated_at__gte=since))
-    changed_action = AccountabilityAction.objects.filter(incidents=incident, updated_at__gte=since)
-    return queryset.filter(
-        Q(updated_at__gte=since)
-        | Exists(changed_involvement)
-        | Exists(changed_qualification)
-        | Exists(changed_citation)
-        | Exists(changed_action)
-    )
-
-
-def actions_changed_since(queryset, since):
-    """Actions whose detail may have changed: their own row, issuing body, subjects,
-    charges (and the provisions they name), events (and their subjects), linked incidents,
-    citations of the action and of its events, and their sources. (Deleting an event
-    changes the action's updated_at: cases/models/api.py.)"""
-    action = OuterRef("pk")
-    return queryset.filter(
-        Q(updated_at__gte=since)
-        | Q(issuing_body__updated_at__gte=since)
-        | Exists(
-            AccountabilityAction.subjects.through.objects.filter(
-                action=action, actor__updated_at__gte=since
-            )
-        )
-        | Exists(
-            Charge.objects.filter(action=action).filter(
-                Q(updated_at__gte=since)
-                | Q(subject__updated_at__gte=since)
-                | Q(provision__updated_at__gte=since)
-                | Q(provision__instrument__updated_at__gte=since)
-            )
-        )
-        | Exists(
-            AccountabilityAction.incidents.through.objects.filter(
-                accountabilityaction=action, incident__updated_at__gte=since
-            )
-        )
-        | Exists(
-            ActionEvent.objects.filter(action=action).filter(
-                Q(updated_at__gte=since) | Q(subject__updated_at__gte=since)
-            )
-        )
-        | Exists(
-            Citation.objects.filter(Q(action=action) | Q(action_event__action=action)).filter(
-                Q(updated_at__gte=since) | Q(source__updated_at__gte=since)
-            )
-        )
-    )
-
-
-def actors_changed_since(queryset, since):
-    """Actors whose detail may have changed: their row, or a membership and its organisation."""
-    memberships = Membership.objects.filter(member=OuterRef("pk")).filter(
-        Q(updated_at__gte=since) | Q(organisation__updated_at__gte=since)
-    )
-    return queryset.filter(Q(updated_at__gte=since) | Exists(memberships))
+        # changed_at covers what the record shows (its parts, the records it names): kept
+        # by the database on every write (migration 0010), read here through its index.
+        return queryset.filter(changed_at__gte=value)
 
 
 class IncidentFilter(ApiFilterSet):
@@ -299,9 +216,6 @@ class IncidentFilter(ApiFilterSet):
     class Meta:
         model = Incident
         fields: list[str] = []
-
-    def filter_updated_since(self, queryset, name, value):
-        return incidents_changed_since(queryset, value)
 
     def filter_q(self, queryset, name, value):
         if not value.strip():
@@ -385,9 +299,6 @@ class ActionFilter(ApiFilterSet):
         model = AccountabilityAction
         fields: list[str] = []
 
-    def filter_updated_since(self, queryset, name, value):
-        return actions_changed_since(queryset, value)
-
     def filter_subject(self, queryset, name, value):
         return queryset.filter(
             Exists(
@@ -419,9 +330,6 @@ class ActorFilter(ApiFilterSet):
         model = Actor
         fields: list[str] = []
 
-    def filter_updated_since(self, queryset, name, value):
-        return actors_changed_since(queryset, value)
-
 
 class SourceFilter(ApiFilterSet):
     kind = df.ChoiceFilter(choices=SourceKind.choices, label="Kind of source.")
@@ -445,11 +353,6 @@ class InstrumentFilter(ApiFilterSet):
         model = Instrument
         fields: list[str] = []
 
-    def filter_updated_since(self, queryset, name, value):
-        # An instrument's detail lists its provisions.
-        provisions = Provision.objects.filter(instrument=OuterRef("pk"), updated_at__gte=value)
-        return queryset.filter(Q(updated_at__gte=value) | Exists(provisions))
-
 
 class ProvisionFilter(ApiFilterSet):
     instrument = SlugFilter(
@@ -464,35 +367,14 @@ class ProvisionFilter(ApiFilterSet):
         model = Provision
         fields: list[str] = []
 
-    def filter_updated_since(self, queryset, name, value):
-        # A provision shows its instrument's titles.
-        return queryset.filter(Q(updated_at__gte=value) | Q(instrument__updated_at__gte=value))
-
 
 class CategoryFilter(ApiFilterSet):
     class Meta:
         model = ViolationCategory
         fields: list[str] = []
 
-    def filter_updated_since(self, queryset, name, value):
-        # A category's detail lists its narrower categories and its provisions.
-        provisions = ViolationCategory.provisions.through.objects.filter(
-            violationcategory=OuterRef("pk")
-        ).filter(
-            Q(provision__updated_at__gte=value) | Q(provision__instrument__updated_at__gte=value)
-        )
-        children = ViolationCategory.objects.filter(parent=OuterRef("pk"), updated_at__gte=value)
-        return queryset.filter(Q(updated_at__gte=value) | Exists(provisions) | Exists(children))
-
 
 class StateFilter(ApiFilterSet):
     class Meta:
         model = State
         fields: list[str] = []
-
-    def filter_updated_since(self, queryset, name, value):
-        # A state's detail lists its treaty acts under public instruments.
-        events = TreatyEvent.objects.filter(state=OuterRef("pk")).filter(
-            Q(updated_at__gte=value) | Q(instrument__updated_at__gte=value)
-        )
-        return queryset.filter(Q(updated_at__gte=value) | Exists(events))

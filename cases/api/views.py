@@ -9,12 +9,13 @@ import csv
 import datetime
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
+from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Greatest
+from django.db import connection, transaction
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
@@ -140,6 +141,29 @@ class FilterBackend(DjangoFilterBackend):
         return super().filter_queryset(request, queryset, view)
 
 
+class StatementTimeoutMixin:
+    """Runs the request in a transaction whose statements the database cancels after
+    settings.API_STATEMENT_TIMEOUT_MS: an anonymous client cannot tie up a worker with a slow
+    query, and the cancellation is a 503 in the API's error body (errors.QueryTimeout), not
+    gunicorn's HTML 500 when it kills the worker. (A streaming export's rows are read after
+    the view returns, outside the transaction: the timeout covers its validation only.)"""
+
+    def dispatch(self, request, *args, **kwargs):
+        timeout = settings.API_STATEMENT_TIMEOUT_MS
+        if not timeout:
+            return super().dispatch(request, *args, **kwargs)
+        nested = connection.in_atomic_block
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [str(timeout)])
+            response = super().dispatch(request, *args, **kwargs)
+            if nested and not transaction.get_rollback():
+                # Inside an outer transaction (tests), SET LOCAL would outlive the request.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL statement_timeout TO DEFAULT")
+        return response
+
+
 class QueryParametersMixin:
     """Refuses (400) a query parameter the endpoint does not read, naming those it reads.
 
@@ -182,7 +206,9 @@ class QueryParametersMixin:
                 raise UnknownParameters(unknown, accepted)
 
 
-class PublicViewSet(QueryParametersMixin, HttpCachingMixin, ReadOnlyModelViewSet):
+class PublicViewSet(
+    StatementTimeoutMixin, QueryParametersMixin, HttpCachingMixin, ReadOnlyModelViewSet
+):
     """A read-only resource: list (cursor-paginated, filtered), detail, and bulk export."""
 
     list_serializer_class: type[serializers.Serializer]
@@ -627,7 +653,7 @@ class IccJurisdictionParams(serializers.Serializer):
 
 
 @extend_schema(tags=["law"])
-class IccJurisdictionView(QueryParametersMixin, HttpCachingMixin, APIView):
+class IccJurisdictionView(StatementTimeoutMixin, QueryParametersMixin, HttpCachingMixin, APIView):
     """Could the International Criminal Court exercise jurisdiction over a crime committed
     on the territory of one state, or by nationals of others, on a date; and on what basis
     (Rome Statute arts. 11, 12(2), 12(3), 13(b), 124, 127(2))."""
@@ -658,122 +684,71 @@ class IccJurisdictionView(QueryParametersMixin, HttpCachingMixin, APIView):
 
 # Incremental sync: what left the public view since a time.
 
-PUBLISHABLE_RESOURCES = {
-    "incidents": Incident,
-    "actions": AccountabilityAction,
-    "actors": Actor,
-    "sources": Source,
-    "instruments": Instrument,
-}
-# Resources identified by a slug or code that a new record could reuse: (rows, key).
-# (Instruments are tombstoned by id: a hidden instrument's slug could reveal its title.)
-KEYED_RESOURCES = {
-    "categories": (ViolationCategory.objects.all(), "slug"),
-    "states": (State.objects.all(), "code"),
-}
-
-
-# The feed merges several sources, each read in the order (removed_at, pk): a record's
-# place in the feed is (removed_at, source, pk), unique and stable, so a cursor is a place.
-TOMBSTONE_SOURCES = [*PUBLISHABLE_RESOURCES, "provisions", "deleted"]
+TOMBSTONE_RESOURCES = [
+    "actions",
+    "actors",
+    "categories",
+    "incidents",
+    "instruments",
+    "provisions",
+    "sources",
+    "states",
+]
 TOMBSTONE_PAGE_SIZE = 500
 TOMBSTONE_MAX_PAGE_SIZE = 1000
 
 
-def tombstone_sources(since, resource: str = "") -> Iterator[tuple[int, QuerySet, Callable]]:
-    """Each source of tombstones at or after `since`: (its place in the feed's order, its
-    rows with `pk` and `removed_at`, a function making a row a tombstone).
-
-    Unpublished and withdrawn records still exist: found by their updated_at. A record that
-    was never public may appear too (its id tells nothing else): a mirror ignores it.
-    """
-    for name, model in PUBLISHABLE_RESOURCES.items():
-        if resource in ("", name):
-            hidden = model.objects.exclude(pk__in=model.objects.public().values("pk"))
-            rows = hidden.annotate(removed_at=F("updated_at")).filter(removed_at__gte=since)
-
-            def hidden_tombstone(row: dict, name: str = name) -> dict:
-                reason = "withdrawn" if row["publication_status"] == "withdrawn" else "unpublished"
-                return {"resource": name, "id": str(row["pk"]), "reason": reason}
-
-            yield (
-                TOMBSTONE_SOURCES.index(name),
-                rows.values("pk", "removed_at", "publication_status"),
-                hidden_tombstone,
-            )
-    if resource in ("", "provisions"):
-        # A provision is hidden with its instrument too: removed when either last changed.
-        hidden = Provision.objects.exclude(pk__in=Provision.objects.public().values("pk"))
-        rows = hidden.annotate(removed_at=Greatest("updated_at", "instrument__updated_at"))
-        yield (
-            TOMBSTONE_SOURCES.index("provisions"),
-            rows.filter(removed_at__gte=since).values("pk", "removed_at"),
-            lambda row: {"resource": "provisions", "id": str(row["pk"]), "reason": "unpublished"},
-        )
-    deleted = Tombstone.objects.annotate(removed_at=F("deleted_at")).filter(removed_at__gte=since)
-    if resource:
-        deleted = deleted.filter(resource=resource)
-    for name, (queryset, key) in KEYED_RESOURCES.items():
-        # The slug or code now names a new public record: not a tombstone any more.
-        deleted = deleted.exclude(resource=name, object_id__in=queryset.values(key))
-    yield (
-        TOMBSTONE_SOURCES.index("deleted"),
-        deleted.values("pk", "removed_at", "resource", "object_id"),
-        lambda row: {"resource": row["resource"], "id": row["object_id"], "reason": "deleted"},
-    )
-
-
 class FeedPlace(NamedTuple):
-    """A place in the tombstone feed, and which way a page goes from it."""
+    """A place in the tombstone feed, (removed_at, pk), and which way a page goes from it."""
 
     removed_at: datetime.datetime
-    source: int
     pk: int
     reverse: bool = False
 
     def encode(self) -> str:
-        text = f"{self.removed_at.isoformat()}|{self.source}|{self.pk}|{int(self.reverse)}"
+        text = f"{self.removed_at.isoformat()}|{self.pk}|{int(self.reverse)}"
         return base64.urlsafe_b64encode(text.encode()).decode()
 
     @classmethod
     def decode(cls, cursor: str) -> "FeedPlace":
         try:
-            removed_at, source, pk, reverse = base64.urlsafe_b64decode(cursor).decode().split("|")
-            place = cls(datetime.datetime.fromisoformat(removed_at), int(source), int(pk))
-            place = place._replace(reverse=bool(int(reverse)))
+            removed_at, pk, reverse = base64.urlsafe_b64decode(cursor).decode().split("|")
+            place = cls(datetime.datetime.fromisoformat(removed_at), int(pk), bool(int(reverse)))
         except (ValueError, UnicodeDecodeError) as exc:
             raise serializers.ValidationError("Invalid cursor.") from exc
-        if place.removed_at.tzinfo is None or not 0 <= place.source < len(TOMBSTONE_SOURCES):
+        if place.removed_at.tzinfo is None:
             raise serializers.ValidationError("Invalid cursor.")
         return place
 
-    def beyond(self, source: int) -> Q:
-        """Rows of `source` that come after this place (before it, for a reverse page)."""
-        strictly, inclusive = ("lt", "lte") if self.reverse else ("gt", "gte")
-        if source == self.source:
-            return Q(**{f"removed_at__{strictly}": self.removed_at}) | Q(
-                removed_at=self.removed_at, **{f"pk__{strictly}": self.pk}
-            )
-        later_source = source > self.source if not self.reverse else source < self.source
-        return Q(**{f"removed_at__{inclusive if later_source else strictly}": self.removed_at})
+    def beyond(self) -> Q:
+        """Rows after this place (before it, for a reverse page)."""
+        op = "lt" if self.reverse else "gt"
+        return Q(**{f"removed_at__{op}": self.removed_at}) | Q(
+            removed_at=self.removed_at, **{f"pk__{op}": self.pk}
+        )
 
 
 def tombstone_page(
     since, resource: str, size: int, place: FeedPlace | None
 ) -> tuple[list[dict], FeedPlace | None, FeedPlace | None]:
     """One page of the feed from `place` (the start if None), oldest first, with the places
-    of the next and previous pages (None at an end). One query per source, each reading at
-    most a page and one row."""
+    of the next and previous pages (None at an end). One query, reading a page and a row.
+
+    The feed is the Tombstone table, written by the database when a record that was public
+    stops being so (migration 0010): a record that was never public is not in it.
+    """
     reverse = place is not None and place.reverse
-    found = []
-    for source, rows, tombstone in tombstone_sources(since, resource):
-        if place is not None:
-            rows = rows.filter(place.beyond(source))
-        order = ("-removed_at", "-pk") if reverse else ("removed_at", "pk")
-        for row in rows.order_by(*order)[: size + 1]:
-            at = FeedPlace(row["removed_at"], source, row["pk"])
-            found.append((at, {**tombstone(row), "removed_at": row["removed_at"]}))
-    found.sort(key=lambda item: item[0][:3], reverse=reverse)
+    rows = Tombstone.objects.filter(removed_at__gte=since)
+    if resource:
+        rows = rows.filter(resource=resource)
+    if place is not None:
+        rows = rows.filter(place.beyond())
+    order = ("-removed_at", "-pk") if reverse else ("removed_at", "pk")
+    found = list(
+        rows.order_by(*order).values("pk", "resource", "object_id", "reason", "removed_at")[
+            : size + 1
+        ]
+    )
     more = len(found) > size
     page = found[:size]
     if reverse:
@@ -783,10 +758,19 @@ def tombstone_page(
     # Forward, more beyond means a next page, and coming from a cursor a previous one;
     # a reverse page is the other way round.
     has_next, has_previous = (True, more) if reverse else (more, place is not None)
+    first, last = page[0], page[-1]
     return (
-        [tombstone for _, tombstone in page],
-        page[-1][0] if has_next else None,
-        page[0][0]._replace(reverse=True) if has_previous else None,
+        [
+            {
+                "resource": row["resource"],
+                "id": row["object_id"],
+                "reason": row["reason"],
+                "removed_at": row["removed_at"],
+            }
+            for row in page
+        ],
+        FeedPlace(last["removed_at"], last["pk"]) if has_next else None,
+        FeedPlace(first["removed_at"], first["pk"], reverse=True) if has_previous else None,
     )
 
 
@@ -795,7 +779,7 @@ class TombstoneParams(serializers.Serializer):
         help_text="Records removed from the public at or after this time (ISO 8601)."
     )
     resource = serializers.ChoiceField(
-        choices=sorted([*PUBLISHABLE_RESOURCES, "provisions", "categories", "states"]),
+        choices=TOMBSTONE_RESOURCES,
         required=False,
         help_text="Only this resource (default: all).",
     )
@@ -814,7 +798,7 @@ class TombstoneParams(serializers.Serializer):
         return FeedPlace.decode(value)
 
 
-class TombstoneView(QueryParametersMixin, HttpCachingMixin, APIView):
+class TombstoneView(StatementTimeoutMixin, QueryParametersMixin, HttpCachingMixin, APIView):
     """Records a mirror must remove: deleted, withdrawn or unpublished since a time.
 
     Paginated by cursor, oldest first; a mirror follows `next` to the end.

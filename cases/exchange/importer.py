@@ -178,7 +178,7 @@ class Plan:
         }
         for lower, upper in record_type.edtf.values():
             excluded |= {lower, upper}
-        excluded |= {"created_at", "updated_at"}
+        excluded |= {"created_at", "updated_at", "changed_at"}
         return cls(
             defaults=tuple(f.get_default() for f in concrete),
             calls=tuple(
@@ -209,7 +209,7 @@ class Plan:
         return model(*values)
 
 
-UNCOMPARED = {"created_at", "created_by", "updated_at", "updated_by", "search_names"}
+UNCOMPARED = {"created_at", "created_by", "updated_at", "updated_by", "search_names", "changed_at"}
 
 
 # --- Reading ---------------------------------------------------------------------------------
@@ -904,7 +904,7 @@ class Importer:
                 for f in model._meta.concrete_fields
                 if not f.primary_key
                 and not f.generated
-                and f.name not in ("created_at", "created_by", "search_names")
+                and f.name not in ("created_at", "created_by", "search_names", "changed_at")
             ]
             model.objects.bulk_update(to_update, fields, batch_size=BATCH)
         self._write_many(record_type, many, replace={id(o) for o in to_update})
@@ -1062,7 +1062,9 @@ def copy_rows(model: type[models.Model], objects: Iterable[models.Model]) -> lis
     need their ids first (reserve_pks()): no query can run while the COPY is open, and
     `objects` may be a generator that validates them. Returns the rows written."""
     meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.generated]
+    # changed_at is the database's (its default and triggers write it): a new object holds
+    # a DatabaseDefault there, which COPY cannot send.
+    fields = [f for f in meta.concrete_fields if not f.generated and f.name != "changed_at"]
     files = {f.attname for f in fields if isinstance(f, models.FileField)}
     values = operator.attrgetter(*(f.attname for f in fields))
     written = []

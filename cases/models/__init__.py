@@ -10,7 +10,7 @@ from .actions import (
     SealStatus,
 )
 from .actors import Actor, ActorIdentifier, ActorKind, ActorName, Membership
-from .api import ApiKey, Tombstone
+from .api import ApiKey, Tombstone, TombstoneReason
 from .base import Confidentiality, PublicationStatus
 from .incidents import (
     AttributionConfidence,
@@ -87,6 +87,7 @@ __all__ = [
     "State",
     "StateRelation",
     "Tombstone",
+    "TombstoneReason",
     "TreatyEvent",
     "TreatyEventKind",
     "TreatyStatus",

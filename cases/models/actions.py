@@ -12,7 +12,7 @@ from django.urls import reverse
 from cases.edtf import EDTFField
 
 from .actors import Actor
-from .base import History, Publishable, PublishableQuerySet, Tracked
+from .base import History, Publishable, PublishableQuerySet, SyncStamped, Tracked
 from .incidents import Incident
 from .law import Provision, State, written_date
 
@@ -44,7 +44,7 @@ class ActionStatus(models.TextChoices):
     WITHOUT_EFFECT = "without_effect", "Without effect (e.g. after the subject's death)"
 
 
-class AccountabilityAction(Publishable):
+class AccountabilityAction(SyncStamped, Publishable):
     kind = models.CharField(max_length=30, choices=ActionKind.choices)
     title = models.CharField(max_length=300)
     issuing_body = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="issued_actions")
@@ -69,7 +69,7 @@ class AccountabilityAction(Publishable):
 
     objects = PublishableQuerySet.as_manager()
 
-    history = History(m2m_fields=["incidents"])
+    history = History(excluded_fields=["changed_at"], m2m_fields=["incidents"])
 
     class Meta:
         constraints = [

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from cases.edtf import EDTFField
 
-from .base import History, Publishable, PublishableQuerySet, Tracked
+from .base import History, Publishable, PublishableQuerySet, SyncStamped, Tracked
 from .law import State
 
 
@@ -45,7 +45,7 @@ class ActorQuerySet(PublishableQuerySet):
         )
 
 
-class Actor(Publishable):
+class Actor(SyncStamped, Publishable):
     name = models.CharField(max_length=300, help_text="The name most used in English sources.")
     kind = models.CharField(max_length=30, choices=ActorKind.choices)
     state = models.ForeignKey(
@@ -60,7 +60,7 @@ class Actor(Publishable):
 
     objects = ActorQuerySet.as_manager()
 
-    history = History()
+    history = History(excluded_fields=["changed_at"])
 
     class Meta:
         indexes = [

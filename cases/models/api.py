@@ -1,4 +1,5 @@
-"""The partner API's own records: API keys, and tombstones of deleted records for sync."""
+"""The partner API's own records: API keys, and tombstones of records that left the public
+view, for sync."""
 
 import hashlib
 import secrets
@@ -6,12 +7,6 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-
-from .actions import AccountabilityAction
-from .actors import Actor
-from .incidents import Incident
-from .law import Instrument, Provision, State, ViolationCategory
-from .sources import Source
 
 KEY_PREFIX = "ihl_"
 
@@ -77,76 +72,33 @@ class ApiKey(models.Model):
         self.save(update_fields=["revoked_at"])
 
 
-class Tombstone(models.Model):
-    """A public-API record that was deleted: lets partners' mirrors drop it.
+class TombstoneReason(models.TextChoices):
+    DELETED = "deleted", "Deleted"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    UNPUBLISHED = "unpublished", "Unpublished"
 
-    Unpublished and withdrawn records need no tombstone row: they still exist and the sync
-    feed finds them by updated_at.
+
+class Tombstone(models.Model):
+    """A public-API record that left the public view: deleted, withdrawn or unpublished
+    (back to draft, confidential, restricted; a provision with its instrument).
+
+    Written by database triggers (migration 0010) when a record that was public stops
+    being so, whichever path does it, and only then: a record that was never public has
+    none. Removed again when the record becomes public again (or a new category or state
+    takes the slug or code), so a mirror never deletes a record the lists return.
     """
 
     resource = models.CharField(max_length=30, help_text="The API resource, e.g. incidents.")
-    object_id = models.CharField(max_length=40, help_text="The deleted record's id or code.")
-    deleted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    object_id = models.CharField(max_length=40, help_text="The record's id or code.")
+    reason = models.CharField(
+        max_length=20, choices=TombstoneReason.choices, default=TombstoneReason.DELETED
+    )
+    removed_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
-        indexes = [models.Index(fields=["resource", "deleted_at"], name="tombstone_resource_idx")]
+        indexes = [models.Index(fields=["resource", "removed_at"], name="tombstone_resource_idx")]
 
     def __str__(self) -> str:
-        return f"{self.resource} {self.object_id} deleted {self.deleted_at:%-d %B %Y %H:%M} UTC"
-
-
-# The only signal receivers in the project (connected in CasesConfig.ready()), and they only
-# record facts for sync: deletions happen in the admin, services and the shell, and a
-# tombstone must be written (and the incidents that embedded a deleted action, the action
-# that embedded a deleted event, marked changed) whichever path deletes the row. They
-# change no other domain data.
-TOMBSTONED = {
-    Incident: ("incidents", "pk"),
-    AccountabilityAction: ("actions", "pk"),
-    Actor: ("actors", "pk"),
-    Source: ("sources", "pk"),
-    Instrument: ("instruments", "pk"),
-    Provision: ("provisions", "pk"),
-    ViolationCategory: ("categories", "slug"),
-    State: ("states", "code"),
-}
-
-
-def record_tombstone(sender, instance, **kwargs) -> None:
-    resource, key = TOMBSTONED[sender]
-    Tombstone.objects.create(resource=resource, object_id=str(getattr(instance, key)))
-
-
-def touch_incidents_of_action(sender, instance, **kwargs) -> None:
-    """An incident embeds its actions: deleting one changes the incident for a mirror
-    syncing with updated_since, whichever path deletes it. Before the delete, while the
-    links still exist; update() changes updated_at and nothing else."""
-    instance.incidents.update(updated_at=timezone.now())
-
-
-def touch_both_sides_of_an_unlinked_action(sender, instance, action, reverse, pk_set, **kwargs):
-    """An action and an incident embed each other: when a link between them goes, both
-    change for a mirror. Marked before the link goes (it finds the records to mark), from
-    either side: `action.incidents.remove(incident)` or `incident.actions.remove(action)`."""
-    if action not in ("pre_remove", "pre_clear"):
-        return
-    if reverse:  # `instance` is an incident
-        incidents = Incident.objects.filter(pk=instance.pk)
-        actions = instance.actions.all()
-        if pk_set is not None:
-            actions = actions.filter(pk__in=pk_set)
-    else:
-        incidents = instance.incidents.all()
-        if pk_set is not None:
-            incidents = incidents.filter(pk__in=pk_set)
-        actions = AccountabilityAction.objects.filter(pk=instance.pk)
-    now = timezone.now()
-    incidents.update(updated_at=now)
-    actions.update(updated_at=now)
-
-
-def touch_action_of_event(sender, instance, **kwargs) -> None:
-    """An action embeds its events: deleting one changes the action for a mirror syncing
-    with updated_since, whichever path deletes it (the action's own page saves the action
-    anyway; an event's own page, the shell and services do not)."""
-    AccountabilityAction.objects.filter(pk=instance.action_id).update(updated_at=timezone.now())
+        return (
+            f"{self.resource} {self.object_id} {self.reason} {self.removed_at:%-d %B %Y %H:%M} UTC"
+        )

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from simple_history.models import HistoricalRecords
 
 
@@ -85,6 +86,23 @@ class Tracked(models.Model):
         blank=True,
         editable=False,
         related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class SyncStamped(models.Model):
+    """A record of the public API: when it, or anything its API representation shows, last
+    changed. Written by database triggers on every table it shows (migration 0010,
+    docs/api.md "Incremental sync"), whichever path writes: `updated_since` reads only this
+    indexed column. Bookkeeping, not content: each model's History excludes it."""
+
+    changed_at = models.DateTimeField(
+        db_default=Now(),
+        editable=False,
+        db_index=True,
+        help_text="When the record or anything shown with it last changed (kept by the database).",
     )
 
     class Meta:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from cases.edtf import EDTFField
 
 from .actors import Actor
-from .base import History, Publishable, PublishableQuerySet, Tracked
+from .base import History, Publishable, PublishableQuerySet, SyncStamped, Tracked
 from .law import Provision, State, ViolationCategory
 
 # Titles and descriptions are English; names in other scripts sit in search_names and are
@@ -118,7 +118,7 @@ class IncidentQuerySet(PublishableQuerySet):
         return qs
 
 
-class Incident(Publishable):
+class Incident(SyncStamped, Publishable):
     title = models.CharField(max_length=300)
     summary = models.TextField(blank=True, default="")
     description = models.TextField(blank=True, default="")
@@ -188,7 +188,9 @@ class Incident(Publishable):
 
     objects = IncidentQuerySet.as_manager()
     # The search columns are derived; keeping them in every history row would only cost.
-    history = History(excluded_fields=["search_names", "search_vector"], m2m_fields=["categories"])
+    history = History(
+        excluded_fields=["changed_at", "search_names", "search_vector"], m2m_fields=["categories"]
+    )
 
     class Meta:
         constraints = [

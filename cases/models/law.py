@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from .base import History, Publishable, PublishableQuerySet, Tracked
+from .base import History, Publishable, PublishableQuerySet, SyncStamped, Tracked
 
 
 class StateRelation(models.TextChoices):
@@ -22,7 +22,7 @@ class StateRelation(models.TextChoices):
     SUCCESSION = "succession", "Succession (new state; joins treaties by its own acts)"
 
 
-class State(Tracked):
+class State(SyncStamped, Tracked):
     """A state, by its ISO 3166-1 code (ISO 3166-3 alpha-2 for former states, e.g. SU)."""
 
     code = models.CharField(
@@ -42,7 +42,7 @@ class State(Tracked):
         max_length=20, choices=StateRelation.choices, blank=True, default=""
     )
 
-    history = History()
+    history = History(excluded_fields=["changed_at"])
 
     class Meta:
         constraints = [
@@ -109,7 +109,7 @@ class EntryIntoForceRule(models.TextChoices):
     )
 
 
-class Instrument(Publishable):
+class Instrument(SyncStamped, Publishable):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=400)
     short_title = models.CharField(max_length=80, help_text="e.g. GC IV, AP I, Rome Statute")
@@ -140,7 +140,7 @@ class Instrument(Publishable):
 
     objects = PublishableQuerySet.as_manager()
 
-    history = History()
+    history = History(excluded_fields=["changed_at"])
 
     class Meta:
         constraints = [
@@ -207,7 +207,7 @@ class ProvisionQuerySet(models.QuerySet):
         return self.filter(rule_kind=RuleKind.MODE_OF_LIABILITY)
 
 
-class Provision(Tracked):
+class Provision(SyncStamped, Tracked):
     """An article or sub-paragraph of an instrument, in a tree under it."""
 
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="provisions")
@@ -224,7 +224,7 @@ class Provision(Tracked):
 
     objects = ProvisionQuerySet.as_manager()
 
-    history = History(parents=("instrument",))
+    history = History(excluded_fields=["changed_at"], parents=("instrument",))
 
     class Meta:
         constraints = [
@@ -269,7 +269,7 @@ class ViolationCategoryQuerySet(models.QuerySet):
         return found
 
 
-class ViolationCategory(Tracked):
+class ViolationCategory(SyncStamped, Tracked):
     """A term of the thesaurus of violations, mapped to the provisions that prohibit it.
 
     A vocabulary, public as a whole: it holds no facts about anyone.
@@ -285,7 +285,7 @@ class ViolationCategory(Tracked):
 
     objects = ViolationCategoryQuerySet.as_manager()
 
-    history = History(m2m_fields=["provisions"])
+    history = History(excluded_fields=["changed_at"], m2m_fields=["provisions"])
 
     class Meta:
         verbose_name_plural = "violation categories"

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from .actions import AccountabilityAction, ActionEvent, Charge
-from .base import History, Publishable, PublishableQuerySet, Tracked
+from .base import History, Publishable, PublishableQuerySet, SyncStamped, Tracked
 from .incidents import Incident, Involvement, LegalQualification
 from .law import SecurityCouncilReferral, TreatyEvent
 
@@ -35,7 +35,7 @@ class Reliability(models.TextChoices):
     F = "F", "F – reliability cannot be judged"
 
 
-class Source(Publishable):
+class Source(SyncStamped, Publishable):
     kind = models.CharField(max_length=20, choices=SourceKind.choices)
     title = models.CharField(max_length=500)
     publisher = models.CharField(max_length=300, blank=True, default="")
@@ -49,7 +49,7 @@ class Source(Publishable):
 
     objects = PublishableQuerySet.as_manager()
 
-    history = History()
+    history = History(excluded_fields=["changed_at"])
 
     class Meta:
         indexes = [models.Index(fields=["published_on"], name="source_published_idx")]

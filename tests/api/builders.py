@@ -34,3 +34,17 @@ def ratified(state: m.State, instrument: m.Instrument, on: datetime.date) -> m.T
     return f.TreatyEventFactory(
         state=state, instrument=instrument, kind=m.TreatyEventKind.RATIFICATION, deposited_on=on
     )
+
+
+def backdate_stamps(when) -> None:
+    """Make every public-API record look last changed at `when` (changed_at is kept by the
+    database; turning stamping off for the update is what a bulk loader does)."""
+    from django.apps import apps
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL ihl.sync_stamps = 'off'")
+        for model in apps.get_app_config("cases").get_models():
+            if any(field.name == "changed_at" for field in model._meta.concrete_fields):
+                model.objects.update(changed_at=when)
+        cursor.execute("SET LOCAL ihl.sync_stamps = 'on'")
