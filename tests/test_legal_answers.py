@@ -105,3 +105,16 @@ def test_darfur_referral_answers_for_sudan(client, demo):
     grounds = answer.json()["grounds"]
     assert [g["article"] for g in grounds] == ["art. 13(b)"]
     assert grounds[0]["referral"]["resolution"] == "S/RES/1593 (2005)"
+
+
+def test_icc_jurisdiction_queries_do_not_grow_with_the_states_asked(client, demo):
+    def queries(params) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/v1/icc-jurisdiction/", params).status_code == 200
+        return len(captured)
+
+    one = queries({"on": "2022-02-24", "territory": "UA", "nationality": "RU"})
+    three = queries({"on": "2022-02-24", "territory": "UA", "nationality": ["RU", "BY", "GB"]})
+    assert one == three
+    # The Darfur referral brings its states in the same, fixed, number of queries.
+    assert queries({"on": "2004-01-01", "territory": "SD", "nationality": ["RU", "BY"]}) <= one + 1
