@@ -3,6 +3,8 @@ data, and those answers are the ones reference-facts.md gives."""
 
 import datetime
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
 from cases.models import Incident, TreatyStatusKind
