@@ -638,11 +638,6 @@ class SecurityCouncilReferralQuerySet(models.QuerySet):
     def public(self):
         return self.filter(instrument__in=Instrument.objects.public())
 
-    def covering(self, state: State, on: datetime.date):
-        return self.filter(states=state, jurisdiction_from__lte=on).filter(
-            Q(jurisdiction_to__isnull=True) | Q(jurisdiction_to__gte=on)
-        )
-
 
 class SecurityCouncilReferral(Tracked):
     """A situation referred to the Prosecutor by the Security Council (Rome Statute
