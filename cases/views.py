@@ -459,7 +459,7 @@ class InstrumentDetailView(PublicDetailView):
 
     def get_queryset(self):
         return Instrument.objects.public().prefetch_related(
-            Prefetch("provisions", queryset=Provision.objects.order_by("position", "pk"))
+            Prefetch("provisions", queryset=Provision.objects.public().order_by("position", "pk"))
         )
 
     def get_context_data(self, **kwargs):
@@ -488,7 +488,9 @@ class ProvisionDetailView(PublicDetailView):
             Provision.objects.public()
             .select_related("instrument", "parent")
             .prefetch_related(
-                Prefetch("children", queryset=Provision.objects.order_by("position", "pk")),
+                Prefetch(
+                    "children", queryset=Provision.objects.public().order_by("position", "pk")
+                ),
                 Prefetch(
                     "violation_categories", queryset=ViolationCategory.objects.order_by("name")
                 ),

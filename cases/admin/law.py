@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.formats import date_format
 
+from cases import changesets
 from cases import models as m
 from cases.models.law import STATEMENT_KINDS, treaty_sequence_errors
 
@@ -17,8 +18,9 @@ from .base import (
     refuse_date_before,
     refuse_self_reference,
 )
+from .changesets import ReviewedEdits
 from .sources import CitationInline
-from .workflow import PartAdmin, PublishableAdmin
+from .workflow import PublishableAdmin
 
 
 class ProvisionForm(forms.ModelForm):
@@ -125,7 +127,8 @@ class TreatyEventInline(TabularInline):
 
 
 @admin.register(m.State)
-class StateAdmin(RefreshesSearchNames, TrackedAdmin):
+class StateAdmin(RefreshesSearchNames, ReviewedEdits, TrackedAdmin):
+    additions_wait = True
     search_names_kind = "states"  # its name: the incidents' country
     list_display = ("code", "name", "predecessor", "predecessor_relation")
     list_select_related = ("predecessor",)
@@ -173,7 +176,10 @@ class InstrumentAdmin(RefreshesSearchNames, PublishableAdmin):
 
 
 @admin.register(m.Provision)
-class ProvisionAdmin(RefreshesSearchNames, PartAdmin, TrackedAdmin):
+class ProvisionAdmin(RefreshesSearchNames, ReviewedEdits, TrackedAdmin):
+    """A provision added here is hidden until its change set is approved, and can be cited at
+    once in that change set; an edit of a live provision waits in the change set."""
+
     search_names_kind = "provisions"  # its label and heading
     form = ProvisionForm
     deleted_select_related = ("instrument",)
@@ -182,6 +188,14 @@ class ProvisionAdmin(RefreshesSearchNames, PartAdmin, TrackedAdmin):
     list_filter = ("rule_kind", "instrument")
     autocomplete_fields = ("instrument", "parent")
     ordering = ("instrument__short_title", "position", "pk")
+
+    def is_live(self, obj) -> bool:
+        return obj.proposed_in_id is None
+
+    def save_model(self, request, obj, form, change):
+        if not change and not getattr(request, "replaying", False):
+            obj.proposed_in = changesets.open_change_set(request.user)
+        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
         # __str__ reads the instrument: select it wherever provisions are listed (changelist,
@@ -197,7 +211,8 @@ class ProvisionAdmin(RefreshesSearchNames, PartAdmin, TrackedAdmin):
 
 
 @admin.register(m.ViolationCategory)
-class ViolationCategoryAdmin(RefreshesSearchNames, TrackedAdmin):
+class ViolationCategoryAdmin(RefreshesSearchNames, ReviewedEdits, TrackedAdmin):
+    additions_wait = True
     search_names_kind = "categories"  # its name
     list_display = ("name", "slug", "parent")
     list_select_related = ("parent",)
@@ -215,7 +230,8 @@ class TreatyEventCitationInline(CitationInline):
 
 
 @admin.register(m.TreatyEvent)
-class TreatyEventAdmin(TrackedAdmin):
+class TreatyEventAdmin(ReviewedEdits, TrackedAdmin):
+    additions_wait = True
     list_display = ("state", "instrument", "kind", "deposited_on", "effective_on")
     deleted_select_related = ("state", "instrument")
     list_select_related = ("state", "instrument")
@@ -255,7 +271,8 @@ class ReferralCitationInline(CitationInline):
 
 
 @admin.register(m.SecurityCouncilReferral)
-class SecurityCouncilReferralAdmin(TrackedAdmin):
+class SecurityCouncilReferralAdmin(ReviewedEdits, TrackedAdmin):
+    additions_wait = True
     list_display = ("resolution", "situation", "adopted_on", "jurisdiction_from", "jurisdiction_to")
     list_select_related = ("instrument",)
     search_fields = ("resolution", "situation", "note")

@@ -7,9 +7,10 @@ may change the status on the change page too: the change is made by the services
 record and its inlines are saved, so the same four-eyes and data-quality checks apply, and
 a refusal is shown as a message while the content edits are kept.
 
-A published record, and every row that is part of it (services.PARTS), is read-only for
-everyone: its change page offers "Withdraw…" to reviewers instead, the first step of a
-correction.
+A published record is edited like a draft, but the edit waits in the editor's change set
+(cases/admin/changesets.py) until another reviewer approves it; its parts' own pages
+(services.PARTS) are read-only, they change on the record's page. "Withdraw…" retracts a
+published record, with a public reason: it is not the way to correct one.
 """
 
 from django import forms
@@ -23,6 +24,7 @@ from cases import services
 from cases.models import PublicationStatus
 
 from .base import TrackedAdmin
+from .changesets import ReviewedEdits
 
 Status = PublicationStatus
 STATUS_FIELDS = ("publication_status", "withdrawal_reason")
@@ -42,18 +44,19 @@ class WithdrawalForm(forms.Form):
     )
 
 
-class PublishableAdmin(TrackedAdmin):
+class PublishableAdmin(ReviewedEdits, TrackedAdmin):
     actions = ("submit_selected_for_review", "publish_selected", "return_selected_to_draft")
-    change_form_template = "admin/cases/publishable_change_form.html"
+
+    def is_live(self, obj) -> bool:
+        return obj.publication_status == Status.PUBLISHED
 
     def has_change_permission(self, request, obj=None):
-        # Researchers edit drafts (and withdrawn records, to correct and resubmit them);
-        # a record in review changes only in a reviewer's hands; a published one in nobody's.
+        # Researchers edit drafts (and withdrawn records, to correct and resubmit them) and,
+        # through a change set, published records; a record in review changes only in a
+        # reviewer's hands.
         allowed = super().has_change_permission(request, obj)
-        if obj is None:
+        if obj is None or obj.publication_status == Status.PUBLISHED:
             return allowed
-        if obj.publication_status == Status.PUBLISHED:
-            return False
         if services.can_publish(request.user, self.model):
             return allowed
         return allowed and obj.publication_status in services.SUBMITTABLE_FROM
@@ -110,7 +113,10 @@ class PublishableAdmin(TrackedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = tuple(super().get_readonly_fields(request, obj))
-        if not services.can_publish(request.user, self.model):
+        # An edit of a published record changes its content; "Withdraw…" retracts it.
+        if not services.can_publish(request.user, self.model) or (
+            obj is not None and self.is_live(obj)
+        ):
             readonly += tuple(f for f in STATUS_FIELDS if f not in readonly)
         return readonly
 

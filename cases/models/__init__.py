@@ -12,6 +12,7 @@ from .actions import (
 from .actors import Actor, ActorIdentifier, ActorKind, ActorName, Membership
 from .api import ApiKey, Tombstone, TombstoneReason
 from .base import Confidentiality, PublicationStatus
+from .changesets import Change, ChangeKind, ChangeSet, ChangeSetStatus
 from .incidents import (
     AttributionConfidence,
     ConflictType,
@@ -57,6 +58,10 @@ __all__ = [
     "ActorName",
     "ApiKey",
     "AttributionConfidence",
+    "Change",
+    "ChangeKind",
+    "ChangeSet",
+    "ChangeSetStatus",
     "Charge",
     "Citation",
     "Confidentiality",

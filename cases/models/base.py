@@ -25,6 +25,12 @@ class History(HistoricalRecords):
             field.db_index = name in indexed
         return fields
 
+    def get_change_reason_for_object(self, instance, history_type, using):
+        # A change set's approval names itself in every version it writes
+        # (cases.admin.changesets.replay sets it for the duration of a replay).
+        reason = super().get_change_reason_for_object(instance, history_type, using)
+        return reason or getattr(self.context, "change_reason", None)
+
     def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
         """simple-history records a version of `instance` whichever side of the many-to-many
         it is on; changed from the other side (`incident.actions.remove(action)`), that is

@@ -201,7 +201,7 @@ class RuleKind(models.TextChoices):
 
 class ProvisionQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(instrument__in=Instrument.objects.public())
+        return self.filter(instrument__in=Instrument.objects.public(), proposed_in__isnull=True)
 
     def modes_of_liability(self):
         return self.filter(rule_kind=RuleKind.MODE_OF_LIABILITY)
@@ -220,6 +220,16 @@ class Provision(SyncStamped, Tracked):
     rule_kind = models.CharField(max_length=30, choices=RuleKind.choices, default=RuleKind.OTHER)
     position = models.PositiveIntegerField(
         default=0, help_text="Order within the instrument (lower first)."
+    )
+    # A provision added to a published instrument is hidden until its change set is approved
+    # (then this is cleared): a new charge or qualification in the same set can cite it.
+    proposed_in = models.ForeignKey(
+        "cases.ChangeSet",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="proposed_provisions",
     )
 
     objects = ProvisionQuerySet.as_manager()

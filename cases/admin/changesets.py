@@ -1,0 +1,391 @@
+"""Change sets in the admin: edits of what the public sees wait in a change set for review.
+
+A record's change page works as always, but saving an edit of a live record (a published
+one, or a fact without a status: a treaty act, a state, a category, a referral, a
+provision) runs the admin's own save inside a savepoint that is rolled back: the same
+validation, then nothing written but the form, kept in the editor's change set
+(cases.changesets.save_edit). The page then shows the draft instead of the live record.
+Approval replays the kept form through the same view (replay()), so an edit is validated
+and saved by one code path whether it is made now or approved later.
+"""
+
+import copy
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
+from django.contrib.admin.utils import unquote
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, QueryDict
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.datastructures import MultiValueDict
+from django.utils.html import format_html
+from simple_history.models import HistoricalRecords
+
+from cases import changesets
+from cases.models.changesets import Change, ChangeKind, ChangeSet, ChangeSetStatus
+
+# Buttons and navigation, not content: a replayed form is saved plainly.
+NOT_CONTENT = {
+    "csrfmiddlewaretoken",
+    "_save",
+    "_continue",
+    "_addanother",
+    "_saveasnew",
+    "_rebase",
+    IS_POPUP_VAR,
+    TO_FIELD_VAR,
+    "_changelist_filters",
+}
+
+
+def form_data(request) -> dict[str, list[str]]:
+    return {key: request.POST.getlist(key) for key in request.POST if key not in NOT_CONTENT}
+
+
+def query_dict(data: dict[str, list[str]]) -> QueryDict:
+    result = QueryDict(mutable=True)
+    for key, values in data.items():
+        result.setlist(key, values)
+    result._mutable = False
+    return result
+
+
+def form_errors(response) -> list[str]:
+    """The errors a change form was returned with, each named by its field."""
+    context = getattr(response, "context_data", None) or {}
+    errors = []
+    admin_form = context.get("adminform")
+    if admin_form is not None:
+        form = admin_form.form
+        for name, messages_ in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            errors.extend(f"{label}: {m}" if label else m for m in messages_)
+    for inline in context.get("inline_admin_formsets", ()):
+        formset = inline.formset
+        what = formset.model._meta.verbose_name
+        errors.extend(f"{what}: {m}" for m in formset.non_form_errors())
+        for row, row_errors in enumerate(formset.errors, start=1):
+            for name, messages_ in row_errors.items():
+                errors.extend(f"{what} {row}, {name}: {m}" for m in messages_)
+    if not errors and response.status_code == 302:
+        errors.append("The record no longer exists.")
+    return errors or [f"The form was refused (HTTP {response.status_code})."]
+
+
+def replay(change: Change, change_set: ChangeSet):
+    """Save a kept edit through its admin page, as its author; the record saved.
+
+    Raises ValidationError with the form's errors when it no longer validates, and when
+    the author may no longer change the record."""
+    model_admin = admin.site.get_model_admin(change.model)
+    request = HttpRequest()
+    request.method = "POST"
+    request.POST = query_dict(change.form_data or {})
+    request.FILES = MultiValueDict()
+    request.user = change.author
+    # The admin builds URLs from the host, which must be one the site answers to.
+    hosts = [h for h in settings.ALLOWED_HOSTS if h and h[0] not in ".*"] or ["localhost"]
+    request.META = {"SERVER_NAME": hosts[0], "SERVER_PORT": "80", "REMOTE_ADDR": ""}
+    request.path = request.path_info = reverse("admin:index")
+    request._dont_enforce_csrf_checks = True
+    request._messages = CookieStorage(request)
+    request.replaying = True
+    context = HistoricalRecords.context
+    previous = getattr(context, "request", None), getattr(context, "change_reason", None)
+    context.request, context.change_reason = request, change_set.history_reason
+    try:
+        response = model_admin.changeform_view(request, change.object_id or None)
+    except PermissionDenied:
+        raise ValidationError(f"{change.author} may no longer change this record.") from None
+    finally:
+        context.request, context.change_reason = previous
+    saved = getattr(request, "saved_object", None)
+    if saved is None:
+        raise ValidationError(form_errors(response))
+    return saved
+
+
+class ReviewedEdits:
+    """For a ModelAdmin whose live records the public sees: edits wait in a change set.
+
+    `is_live(obj)` says whether the public sees the record (then an edit waits);
+    `additions_wait`: whether a new record waits in the change set too (a treaty act, a
+    state: the public would see it at once), or is saved as a hidden draft that the
+    approval publishes (a record with a publication status, a provision).
+    """
+
+    additions_wait = False
+    change_form_template = "admin/cases/reviewed_change_form.html"
+
+    def is_live(self, obj) -> bool:
+        return True
+
+    def _own_change(self, request, obj) -> Change | None:
+        """The user's kept edit of `obj`, or of the addition named by ?change=."""
+        own = Change.objects.filter(change_set__in=ChangeSet.objects.editable_by(request.user))
+        if obj is not None:
+            return own.of(obj).exclude(kind=ChangeKind.DELETION).first()
+        change_id = request.GET.get("change", "")
+        if not change_id.isdigit():
+            return None
+        return own.filter(pk=change_id, kind=ChangeKind.ADDITION).first()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if getattr(request, "replaying", False):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        if object_id and obj is None:  # the admin's own "does not exist" answer
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        if not (self.is_live(obj) if obj is not None else self.additions_wait):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        change = self._own_change(request, obj)
+        context = {**(extra_context or {}), **self._draft_context(request, obj, change)}
+        if request.method == "POST":
+            return self._keep_draft(request, obj, change, object_id, form_url, context)
+        if change is not None:
+            return self._show_draft(request, change, object_id, form_url, context)
+        return super().changeform_view(request, object_id, form_url, context)
+
+    def _draft_context(self, request, obj, change) -> dict:
+        others = []
+        if obj is not None:
+            others = list(
+                changesets.pending_changes(obj)
+                .exclude(pk=getattr(change, "pk", None))
+                .select_related("change_set", "change_set__created_by")
+            )
+        return {
+            "reviewed_edit": True,
+            "draft_change": change,
+            "draft_conflicts": changesets.conflicts(change) if change is not None else [],
+            "other_changes": others,
+        }
+
+    def _keep_draft(self, request, obj, change, object_id, form_url, context):
+        if request.FILES:
+            self.message_user(
+                request,
+                "A file cannot wait for review: upload it while the record is a draft.",
+                messages.ERROR,
+            )
+            return redirect(request.get_full_path())
+        with transaction.atomic():
+            request.capturing_draft = True
+            response = super().changeform_view(request, object_id, form_url, context)
+            transaction.set_rollback(True)
+        request.capturing_draft = False
+        saved = getattr(request, "saved_object", None)
+        if saved is None:
+            return response  # the form, with its errors
+        data = form_data(request)
+        if obj is None:
+            data["_model"] = self.model
+        try:
+            change = changesets.save_edit(
+                user=request.user,
+                obj=obj,
+                form_data=data,
+                label=str(saved),
+                change=change,
+                rebase="_rebase" in request.POST,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            for message in getattr(error, "messages", [str(error)]):
+                self.message_user(request, message, messages.ERROR)
+            return redirect(request.get_full_path())
+        change_set = change.change_set
+        self.message_user(
+            request,
+            format_html(
+                'Kept in your change set <a href="{}">{}</a>. The public sees the '
+                "published version until a reviewer approves it.",
+                change_set.get_absolute_url(),
+                change_set,
+            ),
+            messages.SUCCESS,
+        )
+        if "_continue" in request.POST:
+            if obj is not None:
+                return redirect(request.path)
+            return redirect(f"{request.path}?change={change.pk}")
+        return redirect(change_set.get_absolute_url())
+
+    def _show_draft(self, request, change, object_id, form_url, context):
+        """The change page with the kept form in it, as it was submitted; nothing saved."""
+        draft_request = copy.copy(request)
+        draft_request.method = "POST"
+        draft_request.POST = query_dict(change.form_data or {})
+        draft_request._files = MultiValueDict()
+        draft_request._dont_enforce_csrf_checks = True
+        draft_request.showing_draft = True
+        with transaction.atomic():
+            response = super().changeform_view(draft_request, object_id, form_url, context)
+            if hasattr(response, "render"):
+                response.render()
+            transaction.set_rollback(True)
+        return response
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if not getattr(request, "showing_draft", False):
+            return form
+
+        class ShownDraft(form):
+            def is_valid(self):
+                super().is_valid()  # its errors are shown; it is never saved from here
+                return False
+
+        return ShownDraft
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        request.saved_object = obj
+        drafting = getattr(request, "capturing_draft", False) or getattr(
+            request, "replaying", False
+        )
+        if not drafting and not self.is_live(obj):
+            changesets.add_new(user=request.user, obj=obj)
+
+    def message_user(self, request, *args, **kwargs):
+        # A rehearsed or replayed save says nothing: the change set's page does.
+        if getattr(request, "capturing_draft", False) or getattr(request, "replaying", False):
+            return
+        super().message_user(request, *args, **kwargs)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if request.method == "POST" and obj is not None and self.is_live(obj):
+            if not self.has_delete_permission(request, obj):
+                raise PermissionDenied
+            change = changesets.save_deletion(user=request.user, obj=obj)
+            self.message_user(
+                request,
+                f"The deletion of “{obj}” waits in your change set “{change.change_set}”.",
+                messages.SUCCESS,
+            )
+            return redirect(change.change_set.get_absolute_url())
+        return super().delete_view(request, object_id, extra_context)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # a deletion waits for review, one by one
+        return actions
+
+
+@admin.register(ChangeSet)
+class ChangeSetAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "status", "created_by", "updated_at", "reviewed_by")
+    list_filter = ("status",)
+    list_select_related = ("created_by", "reviewed_by")
+    search_fields = ("title", "review_comment")
+    fields = ("title",)
+    change_form_template = "admin/cases/changeset_review.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return request.user.is_staff
+        return obj.created_by_id == request.user.pk and obj.is_editable
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/<str:action>/",
+                self.admin_site.admin_view(self.workflow_view),
+                name="cases_changeset_workflow",
+            ),
+            path(
+                "<int:pk>/changes/<int:change_id>/remove/",
+                self.admin_site.admin_view(self.remove_view),
+                name="cases_changeset_remove",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        change_set = get_object_or_404(ChangeSet, pk=object_id)
+        diffs, problems = changesets.diff(change_set)
+        user = request.user
+        authors = {d.change.author_id for d in diffs} | {change_set.created_by_id}
+        context = {
+            **(extra_context or {}),
+            "diffs": diffs,
+            "problems": problems,
+            "is_author": change_set.created_by_id == user.pk,
+            "can_review": (
+                changesets.can_approve(user)
+                and user.pk not in authors
+                and change_set.status == ChangeSetStatus.SUBMITTED
+            ),
+            "edit_url": {d.change.pk: self._edit_url(d.change) for d in diffs},
+        }
+        return super().change_view(request, object_id, form_url, context)
+
+    @staticmethod
+    def _edit_url(change: Change) -> str:
+        opts = change.model._meta
+        if change.kind == ChangeKind.ADDITION:
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+            return f"{url}?change={change.pk}"
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[change.object_id])
+
+    def workflow_view(self, request, pk, action):
+        if request.method != "POST":
+            return redirect("admin:cases_changeset_change", pk)
+        change_set = get_object_or_404(ChangeSet, pk=pk)
+        user, comment = request.user, request.POST.get("review_comment", "")
+        done = {
+            "submit": "submitted for review",
+            "approve": "approved: its changes are published",
+            "request-changes": "returned to its author",
+            "discard": "discarded",
+        }
+        if action not in done:
+            return redirect("admin:cases_changeset_change", pk)
+        try:
+            if action == "submit":
+                changesets.submit(change_set=change_set, user=user)
+            elif action == "approve":
+                changesets.approve(change_set=change_set, reviewer=user, comment=comment)
+            elif action == "request-changes":
+                changesets.request_changes(change_set=change_set, reviewer=user, comment=comment)
+            else:
+                changesets.discard(change_set=change_set, user=user)
+        except (ValidationError, PermissionDenied) as error:
+            for message in getattr(error, "messages", [str(error)]):
+                self.message_user(request, message, messages.ERROR)
+        else:
+            self.message_user(request, f"Change set “{change_set}” is {done[action]}.")
+        return redirect("admin:cases_changeset_change", pk)
+
+    def remove_view(self, request, pk, change_id):
+        change = get_object_or_404(Change, pk=change_id, change_set_id=pk)
+        if request.method == "POST":
+            try:
+                changesets.remove_change(change=change, user=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                for message in getattr(error, "messages", [str(error)]):
+                    self.message_user(request, message, messages.ERROR)
+            else:
+                self.message_user(request, f"“{change.label}” is out of the change set.")
+            return redirect("admin:cases_changeset_change", pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Take “{change.label}” out of the change set?",
+            "opts": self.model._meta,
+            "change": change,
+        }
+        return TemplateResponse(request, "admin/cases/changeset_remove.html", context)

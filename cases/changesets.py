@@ -1,0 +1,548 @@
+"""The change-set workflow: open -> submitted -> approved (or changes requested, discarded).
+
+Every function here checks who may do it and refuses with a message that says why. The
+approval publishes a whole change set in one transaction: each edit is replayed through
+the admin form it was entered in (cases/admin/changesets.py), so the same validation,
+derived values and history apply as to any save, and a reader sees all of it or none.
+See docs/change-sets.md.
+"""
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from cases import services
+from cases.models import Actor, Incident, Instrument, Provision, Source
+from cases.models.actions import AccountabilityAction
+from cases.models.base import PublicationStatus, Publishable
+from cases.models.changesets import (
+    EDITABLE,
+    PENDING,
+    Change,
+    ChangeKind,
+    ChangeSet,
+    ChangeSetStatus,
+)
+
+Status = ChangeSetStatus
+APPROVE_PERMISSION = "cases.approve_changeset"
+
+# Not content: who and when, and values the database or a service derives (as are the
+# fields nobody edits, skipped too).
+BOOKKEEPING = {"id", "updated_at", "search_names"}
+
+# New records are published in this order, each after what its checks need public (an
+# incident's cited source, an action's issuing body).
+PUBLISH_ORDER = (Provision, Source, Actor, Instrument, Incident, AccountabilityAction)
+
+
+def can_approve(user: AbstractBaseUser) -> bool:
+    return user.has_perm(APPROVE_PERMISSION)
+
+
+def open_change_set(user: AbstractBaseUser) -> ChangeSet:
+    """The change set the user's next edit goes into: their latest one still open, or a
+    new one named after them and the day."""
+    current = ChangeSet.objects.editable_by(user).first()
+    if current is not None:
+        return current
+    name = user.get_full_name() or user.get_username()
+    return ChangeSet.objects.create(
+        title=f"Changes by {name}, {date_format(timezone.localdate())}", created_by=user
+    )
+
+
+def pending_changes(obj) -> models.QuerySet:
+    """The changes of this record waiting in change sets not yet approved nor discarded."""
+    return Change.objects.of(obj).filter(change_set__status__in=PENDING)
+
+
+# What a record is, for conflicts and for the reviewer's diff ---------------------------
+
+
+def _shown(obj, model_field) -> str:
+    value = getattr(obj, model_field.attname)
+    if value in (None, ""):
+        return ""
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if model_field.is_relation:
+        return str(getattr(obj, model_field.name))
+    if hasattr(value, "isoformat") and not hasattr(value, "hour"):
+        return date_format(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _values(obj, skip: str = "") -> dict[str, list[str]]:
+    """{field name: [stored value, value as shown]} of a row's content."""
+    values = {}
+    for model_field in obj._meta.concrete_fields:
+        if not model_field.editable or model_field.name in BOOKKEEPING | {skip}:
+            continue
+        values[model_field.name] = [model_field.value_to_string(obj), _shown(obj, model_field)]
+    for model_field in obj._meta.many_to_many:
+        related = sorted(getattr(obj, model_field.name).all(), key=lambda r: str(r.pk))
+        values[model_field.name] = [
+            ",".join(str(r.pk) for r in related),
+            "; ".join(str(r) for r in related),
+        ]
+    return values
+
+
+def part_relations(model) -> list[tuple[type[models.Model], str]]:
+    """The rows edited with a record on its admin page: each inline's model and the field
+    naming the record. What the page replays is what a snapshot covers."""
+    from django.contrib import admin
+    from django.forms.models import _get_foreign_key
+
+    model_admin = admin.site._registry.get(model)
+    relations = []
+    for inline in getattr(model_admin, "inlines", ()):
+        fk = _get_foreign_key(model, inline.model, fk_name=inline.fk_name)
+        relations.append((inline.model, fk.name))
+    return relations
+
+
+def snapshot(obj) -> dict:
+    """The record's content and its parts': what a conflict is judged on and a diff shows."""
+    parts = {}
+    for part_model, fk_name in part_relations(type(obj)):
+        rows = part_model._default_manager.filter(**{fk_name: obj}).order_by("pk")
+        parts[part_model._meta.label_lower] = {
+            str(row.pk): _values(row, skip=fk_name) for row in rows
+        }
+    return {"fields": _values(obj), "parts": parts}
+
+
+def _stored(state: dict) -> dict:
+    """Only the stored values: a related record renamed is no conflict."""
+    return {
+        "fields": {name: pair[0] for name, pair in state["fields"].items()},
+        "parts": {
+            label: {pk: {n: p[0] for n, p in row.items()} for pk, row in rows.items()}
+            for label, rows in state["parts"].items()
+        },
+    }
+
+
+@dataclass
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class PartChange:
+    what: str  # the kind of part: "involvement"
+    how: str  # added, removed, changed
+    label: str
+    fields: list[FieldChange] = field(default_factory=list)
+
+
+@dataclass
+class RecordDiff:
+    change: Change
+    fields: list[FieldChange]
+    parts: list[PartChange]
+    conflict: list[str] = field(default_factory=list)
+
+
+def compare(model, before: dict | None, after: dict | None) -> tuple[list, list]:
+    """The field and part changes between two snapshots (None: no record)."""
+    before = before or {"fields": {}, "parts": {}}
+    after = after or {"fields": {}, "parts": {}}
+    fields = _field_changes(model, before["fields"], after["fields"])
+    parts = []
+    for label in sorted({*before["parts"], *after["parts"]}):
+        part_model = _model_of(label)
+        old, new = before["parts"].get(label, {}), after["parts"].get(label, {})
+        what = str(part_model._meta.verbose_name)
+        for pk in sorted({*old, *new}, key=lambda k: (len(k), k)):
+            if pk not in new:
+                parts.append(PartChange(what, "removed", _row_label(old[pk])))
+            elif pk not in old:
+                changes = _field_changes(part_model, {}, new[pk])
+                parts.append(PartChange(what, "added", _row_label(new[pk]), changes))
+            else:
+                changes = _field_changes(part_model, old[pk], new[pk])
+                if changes:
+                    parts.append(PartChange(what, "changed", _row_label(new[pk]), changes))
+    return fields, parts
+
+
+def _model_of(label: str):
+    app_label, model_name = label.split(".")
+    return ContentType.objects.get_by_natural_key(app_label, model_name).model_class()
+
+
+def _row_label(values: dict) -> str:
+    shown = [pair[1] for pair in values.values() if pair[1]]
+    return " · ".join(shown[:3])
+
+
+def _field_changes(model, old: dict, new: dict) -> list[FieldChange]:
+    changes = []
+    for name in [*new, *(n for n in old if n not in new)]:
+        before, after = old.get(name, ["", ""]), new.get(name, ["", ""])
+        if before[0] != after[0]:
+            label = str(model._meta.get_field(name).verbose_name)
+            changes.append(FieldChange(label[:1].upper() + label[1:], before[1], after[1]))
+    return changes
+
+
+def conflicts(change: Change) -> list[str]:
+    """What changed in the live record since its edit began (field and part labels)."""
+    if change.kind not in (ChangeKind.EDIT, ChangeKind.DELETION) or change.base is None:
+        return []
+    live = change.live_record()
+    if live is None:
+        return ["The record was deleted."]
+    now = snapshot(live)
+    if _stored(now) == _stored(change.base):
+        return []
+    fields, parts = compare(change.model, change.base, now)
+    return [f.label for f in fields] + [f"{p.what} {p.how}: {p.label}" for p in parts]
+
+
+# Saving edits into a change set --------------------------------------------------------
+
+
+def _editable(change_set: ChangeSet, user: AbstractBaseUser) -> None:
+    if change_set.created_by_id != user.pk:
+        raise PermissionDenied("Only the author of a change set changes it.")
+    if not change_set.is_editable:
+        raise ValidationError(
+            f"Change set “{change_set}” is {change_set.get_status_display().lower()}: "
+            "it cannot change."
+        )
+
+
+@transaction.atomic
+def save_edit(
+    *,
+    user: AbstractBaseUser,
+    obj,
+    form_data: dict,
+    label: str,
+    change: Change | None = None,
+    rebase: bool = False,
+) -> Change:
+    """Keep an edit of a live record (or, with obj None, a new one) in the user's change
+    set; the live record does not change. A second edit of the same record replaces the
+    first; `rebase` accepts the live record as it is now as the edit's starting point."""
+    if change is None and obj is not None:
+        change = pending_changes(obj).filter(change_set__in=ChangeSet.objects.editable_by(user))
+        change = change.first()
+    if change is None:
+        change_set = open_change_set(user)
+        kind = ChangeKind.EDIT if obj is not None else ChangeKind.ADDITION
+        change = Change(
+            change_set=change_set,
+            kind=kind,
+            content_type=ContentType.objects.get_for_model(obj or form_data["_model"]),
+            object_id=str(obj.pk) if obj is not None else "",
+            base=snapshot(obj) if obj is not None else None,
+            author=user,
+        )
+    _editable(change.change_set, user)
+    if rebase and obj is not None:
+        change.base = snapshot(obj)
+    change.form_data = {k: v for k, v in form_data.items() if k != "_model"}
+    change.label = label[:300]
+    change.save()
+    change.change_set.save(update_fields=["updated_at"])
+    return change
+
+
+@transaction.atomic
+def save_deletion(*, user: AbstractBaseUser, obj) -> Change:
+    """Ask for a live row (a treaty act, a state, ...) to be deleted, on approval."""
+    change_set = open_change_set(user)
+    change, _ = Change.objects.update_or_create(
+        change_set=change_set,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        defaults={
+            "kind": ChangeKind.DELETION,
+            "label": str(obj)[:300],
+            "form_data": None,
+            "base": snapshot(obj),
+            "author": user,
+        },
+    )
+    change_set.save(update_fields=["updated_at"])
+    return change
+
+
+def add_new(*, user: AbstractBaseUser, obj) -> Change | None:
+    """A record saved as a hidden draft joins the user's change set, to be published by its
+    approval; unless a change set not yet approved holds it already."""
+    if pending_changes(obj).exists():
+        return None
+    change_set = open_change_set(user)
+    change = Change.objects.create(
+        change_set=change_set,
+        kind=ChangeKind.NEW,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        label=str(obj)[:300],
+        author=user,
+    )
+    if isinstance(obj, Provision) and obj.proposed_in_id is None:
+        obj.proposed_in = change_set
+        obj.save(update_fields=["proposed_in"])
+    change_set.save(update_fields=["updated_at"])
+    return change
+
+
+def remove_change(*, change: Change, user: AbstractBaseUser) -> None:
+    """Take one record's edit out of a change set (a new draft record is deleted with it:
+    nobody but staff ever saw it)."""
+    _editable(change.change_set, user)
+    with transaction.atomic():
+        _forget(change)
+        change.delete()
+
+
+def _forget(change: Change) -> None:
+    if change.kind == ChangeKind.NEW:
+        record = change.live_record()
+        if record is not None and not _is_public(record):
+            record.delete()
+
+
+def _is_public(record) -> bool:
+    if isinstance(record, Publishable):
+        return record.publication_status == PublicationStatus.PUBLISHED
+    if isinstance(record, Provision):
+        return record.proposed_in_id is None
+    return True
+
+
+# The workflow --------------------------------------------------------------------------
+
+
+def _authors(change_set: ChangeSet) -> set[int]:
+    authors = {change_set.created_by_id}
+    authors |= set(change_set.changes.values_list("author_id", flat=True))
+    return authors
+
+
+@transaction.atomic
+def submit(*, change_set: ChangeSet, user: AbstractBaseUser) -> ChangeSet:
+    _editable(change_set, user)
+    if not change_set.changes.exists():
+        raise ValidationError("The change set is empty: there is nothing to review.")
+    change_set.status = Status.SUBMITTED
+    change_set.submitted_at = timezone.now()
+    change_set.save()
+    return change_set
+
+
+@transaction.atomic
+def request_changes(*, change_set: ChangeSet, reviewer: AbstractBaseUser, comment: str) -> None:
+    _review_allowed(change_set, reviewer)
+    if not comment.strip():
+        raise ValidationError({"review_comment": "Say what should change: the author reads it."})
+    change_set.status = Status.CHANGES_REQUESTED
+    change_set.reviewed_by = reviewer
+    change_set.reviewed_at = timezone.now()
+    change_set.review_comment = comment.strip()
+    change_set.save()
+
+
+@transaction.atomic
+def discard(*, change_set: ChangeSet, user: AbstractBaseUser) -> None:
+    """The author drops a change set not yet published: its new drafts are deleted, the live
+    records were never touched."""
+    if change_set.created_by_id != user.pk:
+        raise PermissionDenied("Only the author of a change set discards it.")
+    if change_set.status not in (*EDITABLE, Status.SUBMITTED):
+        raise ValidationError(
+            f"Change set “{change_set}” is {change_set.get_status_display().lower()}."
+        )
+    for change in change_set.changes.order_by("-pk"):
+        _forget(change)
+    change_set.status = Status.DISCARDED
+    change_set.save()
+
+
+def _review_allowed(change_set: ChangeSet, reviewer: AbstractBaseUser) -> None:
+    if not can_approve(reviewer):
+        raise PermissionDenied("Only a reviewer approves change sets or asks for changes.")
+    if change_set.status != Status.SUBMITTED:
+        raise ValidationError(
+            f"Change set “{change_set}” is {change_set.get_status_display().lower()}: "
+            "only a submitted change set is reviewed."
+        )
+    if reviewer.pk in _authors(change_set):
+        raise PermissionDenied(
+            "You made changes in this change set: another reviewer must review it."
+        )
+
+
+@transaction.atomic
+def approve(*, change_set: ChangeSet, reviewer: AbstractBaseUser, comment: str = "") -> list:
+    """Publish every change of the set, in one transaction, or none of them.
+
+    Refused for the set's authors (four eyes), while an edit is in conflict with the live
+    record, and with every message of a change that no longer validates. Every record it
+    touches gets the same updated_at, so a partner syncing never sees half of it.
+    """
+    change_set = ChangeSet.objects.select_for_update().get(pk=change_set.pk)
+    _review_allowed(change_set, reviewer)
+    changes = list(change_set.changes.select_related("content_type", "author"))
+    in_conflict = [
+        f"“{change.label}” changed since the edit began ({', '.join(found)}): its author "
+        "must look at the newer version and save the edit again."
+        for change in changes
+        if (found := conflicts(change))
+    ]
+    if in_conflict:
+        raise ValidationError(in_conflict)
+    touched = apply(change_set, changes, reviewer)
+    now = timezone.now()
+    by_model: dict[type, list] = {}
+    for record in touched:
+        by_model.setdefault(type(record), []).append(record.pk)
+    for model, pks in by_model.items():
+        model._default_manager.filter(pk__in=pks).update(updated_at=now)
+    change_set.status = Status.APPROVED
+    change_set.reviewed_by = reviewer
+    change_set.reviewed_at = now
+    change_set.review_comment = comment.strip()
+    change_set.save()
+    return touched
+
+
+def apply(change_set: ChangeSet, changes: list[Change], reviewer: AbstractBaseUser) -> list:
+    """Make every change live, in the caller's transaction; the records touched."""
+    from cases.admin.changesets import replay
+
+    errors, touched = [], []
+    rank = {model: index for index, model in enumerate(PUBLISH_ORDER)}
+    new = sorted(
+        (c for c in changes if c.kind == ChangeKind.NEW),
+        key=lambda c: (rank.get(c.model, len(rank)), c.pk),
+    )
+    for change in new:
+        record = change.live_record()
+        if record is None:
+            errors.append(f"“{change.label}” was deleted.")
+            continue
+        try:
+            _publish_new(record, reviewer, change_set)
+        except (ValidationError, PermissionDenied) as error:
+            errors.extend(_messages(error))
+            continue
+        touched.append(record)
+    for change in changes:
+        if change.kind == ChangeKind.NEW:
+            continue
+        if change.kind == ChangeKind.DELETION:
+            record = change.live_record()
+            if record is not None:
+                record.delete()
+            continue
+        try:
+            record = replay(change, change_set)
+        except ValidationError as error:
+            errors.extend(f"“{change.label}”: {m}" for m in error.messages)
+            continue
+        if change.kind == ChangeKind.ADDITION:
+            change.object_id = str(record.pk)
+            change.save(update_fields=["object_id"])
+        touched.append(record)
+    if errors:
+        raise ValidationError(errors)
+    return touched
+
+
+def _publish_new(record, reviewer, change_set: ChangeSet) -> None:
+    if isinstance(record, Provision):
+        record.proposed_in = None
+        record._change_reason = change_set.history_reason
+        record.save(update_fields=["proposed_in"])
+        services.refresh_search_names(provisions=[record.pk])
+    elif (
+        isinstance(record, Publishable) and record.publication_status != PublicationStatus.PUBLISHED
+    ):
+        record._change_reason = change_set.history_reason
+        services.publish(record=record, reviewer=reviewer)
+
+
+def _messages(error: Exception) -> list[str]:
+    return error.messages if isinstance(error, ValidationError) else [str(error)]
+
+
+@contextmanager
+def applied(change_set: ChangeSet, reviewer: AbstractBaseUser | None = None):
+    """The database as it will be once the change set is approved, for the duration of the
+    block, then rolled back: what the reviewer's diff and the preview read. Yields the
+    records touched, or raises what the approval would refuse."""
+    changes = list(change_set.changes.select_related("content_type", "author"))
+    with transaction.atomic():
+        touched = apply(change_set, changes, reviewer or change_set.created_by)
+        try:
+            yield touched
+        finally:
+            transaction.set_rollback(True)
+
+
+def diff(change_set: ChangeSet) -> tuple[list[RecordDiff], list[str]]:
+    """Each change of the set as the reviewer reads it: the live record before, the record
+    once approved; and the problems the approval would refuse (empty when it can go)."""
+    changes = list(change_set.changes.select_related("content_type", "author"))
+    before = {}
+    for change in changes:
+        live = change.live_record()
+        if change.kind == ChangeKind.NEW or live is None:
+            before[change.pk] = None
+        else:
+            before[change.pk] = snapshot(live)
+    after: dict[int, dict | None] = {}
+    problems: list[str] = []
+    try:
+        with transaction.atomic():
+            apply_errors = _apply_for_diff(change_set, changes)
+            for change in changes:
+                record = change.live_record() if change.object_id else None
+                record = record or getattr(change, "_replayed", None)
+                after[change.pk] = snapshot(record) if record is not None else None
+            problems.extend(apply_errors)
+            transaction.set_rollback(True)
+    except ValidationError as error:
+        problems.extend(error.messages)
+    diffs = []
+    for change in changes:
+        fields, parts = compare(change.model, before[change.pk], after.get(change.pk))
+        diffs.append(RecordDiff(change, fields, parts, conflicts(change)))
+    return diffs, problems
+
+
+def _apply_for_diff(change_set: ChangeSet, changes: list[Change]) -> list[str]:
+    """Replay each change on its own (errors are listed, not raised), in a savepoint."""
+    from cases.admin.changesets import replay
+
+    problems = []
+    for change in changes:
+        if change.kind in (ChangeKind.NEW, ChangeKind.DELETION):
+            if change.kind == ChangeKind.DELETION and (record := change.live_record()):
+                with transaction.atomic():
+                    record.delete()
+            continue
+        try:
+            with transaction.atomic():
+                change._replayed = replay(change, change_set)
+        except ValidationError as error:
+            problems.extend(f"“{change.label}”: {m}" for m in error.messages)
+    return problems
