@@ -18,7 +18,15 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from cases import services
-from cases.models import Actor, Incident, Instrument, Provision, Source
+from cases.models import (
+    Actor,
+    Incident,
+    Instrument,
+    Provision,
+    SecurityCouncilReferral,
+    Source,
+    TreatyEvent,
+)
 from cases.models.actions import AccountabilityAction
 from cases.models.base import PublicationStatus, Publishable
 from cases.models.changesets import (
@@ -154,6 +162,8 @@ class RecordDiff:
     fields: list[FieldChange]
     parts: list[PartChange]
     conflict: list[str] = field(default_factory=list)
+    edit_url: str = ""
+    preview_url: str = ""
 
 
 def compare(model, before: dict | None, after: dict | None) -> tuple[list, list]:
@@ -424,8 +434,11 @@ def approve(*, change_set: ChangeSet, reviewer: AbstractBaseUser, comment: str =
     return touched
 
 
-def apply(change_set: ChangeSet, changes: list[Change], reviewer: AbstractBaseUser) -> list:
-    """Make every change live, in the caller's transaction; the records touched."""
+def apply(
+    change_set: ChangeSet, changes: list[Change], reviewer: AbstractBaseUser, checked: bool = True
+) -> list:
+    """Make every change live, in the caller's transaction; the records touched. Unchecked
+    (for a preview), new records are published without the reviewer's permission checks."""
     from cases.admin.changesets import replay
 
     errors, touched = [], []
@@ -440,7 +453,7 @@ def apply(change_set: ChangeSet, changes: list[Change], reviewer: AbstractBaseUs
             errors.append(f"“{change.label}” was deleted.")
             continue
         try:
-            _publish_new(record, reviewer, change_set)
+            _publish_new(record, reviewer, change_set, checked)
         except (ValidationError, PermissionDenied) as error:
             errors.extend(_messages(error))
             continue
@@ -467,7 +480,7 @@ def apply(change_set: ChangeSet, changes: list[Change], reviewer: AbstractBaseUs
     return touched
 
 
-def _publish_new(record, reviewer, change_set: ChangeSet) -> None:
+def _publish_new(record, reviewer, change_set: ChangeSet, checked: bool) -> None:
     if isinstance(record, Provision):
         record.proposed_in = None
         record._change_reason = change_set.history_reason
@@ -477,7 +490,10 @@ def _publish_new(record, reviewer, change_set: ChangeSet) -> None:
         isinstance(record, Publishable) and record.publication_status != PublicationStatus.PUBLISHED
     ):
         record._change_reason = change_set.history_reason
-        services.publish(record=record, reviewer=reviewer)
+        if checked:
+            services.publish(record=record, reviewer=reviewer)
+        else:
+            services.save_status(record, reviewer, PublicationStatus.PUBLISHED, "")
 
 
 def _messages(error: Exception) -> list[str]:
@@ -485,17 +501,26 @@ def _messages(error: Exception) -> list[str]:
 
 
 @contextmanager
-def applied(change_set: ChangeSet, reviewer: AbstractBaseUser | None = None):
+def applied(change_set: ChangeSet):
     """The database as it will be once the change set is approved, for the duration of the
-    block, then rolled back: what the reviewer's diff and the preview read. Yields the
-    records touched, or raises what the approval would refuse."""
+    block, then rolled back: what a preview reads. Yields the changes, an addition's
+    `object_id` filled in; raises what the approval would refuse to apply."""
     changes = list(change_set.changes.select_related("content_type", "author"))
     with transaction.atomic():
-        touched = apply(change_set, changes, reviewer or change_set.created_by)
         try:
-            yield touched
+            apply(change_set, changes, change_set.created_by, checked=False)
+            yield changes
         finally:
             transaction.set_rollback(True)
+
+
+def public_url(record) -> str:
+    """Where the public reads the record, or the record it is shown on."""
+    if isinstance(record, TreatyEvent):
+        record = record.state
+    elif isinstance(record, SecurityCouncilReferral):
+        record = record.instrument
+    return record.get_absolute_url() if hasattr(record, "get_absolute_url") else ""
 
 
 def diff(change_set: ChangeSet) -> tuple[list[RecordDiff], list[str]]:

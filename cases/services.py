@@ -169,7 +169,7 @@ def quality_problems(record: Publishable) -> list[str]:
     return problems
 
 
-def _save_status(record: Publishable, user: AbstractBaseUser, status: str, reason: str) -> None:
+def save_status(record: Publishable, user: AbstractBaseUser, status: str, reason: str) -> None:
     record.publication_status = status
     record.withdrawal_reason = reason
     record.updated_by = user
@@ -201,7 +201,7 @@ def submit_for_review(*, record: Publishable, user: AbstractBaseUser) -> Publish
     if not user.has_perm(f"cases.change_{record._meta.model_name}"):
         raise PermissionDenied(f"You may not change {record._meta.verbose_name_plural}.")
     _refuse_unless(record, SUBMITTABLE_FROM, "submitted for review")
-    _save_status(record, user, Status.IN_REVIEW, "")
+    save_status(record, user, Status.IN_REVIEW, "")
     return record
 
 
@@ -211,7 +211,7 @@ def return_to_draft(*, record: Publishable, reviewer: AbstractBaseUser) -> Publi
     if not can_publish(reviewer, type(record)):
         raise PermissionDenied("Only a reviewer can send a record back to draft.")
     _refuse_unless(record, (Status.IN_REVIEW,), "sent back to draft")
-    _save_status(record, reviewer, Status.DRAFT, "")
+    save_status(record, reviewer, Status.DRAFT, "")
     return record
 
 
@@ -229,7 +229,7 @@ def publish(*, record: Publishable, reviewer: AbstractBaseUser) -> Publishable:
     problems = quality_problems(record)
     if problems:
         raise ValidationError([f"“{record}” cannot be published yet: {problems[0]}", *problems[1:]])
-    _save_status(record, reviewer, Status.PUBLISHED, "")
+    save_status(record, reviewer, Status.PUBLISHED, "")
     return record
 
 
@@ -244,7 +244,7 @@ def withdraw(*, record: Publishable, reviewer: AbstractBaseUser, reason: str) ->
         raise ValidationError(
             {"withdrawal_reason": "Say why the record is withdrawn: the public sees it."}
         )
-    _save_status(record, reviewer, Status.WITHDRAWN, reason)
+    save_status(record, reviewer, Status.WITHDRAWN, reason)
     return record
 
 

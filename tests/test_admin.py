@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from cases import models as m
-from cases import services
+from cases import changesets, services
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -118,14 +118,19 @@ def one_of_each(admin_user):
     m.ProtectedContact.objects.create(person=person, kind="phone", value="+380 00 000 0000")
     m.ApiKey.objects.create(name="Partner", prefix="ihl_abc", key_hash="0" * 64)
     m.Tombstone.objects.create(resource="incidents", object_id="7")
+    m.ChangeSet.objects.create(title="Two corrections", created_by=admin_user)
 
 
 def test_every_cases_model_is_registered():
     from django.apps import apps
 
-    # Historical* models (django-simple-history) are shown through their records' history.
+    # Historical* models (django-simple-history) are shown through their records' history,
+    # the changes of a change set on its page.
     models = apps.get_app_config("cases").get_models()
-    assert set(CASES_MODELS) == {model for model in models if not hasattr(model, "instance_type")}
+    shown_elsewhere = {m.Change}
+    assert set(CASES_MODELS) == {
+        model for model in models if not hasattr(model, "instance_type")
+    } - shown_elsewhere
 
 
 @pytest.mark.usefixtures("one_of_each")
@@ -133,8 +138,8 @@ def test_every_cases_model_is_registered():
 def test_changelist_add_and_change_pages_render(admin_client, model):
     row = model.objects.order_by("pk").first()
     assert admin_client.get(url(model, "changelist")).status_code == 200
-    # Tombstones are written by the code only: the admin refuses to add them.
-    add_status = 403 if model is m.Tombstone else 200
+    # Tombstones are written by the code only, change sets by the edits: no add page.
+    add_status = 403 if model in (m.Tombstone, m.ChangeSet) else 200
     assert admin_client.get(url(model, "add")).status_code == add_status
     response = admin_client.get(url(model, "change", row.pk))
     assert response.status_code == 200
@@ -146,6 +151,8 @@ def test_changelist_add_and_change_pages_render(admin_client, model):
 
 
 def test_add_state_with_a_predecessor(admin_client, admin_user):
+    """A new state waits in the change set (the public would see it at once); approved, it
+    is saved as entered, by its author."""
     f.StateFactory(code="SU", name="USSR")
     response = admin_client.post(
         url(m.State, "add"),
@@ -157,6 +164,10 @@ def test_add_state_with_a_predecessor(admin_client, admin_user):
         },
     )
     assert_saved(response)
+    assert not m.State.objects.filter(code="RU").exists()
+    change_set = m.ChangeSet.objects.get()
+    changesets.submit(change_set=change_set, user=admin_user)
+    changesets.approve(change_set=change_set, reviewer=f.UserFactory(is_superuser=True))
     state = m.State.objects.get(code="RU")
     assert state.predecessor_id == "SU"
     assert state.created_by == admin_user

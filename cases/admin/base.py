@@ -63,6 +63,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
         current = self.get_object(request, unquote(object_id))
         if current is None:
             allowed = self.has_add_permission(request)
+        elif getattr(self, "is_live", lambda obj: False)(current):
+            allowed = False  # an edit of what the public sees waits for review: no revert
         else:
             allowed = self.has_change_permission(request, current)
         if request.method == "POST" and not allowed:

@@ -15,13 +15,14 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, QueryDict
+from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path, resolve, reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
 from simple_history.models import HistoricalRecords
@@ -303,9 +304,14 @@ class ChangeSetAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
-                "<int:pk>/<str:action>/",
+                "<int:pk>/workflow/<str:action>/",
                 self.admin_site.admin_view(self.workflow_view),
                 name="cases_changeset_workflow",
+            ),
+            path(
+                "<int:pk>/changes/<int:change_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="cases_changeset_preview",
             ),
             path(
                 "<int:pk>/changes/<int:change_id>/remove/",
@@ -330,8 +336,12 @@ class ChangeSetAdmin(admin.ModelAdmin):
                 and user.pk not in authors
                 and change_set.status == ChangeSetStatus.SUBMITTED
             ),
-            "edit_url": {d.change.pk: self._edit_url(d.change) for d in diffs},
         }
+        for diff in diffs:
+            diff.edit_url = self._edit_url(diff.change)
+            diff.preview_url = reverse(
+                "admin:cases_changeset_preview", args=[change_set.pk, diff.change.pk]
+            )
         return super().change_view(request, object_id, form_url, context)
 
     @staticmethod
@@ -370,6 +380,38 @@ class ChangeSetAdmin(admin.ModelAdmin):
         else:
             self.message_user(request, f"Change set “{change_set}” is {done[action]}.")
         return redirect("admin:cases_changeset_change", pk)
+
+    def preview_view(self, request, pk, change_id):
+        """The record's public page as it will be once the change set is approved: the
+        public view itself, run on the changes applied in a transaction then rolled back."""
+        change_set = get_object_or_404(ChangeSet, pk=pk)
+        get_object_or_404(Change, pk=change_id, change_set=change_set)
+        try:
+            with changesets.applied(change_set) as changes:
+                change = next(c for c in changes if c.pk == change_id)
+                record = change.live_record()
+                url = changesets.public_url(record) if record is not None else ""
+                if not url:
+                    raise Http404("This record has no public page.")
+                public = copy.copy(request)
+                public.user = AnonymousUser()
+                public.method = "GET"
+                match = resolve(url)
+                response = match.func(public, *match.args, **match.kwargs)
+                if hasattr(response, "render"):
+                    response.render()
+        except ValidationError as error:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "The change set cannot be previewed",
+                "opts": self.model._meta,
+                "problems": error.messages,
+                "change_set": change_set,
+            }
+            return TemplateResponse(request, "admin/cases/changeset_problems.html", context)
+        response["X-Robots-Tag"] = "noindex"
+        response["Cache-Control"] = "no-store"
+        return response
 
     def remove_view(self, request, pk, change_id):
         change = get_object_or_404(Change, pk=change_id, change_set_id=pk)

@@ -1,7 +1,5 @@
-"""A published record does not change: nothing reaches the public without a second reviewer.
-
-To correct one, a reviewer withdraws it with a public reason; it is corrected, submitted, and
-another reviewer publishes it. Rows that are part of a record (its citations, qualifications,
+"""A published record does not change live: nothing reaches the public without a second
+reviewer. An edit waits in a change set (tests/changesets); a withdrawal retracts. Rows that are part of a record (its citations, qualifications,
 involvements, names, provisions, ...) count as the record: locked while it is published, and
 an edit of one is an edit of the record for the four-eyes check.
 """
@@ -25,15 +23,15 @@ def published_incident(reviewer, second_reviewer):
     return services.publish(record=incident, reviewer=second_reviewer)
 
 
-def test_not_even_a_reviewer_edits_a_published_record(client, reviewer, published_incident):
+def test_not_even_a_reviewer_edits_a_published_record_live(client, reviewer, published_incident):
     client.force_login(reviewer)
     page = client.get(url(m.Incident, "change", published_incident.pk))
     assert page.status_code == 200
-    assert not page.context["has_change_permission"]
-    assert "Published records do not change" in page.content.decode()
+    assert "the edit is kept in your change set" in page.content.decode()
 
-    data = {"title": "Edited live, unreviewed"}
-    assert client.post(url(m.Incident, "change", published_incident.pk), data).status_code == 403
+    data = {**current_data(page), "title": "Edited live, unreviewed"}
+    assert_saved(client.post(url(m.Incident, "change", published_incident.pk), data))
+    assert m.Change.objects.get().change_set.created_by == reviewer
     assert (
         client.post(url(m.Incident, "delete", published_incident.pk), {"post": "yes"}).status_code
         == 403
