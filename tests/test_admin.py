@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from cases import models as m
 from cases import changesets, services
+from cases import models as m
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -128,9 +128,10 @@ def test_every_cases_model_is_registered():
     # the changes of a change set on its page.
     models = apps.get_app_config("cases").get_models()
     shown_elsewhere = {m.Change}
-    assert set(CASES_MODELS) == {
-        model for model in models if not hasattr(model, "instance_type")
-    } - shown_elsewhere
+    assert (
+        set(CASES_MODELS)
+        == {model for model in models if not hasattr(model, "instance_type")} - shown_elsewhere
+    )
 
 
 @pytest.mark.usefixtures("one_of_each")

@@ -3,7 +3,6 @@ from django.urls import reverse
 
 from cases import changesets
 from cases import models as m
-from tests import factories as f
 from tests.test_admin import assert_saved, current_data
 from tests.workflow.conftest import member_of, ready_incident
 

@@ -13,6 +13,7 @@ from cases import models as m
 from cases.exchange import quality
 from tests import factories as f
 from tests.test_admin import assert_saved, current_data
+from tests.workflow.conftest import approve_kept_edits
 
 pytestmark = pytest.mark.django_db
 
@@ -168,7 +169,7 @@ def test_duplicate_actors_with_trigram_find_near_spellings(db):
     assert "trigram" in check.explanation
 
 
-def test_an_uncited_treaty_event_is_listed_until_cited_on_its_admin_page(admin_client):
+def test_an_uncited_treaty_event_is_listed_until_cited_on_its_admin_page(admin_client, admin_user):
     event = f.TreatyEventFactory(
         state=f.StateFactory(code="UA", name="Ukraine"),
         instrument=f.InstrumentFactory(short_title="Rome Statute"),
@@ -188,6 +189,8 @@ def test_an_uncited_treaty_event_is_listed_until_cited_on_its_admin_page(admin_c
     data["citations-0-source"] = str(notification.pk)  # the empty row of the inline
     data["citations-0-pinpoint"] = "C.N.1044.2015"
     assert_saved(admin_client.post(change, data))
+    assert not event.citations.exists()  # the citation waits for review
+    approve_kept_edits(admin_user)
     citation = event.citations.get()
     assert (citation.source, citation.pinpoint) == (notification, "C.N.1044.2015")
 

@@ -48,3 +48,15 @@ def ready_action(**fields):
     action.subject_links.create(actor=f.ActorFactory(published=True))
     f.CitationFactory(incident=None, action=action, source=f.SourceFactory(published=True))
     return action
+
+
+def approve_kept_edits(author, reviewer=None):
+    """Submit the author's open change set and have another reviewer approve it: what an
+    edit of a live record needs before the public sees it (docs/change-sets.md)."""
+    from cases import changesets
+    from cases.models import ChangeSet
+
+    reviewer = reviewer or f.UserFactory(is_staff=True, is_superuser=True)
+    for change_set in ChangeSet.objects.editable_by(author):
+        changesets.submit(change_set=change_set, user=author)
+        changesets.approve(change_set=change_set, reviewer=reviewer)

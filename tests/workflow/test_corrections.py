@@ -1,7 +1,8 @@
 """A published record does not change live: nothing reaches the public without a second
-reviewer. An edit waits in a change set (tests/changesets); a withdrawal retracts. Rows that are part of a record (its citations, qualifications,
-involvements, names, provisions, ...) count as the record: locked while it is published, and
-an edit of one is an edit of the record for the four-eyes check.
+reviewer. An edit waits in a change set (tests/changesets); a withdrawal retracts. Rows that
+are part of a record (its citations, qualifications, involvements, names, ...) count as the
+record: locked on their own pages while it is published, and an edit of one is an edit of
+the record for the four-eyes check.
 """
 
 import pytest
