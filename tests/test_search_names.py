@@ -2,18 +2,22 @@
 
 Each kind of named thing (state, actor, actor's other name, provision, category, action) is
 renamed by posting its admin change form; the incident is then found by the new name, on
-the search page and through the API's `q`, and no longer by the old one. Published records
-are locked in the admin: they are withdrawn, corrected and published again by another
-reviewer, as staff do. A hidden record's name never makes the incident findable.
+the search page and through the API's `q`, and no longer by the old one. The edit of a
+published record or a state, provision or category waits in a change set: it counts once
+another reviewer approves it (docs/change-sets.md). A hidden record's name never makes the incident findable.
 """
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from cases import models as m
 from cases import services
 from tests import factories as f
 from tests.api.conftest import generous_rate_limits  # noqa: F401 (autouse: many API calls)
 from tests.test_admin import assert_saved, current_data, inline, url
+from tests.workflow.conftest import approve_kept_edits
+
+User = get_user_model()
 
 pytestmark = pytest.mark.django_db
 
@@ -44,21 +48,19 @@ def incident(db):
 
 
 def rename(admin_client, record, field: str, value: str, **extra) -> None:
-    """Post the record's admin change form with one field changed."""
+    """Post the record's admin change form with one field changed; an edit kept in the
+    change set (a live record's) is approved by another reviewer."""
     change = url(type(record), "change", record.pk)
     data = current_data(admin_client.get(change))
     data[field] = value
     data.update(extra)
     assert_saved(admin_client.post(change, data))
+    approve_kept_edits(User.objects.get(username="admin"))
 
 
 def corrected(admin_client, reviewer, record, field: str, value: str, **extra) -> None:
-    """A published record: withdrawn, renamed in the admin, published by another reviewer."""
-    services.withdraw(record=record, reviewer=reviewer, reason="Name corrected")
+    """A published record renamed in the admin, the edit approved by another reviewer."""
     rename(admin_client, record, field, value, **extra)
-    record.refresh_from_db()
-    services.submit_for_review(record=record, user=reviewer)
-    services.publish(record=record, reviewer=reviewer)
 
 
 def assert_found_by_new_name_only(client, incident) -> None:
