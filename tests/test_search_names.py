@@ -4,7 +4,8 @@ Each kind of named thing (state, actor, actor's other name, provision, category,
 renamed by posting its admin change form; the incident is then found by the new name, on
 the search page and through the API's `q`, and no longer by the old one. The edit of a
 published record or a state, provision or category waits in a change set: it counts once
-another reviewer approves it (docs/change-sets.md). A hidden record's name never makes the incident findable.
+another reviewer approves it (docs/change-sets.md). A hidden record's name never makes the
+incident findable.
 """
 
 import pytest
