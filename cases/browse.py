@@ -1,5 +1,5 @@
 """The browse pages: every public incident, action, actor and source, and every state, a
-page at a time.
+page at a time; and the About page.
 
 Each list starts from its model's public() queryset (states are reference data, public as a
 whole) and shows one page in two queries: the count and the page's rows.
@@ -8,14 +8,19 @@ whole) and shows one page in two queries: the count and the page's rows.
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
-from django.views.generic import ListView
+from django.views.generic import ListView, TemplateView
 
 from cases.models import (
     AccountabilityAction,
+    ActionStatus,
     Actor,
+    AttributionConfidence,
     Incident,
+    Reliability,
     Source,
+    Standing,
     State,
+    VerificationStatus,
 )
 
 PER_PAGE = 50
@@ -122,3 +127,34 @@ class StateListView(BrowseView):
         )
         counted = State.objects.annotate(incident_count=Coalesce(Subquery(incidents), 0))
         return counted.order_by("name", "code")
+
+
+# What each verification status means, in plain words (the models name them, no more).
+VERIFICATION_MEANINGS = {
+    VerificationStatus.ALLEGED: "Reported or claimed by a source, not yet confirmed by another.",
+    VerificationStatus.CORROBORATED: "Supported by more than one source, each independent "
+    "of the others.",
+    VerificationStatus.VERIFIED: "Confirmed from the evidence itself (documents, images, "
+    "testimony), not only from reports of it.",
+    VerificationStatus.ADJUDICATED: "Decided by a court or tribunal.",
+    VerificationStatus.DISPUTED: "Contested: the sources disagree about what happened.",
+}
+
+
+class AboutView(TemplateView):
+    """Who runs the site, what its grades and statuses mean, how to cite a record. The
+    terms are the models' own choices, so the page cannot drift from the data."""
+
+    template_name = "cases/about.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["verification_statuses"] = [
+            (value, label, VERIFICATION_MEANINGS[value])
+            for value, label in VerificationStatus.choices
+        ]
+        context["reliability_grades"] = Reliability.choices
+        context["confidence_levels"] = AttributionConfidence.choices
+        context["standings"] = Standing.choices
+        context["action_statuses"] = ActionStatus.choices
+        return context

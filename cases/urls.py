@@ -15,6 +15,7 @@ urlpatterns = [
     path("actors/", browse.ActorListView.as_view(), name="actor-list"),
     path("sources/", browse.SourceListView.as_view(), name="source-list"),
     path("states/", browse.StateListView.as_view(), name="state-list"),
+    path("about/", browse.AboutView.as_view(), name="about"),
     path("incidents/<int:pk>/", views.IncidentDetailView.as_view(), name="incident-detail"),
     path("actions/<int:pk>/", views.ActionDetailView.as_view(), name="action-detail"),
     path("actors/<int:pk>/", views.ActorDetailView.as_view(), name="actor-detail"),

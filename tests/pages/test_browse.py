@@ -1,11 +1,12 @@
-"""The browse pages: every public incident, action, actor, source and state, a page at a
-time."""
+"""The browse pages (every public incident, action, actor, source and state, a page at a
+time), and the About page."""
 
 import re
 
 import pytest
 
-from cases.browse import PER_PAGE
+from cases import models as m
+from cases.browse import PER_PAGE, VERIFICATION_MEANINGS
 from cases.templatetags.cases_tags import page_window
 from tests import factories as f
 from tests.pages.conftest import SECRET
@@ -136,8 +137,24 @@ def test_the_home_page_counts_link_to_the_lists(client, world):
         assert re.search(rf'<a href="{url}"><strong>\d+</strong> {noun}</a>', html), url
 
 
-def test_the_lists_are_in_the_navigation(client, world):
+def test_the_lists_and_about_are_in_the_navigation(client, world):
     html = client.get("/").content.decode()
     nav = html[html.index('<nav aria-label="Main">') : html.index("</nav>")]
-    for url in ["/incidents/", "/actions/", "/actors/", "/sources/", "/states/"]:
+    for url in ["/incidents/", "/actions/", "/actors/", "/sources/", "/states/", "/about/"]:
         assert f'href="{url}"' in nav
+
+
+def test_the_about_page_explains_statuses_grades_and_citation(client, world):
+    response = client.get("/about/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for value, label in m.VerificationStatus.choices:
+        assert (
+            f'<dt id="status-{value}">{label}</dt><dd>{VERIFICATION_MEANINGS[value]}</dd>' in html
+        )
+    for _, label in m.Reliability.choices:
+        assert f"<li>{label}</li>" in html  # "B – usually reliable"
+    assert "Admiralty code" in html
+    assert 'id="cite"' in html
+    assert "http://testserver/incidents/123/ (accessed " in html
+    assert SECRET not in html

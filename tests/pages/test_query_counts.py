@@ -74,6 +74,7 @@ PAGES = {
     "actor list": (lambda w: "/actors/", 2),
     "source list": (lambda w: "/sources/", 2),
     "state list": (lambda w: "/states/", 2),
+    "about": (lambda w: "/about/", 0),
 }
 
 

@@ -23,6 +23,7 @@ def public_urls(world) -> list[str]:
         "/actors/",
         "/sources/",
         "/states/",
+        "/about/",
         world.incident.get_absolute_url(),
         world.warrant.get_absolute_url(),
         world.lvova.get_absolute_url(),
