@@ -1,5 +1,5 @@
 """The browse pages (every public incident, action, actor, source and state, a page at a
-time), and the About page."""
+time), the About page, and "last updated" on every record page."""
 
 import re
 
@@ -158,3 +158,23 @@ def test_the_about_page_explains_statuses_grades_and_citation(client, world):
     assert 'id="cite"' in html
     assert "http://testserver/incidents/123/ (accessed " in html
     assert SECRET not in html
+
+
+RECORDS = [
+    "incident",
+    "warrant",
+    "lvova",
+    "press",
+    "ua",
+    "gc4",
+    "art49",
+    "deportation",
+]
+
+
+@pytest.mark.parametrize("name", RECORDS)
+def test_every_record_page_says_when_it_was_last_updated(client, world, name):
+    record = getattr(world, name)
+    type(record).objects.filter(pk=record.pk).update(updated_at="2024-03-05T10:00:00Z")
+    html = client.get(record.get_absolute_url()).content.decode()
+    assert 'Last updated <time datetime="2024-03-05">5 March 2024</time>' in html
