@@ -90,25 +90,32 @@ def test_lists_are_paginated_with_numbered_pages(client, world):
     assert "<title>Incidents, page 3 · IHL Case Database</title>" in html
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5", "", "9" * 5000])
-def test_a_page_that_is_not_a_page_number_is_a_clear_404(client, world, page):
-    response = client.get("/actors/", {"page": page})
-    if page == "":  # an empty page number is the first page
-        assert response.status_code == 200
-        return
+BROWSE_URLS = [*LISTS, "/states/"]
+
+
+@pytest.mark.parametrize("url", BROWSE_URLS)
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5", "9" * 5000])
+def test_a_page_that_is_not_a_page_number_is_a_clear_404(client, world, url, page):
+    response = client.get(url, {"page": page})
     assert response.status_code == 404
     html = response.content.decode()
-    assert "is not a page number of the actors: pages are numbered from 1." in html
-    assert '<a href="/actors/">The first page</a>' in html
+    assert "is not a page number of the " in html
+    assert ": pages are numbered from 1." in html
+    assert f'<a href="{url}">The first page</a>' in html
 
 
-def test_a_page_past_the_last_shows_the_last_page_and_says_so(client, world):
-    response = client.get("/sources/", {"page": 10**9})
+@pytest.mark.parametrize("url", BROWSE_URLS)
+def test_an_empty_page_number_is_the_first_page(client, world, url):
+    assert client.get(url, {"page": ""}).context["page_obj"].number == 1
+
+
+@pytest.mark.parametrize("url", BROWSE_URLS)
+def test_a_page_past_the_last_shows_the_last_page_and_says_so(client, world, url):
+    response = client.get(url, {"page": 10**9})
     assert response.status_code == 200
-    assert listed_pks(response) == [world.press.pk]
-    assert "There is no page 1,000,000,000: the sources fill 1 page. Showing the last page." in (
-        response.content.decode()
-    )
+    assert response.context["page_obj"].number == 1
+    assert "There is no page 1,000,000,000: the " in response.content.decode()
+    assert "fill 1 page. Showing the last page." in response.content.decode()
 
 
 @pytest.mark.parametrize(
