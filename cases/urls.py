@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cases import views
+from cases import browse, views
 
 app_name = "cases"
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("search/export.csv", views.SearchExportView.as_view(), name="search-export"),
+    path("incidents/", browse.IncidentListView.as_view(), name="incident-list"),
+    path("actions/", browse.ActionListView.as_view(), name="action-list"),
+    path("actors/", browse.ActorListView.as_view(), name="actor-list"),
+    path("sources/", browse.SourceListView.as_view(), name="source-list"),
+    path("states/", browse.StateListView.as_view(), name="state-list"),
+    path("about/", browse.AboutView.as_view(), name="about"),
     path("incidents/<int:pk>/", views.IncidentDetailView.as_view(), name="incident-detail"),
     path("actions/<int:pk>/", views.ActionDetailView.as_view(), name="action-detail"),
     path("actors/<int:pk>/", views.ActorDetailView.as_view(), name="actor-detail"),

@@ -97,6 +97,19 @@ FACETS = [
 ]
 # Filters the search form does not show as inputs; kept as hidden fields on resubmit.
 HIDDEN_FILTERS = [name for name, _ in FACETS]
+# Facets whose values are not capped in the database: the first few are shown, the rest
+# folded under a summary (the Year facet spans decades).
+FOLDED_FACETS = {"year": (10, "Earlier years")}
+
+
+def _facet_group(name: str, title: str, values: list, current: str) -> tuple:
+    """(name, title, values shown, the folded rest or None, the current value)."""
+    shown, label = FOLDED_FACETS.get(name, (len(values), ""))
+    rest = values[shown:]
+    more = None
+    if rest:
+        more = {"label": label, "values": rest, "open": any(v.value == current for v in rest)}
+    return name, title, values[:shown], more, current
 
 
 class SearchView(View):
@@ -133,11 +146,13 @@ class SearchView(View):
             "filters": filters,
             "results": results,
             "sort": sort,
+            # the select's choice: empty is the default, relevance once text is typed
+            "sort_choice": "" if data.get("sort") == "relevance" else data.get("sort") or "",
             "sorts": search.SORTS,
             "messages_": messages,
             "active_filters": _active_filters(data, request.GET),
             "facet_groups": [
-                (name, title, results.facets[name], request.GET.get(name, ""))
+                _facet_group(name, title, results.facets[name], request.GET.get(name, ""))
                 for name, title in FACETS
             ],
             "hidden": [

@@ -120,3 +120,19 @@ def mul(value, factor):
 def num(value) -> str:
     """1234567 -> 1,234,567 (django.contrib.humanize is not installed)."""
     return f"{int(value):,}"
+
+
+@register.simple_tag
+def page_window(page: int, pages: int, radius: int = 2) -> list[int | None]:
+    """The page numbers to link: the first, the last, and `radius` either side of `page`;
+    None where two or more are left out (an ellipsis): 7 of 20 -> 1 … 5 6 7 8 9 … 20; one
+    left out is shown instead: 4 of 20 -> 1 2 3 4 5 6 … 20."""
+    shown = sorted({1, pages, *range(max(1, page - radius), min(pages, page + radius) + 1)})
+    window: list[int | None] = []
+    for number in shown:
+        if window and number - window[-1] == 2:
+            window.append(number - 1)
+        elif window and number - window[-1] > 2:
+            window.append(None)
+        window.append(number)
+    return window

@@ -143,3 +143,43 @@ def test_search_and_filters_work_without_javascript(browser, live_server, e2e_wo
     expect(page).to_have_url(re.compile(r"q=hospital.*sort=oldest.*status=adjudicated"))
     expect(page.get_by_role("heading", level=2, name="0 incidents")).to_be_visible()
     context.close()
+
+
+def test_a_skip_link_takes_the_keyboard_past_the_results_to_the_filters(page, e2e_world):
+    page.goto("/search/?q=Ukraine")
+    page.get_by_role("button", name="Search").focus()
+    # after the form and the active filters (the search text), before any result
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.closest('.results') === null")
+        if page.evaluate("document.activeElement.textContent") == "Skip to the filters":
+            break
+    expect(page.get_by_role("link", name="Skip to the filters")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('#filters') !== null")
+    # a count is beside its link: the link's name is the value alone
+    expect(
+        page.locator(".facets").get_by_role("link", name="GC IV art. 49", exact=True)
+    ).to_be_visible()
+
+
+def test_text_typed_on_the_empty_search_page_is_ranked_by_relevance(page, e2e_world):
+    page.goto("/search/")
+    expect(
+        page.get_by_text("Sorted by newest first (relevance needs search text).")
+    ).to_be_visible()
+    page.get_by_role("searchbox", name="Search text").fill("Ukraine")
+    expect(page.get_by_text("Sorted by relevance.")).to_be_visible()
+
+
+def test_browse_from_the_home_page_counts_to_a_record(page, e2e_world):
+    page.goto("/")
+    page.get_by_role("link", name="2 incidents").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Incidents")
+    page.get_by_role("link", name=INCIDENT).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(INCIDENT)
+    expect(page.get_by_text(re.compile(r"^Last updated \d{1,2} \w+ \d{4}$"))).to_be_visible()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Actors").click()
+    page.get_by_role("link", name="Maria Lvova-Belova").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Maria Lvova-Belova")

@@ -68,6 +68,13 @@ PAGES = {
     "state": (lambda w: w.ua.get_absolute_url(), 5),
     "category": (lambda w: w.deportation.get_absolute_url(), 5),
     "source": (lambda w: w.press.get_absolute_url(), 3),
+    # the browse pages: the count and one page of rows
+    "incident list": (lambda w: "/incidents/", 2),
+    "action list": (lambda w: "/actions/", 2),
+    "actor list": (lambda w: "/actors/", 2),
+    "source list": (lambda w: "/sources/", 2),
+    "state list": (lambda w: "/states/", 2),
+    "about": (lambda w: "/about/", 0),
 }
 
 

@@ -138,3 +138,9 @@ def test_the_state_of_an_involved_armed_unit_is_among_the_incident_s_states(clie
         ("UA", ["territorial_state"]),
         ("RU", ["state_of_involved_actor"]),
     ]
+
+
+def test_actor_page_gives_each_incident_date_in_words(client, world):
+    page = html(client, world.lvova)
+    assert "<td>24 February 2022 – 17 March 2023</td>" in page
+    assert "2022-02-24/2023-03-17" not in page
