@@ -132,7 +132,7 @@ class Names:
 def namings(incident_ids: Sequence[int]) -> dict[int, Naming]:
     """The namings of these incidents as the database holds them, in five queries."""
     rows = {
-        pk: {"place_name": place, "subdivision": subdivision, "country_id": country}
+        pk: (place, subdivision, country)
         for pk, place, subdivision, country in Incident.objects.filter(
             pk__in=incident_ids
         ).values_list("pk", "place_name", "subdivision", "country_id")
@@ -157,8 +157,16 @@ def namings(incident_ids: Sequence[int]) -> dict[int, Naming]:
         for incident_id, other in pairs:
             linked[kind].setdefault(incident_id, []).append(other)
     return {
-        pk: Naming(**own, **{kind: linked[kind].get(pk, ()) for kind in links})
-        for pk, own in rows.items()
+        pk: Naming(
+            place_name=place,
+            subdivision=subdivision,
+            country_id=country,
+            actors=linked["actors"].get(pk, ()),
+            provisions=linked["provisions"].get(pk, ()),
+            categories=linked["categories"].get(pk, ()),
+            actions=linked["actions"].get(pk, ()),
+        )
+        for pk, (place, subdivision, country) in rows.items()
     }
 
 
