@@ -34,8 +34,10 @@ from cases.models import (
     Membership,
     Provision,
     PublicationStatus,
+    SecurityCouncilReferral,
     Source,
     SourceCapture,
+    TreatyEvent,
     VictimCount,
 )
 from cases.models.actions import lifecycle_problems
@@ -55,7 +57,7 @@ PUBLISHABLE_FROM = (Status.DRAFT, Status.IN_REVIEW)
 # The rows that are part of a record's content, each with the path from the row to the record.
 # They are locked while the record is published, and an edit of one counts as an edit of the
 # record in the four-eyes check.
-PARTS: dict[type[Publishable], tuple[tuple[type[models.Model], str], ...]] = {
+PARTS: dict[type[models.Model], tuple[tuple[type[models.Model], str], ...]] = {
     Incident: (
         (VictimCount, "incident"),
         (Involvement, "incident"),
@@ -73,11 +75,18 @@ PARTS: dict[type[Publishable], tuple[tuple[type[models.Model], str], ...]] = {
         (Citation, "action_event__action"),
     ),
     Actor: ((ActorName, "actor"), (ActorIdentifier, "actor"), (Membership, "member")),
-    # Treaty events are facts about states (like State, without a status of their own): a
-    # new ratification is entered under a published instrument without withdrawing it.
     Instrument: ((Provision, "instrument"),),
     Source: ((SourceCapture, "source"),),
+    # Facts without a status of their own: the public sees them (and their citations) as
+    # soon as they exist, so they are always live; edits wait in a change set.
+    TreatyEvent: ((Citation, "treaty_event"),),
+    SecurityCouncilReferral: ((Citation, "referral"),),
 }
+
+
+def is_live(record) -> bool:
+    """Whether the public sees the record as it is now: a published record, or a fact."""
+    return getattr(record, "publication_status", Status.PUBLISHED) == Status.PUBLISHED
 
 
 def records_of(model: type[models.Model], value_of: Callable[[str], object]) -> list[Publishable]:
@@ -102,10 +111,10 @@ def records_of(model: type[models.Model], value_of: Callable[[str], object]) -> 
 
 def refuse_changes_to_published(records: list[Publishable]) -> None:
     for record in records:
-        if record.publication_status == Status.PUBLISHED:
+        if is_live(record):
             raise ValidationError(
-                f"“{record}” is published: it does not change until a reviewer withdraws it "
-                "(with a public reason). Correct it then and submit it for review again."
+                f"“{record}” is live: change this on its own page, where the edit waits in "
+                "your change set until another reviewer approves it."
             )
 
 

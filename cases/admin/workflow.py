@@ -207,7 +207,7 @@ class PartAdmin:
 
     def _published_records(self, obj):
         records = services.records_of(type(obj), lambda name: getattr(obj, name))
-        return [r for r in records if r.publication_status == Status.PUBLISHED]
+        return [r for r in records if services.is_live(r)]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -61,7 +61,7 @@ def test_the_parts_of_a_published_incident_are_locked_on_their_own_pages(
     data.update(source=citation.source_id, incident=published_incident.pk, pinpoint="p. 9")
     response = client.post(url(m.Citation, "add"), data)
     assert response.status_code == 200
-    assert "“Reviewed title” is published" in response.content.decode()
+    assert "“Reviewed title” is live: change this on its own page" in response.content.decode()
     assert published_incident.citations.count() == 1
 
 
