@@ -12,10 +12,12 @@ the limit every figure describes every match, exactly. Past it, facets, the time
 ranking by relevance read a sample: the SAMPLE_SIZE matches most recently added.
 """
 
+import dataclasses
 import datetime
 import functools
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -24,12 +26,7 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import connection
-from django.db.models import (
-    Exists,
-    F,
-    OuterRef,
-    QuerySet,
-)
+from django.db.models import F, QuerySet
 from django.db.models.sql import Query
 
 from cases.models import (
@@ -37,8 +34,7 @@ from cases.models import (
     Actor,
     ActorName,
     Incident,
-    Involvement,
-    LegalQualification,
+    Instrument,
     Provision,
     State,
     ViolationCategory,
@@ -215,66 +211,53 @@ def similar_actor_names(text: str, limit: int = 5) -> list[str]:
 
 @dataclass
 class Filters:
-    """Validated filter values (objects already known to be public)."""
+    """The incident filters, validated (records already known to be public): one set, by
+    the same names on the search page, its CSV export and the API (the field names below;
+    see docs/search.md, "Parameters")."""
 
     text: str = ""
-    country: object = None
+    country: State | None = None
+    subdivision: str = ""
     category: ViolationCategory | None = None
-    category_ids: set[int] = field(default_factory=set)
-    instrument: object = None
-    provision: object = None
-    actor: object = None
+    instrument: Instrument | None = None
+    provision: Provision | None = None
+    actor: Actor | None = None
     action_kind: str = ""
-    verification: str = ""
+    action_status: str = ""
+    verification_status: str = ""
+    conflict_type: str = ""
     year: int | None = None
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
 
+    @classmethod
+    def of(cls, values: Mapping, *, text: str = "") -> "Filters":
+        """The filters among validated `values` named as the parameters (empty ones: none)."""
+        names = [f.name for f in dataclasses.fields(cls) if f.name != "text"]
+        return cls(text=text, **{name: values[name] for name in names if values.get(name)})
+
 
 def filter_incidents(queryset: QuerySet, filters: Filters) -> QuerySet:
-    """Apply every filter except the text. Related filters use EXISTS: no duplicate rows."""
+    """Apply every filter except the text (the page matches it, the API also ranks by it)."""
     qs = queryset
     if filters.country is not None:
         qs = qs.filter(country=filters.country)
-    if filters.category_ids:
-        through = Incident.categories.through
-        qs = qs.filter(
-            Exists(
-                through.objects.filter(
-                    incident_id=OuterRef("pk"), violationcategory_id__in=filters.category_ids
-                )
-            )
-        )
-    if filters.instrument is not None:
-        qs = qs.filter(
-            Exists(
-                LegalQualification.objects.public().filter(
-                    incident=OuterRef("pk"), provision__instrument=filters.instrument
-                )
-            )
-        )
+    if filters.subdivision:
+        qs = qs.filter(subdivision=filters.subdivision)
+    if filters.category is not None:
+        qs = qs.in_categories(ViolationCategory.objects.descendant_ids([filters.category.pk]))
     if filters.provision is not None:
-        qs = qs.filter(
-            Exists(
-                LegalQualification.objects.public().filter(
-                    incident=OuterRef("pk"), provision=filters.provision
-                )
-            )
-        )
+        qs = qs.qualified_under(provision=filters.provision)
+    if filters.instrument is not None:
+        qs = qs.qualified_under(instrument=filters.instrument)
     if filters.actor is not None:
-        qs = qs.filter(
-            Exists(Involvement.objects.filter(incident=OuterRef("pk"), actor=filters.actor))
-        )
-    if filters.action_kind:
-        qs = qs.filter(
-            Exists(
-                AccountabilityAction.objects.public().filter(
-                    incidents=OuterRef("pk"), kind=filters.action_kind
-                )
-            )
-        )
-    if filters.verification:
-        qs = qs.filter(verification_status=filters.verification)
+        qs = qs.involving(filters.actor)
+    if filters.action_kind or filters.action_status:
+        qs = qs.with_action(kind=filters.action_kind, status=filters.action_status)
+    if filters.verification_status:
+        qs = qs.filter(verification_status=filters.verification_status)
+    if filters.conflict_type:
+        qs = qs.filter(conflict_type=filters.conflict_type)
     if filters.year:
         qs = qs.filter(date_earliest__year=filters.year)
     if filters.date_from or filters.date_to:
@@ -652,7 +635,7 @@ def sample_and_facets(
         years[month.year] = years.get(month.year, 0) + n
     facets = {
         "country": [FacetValue(v["value"], v["label"], v["n"]) for v in values("country")],
-        "status": [
+        "verification_status": [
             FacetValue(v["value"], status_labels[v["value"]], v["n"]) for v in values("status")
         ],
         "year": [FacetValue(str(y), str(y), n) for y, n in sorted(years.items(), reverse=True)],
@@ -660,7 +643,9 @@ def sample_and_facets(
         "instrument": [FacetValue(v["value"], v["label"], v["n"]) for v in values("instrument")],
         "provision": [FacetValue(v["value"], v["label"], v["n"]) for v in values("provision")],
         "actor": [FacetValue(v["value"], v["label"], v["n"]) for v in values("actor")],
-        "kind": [FacetValue(v["value"], kind_labels[v["value"]], v["n"]) for v in values("kind")],
+        "action_kind": [
+            FacetValue(v["value"], kind_labels[v["value"]], v["n"]) for v in values("kind")
+        ],
     }
     found = row["found"]
     more = found > COUNT_LIMIT

@@ -5,12 +5,18 @@ import datetime
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from cases import search
-from cases.forms import FILTER_LABELS, SearchForm
+from cases.forms import FILTER_LABELS, SearchForm, current_names
 from cases.models import (
     AccountabilityAction,
     ActionEvent,
@@ -63,25 +69,28 @@ class HomeView(TemplateView):
         return context
 
 
+CHOICE_LABELS = {
+    name: dict(SearchForm.base_fields[name].choices)
+    for name in ["action_kind", "action_status", "verification_status", "conflict_type"]
+}
+
+
 def _active_filters(data: dict, params) -> list[tuple[str, str, str]]:
     """(label, shown value, query string without it) for each filter in use."""
     active = []
     for name, value in data.items():
         if name in {"sort", "page"} or value in (None, ""):
             continue
-        url_name = SearchForm.URL_NAMES.get(name, name)
-        if name == "kind":
-            shown = dict(AccountabilityAction._meta.get_field("kind").choices)[value]
-        elif name == "status":
-            shown = dict(Incident._meta.get_field("verification_status").choices)[value]
+        if name in CHOICE_LABELS:
+            shown = CHOICE_LABELS[name][value]
         elif isinstance(value, datetime.date):
             shown = value.isoformat()
         else:
             shown = str(value)
         remaining = params.copy()
-        for dropped in (url_name, "page"):
+        for dropped in (name, "page"):
             remaining.pop(dropped, None)
-        active.append((FILTER_LABELS[url_name], shown, "?" + remaining.urlencode()))
+        active.append((FILTER_LABELS[name], shown, "?" + remaining.urlencode()))
     return active
 
 
@@ -91,8 +100,8 @@ FACETS = [
     ("instrument", "Instrument"),
     ("provision", "Provision"),
     ("actor", "Actor"),
-    ("kind", "Accountability action"),
-    ("status", "Verification status"),
+    ("action_kind", "Accountability action"),
+    ("verification_status", "Verification status"),
     ("year", "Year"),
 ]
 # Filters the search form does not show as inputs; kept as hidden fields on resubmit.
@@ -107,6 +116,10 @@ class SearchView(View):
     per_page = 20
 
     def get(self, request):
+        params = current_names(request.GET)
+        if params != request.GET:
+            # A link with the parameters' old names: the same search under the current ones.
+            return HttpResponsePermanentRedirect(f"{request.path}?{params.urlencode()}")
         form = SearchForm(request.GET)
         filters = form.filters()
         data = form.valid_data()
@@ -149,7 +162,7 @@ class SearchView(View):
             "actors": actors,
             "suggestions": suggestions,
             # The results shown leave invalid filters out; so does their export.
-            "query_string": form.valid_params(request.GET).urlencode(),
+            "query_string": form.valid_params().urlencode(),
         }
         return render(request, self.template_name, context)
 

@@ -37,6 +37,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
+from cases.forms import OLD_NAMES
 from cases.models import (
     AccountabilityAction,
     ActionEvent,
@@ -174,6 +175,8 @@ class QueryParametersMixin:
 
     schema = ApiAutoSchema()
     query_serializer: type[serializers.Serializer] | None = None
+    # Names the endpoint refuses with the name to use instead.
+    renamed_parameters: dict[str, str] = {}
 
     def takes_filters(self) -> bool:
         """Lists and exports read the filters (and a list its paginator); a detail does not."""
@@ -203,7 +206,7 @@ class QueryParametersMixin:
             accepted = self.query_parameters()
             unknown = set(request.query_params) - accepted
             if unknown:
-                raise UnknownParameters(unknown, accepted)
+                raise UnknownParameters(unknown, accepted, self.renamed_parameters)
 
 
 class PublicViewSet(
@@ -364,6 +367,9 @@ class IncidentViewSet(PublicViewSet):
     list_serializer_class = s.IncidentListSerializer
     detail_serializer_class = s.IncidentDetailSerializer
     filterset_class = filters.IncidentFilter
+    # The search page's old names of the same filters: never read here, so never a silent
+    # change of meaning; named in the 400 (docs/api.md, "Filters").
+    renamed_parameters = OLD_NAMES
 
     def list_queryset(self):
         return INCIDENT_LIST_ROWS.all()

@@ -3,7 +3,7 @@
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 
 from cases.edtf import EDTFField
@@ -104,6 +104,44 @@ class IncidentQuerySet(PublishableQuerySet):
                 to_attr="public_children",
             ),
         )
+
+    # The filters of the search page, its CSV export and the API (cases.search.Filters):
+    # each is defined here once. Related filters use EXISTS, so no incident is repeated.
+
+    def in_categories(self, category_ids: set[int]):
+        """Incidents in any of these categories (give a category with its narrower ones)."""
+        through = Incident.categories.through.objects.filter(
+            incident_id=OuterRef("pk"), violationcategory_id__in=category_ids
+        )
+        return self.filter(Exists(through))
+
+    def qualified_under(self, *, provision=None, instrument=None):
+        """Incidents with a public legal qualification under the provision, or under any
+        provision of the instrument."""
+        qualifications = LegalQualification.objects.public().filter(incident=OuterRef("pk"))
+        if provision is not None:
+            qualifications = qualifications.filter(provision=provision)
+        if instrument is not None:
+            qualifications = qualifications.filter(provision__instrument=instrument)
+        return self.filter(Exists(qualifications))
+
+    def involving(self, actor):
+        """Incidents the actor is publicly involved in."""
+        return self.filter(
+            Exists(Involvement.objects.public().filter(incident=OuterRef("pk"), actor=actor))
+        )
+
+    def with_action(self, *, kind: str = "", status: str = ""):
+        """Incidents with a public accountability action of this kind and status (both
+        given: the same action has both)."""
+        from .actions import AccountabilityAction
+
+        actions = AccountabilityAction.objects.public().filter(incidents=OuterRef("pk"))
+        if kind:
+            actions = actions.filter(kind=kind)
+        if status:
+            actions = actions.filter(status=status)
+        return self.filter(Exists(actions))
 
     def overlapping(self, start=None, end=None):
         """Incidents whose (uncertain) period overlaps [start, end].

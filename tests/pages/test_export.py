@@ -27,7 +27,7 @@ def test_export_streams_the_same_results_as_the_page(client, world):
 def test_export_follows_filters_and_sort(client, world):
     exported = rows(client.get("/search/export.csv", {"country": "UA", "sort": "oldest"}))
     assert [r["title"] for r in exported] == [world.incident.title, world.other.title]
-    exported = rows(client.get("/search/export.csv", {"status": "verified"}))
+    exported = rows(client.get("/search/export.csv", {"verification_status": "verified"}))
     assert [r["title"] for r in exported] == [world.other.title]
 
 
@@ -40,9 +40,9 @@ def test_results_page_links_to_the_export_of_its_query(client, world):
     ("params", "message"),
     [
         ({"date_from": "2022-13-45"}, "From: Enter the date as YYYY-MM-DD, e.g. 2022-02-24."),
-        ({"from": "nonsense"}, "From: Enter the date as YYYY-MM-DD, e.g. 2022-02-24."),
+        ({"date_from": "nonsense"}, "From: Enter the date as YYYY-MM-DD, e.g. 2022-02-24."),
         ({"country": "XX"}, "Country: “XX” is not a country in this database."),
-        ({"from": "2023-01-01", "to": "2022-01-01"}, "To: The end date is before the start date."),
+        ({"date_from": "2023-01-01", "date_to": "2022-01-01"}, "To: The end date is before the start date."),
     ],
 )
 def test_export_with_a_bad_parameter_is_a_400_with_the_page_message(client, world, params, message):
@@ -58,7 +58,7 @@ def test_export_with_a_bad_parameter_is_a_400_with_the_page_message(client, worl
 
 
 def test_the_page_exports_what_it_shows_leaving_invalid_filters_out(client, world):
-    page = client.get("/search/", {"q": "children", "country": "XX", "from": "nonsense"})
+    page = client.get("/search/", {"q": "children", "country": "XX", "date_from": "nonsense"})
 
     html_text = page.content.decode()
     assert 'href="/search/export.csv?q=children"' in html_text
