@@ -19,8 +19,6 @@ from cases import search
 from cases.forms import FILTER_LABELS, SearchForm, current_names
 from cases.models import (
     AccountabilityAction,
-    ActionEvent,
-    ActionSubject,
     Actor,
     Charge,
     Citation,
@@ -345,54 +343,7 @@ class ActionDetailView(PublicDetailView):
     context_object_name = "action"
 
     def get_queryset(self):
-        public_actors = Actor.objects.public()
-        return (
-            AccountabilityAction.objects.public()
-            .select_related("issuing_body")
-            .prefetch_related(
-                Prefetch(
-                    "subject_links",
-                    queryset=ActionSubject.objects.filter(actor__in=public_actors)
-                    .select_related("actor")
-                    .order_by("actor__name", "pk"),
-                    to_attr="public_subjects",
-                ),
-                Prefetch(
-                    "charges",
-                    queryset=Charge.objects.public()
-                    .select_related("provision__instrument", "subject")
-                    .prefetch_related(
-                        Prefetch(
-                            "modes_of_liability",
-                            queryset=Provision.objects.public()
-                            .select_related("instrument")
-                            .order_by("position", "pk"),
-                        )
-                    )
-                    .order_by("provision__instrument__short_title", "provision__position", "pk"),
-                    to_attr="public_charges",
-                ),
-                Prefetch(
-                    "incidents",
-                    queryset=Incident.objects.public()
-                    .with_list_related()
-                    .order_by("date_earliest", "pk"),
-                    to_attr="public_incidents",
-                ),
-                Prefetch(
-                    "citations",
-                    queryset=Citation.objects.filter(source__in=Source.objects.public())
-                    .select_related("source")
-                    .order_by("pk"),
-                    to_attr="public_citations",
-                ),
-                Prefetch(
-                    "events",
-                    queryset=ActionEvent.objects.public_timeline(),
-                    to_attr="public_events",
-                ),
-            )
-        )
+        return AccountabilityAction.objects.public().with_detail_related()
 
 
 class ActorDetailView(PublicDetailView):

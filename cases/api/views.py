@@ -40,11 +40,7 @@ from rest_framework.viewsets import ReadOnlyModelViewSet
 from cases.forms import OLD_NAMES
 from cases.models import (
     AccountabilityAction,
-    ActionEvent,
-    ActionSubject,
     Actor,
-    Charge,
-    Citation,
     Incident,
     Instrument,
     Provision,
@@ -320,14 +316,6 @@ class PublicViewSet(
         )
 
 
-def public_citations():
-    return Prefetch(
-        "citations",
-        queryset=Citation.objects.public().select_related("source").order_by("pk"),
-        to_attr="public_citations",
-    )
-
-
 PUBLIC_PROVISIONS = Provision.objects.public().select_related("instrument")
 
 
@@ -434,37 +422,11 @@ class ActionViewSet(PublicViewSet):
     filterset_class = filters.ActionFilter
 
     def list_queryset(self):
-        return AccountabilityAction.objects.public().prefetch_related(
-            Prefetch("issuing_body", queryset=Actor.objects.public(), to_attr="public_issuing_body")
-        )
+        return AccountabilityAction.objects.public().with_list_related()
 
     def detail_queryset(self):
-        charges = (
-            Charge.objects.public()
-            .select_related("provision__instrument", "subject")
-            .prefetch_related(Prefetch("modes_of_liability", queryset=PUBLIC_PROVISIONS))
-            .order_by("pk")
-        )
-        return self.list_queryset().prefetch_related(
-            Prefetch(
-                "subject_links",
-                # ActionSubject has no public(): a subject link is public with its actor.
-                queryset=ActionSubject.objects.filter(actor__in=Actor.objects.public())
-                .select_related("actor")
-                .order_by("pk"),
-                to_attr="public_subjects",
-            ),
-            Prefetch("charges", queryset=charges, to_attr="public_charges"),
-            Prefetch(
-                "incidents",
-                queryset=Incident.objects.public().only("id", "title", "date").order_by("pk"),
-                to_attr="public_incidents",
-            ),
-            public_citations(),
-            Prefetch(
-                "events", queryset=ActionEvent.objects.public_timeline(), to_attr="public_events"
-            ),
-        )
+        # The action page's shape (one queryset method): the same rows in the same order.
+        return AccountabilityAction.objects.public().with_detail_related()
 
 
 @extend_schema(tags=["actors"])

@@ -42,7 +42,10 @@ def test_results_page_links_to_the_export_of_its_query(client, world):
         ({"date_from": "2022-13-45"}, "From: Enter the date as YYYY-MM-DD, e.g. 2022-02-24."),
         ({"date_from": "nonsense"}, "From: Enter the date as YYYY-MM-DD, e.g. 2022-02-24."),
         ({"country": "XX"}, "Country: “XX” is not a country in this database."),
-        ({"date_from": "2023-01-01", "date_to": "2022-01-01"}, "To: The end date is before the start date."),
+        (
+            {"date_from": "2023-01-01", "date_to": "2022-01-01"},
+            "To: The end date is before the start date.",
+        ),
     ],
 )
 def test_export_with_a_bad_parameter_is_a_400_with_the_page_message(client, world, params, message):

@@ -169,7 +169,10 @@ def test_timeline_is_inline_svg_with_a_text_alternative(client, world):
         # Neither the ambiguous form nor the month in words: the date inputs send ISO.
         ({"date_to": "07/03/2025"}, "To: Enter the date as YYYY-MM-DD, e.g. 2022-02-24."),
         ({"date_to": "7 March 2025"}, "To: Enter the date as YYYY-MM-DD, e.g. 2022-02-24."),
-        ({"date_from": "2023-01-01", "date_to": "2022-01-01"}, "To: The end date is before the start date."),
+        (
+            {"date_from": "2023-01-01", "date_to": "2022-01-01"},
+            "To: The end date is before the start date.",
+        ),
         ({"q": "x" * 2000}, "Search text: The search text is too long: at most 500 characters"),
         ({"page": "999"}, "Page: there is no page 999; the results have 1 page."),
         ({"page": "-1"}, "Page: Ensure this value is greater than or equal to 1."),
