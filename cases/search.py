@@ -35,6 +35,7 @@ from cases.models import (
     ActorName,
     Incident,
     Instrument,
+    LegalQualification,
     Provision,
     State,
     ViolationCategory,
@@ -350,14 +351,16 @@ def _sql(queryset: QuerySet) -> str:
 # Related rows are read by one index look-up per sampled incident (LATERAL ... OFFSET 0:
 # the planner may not turn it into a scan of the whole table, which it prefers on small
 # tables even for 2,000 look-ups), then filtered: they count only when public. The
-# visibility rules are the models' public() querysets, compiled in; a qualification also
-# needs a public provision and a public (or no) asserting actor, as in
-# LegalQualification.objects.public(). Facets join the public rows themselves (with the
-# name or kind they show), not the table and then a check against them, which the planner
-# did by probing the table once per row. Each facet keeps its FACET_SIZE largest values,
-# ties by label, then value; categories come with every ancestor of a matched category (a
-# broader term counts the incidents of everything under it), through the small table of
-# each category's ancestors.
+# visibility rules are the models' public() querysets, compiled in, never retyped: a
+# sampled incident's qualifications are looked up in
+# LegalQualification.objects.of_public_incident() itself (public() for a public incident:
+# a public provision, no or a public asserting actor), an involvement's actor and an
+# action in Actor's and AccountabilityAction's public(). Facets join the public rows
+# themselves (with the name or kind they show), not the table and then a check against
+# them, which the planner did by probing the table once per row. Each facet keeps its
+# FACET_SIZE largest values, ties by label, then value; categories come with every
+# ancestor of a matched category (a broader term counts the incidents of everything under
+# it), through the small table of each category's ancestors.
 _SAMPLE_SQL = """
 WITH RECURSIVE
 newest ({columns}) AS MATERIALIZED ({newest}),
@@ -370,13 +373,12 @@ page (id, position) AS MATERIALIZED (
     SELECT * FROM ({page}) p ORDER BY 2 OFFSET %(offset)s LIMIT %(per_page)s
 ),
 public_actor (id, name) AS NOT MATERIALIZED ({public_actor}),
-public_provision (id) AS NOT MATERIALIZED ({public_provision}),
 public_action (id, kind) AS NOT MATERIALIZED ({public_action}),
-sample_qualification AS MATERIALIZED (
-    SELECT sample.id AS incident_id, q.provision_id, q.asserted_by_id
+qualification AS MATERIALIZED (
+    SELECT DISTINCT sample.id AS incident_id, q.provision_id
     FROM sample, LATERAL (
-        SELECT provision_id, asserted_by_id FROM cases_legalqualification
-        WHERE incident_id = sample.id OFFSET 0
+        SELECT provision_id FROM ({public_qualification}) q
+        WHERE q.incident_id = sample.id OFFSET 0
     ) q
 ),
 sample_involvement AS MATERIALIZED (
@@ -391,12 +393,6 @@ sample_action AS MATERIALIZED (
         SELECT accountabilityaction_id FROM cases_accountabilityaction_incidents
         WHERE incident_id = sample.id OFFSET 0
     ) a
-),
-qualification AS MATERIALIZED (
-    SELECT DISTINCT q.incident_id, q.provision_id
-    FROM sample_qualification q LEFT JOIN public_actor a ON a.id = q.asserted_by_id
-    WHERE q.provision_id IN (SELECT id FROM public_provision)
-      AND (q.asserted_by_id IS NULL OR a.id IS NOT NULL)
 ),
 sample_category AS MATERIALIZED (
     SELECT sample.id AS incident_id, c.violationcategory_id AS category_id
@@ -585,7 +581,9 @@ def _visibility_sql() -> dict[str, str]:
     """The public() rules of the related tables as SQL, compiled once per process."""
     return {
         "public_actor": _sql(Actor.objects.public().values("pk", "name")),
-        "public_provision": _sql(Provision.objects.public().values("pk")),
+        "public_qualification": _sql(
+            LegalQualification.objects.of_public_incident().values("incident_id", "provision_id")
+        ),
         "public_action": _sql(AccountabilityAction.objects.public().values("pk", "kind")),
     }
 

@@ -427,9 +427,14 @@ class Standing(models.TextChoices):
 
 class LegalQualificationQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(
-            incident__in=Incident.objects.public(), provision__in=Provision.objects.public()
-        ).filter(Q(asserted_by__isnull=True) | Q(asserted_by__in=Actor.objects.public()))
+        return self.filter(incident__in=Incident.objects.public()).of_public_incident()
+
+    def of_public_incident(self):
+        """public() for qualifications of incidents already known to be public: a public
+        provision, asserted by no one or by a public actor (the search facets' rule)."""
+        return self.filter(provision__in=Provision.objects.public()).filter(
+            Q(asserted_by__isnull=True) | Q(asserted_by__in=Actor.objects.public())
+        )
 
 
 class LegalQualification(Tracked):

@@ -99,6 +99,28 @@ def test_facet_counts_come_from_the_matching_public_incidents(client, world):
     assert facet(search(client, q="hospital"), "country") == {"UA": 1}
 
 
+def test_facets_count_only_what_legal_qualification_public_lets_through(client, world):
+    """The statement reads qualifications through LegalQualification's own public rule:
+    one asserted only by a hidden actor, or under a hidden instrument's provision, counts
+    nowhere; one asserted by no one counts."""
+    hidden_provision = m.Provision.objects.exclude(instrument__in=m.Instrument.objects.public())
+    f.LegalQualificationFactory(
+        incident=world.other, provision=world.art8, asserted_by=world.hidden_draft_actor
+    )
+    f.LegalQualificationFactory(
+        incident=world.other, provision=world.art49, asserted_by=world.hidden_confidential_actor
+    )
+    f.LegalQualificationFactory(incident=world.other, provision=hidden_provision.first())
+    response = search(client)
+    assert facet(response, "provision") == {str(world.art49.pk): 1, str(world.art8.pk): 1}
+    assert facet(response, "instrument") == {"gc-iv": 1, "rome-statute": 1}
+
+    f.LegalQualificationFactory(incident=world.other, provision=world.art8, asserted_by=None)
+    response = search(client)
+    assert facet(response, "provision") == {str(world.art49.pk): 1, str(world.art8.pk): 2}
+    assert facet(response, "instrument") == {"gc-iv": 1, "rome-statute": 2}
+
+
 @pytest.mark.parametrize(
     ("param", "value"),
     [
