@@ -1,10 +1,8 @@
 """Public pages. Every view reads through the models' public() querysets."""
 
-import csv
 import datetime
 
-from django.contrib.postgres.aggregates import StringAgg
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import F, Prefetch, Q
 from django.http import (
     Http404,
     HttpResponse,
@@ -16,6 +14,7 @@ from django.shortcuts import render
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from cases import search
+from cases.exports import INCIDENT_COLUMNS, csv_lines, incident_rows
 from cases.forms import FILTER_LABELS, SearchForm, current_names
 from cases.models import (
     AccountabilityAction,
@@ -165,28 +164,9 @@ class SearchView(View):
         return render(request, self.template_name, context)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-CSV_COLUMNS = [
-    "id",
-    "title",
-    "date_reported",
-    "date_earliest",
-    "date_latest",
-    "country",
-    "subdivision",
-    "place",
-    "verification_status",
-    "categories",
-    "url",
-]
-
-
 class SearchExportView(View):
-    """The current result set as CSV, streamed row by row (no page limit).
+    """The current result set as CSV (cases.exports: the API's incident CSV, same columns),
+    streamed row by row (no page limit).
 
     A parameter that does not validate is a 400 with the search page's message for it:
     the page shows which filter it left out, a downloaded file could not.
@@ -200,45 +180,13 @@ class SearchExportView(View):
                 content_type="text/plain; charset=utf-8",
             )
         filters = form.filters()
-        data = form.valid_data()
-        sort = data.get("sort") or ("relevance" if filters.text else "newest")
-        through = Incident.categories.through
-        category_names = (
-            through.objects.filter(incident_id=OuterRef("pk"))
-            .values("incident_id")
-            .annotate(
-                names=StringAgg("violationcategory__name", "; ", order_by="violationcategory__name")
-            )
-            .values("names")
+        sort = form.cleaned_data.get("sort") or ("relevance" if filters.text else "newest")
+        incidents = search.ordered_incidents(filters, sort)
+        base_url = request.build_absolute_uri("/")[:-1]
+        response = StreamingHttpResponse(
+            csv_lines(incident_rows(incidents, base_url), INCIDENT_COLUMNS),
+            content_type="text/csv; charset=utf-8",
         )
-        rows = (
-            search.ordered_incidents(filters, sort)
-            .annotate(category_names=Subquery(category_names))
-            .select_related("country")
-        )
-        writer = csv.writer(_Echo())
-        base = request.build_absolute_uri("/")[:-1]
-
-        def lines():
-            yield writer.writerow(CSV_COLUMNS)
-            for incident in rows.iterator(chunk_size=1000):
-                yield writer.writerow(
-                    [
-                        incident.pk,
-                        incident.title,
-                        incident.date,
-                        incident.date_earliest or "",
-                        incident.date_latest or "",
-                        incident.country.name if incident.country else "",
-                        incident.subdivision,
-                        incident.place_name,
-                        incident.get_verification_status_display(),
-                        incident.category_names or "",
-                        base + incident.get_absolute_url(),
-                    ]
-                )
-
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="incidents.csv"'
         return response
 

@@ -46,15 +46,16 @@ class IncidentQuerySet(PublishableQuerySet):
     def with_list_related(self):
         return self.select_related("country", "controlling_power")
 
-    def with_detail_related(self):
-        """Everything an incident's page and its API detail show, public related rows only,
-        in a fixed number of queries.
+    def with_export_related(self):
+        """What an incident's CSV row shows (cases/exports.py), public related rows only, in
+        a fixed number of queries: its involvements, qualifications, categories and the
+        citations of all three. The detail adds to it (with_detail_related).
 
-        The incident is public, so an involvement is public when its actor is, and a
-        citation of the incident, of a public involvement or of a public qualification when
-        its source is (Citation.of_public_record()).
+        The incident is public, so an involvement is public when its actor is, a
+        qualification under LegalQualification.of_public_incident(), and a citation of the
+        incident, of a public involvement or of a public qualification when its source is
+        (Citation.of_public_record()).
         """
-        from .actions import AccountabilityAction
         from .sources import Citation
 
         public_citations = Citation.objects.of_public_record()
@@ -72,12 +73,27 @@ class IncidentQuerySet(PublishableQuerySet):
             ),
             models.Prefetch(
                 "legal_qualifications",
-                queryset=LegalQualification.objects.public()
+                queryset=LegalQualification.objects.of_public_incident()
                 .select_related("provision__instrument", "asserted_by")
                 .prefetch_related(cited)
                 .order_by("provision__instrument__short_title", "provision__position", "pk"),
                 to_attr="public_qualifications",
             ),
+            models.Prefetch(
+                "citations",
+                queryset=public_citations.order_by("source__published_on", "pk"),
+                to_attr="public_citations",
+            ),
+            models.Prefetch("categories", queryset=ViolationCategory.objects.order_by("name")),
+        )
+
+    def with_detail_related(self):
+        """Everything an incident's page and its API detail show, public related rows only,
+        in a fixed number of queries: the export's rows, and its actions, victim counts and
+        public children."""
+        from .actions import AccountabilityAction
+
+        return self.with_export_related().prefetch_related(
             models.Prefetch(
                 "actions",
                 queryset=AccountabilityAction.objects.public()
@@ -85,13 +101,7 @@ class IncidentQuerySet(PublishableQuerySet):
                 .order_by(F("issued_on").desc(nulls_last=True), "pk"),
                 to_attr="public_actions",
             ),
-            models.Prefetch(
-                "citations",
-                queryset=public_citations.order_by("source__published_on", "pk"),
-                to_attr="public_citations",
-            ),
             models.Prefetch("victim_counts", queryset=VictimCount.objects.order_by("kind", "pk")),
-            models.Prefetch("categories", queryset=ViolationCategory.objects.order_by("name")),
             models.Prefetch(
                 "children",
                 # parent_id too: the prefetch matches children to the incident by it.
