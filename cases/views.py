@@ -102,7 +102,11 @@ FACETS = [
     ("year", "Year"),
 ]
 # Filters the search form does not show as inputs; kept as hidden fields on resubmit.
-HIDDEN_FILTERS = [name for name, _ in FACETS]
+HIDDEN_FILTERS = [
+    name
+    for name in SearchForm.base_fields
+    if name not in {"q", "date_from", "date_to", "sort", "page"}
+]
 
 
 class SearchView(View):

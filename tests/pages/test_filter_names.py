@@ -8,6 +8,8 @@ import re
 import pytest
 
 from cases import models as m
+from cases.api.filters import IncidentFilter
+from cases.forms import SearchForm
 from tests.api.conftest import body, generous_rate_limits  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.usefixtures("generous_rate_limits")
@@ -76,9 +78,6 @@ def test_a_filter_has_one_name_and_one_meaning_on_page_csv_and_api(
 
 
 def test_the_page_and_the_api_take_the_same_filters():
-    from cases.api.filters import IncidentFilter
-    from cases.forms import SearchForm
-
     page_only = {"sort", "page"}  # the API orders by `ordering` and pages by cursor
     api_only = {"updated_since", "ordering"}  # incremental sync and the cursor's order
     assert set(SearchForm.base_fields) - page_only == set(IncidentFilter.base_filters) - api_only
@@ -136,3 +135,18 @@ def test_facet_links_and_the_form_use_the_current_names(client, world):
     assert 'name="date_from"' in html
     assert 'name="date_to"' in html
     assert not re.search(r'(\?|&amp;)(kind|status|from|to)=|name="(from|to)"', html)
+
+
+def test_the_form_keeps_every_filter_it_does_not_show(client, distinct_world):
+    """A filter with no input or facet (region, conflict type, action status) is carried
+    as a hidden field, so typing a new search keeps it."""
+    html = client.get(
+        "/search/",
+        {"subdivision": "UA-14", "conflict_type": "international", "action_status": "active"},
+    ).content.decode()
+    for name, value in [
+        ("subdivision", "UA-14"),
+        ("conflict_type", "international"),
+        ("action_status", "active"),
+    ]:
+        assert f'<input type="hidden" name="{name}" value="{value}">' in html
