@@ -41,22 +41,12 @@ FILTER_LABELS = {
     "page": "Page",
 }
 
-# The page's parameter names before 6 December 2026, kept as aliases so that links already
-# shared keep their meaning: the page redirects them to the current names, the CSV export
-# reads them. The API never took them: it answers them with a 400 naming the current one.
-OLD_NAMES = {
-    "kind": "action_kind",
-    "status": "verification_status",
-    "from": "date_from",
-    "to": "date_to",
-}
-
 
 def current_names(params: QueryDict) -> QueryDict:
     """`params` with each old name replaced by its current name (given both, the current
     name's value is kept and the old one dropped)."""
     renamed = params.copy()
-    for old, new in OLD_NAMES.items():
+    for old, new in search.OLD_NAMES.items():
         if old in renamed:
             values = renamed.pop(old)
             if new not in renamed:

@@ -238,6 +238,18 @@ class Filters:
         return cls(text=text, **{name: values[name] for name in names if values.get(name)})
 
 
+# The search page's names of four filters before 6 December 2026, and their names now.
+# The page and its CSV take them as aliases so that links already shared keep their
+# meaning (cases.forms.current_names); the API never took them and answers them with a
+# 400 naming the current one.
+OLD_NAMES = {
+    "kind": "action_kind",
+    "status": "verification_status",
+    "from": "date_from",
+    "to": "date_to",
+}
+
+
 def filter_incidents(queryset: QuerySet, filters: Filters) -> QuerySet:
     """Apply every filter except the text (the page matches it, the API also ranks by it)."""
     qs = queryset

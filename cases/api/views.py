@@ -36,7 +36,6 @@ from rest_framework.views import APIView
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
 from cases.exports import EXPORT_CHUNK_SIZE, INCIDENT_COLUMNS, csv_lines, incident_rows
-from cases.forms import OLD_NAMES
 from cases.models import (
     AccountabilityAction,
     Actor,
@@ -52,6 +51,7 @@ from cases.models import (
 )
 from cases.models.jurisdiction import IccJurisdiction, icc_jurisdiction, incident_jurisdiction
 from cases.models.law import treaty_events_of
+from cases.search import OLD_NAMES
 
 from . import filters
 from . import serializers as s
