@@ -230,9 +230,9 @@ def same_results(page: search.SearchPage, sql: dict) -> list[str]:
         problems.append(f"count {page.total} != {sql['total']}")
     if [i.snippet for i in page.incidents] != [row["snippet"] for row in sql["page"] or []]:
         problems.append("snippets differ")
-    for name in search_page_facets:
+    for name, key in search_page_facets.items():
         ours = {str(v.value): v.count for v in page.facets[name]}
-        theirs = {str(k): v for k, v in (sql[name] or {}).items()}
+        theirs = {str(k): v for k, v in (sql[key] or {}).items()}
         if len(ours) == search.FACET_SIZE:  # a top 12: ties at the cut may fall either way
             cut = min(ours.values())
             ours = {k: n for k, n in ours.items() if n > cut}
@@ -246,16 +246,17 @@ def same_results(page: search.SearchPage, sql: dict) -> list[str]:
     return problems
 
 
-search_page_facets = [
-    "country",
-    "status",
-    "year",
-    "category",
-    "instrument",
-    "provision",
-    "actor",
-    "kind",
-]
+# The page's facet -> the SQL's column.
+search_page_facets = {
+    "country": "country",
+    "verification_status": "status",
+    "year": "year",
+    "category": "category",
+    "instrument": "instrument",
+    "provision": "provision",
+    "actor": "actor",
+    "action_kind": "kind",
+}
 
 
 def main() -> None:

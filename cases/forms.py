@@ -9,31 +9,49 @@ from django.http import QueryDict
 
 from cases import search
 from cases.models import (
-    AccountabilityAction,
+    ActionKind,
+    ActionStatus,
     Actor,
-    Incident,
+    ConflictType,
     Instrument,
     Provision,
     State,
+    VerificationStatus,
     ViolationCategory,
 )
 
-# Parameter name -> the label used in messages and the list of active filters.
+# Parameter name -> the label used in messages and the list of active filters. The
+# filters have the same names on the page, its CSV export and the API (cases.search.Filters).
 FILTER_LABELS = {
     "q": "Search text",
     "country": "Country",
+    "subdivision": "Region",
     "category": "Violation category",
     "instrument": "Instrument",
     "provision": "Provision",
     "actor": "Actor",
-    "kind": "Action kind",
-    "status": "Verification status",
+    "action_kind": "Action kind",
+    "action_status": "Action status",
+    "verification_status": "Verification status",
+    "conflict_type": "Conflict type",
     "year": "Year",
-    "from": "From",
-    "to": "To",
+    "date_from": "From",
+    "date_to": "To",
     "sort": "Sort",
     "page": "Page",
 }
+
+
+def current_names(params: QueryDict) -> QueryDict:
+    """`params` with each old name replaced by its current name (given both, the current
+    name's value is kept and the old one dropped)."""
+    renamed = params.copy()
+    for old, new in search.OLD_NAMES.items():
+        if old in renamed:
+            values = renamed.pop(old)
+            if new not in renamed:
+                renamed.setlist(new, values)
+    return renamed
 
 
 def _blank_choice(choices) -> list:
@@ -56,15 +74,20 @@ class SearchForm(forms.Form):
     instrument = forms.SlugField(required=False, max_length=80, label="Instrument")
     provision = forms.IntegerField(required=False, min_value=1, label="Provision")
     actor = forms.IntegerField(required=False, min_value=1, label="Actor")
-    kind = forms.ChoiceField(
-        required=False,
-        choices=_blank_choice(AccountabilityAction._meta.get_field("kind").choices),
-        label="Action kind",
+    subdivision = forms.CharField(required=False, max_length=10, label="Region")
+    action_kind = forms.ChoiceField(
+        required=False, choices=_blank_choice(ActionKind.choices), label="Action kind"
     )
-    status = forms.ChoiceField(
+    action_status = forms.ChoiceField(
+        required=False, choices=_blank_choice(ActionStatus.choices), label="Action status"
+    )
+    verification_status = forms.ChoiceField(
         required=False,
-        choices=_blank_choice(Incident._meta.get_field("verification_status").choices),
+        choices=_blank_choice(VerificationStatus.choices),
         label="Verification status",
+    )
+    conflict_type = forms.ChoiceField(
+        required=False, choices=_blank_choice(ConflictType.choices), label="Conflict type"
     )
     year = forms.IntegerField(required=False, min_value=1800, max_value=2200, label="Year")
     date_from = forms.DateField(
@@ -84,15 +107,8 @@ class SearchForm(forms.Form):
     sort = forms.ChoiceField(required=False, choices=list(search.SORTS.items()), label="Sort")
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000, label="Page")
 
-    # The URL says from= and to= (short, readable); Python cannot name a field `from`.
-    URL_NAMES = {"date_from": "from", "date_to": "to"}
-
-    def __init__(self, params, *args, **kwargs):
-        data = params.copy()
-        for field_name, url_name in self.URL_NAMES.items():
-            if url_name in params:
-                data[field_name] = params[url_name]
-        super().__init__(data, *args, **kwargs)
+    def __init__(self, params: QueryDict, *args, **kwargs):
+        super().__init__(current_names(params), *args, **kwargs)
 
     def clean_q(self) -> str:
         text = self.cleaned_data["q"]
@@ -156,13 +172,12 @@ class SearchForm(forms.Form):
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
 
-    def valid_params(self, params: QueryDict) -> QueryDict:
-        """`params` without the ones that did not validate (under either URL name)."""
+    def valid_params(self) -> QueryDict:
+        """The parameters without the ones that did not validate."""
         self.is_valid()
-        kept = params.copy()
+        kept = self.data.copy()
         for name in self.errors:
-            for dropped in (name, self.URL_NAMES.get(name, name)):
-                kept.pop(dropped, None)
+            kept.pop(name, None)
         return kept
 
     def error_list(self) -> list[str]:
@@ -176,20 +191,4 @@ class SearchForm(forms.Form):
 
     def filters(self) -> search.Filters:
         data = self.valid_data()
-        category = data.get("category")
-        return search.Filters(
-            text=data.get("q") or "",
-            country=data.get("country"),
-            category=category,
-            category_ids=(
-                ViolationCategory.objects.descendant_ids([category.pk]) if category else set()
-            ),
-            instrument=data.get("instrument"),
-            provision=data.get("provision"),
-            actor=data.get("actor"),
-            action_kind=data.get("kind") or "",
-            verification=data.get("status") or "",
-            year=data.get("year"),
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to"),
-        )
+        return search.Filters.of(data, text=data.get("q") or "")

@@ -12,10 +12,12 @@ the limit every figure describes every match, exactly. Past it, facets, the time
 ranking by relevance read a sample: the SAMPLE_SIZE matches most recently added.
 """
 
+import dataclasses
 import datetime
 import functools
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -24,12 +26,7 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import connection
-from django.db.models import (
-    Exists,
-    F,
-    OuterRef,
-    QuerySet,
-)
+from django.db.models import F, QuerySet
 from django.db.models.sql import Query
 
 from cases.models import (
@@ -37,7 +34,7 @@ from cases.models import (
     Actor,
     ActorName,
     Incident,
-    Involvement,
+    Instrument,
     LegalQualification,
     Provision,
     State,
@@ -215,66 +212,65 @@ def similar_actor_names(text: str, limit: int = 5) -> list[str]:
 
 @dataclass
 class Filters:
-    """Validated filter values (objects already known to be public)."""
+    """The incident filters, validated (records already known to be public): one set, by
+    the same names on the search page, its CSV export and the API (the field names below;
+    see docs/search.md, "Parameters")."""
 
     text: str = ""
-    country: object = None
+    country: State | None = None
+    subdivision: str = ""
     category: ViolationCategory | None = None
-    category_ids: set[int] = field(default_factory=set)
-    instrument: object = None
-    provision: object = None
-    actor: object = None
+    instrument: Instrument | None = None
+    provision: Provision | None = None
+    actor: Actor | None = None
     action_kind: str = ""
-    verification: str = ""
+    action_status: str = ""
+    verification_status: str = ""
+    conflict_type: str = ""
     year: int | None = None
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
 
+    @classmethod
+    def of(cls, values: Mapping, *, text: str = "") -> "Filters":
+        """The filters among validated `values` named as the parameters (empty ones: none)."""
+        names = [f.name for f in dataclasses.fields(cls) if f.name != "text"]
+        return cls(text=text, **{name: values[name] for name in names if values.get(name)})
+
+
+# The search page's names of four filters before 6 December 2026, and their names now.
+# The page and its CSV take them as aliases so that links already shared keep their
+# meaning (cases.forms.current_names); the API never took them and answers them with a
+# 400 naming the current one.
+OLD_NAMES = {
+    "kind": "action_kind",
+    "status": "verification_status",
+    "from": "date_from",
+    "to": "date_to",
+}
+
 
 def filter_incidents(queryset: QuerySet, filters: Filters) -> QuerySet:
-    """Apply every filter except the text. Related filters use EXISTS: no duplicate rows."""
+    """Apply every filter except the text (the page matches it, the API also ranks by it)."""
     qs = queryset
     if filters.country is not None:
         qs = qs.filter(country=filters.country)
-    if filters.category_ids:
-        through = Incident.categories.through
-        qs = qs.filter(
-            Exists(
-                through.objects.filter(
-                    incident_id=OuterRef("pk"), violationcategory_id__in=filters.category_ids
-                )
-            )
-        )
-    if filters.instrument is not None:
-        qs = qs.filter(
-            Exists(
-                LegalQualification.objects.public().filter(
-                    incident=OuterRef("pk"), provision__instrument=filters.instrument
-                )
-            )
-        )
+    if filters.subdivision:
+        qs = qs.filter(subdivision=filters.subdivision)
+    if filters.category is not None:
+        qs = qs.in_categories(ViolationCategory.objects.descendant_ids([filters.category.pk]))
     if filters.provision is not None:
-        qs = qs.filter(
-            Exists(
-                LegalQualification.objects.public().filter(
-                    incident=OuterRef("pk"), provision=filters.provision
-                )
-            )
-        )
+        qs = qs.qualified_under(provision=filters.provision)
+    if filters.instrument is not None:
+        qs = qs.qualified_under(instrument=filters.instrument)
     if filters.actor is not None:
-        qs = qs.filter(
-            Exists(Involvement.objects.filter(incident=OuterRef("pk"), actor=filters.actor))
-        )
-    if filters.action_kind:
-        qs = qs.filter(
-            Exists(
-                AccountabilityAction.objects.public().filter(
-                    incidents=OuterRef("pk"), kind=filters.action_kind
-                )
-            )
-        )
-    if filters.verification:
-        qs = qs.filter(verification_status=filters.verification)
+        qs = qs.involving(filters.actor)
+    if filters.action_kind or filters.action_status:
+        qs = qs.with_action(kind=filters.action_kind, status=filters.action_status)
+    if filters.verification_status:
+        qs = qs.filter(verification_status=filters.verification_status)
+    if filters.conflict_type:
+        qs = qs.filter(conflict_type=filters.conflict_type)
     if filters.year:
         qs = qs.filter(date_earliest__year=filters.year)
     if filters.date_from or filters.date_to:
@@ -367,14 +363,16 @@ def _sql(queryset: QuerySet) -> str:
 # Related rows are read by one index look-up per sampled incident (LATERAL ... OFFSET 0:
 # the planner may not turn it into a scan of the whole table, which it prefers on small
 # tables even for 2,000 look-ups), then filtered: they count only when public. The
-# visibility rules are the models' public() querysets, compiled in; a qualification also
-# needs a public provision and a public (or no) asserting actor, as in
-# LegalQualification.objects.public(). Facets join the public rows themselves (with the
-# name or kind they show), not the table and then a check against them, which the planner
-# did by probing the table once per row. Each facet keeps its FACET_SIZE largest values,
-# ties by label, then value; categories come with every ancestor of a matched category (a
-# broader term counts the incidents of everything under it), through the small table of
-# each category's ancestors.
+# visibility rules are the models' public() querysets, compiled in, never retyped: a
+# sampled incident's qualifications are looked up in
+# LegalQualification.objects.of_public_incident() itself (public() for a public incident:
+# a public provision, no or a public asserting actor), an involvement's actor and an
+# action in Actor's and AccountabilityAction's public(). Facets join the public rows
+# themselves (with the name or kind they show), not the table and then a check against
+# them, which the planner did by probing the table once per row. Each facet keeps its
+# FACET_SIZE largest values, ties by label, then value; categories come with every
+# ancestor of a matched category (a broader term counts the incidents of everything under
+# it), through the small table of each category's ancestors.
 _SAMPLE_SQL = """
 WITH RECURSIVE
 newest ({columns}) AS MATERIALIZED ({newest}),
@@ -387,13 +385,12 @@ page (id, position) AS MATERIALIZED (
     SELECT * FROM ({page}) p ORDER BY 2 OFFSET %(offset)s LIMIT %(per_page)s
 ),
 public_actor (id, name) AS NOT MATERIALIZED ({public_actor}),
-public_provision (id) AS NOT MATERIALIZED ({public_provision}),
 public_action (id, kind) AS NOT MATERIALIZED ({public_action}),
-sample_qualification AS MATERIALIZED (
-    SELECT sample.id AS incident_id, q.provision_id, q.asserted_by_id
+qualification AS MATERIALIZED (
+    SELECT DISTINCT sample.id AS incident_id, q.provision_id
     FROM sample, LATERAL (
-        SELECT provision_id, asserted_by_id FROM cases_legalqualification
-        WHERE incident_id = sample.id OFFSET 0
+        SELECT provision_id FROM ({public_qualification}) q
+        WHERE q.incident_id = sample.id OFFSET 0
     ) q
 ),
 sample_involvement AS MATERIALIZED (
@@ -408,12 +405,6 @@ sample_action AS MATERIALIZED (
         SELECT accountabilityaction_id FROM cases_accountabilityaction_incidents
         WHERE incident_id = sample.id OFFSET 0
     ) a
-),
-qualification AS MATERIALIZED (
-    SELECT DISTINCT q.incident_id, q.provision_id
-    FROM sample_qualification q LEFT JOIN public_actor a ON a.id = q.asserted_by_id
-    WHERE q.provision_id IN (SELECT id FROM public_provision)
-      AND (q.asserted_by_id IS NULL OR a.id IS NOT NULL)
 ),
 sample_category AS MATERIALIZED (
     SELECT sample.id AS incident_id, c.violationcategory_id AS category_id
@@ -602,7 +593,9 @@ def _visibility_sql() -> dict[str, str]:
     """The public() rules of the related tables as SQL, compiled once per process."""
     return {
         "public_actor": _sql(Actor.objects.public().values("pk", "name")),
-        "public_provision": _sql(Provision.objects.public().values("pk")),
+        "public_qualification": _sql(
+            LegalQualification.objects.of_public_incident().values("incident_id", "provision_id")
+        ),
         "public_action": _sql(AccountabilityAction.objects.public().values("pk", "kind")),
     }
 
@@ -652,7 +645,7 @@ def sample_and_facets(
         years[month.year] = years.get(month.year, 0) + n
     facets = {
         "country": [FacetValue(v["value"], v["label"], v["n"]) for v in values("country")],
-        "status": [
+        "verification_status": [
             FacetValue(v["value"], status_labels[v["value"]], v["n"]) for v in values("status")
         ],
         "year": [FacetValue(str(y), str(y), n) for y, n in sorted(years.items(), reverse=True)],
@@ -660,7 +653,9 @@ def sample_and_facets(
         "instrument": [FacetValue(v["value"], v["label"], v["n"]) for v in values("instrument")],
         "provision": [FacetValue(v["value"], v["label"], v["n"]) for v in values("provision")],
         "actor": [FacetValue(v["value"], v["label"], v["n"]) for v in values("actor")],
-        "kind": [FacetValue(v["value"], kind_labels[v["value"]], v["n"]) for v in values("kind")],
+        "action_kind": [
+            FacetValue(v["value"], kind_labels[v["value"]], v["n"]) for v in values("kind")
+        ],
     }
     found = row["found"]
     more = found > COUNT_LIMIT

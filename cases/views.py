@@ -1,20 +1,23 @@
 """Public pages. Every view reads through the models' public() querysets."""
 
-import csv
 import datetime
 
-from django.contrib.postgres.aggregates import StringAgg
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.db.models import F, Prefetch, Q
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from cases import search
-from cases.forms import FILTER_LABELS, SearchForm
+from cases.exports import INCIDENT_COLUMNS, csv_lines, incident_rows
+from cases.forms import FILTER_LABELS, SearchForm, current_names
 from cases.models import (
     AccountabilityAction,
-    ActionEvent,
-    ActionSubject,
     Actor,
     Charge,
     Citation,
@@ -63,25 +66,28 @@ class HomeView(TemplateView):
         return context
 
 
+CHOICE_LABELS = {
+    name: dict(SearchForm.base_fields[name].choices)
+    for name in ["action_kind", "action_status", "verification_status", "conflict_type"]
+}
+
+
 def _active_filters(data: dict, params) -> list[tuple[str, str, str]]:
     """(label, shown value, query string without it) for each filter in use."""
     active = []
     for name, value in data.items():
         if name in {"sort", "page"} or value in (None, ""):
             continue
-        url_name = SearchForm.URL_NAMES.get(name, name)
-        if name == "kind":
-            shown = dict(AccountabilityAction._meta.get_field("kind").choices)[value]
-        elif name == "status":
-            shown = dict(Incident._meta.get_field("verification_status").choices)[value]
+        if name in CHOICE_LABELS:
+            shown = CHOICE_LABELS[name][value]
         elif isinstance(value, datetime.date):
             shown = value.isoformat()
         else:
             shown = str(value)
         remaining = params.copy()
-        for dropped in (url_name, "page"):
+        for dropped in (name, "page"):
             remaining.pop(dropped, None)
-        active.append((FILTER_LABELS[url_name], shown, "?" + remaining.urlencode()))
+        active.append((FILTER_LABELS[name], shown, "?" + remaining.urlencode()))
     return active
 
 
@@ -91,12 +97,16 @@ FACETS = [
     ("instrument", "Instrument"),
     ("provision", "Provision"),
     ("actor", "Actor"),
-    ("kind", "Accountability action"),
-    ("status", "Verification status"),
+    ("action_kind", "Accountability action"),
+    ("verification_status", "Verification status"),
     ("year", "Year"),
 ]
 # Filters the search form does not show as inputs; kept as hidden fields on resubmit.
-HIDDEN_FILTERS = [name for name, _ in FACETS]
+HIDDEN_FILTERS = [
+    name
+    for name in SearchForm.base_fields
+    if name not in {"q", "date_from", "date_to", "sort", "page"}
+]
 # Facets whose values are not capped in the database: the first few are shown, the rest
 # folded under a summary (the Year facet spans decades).
 FOLDED_FACETS = {"year": (10, "Earlier years")}
@@ -120,6 +130,10 @@ class SearchView(View):
     per_page = 20
 
     def get(self, request):
+        params = current_names(request.GET)
+        if params != request.GET:
+            # A link with the parameters' old names: the same search under the current ones.
+            return HttpResponsePermanentRedirect(f"{request.path}?{params.urlencode()}")
         form = SearchForm(request.GET)
         filters = form.filters()
         data = form.valid_data()
@@ -164,33 +178,14 @@ class SearchView(View):
             "actors": actors,
             "suggestions": suggestions,
             # The results shown leave invalid filters out; so does their export.
-            "query_string": form.valid_params(request.GET).urlencode(),
+            "query_string": form.valid_params().urlencode(),
         }
         return render(request, self.template_name, context)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-CSV_COLUMNS = [
-    "id",
-    "title",
-    "date_reported",
-    "date_earliest",
-    "date_latest",
-    "country",
-    "subdivision",
-    "place",
-    "verification_status",
-    "categories",
-    "url",
-]
-
-
 class SearchExportView(View):
-    """The current result set as CSV, streamed row by row (no page limit).
+    """The current result set as CSV (cases.exports: the API's incident CSV, same columns),
+    streamed row by row (no page limit).
 
     A parameter that does not validate is a 400 with the search page's message for it:
     the page shows which filter it left out, a downloaded file could not.
@@ -204,45 +199,13 @@ class SearchExportView(View):
                 content_type="text/plain; charset=utf-8",
             )
         filters = form.filters()
-        data = form.valid_data()
-        sort = data.get("sort") or ("relevance" if filters.text else "newest")
-        through = Incident.categories.through
-        category_names = (
-            through.objects.filter(incident_id=OuterRef("pk"))
-            .values("incident_id")
-            .annotate(
-                names=StringAgg("violationcategory__name", "; ", order_by="violationcategory__name")
-            )
-            .values("names")
+        sort = form.cleaned_data.get("sort") or ("relevance" if filters.text else "newest")
+        incidents = search.ordered_incidents(filters, sort)
+        base_url = request.build_absolute_uri("/")[:-1]
+        response = StreamingHttpResponse(
+            csv_lines(incident_rows(incidents, base_url), INCIDENT_COLUMNS),
+            content_type="text/csv; charset=utf-8",
         )
-        rows = (
-            search.ordered_incidents(filters, sort)
-            .annotate(category_names=Subquery(category_names))
-            .select_related("country")
-        )
-        writer = csv.writer(_Echo())
-        base = request.build_absolute_uri("/")[:-1]
-
-        def lines():
-            yield writer.writerow(CSV_COLUMNS)
-            for incident in rows.iterator(chunk_size=1000):
-                yield writer.writerow(
-                    [
-                        incident.pk,
-                        incident.title,
-                        incident.date,
-                        incident.date_earliest or "",
-                        incident.date_latest or "",
-                        incident.country.name if incident.country else "",
-                        incident.subdivision,
-                        incident.place_name,
-                        incident.get_verification_status_display(),
-                        incident.category_names or "",
-                        base + incident.get_absolute_url(),
-                    ]
-                )
-
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="incidents.csv"'
         return response
 
@@ -347,54 +310,7 @@ class ActionDetailView(PublicDetailView):
     context_object_name = "action"
 
     def get_queryset(self):
-        public_actors = Actor.objects.public()
-        return (
-            AccountabilityAction.objects.public()
-            .select_related("issuing_body")
-            .prefetch_related(
-                Prefetch(
-                    "subject_links",
-                    queryset=ActionSubject.objects.filter(actor__in=public_actors)
-                    .select_related("actor")
-                    .order_by("actor__name", "pk"),
-                    to_attr="public_subjects",
-                ),
-                Prefetch(
-                    "charges",
-                    queryset=Charge.objects.public()
-                    .select_related("provision__instrument", "subject")
-                    .prefetch_related(
-                        Prefetch(
-                            "modes_of_liability",
-                            queryset=Provision.objects.public()
-                            .select_related("instrument")
-                            .order_by("position", "pk"),
-                        )
-                    )
-                    .order_by("provision__instrument__short_title", "provision__position", "pk"),
-                    to_attr="public_charges",
-                ),
-                Prefetch(
-                    "incidents",
-                    queryset=Incident.objects.public()
-                    .with_list_related()
-                    .order_by("date_earliest", "pk"),
-                    to_attr="public_incidents",
-                ),
-                Prefetch(
-                    "citations",
-                    queryset=Citation.objects.filter(source__in=Source.objects.public())
-                    .select_related("source")
-                    .order_by("pk"),
-                    to_attr="public_citations",
-                ),
-                Prefetch(
-                    "events",
-                    queryset=ActionEvent.objects.public_timeline(),
-                    to_attr="public_events",
-                ),
-            )
-        )
+        return AccountabilityAction.objects.public().with_detail_related()
 
 
 class ActorDetailView(PublicDetailView):

@@ -20,16 +20,35 @@ class UnknownParameters(exceptions.ValidationError):
     Ignoring them would answer a misspelt filter (?contry=UA) with everything.
     """
 
-    def __init__(self, unknown: Iterable[str], accepted: Iterable[str]):
-        unknown, accepted = sorted(unknown), ", ".join(sorted(accepted))
+    def __init__(
+        self, unknown: Iterable[str], accepted: Iterable[str], renamed: dict[str, str] | None = None
+    ):
+        """`renamed`: old names (the search page's, before 6 December 2026) and the name
+        to use instead, said in the message of each one given that the endpoint reads."""
+        unknown, accepted = sorted(unknown), sorted(accepted)
+        renamed = {
+            name: new
+            for name, new in (renamed or {}).items()
+            if name in unknown and new in accepted
+        }
+        accepted = ", ".join(accepted)
         super().__init__(
-            {name: [f"Unknown parameter. This endpoint accepts: {accepted}."] for name in unknown},
+            {
+                name: [
+                    f"Unknown parameter{self._use(name, renamed)}. "
+                    f"This endpoint accepts: {accepted}."
+                ]
+                for name in unknown
+            },
             code="unknown_parameter",
         )
         plural = "s" if len(unknown) > 1 else ""
-        self.summary = (
-            f"Unknown parameter{plural}: {', '.join(unknown)}. This endpoint accepts: {accepted}."
-        )
+        names = ", ".join(f"{name}{self._use(name, renamed)}" for name in unknown)
+        self.summary = f"Unknown parameter{plural}: {names}. This endpoint accepts: {accepted}."
+
+    @staticmethod
+    def _use(name: str, renamed: dict[str, str]) -> str:
+        return f" (use {renamed[name]})" if name in renamed else ""
 
 
 class QueryTimeout(exceptions.APIException):

@@ -23,8 +23,6 @@ from cases.models import (
     Incident,
     Instrument,
     InstrumentKind,
-    Involvement,
-    LegalQualification,
     Provision,
     RuleKind,
     Source,
@@ -33,7 +31,7 @@ from cases.models import (
     VerificationStatus,
     ViolationCategory,
 )
-from cases.search import MAX_QUERY_LENGTH, search_incidents
+from cases.search import MAX_QUERY_LENGTH, Filters, filter_incidents, search_incidents
 
 
 class RecordFilter(df.ModelChoiceFilter):
@@ -154,7 +152,26 @@ class ApiFilterSet(df.FilterSet):
         return queryset.filter(changed_at__gte=value)
 
 
+class YearField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1800, max_value=2200, **kwargs)
+
+
+class YearFilter(df.NumberFilter):
+    """A year, as the search page takes it."""
+
+    field_class = YearField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        schema = {"type": "integer", "minimum": 1800, "maximum": 2200}
+        extend_schema_field({**schema, "description": self.label})(self)
+
+
 class IncidentFilter(ApiFilterSet):
+    """The search page's filters, by the same names (cases.search.Filters), applied by the
+    same function (cases.search.filter_incidents); `q` as on the page, ranked."""
+
     q = df.CharFilter(
         method="filter_q",
         max_length=MAX_QUERY_LENGTH,
@@ -162,60 +179,68 @@ class IncidentFilter(ApiFilterSet):
         "-exclusion. Results are sorted by relevance.",
     )
     country = SlugFilter(
-        queryset=State.objects.all(), label="ISO 3166-1 code of the country, e.g. UA."
+        queryset=State.objects.all(),
+        method="keep",
+        label="ISO 3166-1 code of the country, e.g. UA.",
     )
-    subdivision = df.CharFilter(
-        field_name="subdivision", label="ISO 3166-2 code of the region, e.g. UA-23."
-    )
+    subdivision = df.CharFilter(method="keep", label="ISO 3166-2 code of the region, e.g. UA-23.")
     date_from = IsoDateFilter(
-        method="filter_dates",
+        method="keep",
         label="Incidents whose (possibly uncertain) period reaches this day or later (YYYY-MM-DD).",
     )
     date_to = IsoDateFilter(
-        method="filter_dates",
+        method="keep",
         label="Incidents whose (possibly uncertain) period starts this day or earlier.",
     )
+    year = YearFilter(method="keep", label="Incidents whose earliest date is in this year.")
     category = SlugFilter(
         queryset=ViolationCategory.objects.all(),
         to_field_name="slug",
-        method="filter_category",
+        method="keep",
         label="Violation category slug; includes its narrower categories.",
     )
     provision = IdFilter(
         queryset=Provision.objects.public(),
-        method="filter_provision",
+        method="keep",
         label="Id of a provision the incident is qualified under.",
     )
     instrument = SlugFilter(
         queryset=Instrument.objects.public(),
         to_field_name="slug",
-        method="filter_instrument",
+        method="keep",
         label="Slug of an instrument one of whose provisions the incident engages.",
     )
     actor = IdFilter(
         queryset=Actor.objects.public(),
-        method="filter_actor",
+        method="keep",
         label="Id of an actor involved in the incident.",
     )
     action_kind = df.ChoiceFilter(
         choices=ActionKind.choices,
-        method="filter_action",
+        method="keep",
         label="Incidents with a public accountability action of this kind.",
     )
     action_status = df.ChoiceFilter(
         choices=ActionStatus.choices,
-        method="filter_action",
+        method="keep",
         label="Incidents with a public accountability action in this status.",
     )
     verification_status = df.ChoiceFilter(
-        choices=VerificationStatus.choices, label="How far the facts are verified."
+        choices=VerificationStatus.choices, method="keep", label="How far the facts are verified."
     )
-    conflict_type = df.ChoiceFilter(choices=ConflictType.choices, label="Type of conflict.")
+    conflict_type = df.ChoiceFilter(
+        choices=ConflictType.choices, method="keep", label="Type of conflict."
+    )
     ordering = ordering_filter(["id", "updated_at"])
 
     class Meta:
         model = Incident
         fields: list[str] = []
+
+    def filter_queryset(self, queryset):
+        # q and updated_since by their methods; the rest (method "keep") all at once here.
+        queryset = super().filter_queryset(queryset)
+        return filter_incidents(queryset, Filters.of(self.form.cleaned_data))
 
     def filter_q(self, queryset, name, value):
         if not value.strip():
@@ -225,53 +250,6 @@ class IncidentFilter(ApiFilterSet):
         return search_incidents(queryset, value).annotate(
             search_rank=Cast("rank", output_field=FloatField())
         )
-
-    def filter_dates(self, queryset, name, value):
-        # Both ends are applied together, once, so the overlap test sees the whole range.
-        if name == "date_to" and self.form.cleaned_data.get("date_from"):
-            return queryset
-        return queryset.overlapping(
-            self.form.cleaned_data.get("date_from"), self.form.cleaned_data.get("date_to")
-        )
-
-    def filter_category(self, queryset, name, value):
-        ids = ViolationCategory.objects.descendant_ids([value.pk])
-        through = Incident.categories.through.objects.filter(
-            incident=OuterRef("pk"), violationcategory__in=ids
-        )
-        return queryset.filter(Exists(through))
-
-    def filter_provision(self, queryset, name, value):
-        return queryset.filter(
-            Exists(
-                LegalQualification.objects.public().filter(incident=OuterRef("pk"), provision=value)
-            )
-        )
-
-    def filter_instrument(self, queryset, name, value):
-        return queryset.filter(
-            Exists(
-                LegalQualification.objects.public().filter(
-                    incident=OuterRef("pk"), provision__instrument=value
-                )
-            )
-        )
-
-    def filter_actor(self, queryset, name, value):
-        return queryset.filter(
-            Exists(Involvement.objects.public().filter(incident=OuterRef("pk"), actor=value))
-        )
-
-    def filter_action(self, queryset, name, value):
-        actions = AccountabilityAction.objects.public().filter(incidents=OuterRef("pk"))
-        data = self.form.cleaned_data
-        if name == "action_status" and data.get("action_kind"):
-            return queryset  # applied with action_kind, so both hold for the same action
-        if data.get("action_kind"):
-            actions = actions.filter(kind=data["action_kind"])
-        if data.get("action_status"):
-            actions = actions.filter(status=data["action_status"])
-        return queryset.filter(Exists(actions))
 
 
 class ActionFilter(ApiFilterSet):

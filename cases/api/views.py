@@ -5,9 +5,7 @@ serializers that read them; every related queryset goes through its model's publ
 """
 
 import base64
-import csv
 import datetime
-import io
 import json
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
@@ -37,13 +35,10 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
+from cases.exports import EXPORT_CHUNK_SIZE, INCIDENT_COLUMNS, csv_lines, incident_rows
 from cases.models import (
     AccountabilityAction,
-    ActionEvent,
-    ActionSubject,
     Actor,
-    Charge,
-    Citation,
     Incident,
     Instrument,
     Provision,
@@ -56,6 +51,7 @@ from cases.models import (
 )
 from cases.models.jurisdiction import IccJurisdiction, icc_jurisdiction, incident_jurisdiction
 from cases.models.law import treaty_events_of
+from cases.search import OLD_NAMES
 
 from . import filters
 from . import serializers as s
@@ -64,7 +60,6 @@ from .pagination import ApiCursorPagination
 from .schema import ApiAutoSchema
 
 CACHE_SECONDS = 60
-EXPORT_CHUNK_SIZE = 1000
 
 
 class NDJSONRenderer(renderers.BaseRenderer):
@@ -79,32 +74,9 @@ class CSVRenderer(renderers.BaseRenderer):
     charset = "utf-8"
 
 
-def _csv_value(value) -> str:
-    """Nested records become their identifier; lists are joined with |."""
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        return _csv_value(next(iter(value.values()), None))
-    if isinstance(value, list):
-        return "|".join(_csv_value(v) for v in value)
-    return str(value)
-
-
 def ndjson_lines(rows: Iterable[dict]) -> Iterator[str]:
     for row in rows:
         yield json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n"
-
-
-def csv_lines(rows: Iterable[dict], columns: list[str]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_csv_value(row.get(c)) for c in columns])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()
 
 
 class HttpCachingMixin:
@@ -174,6 +146,8 @@ class QueryParametersMixin:
 
     schema = ApiAutoSchema()
     query_serializer: type[serializers.Serializer] | None = None
+    # Names the endpoint refuses with the name to use instead.
+    renamed_parameters: dict[str, str] = {}
 
     def takes_filters(self) -> bool:
         """Lists and exports read the filters (and a list its paginator); a detail does not."""
@@ -203,7 +177,7 @@ class QueryParametersMixin:
             accepted = self.query_parameters()
             unknown = set(request.query_params) - accepted
             if unknown:
-                raise UnknownParameters(unknown, accepted)
+                raise UnknownParameters(unknown, accepted, self.renamed_parameters)
 
 
 class PublicViewSet(
@@ -254,17 +228,27 @@ class PublicViewSet(
         self.last_modified = getattr(obj, "updated_at", None)
         return obj
 
-    def export_rows(self, request) -> Iterator[dict]:
-        queryset = self.filter_queryset(self.list_queryset())
+    def export_queryset(self, request, queryset):
+        """`queryset` filtered by the request's filters, in the list's order."""
+        queryset = self.filter_queryset(queryset)
         if "search_rank" not in queryset.query.annotations:
             # The list's order: the validated `ordering` parameter, or the default.
             queryset = queryset.order_by(
                 *ApiCursorPagination().get_ordering(request, queryset, self)
             )
+        return queryset
+
+    def export_rows(self, request) -> Iterator[dict]:
+        queryset = self.export_queryset(request, self.list_queryset())
         serializer = self.list_serializer_class(context=self.get_serializer_context())
         # iterator() reads through a server-side cursor, chunk by chunk (with prefetches).
         for obj in queryset.iterator(chunk_size=EXPORT_CHUNK_SIZE):
             yield serializer.to_representation(obj)
+
+    def csv_lines(self, request) -> Iterator[str]:
+        """The CSV export: the list's fields."""
+        columns = list(self.list_serializer_class.Meta.fields)
+        return csv_lines(self.export_rows(request), columns)
 
     def _export(self, request, lines, content_type: str, extension: str):
         # Validate the filters now: once streaming has begun, an error cannot become a 400.
@@ -311,18 +295,7 @@ class PublicViewSet(
         pagination_class=None,
     )
     def export_csv(self, request):
-        columns = list(self.list_serializer_class.Meta.fields)
-        return self._export(
-            request, csv_lines(self.export_rows(request), columns), "text/csv", "csv"
-        )
-
-
-def public_citations():
-    return Prefetch(
-        "citations",
-        queryset=Citation.objects.public().select_related("source").order_by("pk"),
-        to_attr="public_citations",
-    )
+        return self._export(request, self.csv_lines(request), "text/csv; charset=utf-8", "csv")
 
 
 PUBLIC_PROVISIONS = Provision.objects.public().select_related("instrument")
@@ -364,6 +337,9 @@ class IncidentViewSet(PublicViewSet):
     list_serializer_class = s.IncidentListSerializer
     detail_serializer_class = s.IncidentDetailSerializer
     filterset_class = filters.IncidentFilter
+    # The search page's old names of the same filters: never read here, so never a silent
+    # change of meaning; named in the 400 (docs/api.md, "Filters").
+    renamed_parameters = OLD_NAMES
 
     def list_queryset(self):
         return INCIDENT_LIST_ROWS.all()
@@ -371,6 +347,13 @@ class IncidentViewSet(PublicViewSet):
     def detail_queryset(self):
         # The incident page's shape, plus the list's fields that the detail repeats.
         return Incident.objects.public().with_detail_related().annotate(**INCIDENT_LIST_ANNOTATIONS)
+
+    def csv_lines(self, request) -> Iterator[str]:
+        # The search page's CSV, columns and rows (cases.exports), filtered and ordered as
+        # the list; validated now, before streaming starts.
+        incidents = self.export_queryset(request, Incident.objects.public())
+        base_url = request.build_absolute_uri("/")[:-1]
+        return csv_lines(incident_rows(incidents, base_url), INCIDENT_COLUMNS)
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -428,37 +411,11 @@ class ActionViewSet(PublicViewSet):
     filterset_class = filters.ActionFilter
 
     def list_queryset(self):
-        return AccountabilityAction.objects.public().prefetch_related(
-            Prefetch("issuing_body", queryset=Actor.objects.public(), to_attr="public_issuing_body")
-        )
+        return AccountabilityAction.objects.public().with_list_related()
 
     def detail_queryset(self):
-        charges = (
-            Charge.objects.public()
-            .select_related("provision__instrument", "subject")
-            .prefetch_related(Prefetch("modes_of_liability", queryset=PUBLIC_PROVISIONS))
-            .order_by("pk")
-        )
-        return self.list_queryset().prefetch_related(
-            Prefetch(
-                "subject_links",
-                # ActionSubject has no public(): a subject link is public with its actor.
-                queryset=ActionSubject.objects.filter(actor__in=Actor.objects.public())
-                .select_related("actor")
-                .order_by("pk"),
-                to_attr="public_subjects",
-            ),
-            Prefetch("charges", queryset=charges, to_attr="public_charges"),
-            Prefetch(
-                "incidents",
-                queryset=Incident.objects.public().only("id", "title", "date").order_by("pk"),
-                to_attr="public_incidents",
-            ),
-            public_citations(),
-            Prefetch(
-                "events", queryset=ActionEvent.objects.public_timeline(), to_attr="public_events"
-            ),
-        )
+        # The action page's shape (one queryset method): the same rows in the same order.
+        return AccountabilityAction.objects.public().with_detail_related()
 
 
 @extend_schema(tags=["actors"])

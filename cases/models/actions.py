@@ -44,6 +44,60 @@ class ActionStatus(models.TextChoices):
     WITHOUT_EFFECT = "without_effect", "Without effect (e.g. after the subject's death)"
 
 
+class ActionQuerySet(PublishableQuerySet):
+    def with_list_related(self):
+        """The issuing body when it is public (`public_issuing_body`, else None)."""
+        return self.prefetch_related(
+            Prefetch("issuing_body", queryset=Actor.objects.public(), to_attr="public_issuing_body")
+        )
+
+    def with_detail_related(self):
+        """Everything an action's page and its API detail show, public related rows only,
+        in a fixed number of queries: subjects by name, charges by instrument then article,
+        incidents by date, citations, and the timeline."""
+        from .sources import Citation  # sources.py imports this module
+
+        charges = (
+            Charge.objects.public()
+            .select_related("provision__instrument", "subject")
+            .prefetch_related(
+                Prefetch(
+                    "modes_of_liability",
+                    queryset=Provision.objects.public()
+                    .select_related("instrument")
+                    .order_by("position", "pk"),
+                )
+            )
+            .order_by("provision__instrument__short_title", "provision__position", "pk")
+        )
+        return self.with_list_related().prefetch_related(
+            Prefetch(
+                "subject_links",
+                # A subject link has no public(): it is public with its actor.
+                queryset=ActionSubject.objects.filter(actor__in=Actor.objects.public())
+                .select_related("actor")
+                .order_by("actor__name", "pk"),
+                to_attr="public_subjects",
+            ),
+            Prefetch("charges", queryset=charges, to_attr="public_charges"),
+            Prefetch(
+                "incidents",
+                queryset=Incident.objects.public()
+                .with_list_related()
+                .order_by("date_earliest", "pk"),
+                to_attr="public_incidents",
+            ),
+            Prefetch(
+                "citations",
+                queryset=Citation.objects.of_public_record().order_by("pk"),
+                to_attr="public_citations",
+            ),
+            Prefetch(
+                "events", queryset=ActionEvent.objects.public_timeline(), to_attr="public_events"
+            ),
+        )
+
+
 class AccountabilityAction(SyncStamped, Publishable):
     kind = models.CharField(max_length=30, choices=ActionKind.choices)
     title = models.CharField(max_length=300)
@@ -67,7 +121,7 @@ class AccountabilityAction(SyncStamped, Publishable):
     )
     incidents = models.ManyToManyField(Incident, blank=True, related_name="actions")
 
-    objects = PublishableQuerySet.as_manager()
+    objects = ActionQuerySet.as_manager()
 
     history = History(excluded_fields=["changed_at"], m2m_fields=["incidents"])
 

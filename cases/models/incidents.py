@@ -3,7 +3,7 @@
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 
 from cases.edtf import EDTFField
@@ -46,21 +46,19 @@ class IncidentQuerySet(PublishableQuerySet):
     def with_list_related(self):
         return self.select_related("country", "controlling_power")
 
-    def with_detail_related(self):
-        """Everything an incident's page and its API detail show, public related rows only,
-        in a fixed number of queries.
+    def with_export_related(self):
+        """What an incident's CSV row shows (cases/exports.py), public related rows only, in
+        a fixed number of queries: its involvements, qualifications, categories and the
+        citations of all three. The detail adds to it (with_detail_related).
 
-        The incident is public, so an involvement is public when its actor is, and a
-        citation of the incident, of a public involvement or of a public qualification when
-        its source is: these prefetches test only that (Citation.public() also tests every
-        other kind of cited record: 140 ms per incident on 100,000 incidents).
+        The incident is public, so an involvement is public when its actor is, a
+        qualification under LegalQualification.of_public_incident(), and a citation of the
+        incident, of a public involvement or of a public qualification when its source is
+        (Citation.of_public_record()).
         """
-        from .actions import AccountabilityAction
-        from .sources import Citation, Source
+        from .sources import Citation
 
-        public_citations = Citation.objects.filter(
-            source__in=Source.objects.public()
-        ).select_related("source")
+        public_citations = Citation.objects.of_public_record()
         cited = models.Prefetch(
             "citations", queryset=public_citations.order_by("pk"), to_attr="public_citations"
         )
@@ -75,12 +73,27 @@ class IncidentQuerySet(PublishableQuerySet):
             ),
             models.Prefetch(
                 "legal_qualifications",
-                queryset=LegalQualification.objects.public()
+                queryset=LegalQualification.objects.of_public_incident()
                 .select_related("provision__instrument", "asserted_by")
                 .prefetch_related(cited)
                 .order_by("provision__instrument__short_title", "provision__position", "pk"),
                 to_attr="public_qualifications",
             ),
+            models.Prefetch(
+                "citations",
+                queryset=public_citations.order_by("source__published_on", "pk"),
+                to_attr="public_citations",
+            ),
+            models.Prefetch("categories", queryset=ViolationCategory.objects.order_by("name")),
+        )
+
+    def with_detail_related(self):
+        """Everything an incident's page and its API detail show, public related rows only,
+        in a fixed number of queries: the export's rows, and its actions, victim counts and
+        public children."""
+        from .actions import AccountabilityAction
+
+        return self.with_export_related().prefetch_related(
             models.Prefetch(
                 "actions",
                 queryset=AccountabilityAction.objects.public()
@@ -88,13 +101,7 @@ class IncidentQuerySet(PublishableQuerySet):
                 .order_by(F("issued_on").desc(nulls_last=True), "pk"),
                 to_attr="public_actions",
             ),
-            models.Prefetch(
-                "citations",
-                queryset=public_citations.order_by("source__published_on", "pk"),
-                to_attr="public_citations",
-            ),
             models.Prefetch("victim_counts", queryset=VictimCount.objects.order_by("kind", "pk")),
-            models.Prefetch("categories", queryset=ViolationCategory.objects.order_by("name")),
             models.Prefetch(
                 "children",
                 # parent_id too: the prefetch matches children to the incident by it.
@@ -104,6 +111,44 @@ class IncidentQuerySet(PublishableQuerySet):
                 to_attr="public_children",
             ),
         )
+
+    # The filters of the search page, its CSV export and the API (cases.search.Filters):
+    # each is defined here once. Related filters use EXISTS, so no incident is repeated.
+
+    def in_categories(self, category_ids: set[int]):
+        """Incidents in any of these categories (give a category with its narrower ones)."""
+        through = Incident.categories.through.objects.filter(
+            incident_id=OuterRef("pk"), violationcategory_id__in=category_ids
+        )
+        return self.filter(Exists(through))
+
+    def qualified_under(self, *, provision=None, instrument=None):
+        """Incidents with a public legal qualification under the provision, or under any
+        provision of the instrument."""
+        qualifications = LegalQualification.objects.public().filter(incident=OuterRef("pk"))
+        if provision is not None:
+            qualifications = qualifications.filter(provision=provision)
+        if instrument is not None:
+            qualifications = qualifications.filter(provision__instrument=instrument)
+        return self.filter(Exists(qualifications))
+
+    def involving(self, actor):
+        """Incidents the actor is publicly involved in."""
+        return self.filter(
+            Exists(Involvement.objects.public().filter(incident=OuterRef("pk"), actor=actor))
+        )
+
+    def with_action(self, *, kind: str = "", status: str = ""):
+        """Incidents with a public accountability action of this kind and status (both
+        given: the same action has both)."""
+        from .actions import AccountabilityAction
+
+        actions = AccountabilityAction.objects.public().filter(incidents=OuterRef("pk"))
+        if kind:
+            actions = actions.filter(kind=kind)
+        if status:
+            actions = actions.filter(status=status)
+        return self.filter(Exists(actions))
 
     def overlapping(self, start=None, end=None):
         """Incidents whose (uncertain) period overlaps [start, end].
@@ -392,9 +437,14 @@ class Standing(models.TextChoices):
 
 class LegalQualificationQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(
-            incident__in=Incident.objects.public(), provision__in=Provision.objects.public()
-        ).filter(Q(asserted_by__isnull=True) | Q(asserted_by__in=Actor.objects.public()))
+        return self.filter(incident__in=Incident.objects.public()).of_public_incident()
+
+    def of_public_incident(self):
+        """public() for qualifications of incidents already known to be public: a public
+        provision, asserted by no one or by a public actor (the search facets' rule)."""
+        return self.filter(provision__in=Provision.objects.public()).filter(
+            Q(asserted_by__isnull=True) | Q(asserted_by__in=Actor.objects.public())
+        )
 
 
 class LegalQualification(Tracked):

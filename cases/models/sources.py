@@ -122,6 +122,15 @@ def _exactly_one_target() -> Q:
 
 
 class CitationQuerySet(models.QuerySet):
+    def of_public_record(self):
+        """The public citations of a record already known to be public (an incident, an
+        action, a public involvement or qualification): those of a public source, with it.
+
+        The same rows as public() for such a record, without testing every other kind of
+        cited record as public() must (140 ms per incident on 100,000 incidents).
+        """
+        return self.filter(source__in=Source.objects.public()).select_related("source")
+
     def public(self):
         """Citations of public sources backing public claims."""
         return self.filter(source__in=Source.objects.public()).filter(

@@ -39,7 +39,7 @@ def test_csv_export_has_a_header_and_flattened_relations(api):
 
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="incident.csv"' in response["Content-Disposition"]
-    [row] = list(csv.DictReader(io.StringIO(body(response).decode())))
+    [row] = list(csv.DictReader(io.StringIO(body(response).decode("utf-8-sig"))))
     assert row["title"] == "Shelling, with a comma"
     assert row["country"] == "UA"
     assert row["categories"] == incident.categories.get().slug

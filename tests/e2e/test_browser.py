@@ -43,7 +43,7 @@ def test_export_csv_of_the_current_results(page, e2e_world):
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download these results as CSV").click()
     download = download_info.value
-    text = Path(download.path()).read_text(encoding="utf-8")
+    text = Path(download.path()).read_text(encoding="utf-8-sig")  # with Excel's BOM
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["title"] for r in rows] == ["Shelling of a hospital"]
 

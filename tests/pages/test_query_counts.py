@@ -61,7 +61,8 @@ PAGES = {
     "browse": (lambda w: "/search/", 1),
     # Shares the API detail's shape; one more for the Security Council referrals.
     "incident": (lambda w: w.incident.get_absolute_url(), 15),
-    "action": (lambda w: w.warrant.get_absolute_url(), 9),  # events: their states, sources
+    # Shares the API detail's shape: events with their states and sources, the issuing body.
+    "action": (lambda w: w.warrant.get_absolute_url(), 10),
     "actor": (lambda w: w.lvova.get_absolute_url(), 7),
     "instrument": (lambda w: w.gc4.get_absolute_url(), 5),
     "provision": (lambda w: w.art8.get_absolute_url(), 5),

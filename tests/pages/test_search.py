@@ -88,15 +88,37 @@ def facet(response, name) -> dict[str, int]:
 def test_facet_counts_come_from_the_matching_public_incidents(client, world):
     response = search(client)
     assert facet(response, "country") == {"UA": 2}
-    assert facet(response, "status") == {"adjudicated": 1, "verified": 1}
+    assert facet(response, "verification_status") == {"adjudicated": 1, "verified": 1}
     assert facet(response, "year") == {"2022": 2}
     # the broader category counts the incidents of the narrower one
     assert facet(response, "category") == {"crimes-against-civilians": 1, "deportation": 1}
     assert facet(response, "instrument") == {"gc-iv": 1, "rome-statute": 1}
     assert facet(response, "provision") == {str(world.art49.pk): 1, str(world.art8.pk): 1}
     assert facet(response, "actor") == {str(world.lvova.pk): 1, str(world.russia.pk): 1}
-    assert facet(response, "kind") == {"arrest_warrant": 1}
+    assert facet(response, "action_kind") == {"arrest_warrant": 1}
     assert facet(search(client, q="hospital"), "country") == {"UA": 1}
+
+
+def test_facets_count_only_what_legal_qualification_public_lets_through(client, world):
+    """The statement reads qualifications through LegalQualification's own public rule:
+    one asserted only by a hidden actor, or under a hidden instrument's provision, counts
+    nowhere; one asserted by no one counts."""
+    hidden_provision = m.Provision.objects.exclude(instrument__in=m.Instrument.objects.public())
+    f.LegalQualificationFactory(
+        incident=world.other, provision=world.art8, asserted_by=world.hidden_draft_actor
+    )
+    f.LegalQualificationFactory(
+        incident=world.other, provision=world.art49, asserted_by=world.hidden_confidential_actor
+    )
+    f.LegalQualificationFactory(incident=world.other, provision=hidden_provision.first())
+    response = search(client)
+    assert facet(response, "provision") == {str(world.art49.pk): 1, str(world.art8.pk): 1}
+    assert facet(response, "instrument") == {"gc-iv": 1, "rome-statute": 1}
+
+    f.LegalQualificationFactory(incident=world.other, provision=world.art8, asserted_by=None)
+    response = search(client)
+    assert facet(response, "provision") == {str(world.art49.pk): 1, str(world.art8.pk): 2}
+    assert facet(response, "instrument") == {"gc-iv": 1, "rome-statute": 2}
 
 
 @pytest.mark.parametrize(
@@ -105,10 +127,10 @@ def test_facet_counts_come_from_the_matching_public_incidents(client, world):
         ("country", "UA"),
         ("category", "crimes-against-civilians"),  # includes the narrower "deportation"
         ("instrument", "rome-statute"),
-        ("kind", "arrest_warrant"),
-        ("status", "adjudicated"),
+        ("action_kind", "arrest_warrant"),
+        ("verification_status", "adjudicated"),
         ("year", "2022"),
-        ("from", "2023-01-01"),
+        ("date_from", "2023-01-01"),
     ],
 )
 def test_each_filter_narrows_the_results(client, world, param, value):
@@ -124,10 +146,10 @@ def test_provision_and_actor_filters(client, world):
 
 
 def test_active_filters_are_listed_and_removable_one_by_one(client, world):
-    response = search(client, q="children", country="UA", status="adjudicated")
+    response = search(client, q="children", country="UA", verification_status="adjudicated")
     active = {label: remove for label, _, remove in response.context["active_filters"]}
     assert set(active) == {"Search text", "Country", "Verification status"}
-    assert active["Country"] == "?q=children&status=adjudicated"
+    assert active["Country"] == "?q=children&verification_status=adjudicated"
     html = response.content.decode()
     assert 'aria-label="Remove filter Country: Ukraine"' in html
     # the search form keeps the filters it does not show as inputs
@@ -136,7 +158,7 @@ def test_active_filters_are_listed_and_removable_one_by_one(client, world):
 
 def test_date_range_uses_the_uncertain_bounds(client, world):
     # the incident runs 2022-02-24 to 2023-03-17; the shelling was on 2022-03-09
-    response = search(client, **{"from": "2022-06-01", "to": "2022-12-31"})
+    response = search(client, date_from="2022-06-01", date_to="2022-12-31")
     assert titles(response) == [world.incident.title]
 
 
@@ -162,14 +184,17 @@ def test_timeline_is_inline_svg_with_a_text_alternative(client, world):
     [
         ({"country": "XX"}, "Country: “XX” is not a country in this database."),
         ({"category": "no-such-thing"}, "Violation category: There is no violation category"),
-        ({"status": "rumoured"}, "Verification status: Select a valid choice."),
-        ({"kind": "<script>"}, "Action kind: Select a valid choice."),
+        ({"verification_status": "rumoured"}, "Verification status: Select a valid choice."),
+        ({"action_kind": "<script>"}, "Action kind: Select a valid choice."),
         ({"provision": "abc"}, "Provision: Enter a whole number."),
-        ({"from": "24/02/2022"}, "From: Enter the date as YYYY-MM-DD"),
+        ({"date_from": "24/02/2022"}, "From: Enter the date as YYYY-MM-DD"),
         # Neither the ambiguous form nor the month in words: the date inputs send ISO.
-        ({"to": "07/03/2025"}, "To: Enter the date as YYYY-MM-DD, e.g. 2022-02-24."),
-        ({"to": "7 March 2025"}, "To: Enter the date as YYYY-MM-DD, e.g. 2022-02-24."),
-        ({"from": "2023-01-01", "to": "2022-01-01"}, "To: The end date is before the start date."),
+        ({"date_to": "07/03/2025"}, "To: Enter the date as YYYY-MM-DD, e.g. 2022-02-24."),
+        ({"date_to": "7 March 2025"}, "To: Enter the date as YYYY-MM-DD, e.g. 2022-02-24."),
+        (
+            {"date_from": "2023-01-01", "date_to": "2022-01-01"},
+            "To: The end date is before the start date.",
+        ),
         ({"q": "x" * 2000}, "Search text: The search text is too long: at most 500 characters"),
         ({"page": "999"}, "Page: there is no page 999; the results have 1 page."),
         ({"page": "-1"}, "Page: Ensure this value is greater than or equal to 1."),
@@ -180,7 +205,7 @@ def test_bad_input_gets_a_clear_message_and_still_a_page(client, world, params, 
     response = client.get("/search/", params)
     assert response.status_code == 200
     assert message in response.content.decode()
-    if "from" not in params:
+    if "date_from" not in params:
         assert response.context["results"].total == 2  # the bad parameter is left out
 
 
