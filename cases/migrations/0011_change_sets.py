@@ -207,5 +207,30 @@ class Migration(migrations.Migration):
                 name="change_one_per_record_in_change_set",
             ),
         ),
+        # The versions of a treaty act's or referral's citations are read by their record.
+        migrations.AlterField(
+            model_name="historicalcitation",
+            name="referral",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="cases.securitycouncilreferral",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalcitation",
+            name="treaty_event",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="cases.treatyevent",
+            ),
+        ),
         migrations.RunPython(grant, revoke),
     ]

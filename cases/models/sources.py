@@ -200,6 +200,8 @@ class Citation(Tracked):
             "action",
             "charge",
             "action_event",
+            "treaty_event",
+            "referral",
         )
     )
 
