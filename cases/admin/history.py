@@ -203,10 +203,12 @@ def record_history(model, pk) -> list[Version]:
         else:
             current.parts.extend(changes)
 
-    found = {int(m[1]) for s in saves if (m := CHANGE_SET_REASON.match(s.reason))}
+    # The change sets named by the versions' reasons, read at once.
+    named = [(save, CHANGE_SET_REASON.match(save.reason)) for save in saves]
+    found = {int(match[1]) for _, match in named if match}
     change_sets = ChangeSet.objects.select_related("reviewed_by").in_bulk(found)
-    for save in saves:
-        if match := CHANGE_SET_REASON.match(save.reason):
+    for save, match in named:
+        if match:
             save.change_set = change_sets.get(int(match[1]))
     saves.reverse()
     return saves
