@@ -203,7 +203,8 @@ def _field_changes(model, old: dict, new: dict) -> list[FieldChange]:
     changes = []
     for name in [*new, *(n for n in old if n not in new)]:
         before, after = old.get(name, ["", ""]), new.get(name, ["", ""])
-        if before[0] != after[0]:
+        # An empty value stored as None reads "None": nothing to show against no value.
+        if before[0] != after[0] and (before[1] or after[1]):
             label = str(model._meta.get_field(name).verbose_name)
             changes.append(FieldChange(label[:1].upper() + label[1:], before[1], after[1]))
     return changes

@@ -1,19 +1,29 @@
 """What every ModelAdmin shares: who created and changed a row, and the standard fieldsets."""
 
-from django.contrib import admin
+import copy
+
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.datastructures import MultiValueDict
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases import services
+from cases.changesets import part_relations
 from cases.models import Incident
 from cases.models.base import Tracked
 from cases.search_names import incidents_naming
+
+from .changesets import form_errors, query_dict
+from .history import record_history, restored_form_data
 
 RECORD_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
 PUBLICATION_FIELDS = ("publication_status", "confidentiality", "withdrawal_reason")
@@ -52,25 +62,88 @@ class HistoryAdmin(SimpleHistoryAdmin):
     history_list_per_page = 50
     formfield_overrides = FORMFIELD_OVERRIDES
     change_list_template = "admin/cases/history_change_list.html"  # links the deleted ones
+    object_history_form_template = "admin/cases/object_history_form.html"
     # The relations the record's __str__ reads, selected with its deletions so that the
     # list of deleted records takes the same number of queries however many it shows.
     deleted_select_related: tuple[str, ...] = ()
 
+    def history_view(self, request, object_id, extra_context=None):
+        """The record's saves and its parts' (cases/admin/history.py), newest first."""
+        object_id = unquote(object_id)
+        obj = self.get_queryset(request).filter(pk=object_id).first()
+        if obj is None:  # a deleted record: its last version stands for it
+            versions = self.model.history.filter(**{self.model._meta.pk.attname: object_id})
+            last = versions.order_by("-history_date").first()
+            if last is None:
+                raise Http404
+            obj = last.instance
+        if not self.has_view_history_or_change_history_permission(request, obj):
+            raise PermissionDenied
+        saves = record_history(self.model, obj.pk)
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"History: {obj}",
+            "subtitle": None,
+            "opts": opts,
+            "object": obj,
+            "module_name": capfirst(opts.verbose_name_plural),
+            "page": Paginator(saves, self.history_list_per_page).get_page(request.GET.get("p")),
+            "parts": [m._meta.verbose_name_plural for m, _ in part_relations(self.model)],
+            "revert_disabled": not self._may_restore(request, obj),
+            "restore_waits": self._restore_waits(obj),
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/cases/object_history.html", context)
+
+    def _restore_waits(self, current) -> bool:
+        """Whether restoring a version waits for review: the public sees the record
+        (cases.admin.changesets.ReviewedEdits.is_live)."""
+        is_live = getattr(self, "is_live", None)
+        return current is not None and is_live is not None and is_live(current)
+
+    def _may_restore(self, request, current) -> bool:
+        if current is None:
+            # A deleted fact whose additions wait for review is not brought back at once.
+            return self.has_add_permission(request) and not getattr(self, "additions_wait", False)
+        return self.has_change_permission(request, current)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # django-simple-history saves a revert after checking only the view permission. A
-        # revert is a change (of a deleted record, an addition): it needs that permission,
-        # judged on the record as it is now (a published one changes for nobody).
+        # restore is a change (of a deleted record, an addition): it needs that permission,
+        # judged on the record as it is now. A live record is not changed: the restored
+        # version is kept in the user's change set, like any edit of it.
         current = self.get_object(request, unquote(object_id))
-        if current is None:
-            allowed = self.has_add_permission(request)
-        elif getattr(self, "is_live", lambda obj: False)(current):
-            allowed = False  # an edit of what the public sees waits for review: no revert
-        else:
-            allowed = self.has_change_permission(request, current)
-        if request.method == "POST" and not allowed:
-            raise PermissionDenied
-        extra_context = {**(extra_context or {}), "revert_disabled": not allowed}
+        allowed = self._may_restore(request, current)
+        if request.method == "POST":
+            if not allowed:
+                raise PermissionDenied
+            if self._restore_waits(current):
+                return self.restore_into_change_set(request, current, version_id)
+        extra_context = {
+            **(extra_context or {}),
+            "revert_disabled": not allowed,
+            "restore_waits": self._restore_waits(current),
+        }
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def restore_into_change_set(self, request, current, version_id):
+        """Post the old version's fields, with the record's parts as they are now, to the
+        change page: validated like any edit, then kept in the user's change set."""
+        version = get_object_or_404(
+            self.model.history, **{self.model._meta.pk.attname: current.pk}, history_id=version_id
+        )
+        restore = copy.copy(request)
+        restore.POST = query_dict(restored_form_data(self, request, current, version))
+        restore._files = MultiValueDict()
+        restore._dont_enforce_csrf_checks = True  # the request posting here was checked
+        response = self.changeform_view(restore, str(current.pk))
+        if response.status_code == 302:
+            return response
+        for error in form_errors(response):
+            self.message_user(request, error, messages.ERROR)
+        return redirect(request.get_full_path())
 
     def get_urls(self):
         opts = self.model._meta
