@@ -607,8 +607,14 @@ class Importer:
                     continue
                 pks = set(references.get(column.ref, {}).values())
                 target = record_type.model._meta.get_field(first).related_model
-                status = "__".join([*rest, "publication_status"])
-                published = target.objects.filter(pk__in=pks, **{status: PUBLISHED})
+                record = target
+                for name in rest:
+                    record = record._meta.get_field(name).related_model
+                published = target.objects.filter(pk__in=pks)
+                if any(f.name == "publication_status" for f in record._meta.fields):
+                    # A fact (a treaty act) has no status: it is always live.
+                    status = "__".join([*rest, "publication_status"])
+                    published = published.filter(**{status: PUBLISHED})
                 locked.setdefault(first, (column.name, set()))[1].update(
                     published.values_list("pk", flat=True)
                 )
