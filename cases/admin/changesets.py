@@ -250,7 +250,21 @@ class ReviewedEdits:
             request, "replaying", False
         )
         if not drafting and not self.is_live(obj):
-            changesets.add_new(user=request.user, obj=obj)
+            added = changesets.add_new(user=request.user, obj=obj)
+            if added is not None and IS_POPUP_VAR not in request.POST:
+                # Where it waits, and the way there to submit it with the rest (a pop-up's
+                # record is said with the record it was added for).
+                self.message_user(
+                    request,
+                    format_html(
+                        '“{}” is in your change set <a href="{}">{}</a>: the public sees '
+                        "it once a reviewer approves the change set.",
+                        obj,
+                        added.change_set.get_absolute_url(),
+                        added.change_set,
+                    ),
+                    messages.INFO,
+                )
 
     def message_user(self, request, *args, **kwargs):
         # A rehearsed or replayed save says nothing: the change set's page does.
