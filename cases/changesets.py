@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from cases import services
 from cases.models import (
     Actor,
+    Citation,
     Incident,
     Instrument,
     Provision,
@@ -116,6 +117,9 @@ def part_relations(model) -> list[tuple[type[models.Model], str]]:
     for inline in getattr(model_admin, "inlines", ()):
         fk = _get_foreign_key(model, inline.model, fk_name=inline.fk_name)
         relations.append((inline.model, fk.name))
+        # A row that names its source (cases.admin.sources.SourceInRowForm): its citation.
+        if cites := getattr(inline.form, "cites", ""):
+            relations.append((Citation, f"{cites}__{fk.name}"))
     return relations
 
 
@@ -124,9 +128,10 @@ def snapshot(obj) -> dict:
     parts = {}
     for part_model, fk_name in part_relations(type(obj)):
         rows = part_model._default_manager.filter(**{fk_name: obj}).order_by("pk")
-        parts[part_model._meta.label_lower] = {
-            str(row.pk): _values(row, skip=fk_name) for row in rows
-        }
+        # Citations come by several paths (of the record, of its qualifications, ...).
+        parts.setdefault(part_model._meta.label_lower, {}).update(
+            {str(row.pk): _values(row, skip=fk_name) for row in rows}
+        )
     return {"fields": _values(obj), "parts": parts}
 
 

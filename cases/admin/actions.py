@@ -6,9 +6,7 @@ from functools import cached_property
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 
 from cases import models as m
@@ -18,16 +16,23 @@ from cases.models.law import written_date
 
 from .base import (
     HistoryAdmin,
+    LoadedAutocompleteSelect,
+    LoadedAutocompleteSelectMultiple,
     RefreshesSearchNames,
     StackedInline,
     TabularInline,
     TrackedAdmin,
+    give_loaded,
     publication_fieldset,
     record_fieldset,
     refuse_date_before,
-    stamp,
 )
-from .sources import ActionCitationInline, ActionEventCitationInline
+from .sources import (
+    ActionCitationInline,
+    ActionEventCitationInline,
+    SourceInRowForm,
+    SourceInRowInline,
+)
 from .workflow import PartAdmin, PublishableAdmin
 
 
@@ -108,15 +113,20 @@ class ChargeFormSet(SubmittedSubjects, BaseInlineFormSet):
         return kwargs
 
 
-class ChargeInline(StackedInline):
+class ChargeInlineForm(SourceInRowForm, ChargeForm):
+    cites = "charge"
+
+
+class ChargeInline(SourceInRowInline, StackedInline):
     model = m.Charge
-    form = ChargeForm
+    form = ChargeInlineForm
     formset = ChargeFormSet
     fields = (
         ("provision", "subject"),
         "modes_of_liability",
         ("crime_period", "crime_period_start", "crime_period_end"),
         "description",
+        ("source", "pinpoint"),
     )
     readonly_fields = ("crime_period_start", "crime_period_end")
     autocomplete_fields = ("provision", "subject", "modes_of_liability")
@@ -124,44 +134,6 @@ class ChargeInline(StackedInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("provision__instrument", "subject")
-
-
-class LoadedChoices:
-    """An autocomplete widget that renders its selected options from rows already loaded
-    (`loaded`: {str(pk): object}, from the inline's prefetched rows) instead of querying
-    them, as Django's does once per row. Values it was not given are queried as usual."""
-
-    loaded: dict
-
-    def optgroups(self, name, value, attr=None):
-        loaded = getattr(self, "loaded", {})
-        selected = [v for v in dict.fromkeys(str(v) for v in value) if v not in ("", "None")]
-        if not all(v in loaded for v in selected):
-            return super().optgroups(name, value, attr)
-        options = []
-        if not self.is_required and not self.allow_multiple_selected:
-            options.append(self.create_option(name, "", "", False, 0))
-        for key in selected if self.allow_multiple_selected else selected[:1]:
-            obj = loaded[key]
-            label = self.choices.field.label_from_instance(obj)
-            options.append(self.create_option(name, obj.pk, label, True, len(options)))
-        return [(None, options, 0)]
-
-
-class LoadedAutocompleteSelect(LoadedChoices, AutocompleteSelect):
-    pass
-
-
-class LoadedAutocompleteSelectMultiple(LoadedChoices, AutocompleteSelectMultiple):
-    pass
-
-
-def give_loaded(form: forms.Form, name: str, objects) -> None:
-    field = form.fields.get(name)
-    widget = getattr(field, "widget", None)
-    widget = getattr(widget, "widget", widget)  # inside the admin's wrapper
-    if isinstance(widget, LoadedChoices):
-        widget.loaded = {str(obj.pk): obj for obj in objects if obj is not None}
 
 
 class ActionEventForm(forms.ModelForm):
@@ -176,70 +148,21 @@ class ActionEventForm(forms.ModelForm):
                 self._update_errors(error)
 
 
-class ActionEventInlineForm(ActionEventForm):
-    """An event in the action's page, with the source that backs it in the same row: the
-    row creates, changes or deletes the event's citation (its first one, if it has several;
-    the others are on the Citations page)."""
+class ActionEventInlineForm(SourceInRowForm, ActionEventForm):
+    """An event in the action's page, with the source that backs it in the same row."""
 
-    source = forms.ModelChoiceField(
-        queryset=m.Source.objects.all(),
-        required=False,
-        widget=LoadedAutocompleteSelect(m.Citation._meta.get_field("source"), admin.site),
-        help_text="The source for this event. Empty: no citation (an existing one is removed).",
-    )
-    pinpoint = forms.CharField(
-        max_length=m.Citation._meta.get_field("pinpoint").max_length,
-        required=False,
-        help_text="Where in the source, e.g. para. 12.",
-    )
+    cites = "action_event"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        citation = self.citation
-        if citation is not None:
-            self.initial.setdefault("source", citation.source_id)
-            self.initial.setdefault("pinpoint", citation.pinpoint)
-        give_loaded(self, "source", [citation.source if citation else None])
         if self.instance.pk is not None:
             give_loaded(self, "subject", [self.instance.subject])
             give_loaded(self, "states", self.instance.states.all())
-
-    @cached_property
-    def citation(self) -> m.Citation | None:
-        if self.instance.pk is None:
-            return None
-        cited = getattr(self.instance, "ordered_citations", None)
-        if cited is None:
-            cited = list(self.instance.citations.select_related("source").order_by("pk")[:1])
-        return cited[0] if cited else None
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("pinpoint") and not cleaned.get("source"):
-            self.add_error("source", "Give the source the pinpoint refers to.")
-        return cleaned
 
     def _post_clean(self):
         # The formset checks the events and subjects of the submission together.
         self.instance.checked_with_its_submission = True
         super()._post_clean()
-
-    def save_citation(self, *, user) -> None:
-        """Make the event's citation what the row says (after the event is saved)."""
-        if not {"source", "pinpoint"} & set(self.changed_data):
-            return
-        source = self.cleaned_data.get("source")
-        citation = self.citation
-        if source is None:
-            if citation is not None:
-                citation.delete()
-            return
-        if citation is None:
-            citation = m.Citation(action_event=self.instance)
-        citation.source = source
-        citation.pinpoint = self.cleaned_data.get("pinpoint", "")
-        stamp(citation, user)
-        citation.save()
 
 
 class ActionEventFormSet(SubmittedSubjects, BaseInlineFormSet):
@@ -276,7 +199,7 @@ class ActionEventFormSet(SubmittedSubjects, BaseInlineFormSet):
                 rows[index].add_error(field, message)
 
 
-class ActionEventInline(TabularInline):
+class ActionEventInline(SourceInRowInline, TabularInline):
     model = m.ActionEvent
     form = ActionEventInlineForm
     formset = ActionEventFormSet
@@ -290,14 +213,7 @@ class ActionEventInline(TabularInline):
             super()
             .get_queryset(request)
             .select_related("subject")
-            .prefetch_related(
-                "states",
-                Prefetch(
-                    "citations",
-                    queryset=m.Citation.objects.select_related("source").order_by("pk"),
-                    to_attr="ordered_citations",
-                ),
-            )
+            .prefetch_related("states")
             .in_timeline_order()
         )
 
@@ -310,17 +226,6 @@ class ActionEventInline(TabularInline):
         if db_field.name in self.autocomplete_fields:
             kwargs["widget"] = LoadedAutocompleteSelectMultiple(db_field, self.admin_site)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    # Shown instead of the form fields when the action cannot be changed (published).
-    @admin.display(description="Source")
-    def source(self, obj):
-        cited = getattr(obj, "ordered_citations", [])
-        return cited[0].source if cited else "–"
-
-    @admin.display(description="Pinpoint")
-    def pinpoint(self, obj):
-        cited = getattr(obj, "ordered_citations", [])
-        return cited[0].pinpoint if cited else "–"
 
 
 def shown(name: str, value) -> str:
@@ -406,14 +311,6 @@ class AccountabilityActionAdmin(RefreshesSearchNames, PublishableAdmin):
             (name, {**options, "description": note} if name == "Dates and status" else options)
             for name, options in super().get_fieldsets(request, obj)
         ]
-
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        if isinstance(formset, ActionEventFormSet):
-            deleted = set(map(id, formset.deleted_forms))
-            for event_form in formset.forms:
-                if id(event_form) not in deleted and event_form.instance.pk is not None:
-                    event_form.save_citation(user=request.user)
 
     def related_saved(self, request, obj) -> None:
         changes = services.update_action_lifecycles(actions=[obj], user=request.user)

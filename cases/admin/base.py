@@ -2,8 +2,10 @@
 
 import copy
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
@@ -209,6 +211,11 @@ class TrackedAdmin(HistoryAdmin):
             stamp(instance, request.user)
             instance.save()
         formset.save_m2m()
+        # A row that names its source (sources.SourceInRowForm) is cited once it is saved.
+        deleted = set(map(id, formset.deleted_forms))
+        for row in formset.forms:
+            if hasattr(row, "save_citation") and id(row) not in deleted and row.instance.pk:
+                row.save_citation(user=request.user)
 
 
 class TabularInline(admin.TabularInline):
@@ -322,3 +329,41 @@ class RefreshesSearchNames:
         before = self._incidents_naming(list(queryset))
         super().delete_queryset(request, queryset)
         services.refresh_search_names(incidents=before)
+
+
+class LoadedChoices:
+    """An autocomplete widget that renders its selected options from rows already loaded
+    (`loaded`: {str(pk): object}, from the inline's prefetched rows) instead of querying
+    them, as Django's does once per row. Values it was not given are queried as usual."""
+
+    loaded: dict
+
+    def optgroups(self, name, value, attr=None):
+        loaded = getattr(self, "loaded", {})
+        selected = [v for v in dict.fromkeys(str(v) for v in value) if v not in ("", "None")]
+        if not all(v in loaded for v in selected):
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required and not self.allow_multiple_selected:
+            options.append(self.create_option(name, "", "", False, 0))
+        for key in selected if self.allow_multiple_selected else selected[:1]:
+            obj = loaded[key]
+            label = self.choices.field.label_from_instance(obj)
+            options.append(self.create_option(name, obj.pk, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class LoadedAutocompleteSelect(LoadedChoices, AutocompleteSelect):
+    pass
+
+
+class LoadedAutocompleteSelectMultiple(LoadedChoices, AutocompleteSelectMultiple):
+    pass
+
+
+def give_loaded(form: forms.Form, name: str, objects) -> None:
+    field = form.fields.get(name)
+    widget = getattr(field, "widget", None)
+    widget = getattr(widget, "widget", widget)  # inside the admin's wrapper
+    if isinstance(widget, LoadedChoices):
+        widget.loaded = {str(obj.pk): obj for obj in objects if obj is not None}

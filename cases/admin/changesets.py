@@ -16,9 +16,12 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import CharField, Exists, OuterRef
+from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -250,13 +253,44 @@ class ReviewedEdits:
             request, "replaying", False
         )
         if not drafting and not self.is_live(obj):
-            changesets.add_new(user=request.user, obj=obj)
+            added = changesets.add_new(user=request.user, obj=obj)
+            if added is not None and IS_POPUP_VAR not in request.POST:
+                # Where it waits, and the way there to submit it with the rest (a pop-up's
+                # record is said with the record it was added for).
+                self.message_user(
+                    request,
+                    format_html(
+                        '“{}” is in your change set <a href="{}">{}</a>: the public sees '
+                        "it once a reviewer approves the change set.",
+                        obj,
+                        added.change_set.get_absolute_url(),
+                        added.change_set,
+                    ),
+                    messages.INFO,
+                )
 
     def message_user(self, request, *args, **kwargs):
         # A rehearsed or replayed save says nothing: the change set's page does.
         if getattr(request, "capturing_draft", False) or getattr(request, "replaying", False):
             return
         super().message_user(request, *args, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        match = getattr(request, "resolver_match", None)
+        if self.additions_wait or match is None or match.url_name != "autocomplete":
+            return queryset, may_have_duplicates
+        # In a picker, the records the user has just added come first: entering a case,
+        # the new source, actor or provision is what is picked next.
+        mine = Change.objects.filter(
+            change_set__in=ChangeSet.objects.editable_by(request.user),
+            kind=ChangeKind.NEW,
+            content_type=ContentType.objects.get_for_model(self.model),
+            object_id=Cast(OuterRef("pk"), CharField()),
+        )
+        ordering = queryset.query.order_by or self.get_ordering(request) or ("pk",)
+        queryset = queryset.annotate(in_my_change_set=Exists(mine))
+        return queryset.order_by("-in_my_change_set", *ordering), may_have_duplicates
 
     def delete_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))

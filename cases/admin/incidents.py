@@ -17,7 +17,7 @@ from .base import (
     record_fieldset,
     refuse_self_reference,
 )
-from .sources import IncidentCitationInline
+from .sources import IncidentCitationInline, SourceInRowForm, SourceInRowInline
 from .workflow import PartAdmin, PublishableAdmin
 
 
@@ -27,9 +27,14 @@ class VictimCountInline(TabularInline):
     extra = 0
 
 
-class InvolvementInline(TabularInline):
+class InvolvementForm(SourceInRowForm):
+    cites = "involvement"
+
+
+class InvolvementInline(SourceInRowInline, TabularInline):
     model = m.Involvement
-    fields = ("actor", "role", "confidence", "note")
+    form = InvolvementForm
+    fields = ("actor", "role", "confidence", "note", "source", "pinpoint")
     autocomplete_fields = ("actor",)
     extra = 1
 
@@ -43,10 +48,15 @@ class LegalQualificationFormSet(DistinctRowsFormSet):
     message = "This provision is already qualified by this body."
 
 
-class LegalQualificationInline(TabularInline):
+class LegalQualificationForm(SourceInRowForm):
+    cites = "legal_qualification"
+
+
+class LegalQualificationInline(SourceInRowInline, TabularInline):
     model = m.LegalQualification
+    form = LegalQualificationForm
     formset = LegalQualificationFormSet
-    fields = ("provision", "standing", "asserted_by", "asserted_on", "note")
+    fields = ("provision", "standing", "asserted_by", "asserted_on", "note", "source", "pinpoint")
     autocomplete_fields = ("provision", "asserted_by")
     extra = 1
 

@@ -2,6 +2,8 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.shortcuts import redirect
 from django.utils.formats import date_format
 
 from cases import changesets
@@ -191,6 +193,13 @@ class ProvisionAdmin(RefreshesSearchNames, ReviewedEdits, TrackedAdmin):
 
     def is_live(self, obj) -> bool:
         return obj.proposed_in_id is None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        # Provisions come in runs of one instrument: the next one starts with it chosen.
+        if "_addanother" in request.POST and IS_POPUP_VAR not in request.POST:
+            return redirect(f"{request.path}?instrument={obj.instrument_id}")
+        return response
 
     def save_model(self, request, obj, form, change):
         if not change and not getattr(request, "replaying", False):

@@ -1,18 +1,25 @@
-"""Admin of sources, their captures, and citations."""
+"""Admin of sources, their captures, and citations: on their own page, under the record
+they back, or as the source and pinpoint of the row they back (SourceInRowForm)."""
+
+from functools import cached_property
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Prefetch
 
 from cases import models as m
 from cases.models.sources import CITATION_TARGETS
 
 from .base import (
     HistoryAdmin,
+    LoadedAutocompleteSelect,
     StackedInline,
     TabularInline,
     TrackedAdmin,
+    give_loaded,
     publication_fieldset,
     record_fieldset,
+    stamp,
 )
 from .workflow import PartAdmin, PublishableAdmin
 
@@ -39,6 +46,91 @@ class ActionCitationInline(CitationInline):
 
 class ActionEventCitationInline(CitationInline):
     fk_name = "action_event"
+
+
+class SourceInRowForm(forms.ModelForm):
+    """A row of an inline (an involvement, a qualification, a charge, an event) with the
+    source that backs it in the same row: saving the row creates, changes or deletes the
+    row's citation (its first one, if it has several; the others are on the Citations page).
+    The admin calls save_citation() once the row is saved (TrackedAdmin.save_formset), so
+    an edit kept in a change set is cited when it is replayed too."""
+
+    cites = ""  # the Citation field naming the row: "legal_qualification"
+
+    source = forms.ModelChoiceField(
+        queryset=m.Source.objects.all(),
+        required=False,
+        widget=LoadedAutocompleteSelect(m.Citation._meta.get_field("source"), admin.site),
+        help_text="The source backing this row. Empty: no citation (an existing one is removed).",
+    )
+    pinpoint = forms.CharField(
+        max_length=m.Citation._meta.get_field("pinpoint").max_length,
+        required=False,
+        help_text="Where in the source, e.g. para. 12.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        citation = self.citation
+        if citation is not None:
+            self.initial.setdefault("source", citation.source_id)
+            self.initial.setdefault("pinpoint", citation.pinpoint)
+        give_loaded(self, "source", [citation.source if citation else None])
+
+    @cached_property
+    def citation(self) -> m.Citation | None:
+        if self.instance.pk is None:
+            return None
+        cited = getattr(self.instance, "ordered_citations", None)  # SourceInRowInline
+        if cited is None:
+            cited = list(self.instance.citations.select_related("source").order_by("pk")[:1])
+        return cited[0] if cited else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("pinpoint") and not cleaned.get("source"):
+            self.add_error("source", "Give the source the pinpoint refers to.")
+        return cleaned
+
+    def save_citation(self, *, user) -> None:
+        """Make the row's citation what the row says (after the row is saved)."""
+        if not {"source", "pinpoint"} & set(self.changed_data):
+            return
+        source = self.cleaned_data.get("source")
+        citation = self.citation
+        if source is None:
+            if citation is not None:
+                citation.delete()
+            return
+        if citation is None:
+            citation = m.Citation(**{self.cites: self.instance})
+        citation.source = source
+        citation.pinpoint = self.cleaned_data.get("pinpoint", "")
+        stamp(citation, user)
+        citation.save()
+
+
+class SourceInRowInline:
+    """An inline whose form is a SourceInRowForm: each row's citations are loaded with the
+    rows (not a query per row), and shown as text where the row cannot be changed."""
+
+    def get_queryset(self, request):
+        cited = m.Citation.objects.select_related("source").order_by("pk")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("citations", queryset=cited, to_attr="ordered_citations"))
+        )
+
+    @admin.display(description="Source")
+    def source(self, obj):
+        cited = getattr(obj, "ordered_citations", [])
+        return cited[0].source if cited else "–"
+
+    @admin.display(description="Pinpoint")
+    def pinpoint(self, obj):
+        cited = getattr(obj, "ordered_citations", [])
+        return cited[0].pinpoint if cited else "–"
 
 
 class SourceCaptureInline(StackedInline):
