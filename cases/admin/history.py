@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.db.models import Q
 from django.forms import FileField, MultiWidget, NullBooleanSelect
 from django.utils.formats import date_format
 from simple_history.utils import get_m2m_reverse_field_name
@@ -47,11 +48,11 @@ def _m2m_rows(history_model, model_field) -> str:
     return m2m_model._meta.get_field("history").remote_field.get_accessor_name()
 
 
-def _versions(model, **lookup) -> list:
+def _versions(model, condition: Q) -> list:
     manager = model.history
     m2m = [_m2m_rows(manager.model, f) for f in manager.model._history_m2m_fields]
     return list(
-        manager.filter(**lookup)
+        manager.filter(condition)
         .select_related("history_user")
         .prefetch_related(*m2m)
         .order_by("history_date", "history_id")
@@ -151,11 +152,24 @@ def _part(values: dict | None, label: str, pk: str) -> dict | None:
 
 def record_history(model, pk) -> list[Version]:
     """The versions of the record and of its parts, newest save first."""
-    sources = {model: (_versions(model, **{model._meta.pk.attname: pk}), None, "")}
-    for part_model, fk_name in changesets.part_relations(model):
-        if hasattr(part_model, "history") and part_model not in sources:
-            versions = _versions(part_model, **{f"{fk_name}_id": pk})
-            sources[part_model] = (versions, fk_name, fk_name)
+    sources = {model: (_versions(model, Q(**{model._meta.pk.attname: pk})), None, "")}
+    # A part's rows by each path to the record: a citation of the incident, and of its
+    # qualifications (by the ids those ever had under it, deleted ones too).
+    conditions: dict = {}
+    for part_model, path in changesets.part_relations(model):
+        if not hasattr(part_model, "history"):
+            continue
+        first, *rest = path.split("__")
+        if rest:
+            via = part_model._meta.get_field(first).related_model
+            ids = via.history.filter(**{f"{rest[0]}_id": pk}).values("id")
+            condition = Q(**{f"{first}_id__in": ids})
+        else:
+            condition = Q(**{f"{first}_id": pk})
+        skip, previous = conditions.get(part_model, (first if not rest else "", Q(pk__in=[])))
+        conditions[part_model] = (skip or (first if not rest else ""), previous | condition)
+    for part_model, (skip, condition) in conditions.items():
+        sources[part_model] = (_versions(part_model, condition), skip, skip)
     by_model = {}
     for source_model, (versions, _, skip) in sources.items():
         model_fields = _content_fields(source_model, skip)
