@@ -618,7 +618,7 @@ class StateViewSet(PublicViewSet):
         on = params.validated_data.get("on") or timezone.now().date()
         instruments = Instrument.objects.public().order_by("adopted_on", "pk")
         data = {"state": state, "on": on, "statuses": state.treaty_statuses(on, instruments)}
-        return Response(s.StateLawSerializer(data).data)
+        return Response(s.StateLawSerializer(data, context=self.get_serializer_context()).data)
 
 
 class IccJurisdictionParams(serializers.Serializer):
@@ -679,7 +679,7 @@ class IccJurisdictionView(StatementTimeoutMixin, QueryParametersMixin, HttpCachi
         )
         if answer is None:
             raise NotFound("The Rome Statute is not in the public record here.")
-        return Response(s.IccJurisdictionSerializer(answer).data)
+        return Response(s.IccJurisdictionSerializer(answer, context={"request": request}).data)
 
 
 # Incremental sync: what left the public view since a time.
