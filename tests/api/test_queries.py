@@ -79,6 +79,7 @@ LISTS = [
     ("incidents?q=incident", add_incidents, 2),
     ("actions", add_actions, 3),  # actions; public issuing bodies
     ("actors", add_actors, 2),
+    ("actors?name=actor", add_actors, 2),  # other names: a subquery of the one query
     ("sources", add_sources, 2),
     ("instruments", add_instruments, 2),
     ("provisions", add_provisions, 2),
