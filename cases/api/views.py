@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date
@@ -198,6 +198,21 @@ class QueryParametersMixin:
             if getattr(self, "paginator", None) is not None:
                 names |= {p["name"] for p in self.paginator.get_schema_operation_parameters(self)}
         return names
+
+    def perform_content_negotiation(self, request, force=False):
+        # DRF answers a `format` no renderer gives with a 404: it is an invalid choice.
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404 as exc:
+            name = api_settings.URL_FORMAT_OVERRIDE
+            value = request.query_params.get(name)
+            if not value:
+                raise
+            formats = ", ".join(renderer.format for renderer in self.get_renderers())
+            raise ValidationError(
+                {name: [f"“{value}” is not one of the valid values: {formats}."]},
+                code="invalid_choice",
+            ) from exc
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -800,6 +815,11 @@ class TombstoneParams(serializers.Serializer):
         choices=TOMBSTONE_RESOURCES,
         required=False,
         help_text="Only this resource (default: all).",
+        error_messages={
+            "invalid_choice": "“{input}” is not one of the valid values: "
+            + ", ".join(TOMBSTONE_RESOURCES)
+            + "."
+        },
     )
     page_size = serializers.IntegerField(
         min_value=1,

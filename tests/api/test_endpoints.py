@@ -202,7 +202,6 @@ def test_unknown_ids_and_paths_give_the_json_error_body(api):
         "/api/v1/incidents/999999/",
         "/api/v1/incidents/abc/",
         "/api/v1/no-such-thing/",
-        "/api/v1/incidents/?format=xml",
     ]
     for url in urls:
         response = api.get(url)
