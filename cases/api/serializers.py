@@ -1014,6 +1014,38 @@ class TombstoneFeedSerializer(serializers.Serializer):
     results = TombstoneSerializer(many=True, help_text="Records to remove, oldest first.")
 
 
+# The root
+
+
+class ApiRootSerializer(serializers.Serializer):
+    """Where everything is (GET /api/v1/)."""
+
+    schema = serializers.URLField(help_text="The OpenAPI 3 schema (YAML; ?format=json).")
+    docs = serializers.URLField(help_text="Interactive documentation (Swagger UI).")
+    guide = serializers.URLField(
+        help_text="The API guide: quick start, filters, pagination, errors, sync (Markdown)."
+    )
+    changelog = serializers.URLField(help_text="What changed for partners, newest first.")
+    incidents = serializers.URLField(help_text="Incidents: the list (filters: see the schema).")
+    actions = serializers.URLField(help_text="Accountability actions: the list.")
+    actors = serializers.URLField(help_text="Actors: the list.")
+    sources = serializers.URLField(help_text="Sources: the list.")
+    instruments = serializers.URLField(help_text="The law: treaties, statutes, customary rules.")
+    provisions = serializers.URLField(help_text="The law: articles of the instruments.")
+    categories = serializers.URLField(help_text="The thesaurus of violation categories.")
+    states = serializers.URLField(
+        help_text="The law: states and their treaty acts; states/{code}/law/?on=YYYY-MM-DD "
+        "gives a state's status under every instrument on a date."
+    )
+    icc_jurisdiction = serializers.URLField(
+        help_text="The law: could the ICC exercise jurisdiction "
+        "(?on=YYYY-MM-DD&territory=UA&nationality=RU)."
+    )
+    tombstones = serializers.URLField(
+        help_text="Incremental sync: records to remove from a mirror (?since=...)."
+    )
+
+
 def law_on(incident: Incident) -> datetime.date | None:
     """The day the incident's treaty law is computed for: its earliest, else latest date."""
     return incident.date_earliest or incident.date_latest

@@ -17,7 +17,8 @@ from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date
@@ -713,6 +714,51 @@ class IccJurisdictionView(StatementTimeoutMixin, QueryParametersMixin, HttpCachi
         if answer is None:
             raise NotFound("The Rome Statute is not in the public record here.")
         return Response(s.IccJurisdictionSerializer(answer, context={"request": request}).data)
+
+
+# The root, and the guide.
+
+# Each link of the root: its name, and the view it names.
+ROOT_LINKS = {
+    "schema": "api:schema",
+    "docs": "api:docs",
+    "guide": "api:guide",
+    "changelog": "api:changelog",
+    "incidents": "api:incident-list",
+    "actions": "api:action-list",
+    "actors": "api:actor-list",
+    "sources": "api:source-list",
+    "instruments": "api:instrument-list",
+    "provisions": "api:provision-list",
+    "categories": "api:category-list",
+    "states": "api:state-list",
+    "icc_jurisdiction": "api:icc-jurisdiction",
+    "tombstones": "api:tombstones",
+}
+
+
+class ApiRootView(QueryParametersMixin, HttpCachingMixin, APIView):
+    """Where everything is: the schema, the docs, the guide, and every endpoint."""
+
+    @extend_schema(tags=["root"], summary="Links to every endpoint", responses=s.ApiRootSerializer)
+    def get(self, request):
+        links = {
+            name: request.build_absolute_uri(reverse(view_name))
+            for name, view_name in ROOT_LINKS.items()
+        }
+        return Response(s.ApiRootSerializer(links).data)
+
+
+# The guides, served from the repository's docs/ so the docs page can link them (a
+# repository path is no link) and they always match the running version.
+GUIDES = {"guide": "api.md", "changelog": "api-changelog.md"}
+
+
+def guide(request, name: str):
+    text = (settings.BASE_DIR / "docs" / GUIDES[name]).read_text(encoding="utf-8")
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+    return response
 
 
 # Incremental sync: what left the public view since a time.
