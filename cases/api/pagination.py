@@ -124,6 +124,8 @@ class ApiCursorPagination(CursorPagination):
         for parameter in parameters:
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+            if parameter["name"] == self.cursor_query_param:
+                parameter["allowEmptyValue"] = True  # empty: the first page
         return parameters
 
     def get_ordering(self, request, queryset, view):

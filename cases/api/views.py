@@ -201,13 +201,16 @@ class QueryParametersMixin:
         return names
 
     def perform_content_negotiation(self, request, force=False):
-        # DRF answers a `format` no renderer gives with a 404: it is an invalid choice.
+        # DRF answers a `format` no renderer gives with a 404, and ignores an empty one:
+        # both are an invalid choice.
+        name = api_settings.URL_FORMAT_OVERRIDE
+        value = request.query_params.get(name) if name else None
         try:
+            if value == "" and not force:
+                raise Http404
             return super().perform_content_negotiation(request, force)
         except Http404 as exc:
-            name = api_settings.URL_FORMAT_OVERRIDE
-            value = request.query_params.get(name)
-            if not value:
+            if value is None:
                 raise
             formats = ", ".join(renderer.format for renderer in self.get_renderers())
             raise ValidationError(
@@ -647,7 +650,8 @@ class StateViewSet(PublicViewSet):
     )
     def law(self, request, code=None):
         state = self.get_object()
-        params = LawParams(data=request.query_params)
+        # A plain dict: from a QueryDict, DRF reads an empty optional value as absent.
+        params = LawParams(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
         on = params.validated_data.get("on") or timezone.now().date()
         instruments = Instrument.objects.public().order_by("adopted_on", "pk")
@@ -664,7 +668,7 @@ class IccJurisdictionParams(serializers.Serializer):
         + ")",
     )
     nationality = serializers.ListField(
-        child=serializers.CharField(),
+        child=serializers.CharField(min_length=1),
         required=False,
         default=list,
         help_text="Code of a state of the alleged perpetrators' nationality; repeat for several.",
@@ -896,7 +900,8 @@ class TombstoneView(StatementTimeoutMixin, QueryParametersMixin, HttpCachingMixi
         responses=s.TombstoneFeedSerializer,
     )
     def get(self, request):
-        params = TombstoneParams(data=request.query_params)
+        # A plain dict: from a QueryDict, DRF reads an empty optional value as absent.
+        params = TombstoneParams(data=request.query_params.dict())
         if not params.is_valid():
             raise ValidationError(params.errors)
         until = timezone.now()

@@ -331,3 +331,38 @@ def test_the_docs_page_links_the_guide_and_the_guide_opens_with_a_quick_start(ap
     changelog = client.get("/api/v1/changelog/")
     assert changelog.status_code == 200
     assert "# Partner API changelog" in changelog.content.decode()
+
+
+# Empty values: no filter for a filter, an error for anything else, as the schema says
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/?format=",
+        "/api/v1/incidents/?format=",
+        "/api/v1/incidents/?page_size=",
+        "/api/v1/states/UA/law/?on=",
+        "/api/v1/tombstones/?since=2026-01-01T00:00:00Z&resource=",
+        "/api/v1/tombstones/?since=2026-01-01T00:00:00Z&cursor=",
+        "/api/v1/tombstones/?since=2026-01-01T00:00:00Z&page_size=",
+        "/api/v1/icc-jurisdiction/?on=2024-01-01&nationality=",
+    ],
+)
+def test_an_empty_value_that_is_not_a_filter_is_a_400(api, world, url):
+    name = url.rsplit("&", 1)[-1].rsplit("?", 1)[-1].removesuffix("=")
+
+    assert name in assert_error(api.get(url), 400)["fields"]
+
+
+def test_the_schema_marks_the_parameters_that_take_an_empty_value(api, world):
+    parameters = openapi()["paths"]["/api/v1/incidents/"]["get"]["parameters"]
+    takes_empty = {p["name"] for p in parameters if p.get("allowEmptyValue")}
+
+    assert takes_empty == {
+        *("q", "country", "subdivision", "date_from", "date_to", "category", "provision"),
+        *("instrument", "actor", "action_kind", "action_status", "verification_status"),
+        *("conflict_type", "ordering", "cursor"),
+    }
+    for name in takes_empty:
+        assert api.get("/api/v1/incidents/", {name: ""}).status_code == 200, name
