@@ -147,3 +147,9 @@ def test_incident_detail_query_count_does_not_grow_with_related_rows(
     assert len(second["legal_qualifications"]) == len(first["legal_qualifications"]) + 5
     assert len(second["children"]) == 5
     assert len(second["actions"]) == 6
+
+
+def test_the_root_and_the_guides_run_no_query(api, django_assert_num_queries):
+    for url in ["/api/v1/", "/api/v1/guide/", "/api/v1/changelog/"]:
+        with django_assert_num_queries(0):
+            assert api.get(url).status_code == 200
