@@ -92,12 +92,27 @@ ERRORS = {
 }
 
 
+# The server refuses a NUL character in any text parameter (PostgreSQL text cannot hold
+# one): a 400 from Django's and DRF's fields, or a 404 in a path.
+NO_NUL = r"^[^\x00]*$"
+
+
+def refuse_nul(schema: dict) -> None:
+    if schema.get("type") == "array":
+        refuse_nul(schema.get("items", {}))
+    elif schema.get("type") == "string" and "enum" not in schema and "format" not in schema:
+        schema.setdefault("pattern", NO_NUL)
+
+
 def add_error_responses(result, generator, request, public):
-    """Drf-spectacular postprocessing hook: document the error responses and 304."""
+    """Drf-spectacular postprocessing hook: document the error responses and 304, and that
+    text parameters take no NUL."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     reference = {"$ref": "#/components/schemas/Error"}
     for path in result.get("paths", {}).values():
         for operation in path.values():
+            for parameter in operation.get("parameters", []):
+                refuse_nul(parameter["schema"])
             responses = operation.setdefault("responses", {})
             for status, description in ERRORS.items():
                 responses.setdefault(

@@ -335,3 +335,12 @@ def test_the_schema_marks_the_parameters_that_take_an_empty_value(api, world):
     }
     for name in takes_empty:
         assert api.get("/api/v1/incidents/", {name: ""}).status_code == 200, name
+
+
+def test_text_parameters_refuse_a_nul_as_the_schema_says(api, world):
+    parameters = openapi()["paths"]["/api/v1/incidents/"]["get"]["parameters"]
+    patterned = {p["name"] for p in parameters if p["schema"].get("pattern") == r"^[^\x00]*$"}
+
+    assert {"q", "subdivision", "country", "cursor"} <= patterned
+    for name in patterned:
+        assert name in assert_error(api.get("/api/v1/incidents/", {name: "a\x00"}), 400)["fields"]
