@@ -257,7 +257,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "DESCRIPTION": "Read-only access to the public records: incidents, the law they engage, "
-    "accountability actions, actors and sources. See docs/api.md.",
+    "accountability actions, actors and sources. Start with "
+    "[the API guide](/api/v1/guide/) (quick start, filters, pagination, errors, sync); "
+    "[what changed](/api/v1/changelog/).",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "cases.api.schema.add_error_responses",

@@ -8,7 +8,7 @@ import datetime
 
 import django_filters as df
 from django import forms
-from django.db.models import Exists, FloatField, OuterRef
+from django.db.models import Exists, FloatField, OuterRef, Q
 from django.db.models.functions import Cast
 from django_filters.fields import IsoDateTimeField, ModelChoiceField
 from drf_spectacular.utils import extend_schema_field
@@ -19,6 +19,7 @@ from cases.models import (
     ActionStatus,
     Actor,
     ActorKind,
+    ActorName,
     ConflictType,
     Incident,
     Instrument,
@@ -300,13 +301,20 @@ class ActorFilter(ApiFilterSet):
     kind = df.ChoiceFilter(choices=ActorKind.choices, label="Kind of actor.")
     state = SlugFilter(queryset=State.objects.all(), label="ISO 3166-1 code of the actor's state.")
     name = df.CharFilter(
-        field_name="name", lookup_expr="icontains", label="Part of the actor's name."
+        method="filter_name",
+        label="Part of the actor's name or of one of its other names (transliterations, "
+        "names in other scripts, aliases), in any case.",
     )
     ordering = ordering_filter(["id", "updated_at"])
 
     class Meta:
         model = Actor
         fields: list[str] = []
+
+    def filter_name(self, queryset, name, value):
+        # ?name=Львова finds Lvova-Belova, as the search does.
+        other_names = ActorName.objects.filter(actor=OuterRef("pk"), name__icontains=value)
+        return queryset.filter(Q(name__icontains=value) | Exists(other_names))
 
 
 class SourceFilter(ApiFilterSet):

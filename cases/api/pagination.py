@@ -1,4 +1,5 @@
-"""Cursor pagination: stable pages without a COUNT, and 400s (not 404s) for bad input."""
+"""Cursor pagination: stable pages, a count that stops at COUNT_LIMIT, and 400s (not 404s)
+for bad input."""
 
 import datetime
 from base64 import b64decode
@@ -7,6 +8,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Field, QuerySet
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
+from rest_framework.response import Response
+
+from cases.search import COUNT_LIMIT
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -22,6 +26,21 @@ class ApiCursorPagination(CursorPagination):
         "A larger value is an error, not silently reduced."
     )
     cursor_query_description = "The position of a page: copy it from a response's next/previous."
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.count, self.count_exact = count_up_to(queryset, COUNT_LIMIT)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "count": self.count,
+                "count_exact": self.count_exact,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
 
     def get_page_size(self, request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
@@ -75,7 +94,26 @@ class ApiCursorPagination(CursorPagination):
 
     def get_paginated_response_schema(self, schema):
         response = super().get_paginated_response_schema(schema)
-        properties = response["properties"]
+        response["required"] = ["count", "count_exact", "next", "previous", "results"]
+        properties = {
+            "count": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "How many records the list has, with its filters (every page "
+                f"gives the same). Exact up to {COUNT_LIMIT:,}; past that the counting stops "
+                f"and this is {COUNT_LIMIT:,}, with count_exact false: more than "
+                f"{COUNT_LIMIT:,}, as on the search page.",
+                "example": 123,
+            },
+            "count_exact": {
+                "type": "boolean",
+                "description": "true: count is the number of records; false: there are "
+                "more than count.",
+                "example": True,
+            },
+            **response["properties"],
+        }
+        response["properties"] = properties
         properties["next"]["description"] = "The next page's URL; null on the last page."
         properties["previous"]["description"] = "The previous page's URL; null on the first."
         properties["results"]["description"] = "The records of this page."
@@ -86,6 +124,8 @@ class ApiCursorPagination(CursorPagination):
         for parameter in parameters:
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+            if parameter["name"] == self.cursor_query_param:
+                parameter["allowEmptyValue"] = True  # empty: the first page
         return parameters
 
     def get_ordering(self, request, queryset, view):
@@ -109,3 +149,11 @@ class ApiCursorPagination(CursorPagination):
         if field in {"id", queryset.model._meta.pk.name}:
             return (ordering,)
         return (ordering, "-pk" if ordering.startswith("-") else "pk")
+
+
+def count_up_to(queryset: QuerySet, limit: int) -> tuple[int, bool]:
+    """The number of rows, exact up to `limit`, and whether it is exact (else: more than
+    `limit`). One query that stops reading after limit + 1 rows, so a list's count costs
+    no more than reading a few pages of it, however large the table."""
+    found = queryset.order_by().values("pk")[: limit + 1].count()
+    return min(found, limit), found <= limit

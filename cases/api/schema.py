@@ -1,6 +1,8 @@
 """OpenAPI additions: the error responses every operation can give, in the one error body,
 and every query parameter an endpoint reads (it refuses the others)."""
 
+from django import forms
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -17,6 +19,22 @@ class ApiAutoSchema(AutoSchema):
             return super().get_filter_backends()
         return getattr(self.view, "filter_backends", []) if takes_filters() else []
 
+    def _get_filter_parameters(self):
+        """A filter given empty (?country=) means no filter, as in an HTML form: the schema
+        says so (allowEmptyValue) for each filter that takes an empty value, found by
+        asking its form field, not listed by hand (updated_since refuses one)."""
+        parameters = super()._get_filter_parameters()
+        filters = {}
+        for backend in self.get_filter_backends():
+            if issubclass(backend, DjangoFilterBackend):
+                filterset_class = backend().get_filterset_class(self.view)
+                filters |= filterset_class.base_filters if filterset_class else {}
+        for parameter in parameters:
+            filter_ = filters.get(parameter["name"])
+            if filter_ is not None and takes_empty(filter_.field):
+                parameter["allowEmptyValue"] = True
+        return parameters
+
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
         name = api_settings.URL_FORMAT_OVERRIDE
@@ -29,6 +47,14 @@ class ApiAutoSchema(AutoSchema):
             description="The response format, instead of the Accept header.",
         )
         return [*parameters, fmt]
+
+
+def takes_empty(field: forms.Field) -> bool:
+    try:
+        field.clean("")
+    except forms.ValidationError:
+        return False
+    return True
 
 
 ERROR_SCHEMA = {
@@ -66,12 +92,27 @@ ERRORS = {
 }
 
 
+# The server refuses a NUL character in any text parameter (PostgreSQL text cannot hold
+# one): a 400 from Django's and DRF's fields, or a 404 in a path.
+NO_NUL = r"^[^\x00]*$"
+
+
+def refuse_nul(schema: dict) -> None:
+    if schema.get("type") == "array":
+        refuse_nul(schema.get("items", {}))
+    elif schema.get("type") == "string" and "enum" not in schema and "format" not in schema:
+        schema.setdefault("pattern", NO_NUL)
+
+
 def add_error_responses(result, generator, request, public):
-    """Drf-spectacular postprocessing hook: document the error responses and 304."""
+    """Drf-spectacular postprocessing hook: document the error responses and 304, and that
+    text parameters take no NUL."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     reference = {"$ref": "#/components/schemas/Error"}
     for path in result.get("paths", {}).values():
         for operation in path.values():
+            for parameter in operation.get("parameters", []):
+                refuse_nul(parameter["schema"])
             responses = operation.setdefault("responses", {})
             for status, description in ERRORS.items():
                 responses.setdefault(

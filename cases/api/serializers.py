@@ -9,6 +9,8 @@ Every field has a description, so the OpenAPI schema documents it.
 
 import datetime
 
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -37,6 +39,11 @@ from cases.models import (
     ViolationCategory,
 )
 from cases.models.jurisdiction import Jurisdiction
+
+LINK_DESCRIPTIONS = {
+    "api": "This record in the API (absolute URL).",
+    "cases": "This record's public web page (absolute URL).",
+}
 
 # Descriptions for fields whose model field has no help_text. Looked up by field name.
 DESCRIPTIONS = {
@@ -107,33 +114,116 @@ DESCRIPTIONS = {
 }
 
 
+# A key that fits every URL pattern of a record (<int:pk>, <slug:slug>, [^/.]+), so that
+# a record's URL is reversed once a request and filled in for each record.
+PLACEHOLDER_KEY = "9081726354"
+
+
+def record_url(context: dict, view_name: str, key) -> str:
+    """The absolute URL of a record (its API detail, or its public page) by its key.
+
+    Reversing and building an absolute URI for every row of a list costs more than the
+    row itself: the URL is built once a request (kept in the serializer's context, which
+    nested and many=True serializers share), then the key is put in it.
+    """
+    templates = context.setdefault("url_templates", {})
+    if view_name not in templates:
+        path = reverse(view_name, args=[PLACEHOLDER_KEY])
+        templates[view_name] = context["request"].build_absolute_uri(path).split(PLACEHOLDER_KEY)
+    before, after = templates[view_name]
+    return f"{before}{key}{after}"
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class RecordUrlField(serializers.Field):
+    """The absolute URL of the record itself: in the API, or its public page."""
+
+    def __init__(self, view_name: str, key: str, **kwargs):
+        self.view_name, self.key = view_name, key
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj) -> str:
+        return record_url(self.context, self.view_name, getattr(obj, self.key))
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class LabelField(serializers.Field):
+    """The label of a coded value (`role_label` beside `role`): the words the public pages
+    show for it."""
+
+    def __init__(self, code_name: str, code: serializers.ChoiceField):
+        self.labels = {value: str(label) for value, label in code.choices.items()}
+        super().__init__(
+            source=code.source or code_name,
+            read_only=True,
+            allow_null=code.allow_null,
+            help_text=f"The {code_name} in words (the label of the code in {code_name}).",
+        )
+
+    def to_representation(self, value) -> str:
+        return self.labels.get(value, value)
+
+
 class Described(serializers.ModelSerializer):
-    """A ModelSerializer that gives every field a description (for the OpenAPI schema)."""
+    """A ModelSerializer that gives every field a description (for the OpenAPI schema), and
+    follows the API's two conventions (docs/api.md, "Links and labels"):
+
+    - a record (its Meta has `links`: the view names of its API detail and its public page,
+      and `link_key` if its URLs take another key than the pk) carries `url` and
+      `html_url`, absolute, after its first field;
+    - every coded value (a field with choices) has its label beside it: `kind` and
+      `kind_label`.
+
+    Both are added here rather than listed in Meta.fields, which are also the columns of
+    the CSV export.
+    """
 
     def get_fields(self):
-        fields = super().get_fields()
-        for name, field in fields.items():
+        declared = super().get_fields()
+        links = getattr(self.Meta, "links", {})
+        key = getattr(self.Meta, "link_key", "pk")
+        fields = {}
+        for position, (name, field) in enumerate(declared.items()):
             if not getattr(field, "help_text", None):
                 field.help_text = DESCRIPTIONS.get(name, name.replace("_", " ").capitalize())
+            fields[name] = field
+            if position == 0:
+                for link_name, view_name in links.items():
+                    fields[link_name] = RecordUrlField(
+                        view_name, key, help_text=LINK_DESCRIPTIONS[view_name.split(":")[0]]
+                    )
+            label_name = f"{name}_label"
+            if isinstance(field, serializers.ChoiceField) and label_name not in declared:
+                fields[label_name] = LabelField(name, field)
         return fields
+
+
+# `url` was a source's own address before records had links: it stays so.
+SOURCE_LINKS = {"api_url": "api:source-detail", "html_url": "cases:source-detail"}
 
 
 class StateRefSerializer(Described):
     class Meta:
         model = State
         fields = ["code", "name"]
+        links = {"url": "api:state-detail", "html_url": "cases:state-detail"}
+        link_key = "code"
 
 
 class CategoryRefSerializer(Described):
     class Meta:
         model = ViolationCategory
         fields = ["slug", "name"]
+        links = {"url": "api:category-detail", "html_url": "cases:category-detail"}
+        link_key = "slug"
 
 
 class InstrumentRefSerializer(Described):
     class Meta:
         model = Instrument
         fields = ["slug", "short_title", "title"]
+        links = {"url": "api:instrument-detail", "html_url": "cases:instrument-detail"}
+        link_key = "slug"
 
 
 class ProvisionRefSerializer(Described):
@@ -142,12 +232,14 @@ class ProvisionRefSerializer(Described):
     class Meta:
         model = Provision
         fields = ["id", "label", "heading", "rule_kind", "instrument"]
+        links = {"url": "api:provision-detail", "html_url": "cases:provision-detail"}
 
 
 class ActorRefSerializer(Described):
     class Meta:
         model = Actor
         fields = ["id", "name", "kind"]
+        links = {"url": "api:actor-detail", "html_url": "cases:actor-detail"}
 
 
 class SourceRefSerializer(Described):
@@ -155,6 +247,7 @@ class SourceRefSerializer(Described):
         model = Source
         fields = ["id", "title", "url", "publisher", "published_on", "kind"]
         extra_kwargs = {"url": {"help_text": "Where the source can be read."}}
+        links = SOURCE_LINKS
 
 
 class CitationSerializer(Described):
@@ -169,12 +262,14 @@ class ActionRefSerializer(Described):
     class Meta:
         model = AccountabilityAction
         fields = ["id", "kind", "title", "reference", "status", "issued_on"]
+        links = {"url": "api:action-detail", "html_url": "cases:action-detail"}
 
 
 class IncidentRefSerializer(Described):
     class Meta:
         model = Incident
         fields = ["id", "title", "date"]
+        links = {"url": "api:incident-detail", "html_url": "cases:incident-detail"}
 
 
 # Incidents
@@ -214,35 +309,56 @@ class IncidentListSerializer(Described):
             "parent",
             "updated_at",
         ]
+        links = {"url": "api:incident-detail", "html_url": "cases:incident-detail"}
 
     def to_representation(self, row: dict) -> dict:
         """The same output as the declared fields give, built directly from a values() row
         (the list's queryset): lists and exports serialise many rows, and model instances
         and DRF's per-field machinery cost several times the query.
         tests/api/test_serializers.py checks that both agree."""
-        country, power = row["country__code"], row["controlling_power__code"]
+        label = self.label_of
         return {
             "id": row["id"],
+            "url": record_url(self.context, "api:incident-detail", row["id"]),
+            "html_url": record_url(self.context, "cases:incident-detail", row["id"]),
             "title": row["title"],
             "summary": row["summary"],
             "date": row["date"],
             "date_earliest": _date(row["date_earliest"]),
             "date_latest": _date(row["date_latest"]),
-            "country": {"code": country, "name": row["country__name"]} if country else None,
+            "country": self.state_ref(row["country__code"], row["country__name"]),
             "subdivision": row["subdivision"],
             "place_name": row["place_name"],
             "latitude": _decimal(row["latitude"]),
             "longitude": _decimal(row["longitude"]),
             "coordinate_precision": row["coordinate_precision"],
-            "controlling_power": (
-                {"code": power, "name": row["controlling_power__name"]} if power else None
+            "coordinate_precision_label": label(
+                "coordinate_precision", row["coordinate_precision"]
+            ),
+            "controlling_power": self.state_ref(
+                row["controlling_power__code"], row["controlling_power__name"]
             ),
             "conflict_type": row["conflict_type"],
+            "conflict_type_label": label("conflict_type", row["conflict_type"]),
             "verification_status": row["verification_status"],
+            "verification_status_label": label("verification_status", row["verification_status"]),
             "categories": row["category_slugs"],
             "parent": row["public_parent_id"],
             "updated_at": _datetime(row["updated_at"]),
         }
+
+    def state_ref(self, code: str | None, name: str) -> dict | None:
+        if code is None:
+            return None
+        return {
+            "code": code,
+            "url": record_url(self.context, "api:state-detail", code),
+            "html_url": record_url(self.context, "cases:state-detail", code),
+            "name": name,
+        }
+
+    def label_of(self, code_name: str, value: str) -> str:
+        return self.fields[f"{code_name}_label"].to_representation(value)
 
 
 def _date(value: datetime.date | None) -> str | None:
@@ -506,12 +622,14 @@ class IncidentDetailSerializer(IncidentListSerializer):
 
     @extend_schema_field(IncidentStateLawSerializer(many=True))
     def get_law(self, obj: Incident) -> list[dict]:
-        return IncidentStateLawSerializer(self.context["law"], many=True).data
+        return IncidentStateLawSerializer(self.context["law"], many=True, context=self.context).data
 
     @extend_schema_field(IccJurisdictionSerializer(allow_null=True))
     def get_icc_jurisdiction(self, obj: Incident) -> dict | None:
         answer = self.context["icc"]
-        return None if answer is None else IccJurisdictionSerializer(answer).data
+        return (
+            None if answer is None else IccJurisdictionSerializer(answer, context=self.context).data
+        )
 
 
 # Accountability actions
@@ -538,6 +656,7 @@ class ActionListSerializer(Described):
             "summary",
             "updated_at",
         ]
+        links = {"url": "api:action-detail", "html_url": "cases:action-detail"}
 
 
 class ActionSubjectSerializer(Described):
@@ -570,20 +689,11 @@ class ChargeSerializer(Described):
         ]
 
 
-class ActorLinkSerializer(ActorRefSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:actor-detail", help_text="The actor in the API."
-    )
-
-    class Meta(ActorRefSerializer.Meta):
-        fields = ["id", "url", "name", "kind"]
-
-
 class ActionEventSerializer(Described):
     kind_label = serializers.CharField(
         source="get_kind_display", help_text="The kind of event in words."
     )
-    subject = ActorLinkSerializer(
+    subject = ActorRefSerializer(
         allow_null=True, help_text="Whom the event concerns; null: every subject of the action."
     )
     states = serializers.SlugRelatedField(
@@ -661,6 +771,7 @@ class ActorListSerializer(Described):
     class Meta:
         model = Actor
         fields = ["id", "name", "kind", "state", "updated_at"]
+        links = {"url": "api:actor-detail", "html_url": "cases:actor-detail"}
 
 
 class ActorNameSerializer(Described):
@@ -721,6 +832,7 @@ class SourceListSerializer(Described):
             "reliability",
             "updated_at",
         ]
+        links = SOURCE_LINKS
         extra_kwargs = {"url": {"help_text": "Where the source can be read."}}
 
 
@@ -756,6 +868,8 @@ class InstrumentListSerializer(Described):
             "depositary",
             "updated_at",
         ]
+        links = {"url": "api:instrument-detail", "html_url": "cases:instrument-detail"}
+        link_key = "slug"
         extra_kwargs = {
             "adopted_on": {"help_text": "When the instrument was adopted."},
             "depositary": {"help_text": "Who keeps the instrument's treaty record."},
@@ -770,6 +884,7 @@ class ProvisionBriefSerializer(Described):
     class Meta:
         model = Provision
         fields = ["id", "label", "heading", "rule_kind", "parent", "position"]
+        links = {"url": "api:provision-detail", "html_url": "cases:provision-detail"}
 
 
 class InstrumentDetailSerializer(InstrumentListSerializer):
@@ -816,6 +931,8 @@ class CategoryListSerializer(Described):
     class Meta:
         model = ViolationCategory
         fields = ["slug", "name", "parent", "updated_at"]
+        links = {"url": "api:category-detail", "html_url": "cases:category-detail"}
+        link_key = "slug"
 
 
 class CategoryDetailSerializer(CategoryListSerializer):
@@ -838,6 +955,8 @@ class StateListSerializer(Described):
     class Meta:
         model = State
         fields = ["code", "name", "predecessor", "predecessor_relation", "updated_at"]
+        links = {"url": "api:state-detail", "html_url": "cases:state-detail"}
+        link_key = "code"
 
 
 class TreatyEventSerializer(TreatyStatementSerializer):
@@ -893,6 +1012,38 @@ class TombstoneFeedSerializer(serializers.Serializer):
         allow_null=True, help_text="The previous page's URL; null on the first."
     )
     results = TombstoneSerializer(many=True, help_text="Records to remove, oldest first.")
+
+
+# The root
+
+
+class ApiRootSerializer(serializers.Serializer):
+    """Where everything is (GET /api/v1/)."""
+
+    schema = serializers.URLField(help_text="The OpenAPI 3 schema (YAML; ?format=json).")
+    docs = serializers.URLField(help_text="Interactive documentation (Swagger UI).")
+    guide = serializers.URLField(
+        help_text="The API guide: quick start, filters, pagination, errors, sync (Markdown)."
+    )
+    changelog = serializers.URLField(help_text="What changed for partners, newest first.")
+    incidents = serializers.URLField(help_text="Incidents: the list (filters: see the schema).")
+    actions = serializers.URLField(help_text="Accountability actions: the list.")
+    actors = serializers.URLField(help_text="Actors: the list.")
+    sources = serializers.URLField(help_text="Sources: the list.")
+    instruments = serializers.URLField(help_text="The law: treaties, statutes, customary rules.")
+    provisions = serializers.URLField(help_text="The law: articles of the instruments.")
+    categories = serializers.URLField(help_text="The thesaurus of violation categories.")
+    states = serializers.URLField(
+        help_text="The law: states and their treaty acts; states/{code}/law/?on=YYYY-MM-DD "
+        "gives a state's status under every instrument on a date."
+    )
+    icc_jurisdiction = serializers.URLField(
+        help_text="The law: could the ICC exercise jurisdiction "
+        "(?on=YYYY-MM-DD&territory=UA&nationality=RU)."
+    )
+    tombstones = serializers.URLField(
+        help_text="Incremental sync: records to remove from a mirror (?since=...)."
+    )
 
 
 def law_on(incident: Incident) -> datetime.date | None:

@@ -13,6 +13,7 @@ app_name = "api"
 
 router = DefaultRouter()
 router.include_format_suffixes = False
+router.include_root_view = False  # views.ApiRootView links more than the router knows
 router.register("incidents", views.IncidentViewSet, basename="incident")
 router.register("actions", views.ActionViewSet, basename="action")
 router.register("actors", views.ActorViewSet, basename="actor")
@@ -23,6 +24,9 @@ router.register("categories", views.CategoryViewSet, basename="category")
 router.register("states", views.StateViewSet, basename="state")
 
 urlpatterns = [
+    path("", views.ApiRootView.as_view(), name="root"),
+    path("guide/", views.guide, {"name": "guide"}, name="guide"),
+    path("changelog/", views.guide, {"name": "changelog"}, name="changelog"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: the CSP forbids inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
 from django.db.models import OuterRef, Prefetch, Q, Subquery
-from django.http import StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date
@@ -170,6 +171,24 @@ class QueryParametersMixin:
             if getattr(self, "paginator", None) is not None:
                 names |= {p["name"] for p in self.paginator.get_schema_operation_parameters(self)}
         return names
+
+    def perform_content_negotiation(self, request, force=False):
+        # DRF answers a `format` no renderer gives with a 404, and ignores an empty one:
+        # both are an invalid choice.
+        name = api_settings.URL_FORMAT_OVERRIDE
+        value = request.query_params.get(name) if name else None
+        try:
+            if value == "" and not force:
+                raise Http404
+            return super().perform_content_negotiation(request, force)
+        except Http404 as exc:
+            if value is None:
+                raise
+            formats = ", ".join(renderer.format for renderer in self.get_renderers())
+            raise ValidationError(
+                {name: [f"“{value}” is not one of the valid values: {formats}."]},
+                code="invalid_choice",
+            ) from exc
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -570,12 +589,13 @@ class StateViewSet(PublicViewSet):
     )
     def law(self, request, code=None):
         state = self.get_object()
-        params = LawParams(data=request.query_params)
+        # A plain dict: from a QueryDict, DRF reads an empty optional value as absent.
+        params = LawParams(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
         on = params.validated_data.get("on") or timezone.now().date()
         instruments = Instrument.objects.public().order_by("adopted_on", "pk")
         data = {"state": state, "on": on, "statuses": state.treaty_statuses(on, instruments)}
-        return Response(s.StateLawSerializer(data).data)
+        return Response(s.StateLawSerializer(data, context=self.get_serializer_context()).data)
 
 
 class IccJurisdictionParams(serializers.Serializer):
@@ -587,7 +607,7 @@ class IccJurisdictionParams(serializers.Serializer):
         + ")",
     )
     nationality = serializers.ListField(
-        child=serializers.CharField(),
+        child=serializers.CharField(min_length=1),
         required=False,
         default=list,
         help_text="Code of a state of the alleged perpetrators' nationality; repeat for several.",
@@ -636,7 +656,52 @@ class IccJurisdictionView(StatementTimeoutMixin, QueryParametersMixin, HttpCachi
         )
         if answer is None:
             raise NotFound("The Rome Statute is not in the public record here.")
-        return Response(s.IccJurisdictionSerializer(answer).data)
+        return Response(s.IccJurisdictionSerializer(answer, context={"request": request}).data)
+
+
+# The root, and the guide.
+
+# Each link of the root: its name, and the view it names.
+ROOT_LINKS = {
+    "schema": "api:schema",
+    "docs": "api:docs",
+    "guide": "api:guide",
+    "changelog": "api:changelog",
+    "incidents": "api:incident-list",
+    "actions": "api:action-list",
+    "actors": "api:actor-list",
+    "sources": "api:source-list",
+    "instruments": "api:instrument-list",
+    "provisions": "api:provision-list",
+    "categories": "api:category-list",
+    "states": "api:state-list",
+    "icc_jurisdiction": "api:icc-jurisdiction",
+    "tombstones": "api:tombstones",
+}
+
+
+class ApiRootView(QueryParametersMixin, HttpCachingMixin, APIView):
+    """Where everything is: the schema, the docs, the guide, and every endpoint."""
+
+    @extend_schema(tags=["root"], summary="Links to every endpoint", responses=s.ApiRootSerializer)
+    def get(self, request):
+        links = {
+            name: request.build_absolute_uri(reverse(view_name))
+            for name, view_name in ROOT_LINKS.items()
+        }
+        return Response(s.ApiRootSerializer(links).data)
+
+
+# The guides, served from the repository's docs/ so the docs page can link them (a
+# repository path is no link) and they always match the running version.
+GUIDES = {"guide": "api.md", "changelog": "api-changelog.md"}
+
+
+def guide(request, name: str):
+    text = (settings.BASE_DIR / "docs" / GUIDES[name]).read_text(encoding="utf-8")
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+    return response
 
 
 # Incremental sync: what left the public view since a time.
@@ -739,6 +804,11 @@ class TombstoneParams(serializers.Serializer):
         choices=TOMBSTONE_RESOURCES,
         required=False,
         help_text="Only this resource (default: all).",
+        error_messages={
+            "invalid_choice": "“{input}” is not one of the valid values: "
+            + ", ".join(TOMBSTONE_RESOURCES)
+            + "."
+        },
     )
     page_size = serializers.IntegerField(
         min_value=1,
@@ -769,7 +839,8 @@ class TombstoneView(StatementTimeoutMixin, QueryParametersMixin, HttpCachingMixi
         responses=s.TombstoneFeedSerializer,
     )
     def get(self, request):
-        params = TombstoneParams(data=request.query_params)
+        # A plain dict: from a QueryDict, DRF reads an empty optional value as absent.
+        params = TombstoneParams(data=request.query_params.dict())
         if not params.is_valid():
             raise ValidationError(params.errors)
         until = timezone.now()

@@ -30,6 +30,22 @@ def public_incident(**kwargs) -> m.Incident:
     return incident
 
 
+def record_keys(incident: m.Incident) -> dict[str, object]:
+    """A public record of each API resource, by the key of its URLs: the incident of
+    public_incident() and the records it names."""
+    provision = incident.legal_qualifications.get().provision
+    return {
+        "incidents": incident.pk,
+        "actions": incident.actions.get().pk,
+        "actors": incident.involvements.get().actor_id,
+        "sources": incident.citations.get().source_id,
+        "instruments": provision.instrument.slug,
+        "provisions": provision.pk,
+        "categories": incident.categories.get().slug,
+        "states": "UA",
+    }
+
+
 def ratified(state: m.State, instrument: m.Instrument, on: datetime.date) -> m.TreatyEvent:
     return f.TreatyEventFactory(
         state=state, instrument=instrument, kind=m.TreatyEventKind.RATIFICATION, deposited_on=on

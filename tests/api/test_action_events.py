@@ -74,11 +74,14 @@ def test_the_detail_gives_the_events_in_the_order_of_the_action_s_life(api, warr
             {
                 "source": {
                     "id": warrant["press"].pk,
+                    "api_url": f"http://testserver/api/v1/sources/{warrant['press'].pk}/",
+                    "html_url": f"http://testserver/sources/{warrant['press'].pk}/",
                     "title": "Situation in Ukraine: ICC judges issue arrest warrants",
                     "url": warrant["press"].url,
                     "publisher": "International Criminal Court",
                     "published_on": None,
                     "kind": "press_release",
+                    "kind_label": "Press release",
                 },
                 "pinpoint": "para. 1",
                 "quote": "",
@@ -106,8 +109,10 @@ def test_an_event_s_subject_is_its_id_and_url_and_its_states_their_codes(api, wa
     assert event["subject"] == {
         "id": lvova.pk,
         "url": f"http://testserver/api/v1/actors/{lvova.pk}/",
+        "html_url": f"http://testserver/actors/{lvova.pk}/",
         "name": "Maria Lvova-Belova",
         "kind": "person",
+        "kind_label": "Person",
     }
     assert api.get(event["subject"]["url"]).json()["name"] == "Maria Lvova-Belova"
     assert event["states"] == ["MN", "UA"]  # by the states' names

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
 from cases import models as m
 from cases.api.serializers import IncidentListSerializer
@@ -36,9 +38,14 @@ def test_fast_incident_rows_match_the_declared_fields():
     # The list reads values() rows; the declared fields read model instances.
     rows = IncidentViewSet().list_queryset().filter(pk__in=ids).order_by("pk")
     instances = IncidentViewSet().detail_queryset().filter(pk__in=ids).order_by("pk")
-    fast = [IncidentListSerializer().to_representation(row) for row in rows]
+    context = {"request": Request(APIRequestFactory().get("/api/v1/incidents/"))}
+    fast = [IncidentListSerializer(context=context).to_representation(row) for row in rows]
     declared = [
-        dict(serializers.ModelSerializer.to_representation(IncidentListSerializer(), obj))
+        dict(
+            serializers.ModelSerializer.to_representation(
+                IncidentListSerializer(context=context), obj
+            )
+        )
         for obj in instances
     ]
     assert len(fast) == 3
