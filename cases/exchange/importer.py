@@ -8,8 +8,8 @@ or the run is a dry run. The database is then exactly as it was.
 
 Rows are written with COPY and bulk UPDATE, new incidents with their search names (see
 search_names.py), so each is written once. COPY sends no signals, so history.py records
-the versions django-simple-history would have (the importing user, the import's time, the
-file as the reason). An existing record the file leaves as it is is not written at all.
+the versions through django-simple-history's bulk path (the importing user, the import's
+time, the file as the reason). An existing record the file leaves as it is is not written at all.
 """
 
 import csv
@@ -53,7 +53,7 @@ from .format import (
     from_text,
     resolve,
 )
-from .history import record_history
+from .history import record_created, record_links, update_with_history
 from .search_names import SearchNames
 
 BATCH = 2000
@@ -371,6 +371,12 @@ class Importer:
     def run(self, path: str | Path, *, dry_run: bool = False) -> Report:
         self.report.dry_run = dry_run
         self.reason = f"Imported from {Path(path).name}"
+        # Every version this import records says who, when and why (history.py).
+        self.version = {
+            "default_user": self.user,
+            "default_change_reason": self.reason,
+            "default_date": self.now,
+        }
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
@@ -906,19 +912,13 @@ class Importer:
                 and not f.generated
                 and f.name not in ("created_at", "created_by", "search_names", "changed_at")
             ]
-            model.objects.bulk_update(to_update, fields, batch_size=BATCH)
+            update_with_history(model, to_update, fields, **self.version)
         self._write_many(record_type, many, replace={id(o) for o in to_update})
-        # COPY and bulk_update send no signals: record the versions simple-history would have.
-        # (Rows replaced by _clear_children() are deleted with signals: those it records.)
-        for kind, rows in (("+", to_create), ("~", to_update)):
-            record_history(
-                model,
-                [o.pk for o in rows],
-                kind,
-                user_id=self.user_id,
-                when=self.now,
-                reason=self.reason,
-            )
+        # COPY sends no signals: the library records the versions a save would have, and the
+        # links of each once written. (Rows replaced by _clear_children() are deleted with
+        # signals: those it records.)
+        versions = record_created(model, to_create, **self.version)
+        record_links(model, versions, to_update, self.now)
         # What the search names read: the incident's place, involvements, qualifications.
         if model is Incident:
             self.refresh_candidates += len(to_update)
