@@ -7,8 +7,12 @@ derived values and history apply as to any save, and a reader sees all of it or 
 See docs/change-sets.md.
 """
 
+import base64
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
@@ -16,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from simple_history.models import HistoricalRecords
 
 from cases import services
 from cases.models import (
@@ -41,6 +46,8 @@ from cases.models.changesets import (
 
 Status = ChangeSetStatus
 APPROVE_PERMISSION = "cases.approve_changeset"
+# Who may upload a file to import (it may change any record, so it is reviewed).
+IMPORT_PERMISSIONS = ("cases.add_incident", "cases.change_incident")
 
 # Not content: who and when, and values the database or a service derives (as are the
 # fields nobody edits, skipped too).
@@ -56,9 +63,9 @@ def can_approve(user: AbstractBaseUser) -> bool:
 
 
 def open_change_set(user: AbstractBaseUser) -> ChangeSet:
-    """The change set the user's next edit goes into: their latest one still open, or a
-    new one named after them and the day."""
-    current = ChangeSet.objects.editable_by(user).first()
+    """The change set the user's next edit goes into: their latest one still open (not an
+    upload's: an import is reviewed on its own), or a new one named after them and the day."""
+    current = ChangeSet.objects.editable_by(user).exclude(changes__kind=ChangeKind.IMPORT).first()
     if current is not None:
         return current
     name = user.get_full_name() or user.get_username()
@@ -169,6 +176,8 @@ class RecordDiff:
     conflict: list[str] = field(default_factory=list)
     edit_url: str = ""
     preview_url: str = ""
+    # An import's rows by file: (file, to create, to update, unchanged, rejected).
+    counts: list[tuple[str, int, int, int, int]] = field(default_factory=list)
 
 
 def compare(model, before: dict | None, after: dict | None) -> tuple[list, list]:
@@ -472,6 +481,11 @@ def apply(
             if record is not None:
                 record.delete()
             continue
+        if change.kind == ChangeKind.IMPORT:
+            # Its rows carry the import's own instant (one for all of them), not touched's.
+            report = run_import(change, change_set)
+            errors.extend(_import_problems(change, report))
+            continue
         try:
             record = replay(change, change_set)
         except ValidationError as error:
@@ -555,6 +569,9 @@ def diff(change_set: ChangeSet) -> tuple[list[RecordDiff], list[str]]:
         problems.extend(error.messages)
     diffs = []
     for change in changes:
+        if change.kind == ChangeKind.IMPORT:
+            diffs.append(_import_diff(change))
+            continue
         fields, parts = compare(change.model, before[change.pk], after.get(change.pk))
         diffs.append(RecordDiff(change, fields, parts, conflicts(change)))
     return diffs, problems
@@ -566,6 +583,10 @@ def _apply_for_diff(change_set: ChangeSet, changes: list[Change]) -> list[str]:
 
     problems = []
     for change in changes:
+        if change.kind == ChangeKind.IMPORT:
+            change._report = run_import(change, change_set, dry_run=True)
+            problems.extend(_import_problems(change, change._report))
+            continue
         if change.kind in (ChangeKind.NEW, ChangeKind.DELETION):
             if change.kind == ChangeKind.DELETION and (record := change.live_record()):
                 with transaction.atomic():
@@ -577,3 +598,101 @@ def _apply_for_diff(change_set: ChangeSet, changes: list[Change]) -> list[str]:
         except ValidationError as error:
             problems.extend(f"“{change.label}”: {m}" for m in error.messages)
     return problems
+
+
+# Imports: an uploaded file kept in a change set, imported when it is approved -------------
+
+
+def _import_file(name: str, content: bytes, **options):
+    """Run the importer (cases.exchange.importer) on a file's content; its report."""
+    from cases.exchange.importer import import_path
+
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / f"upload{Path(name).suffix.lower()}"
+        path.write_bytes(content)
+        return import_path(path, **options)
+
+
+@transaction.atomic
+def keep_import(*, user: AbstractBaseUser, name: str, content: bytes, create_vocabulary: bool):
+    """Check an uploaded file (a dry run) and, with no problem, keep it and its options as
+    the one change of a new change set: nothing is imported until a reviewer approves it.
+    Returns (the dry run's report, the change or None)."""
+    if not user.has_perms(IMPORT_PERMISSIONS):
+        raise PermissionDenied("Importing needs the permissions to add and change incidents.")
+    report = _import_file(
+        name, content, dry_run=True, create_vocabulary=create_vocabulary, user=user
+    )
+    if not report.ok:
+        return report, None
+    change_set = ChangeSet.objects.create(title=f"Import of {name}"[:200], created_by=user)
+    change = Change.objects.create(
+        change_set=change_set,
+        kind=ChangeKind.IMPORT,
+        # The change names no one record: its change set stands for the records it lists.
+        content_type=ContentType.objects.get_for_model(ChangeSet),
+        label=name[:300],
+        form_data={
+            "name": name,
+            "content": base64.b64encode(content).decode("ascii"),
+            "create_vocabulary": create_vocabulary,
+        },
+        author=user,
+    )
+    return report, change
+
+
+def run_import(change: Change, change_set: ChangeSet, *, dry_run: bool = False):
+    """Import a kept file in the caller's transaction (its savepoint is rolled back on any
+    problem, or for a dry run), as its author, every version naming the change set. A
+    record the file changes that changed after the upload is a problem (a conflict).
+    A dry run names the records it creates and updates, for the reviewer."""
+    data = change.form_data or {}
+    if not change.author.has_perms(IMPORT_PERMISSIONS):
+        raise ValidationError(f"{change.author} may no longer import records.")
+    context = HistoricalRecords.context
+    previous = getattr(context, "request", None), getattr(context, "change_reason", None)
+    # Versions written by signals (child rows an import replaces) say the same.
+    context.request = SimpleNamespace(user=change.author)
+    context.change_reason = change_set.history_reason
+    try:
+        return _import_file(
+            data["name"],
+            base64.b64decode(data["content"]),
+            dry_run=dry_run,
+            create_vocabulary=data["create_vocabulary"],
+            user=change.author,
+            reason=change_set.history_reason,
+            changed_since=change.created_at,
+            listing=dry_run,
+        )
+    finally:
+        context.request, context.change_reason = previous
+
+
+def _import_problems(change: Change, report) -> list[str]:
+    problems = [f"“{change.label}”: {problem}" for problem in report.problems]
+    if report.more_problems:
+        problems.append(f"“{change.label}”: and {report.more_problems} more problems.")
+    return problems
+
+
+def _import_diff(change: Change) -> RecordDiff:
+    """What the import's dry run reports: the rows by file, and the records it creates and
+    updates by name, each update field by field."""
+    from cases.exchange.format import BY_FILE
+
+    report = getattr(change, "_report", None)
+    if report is None:
+        return RecordDiff(change, [], [])
+    parts = []
+    for file, records in report.created_records.items():
+        what = str(BY_FILE[file].model._meta.verbose_name)
+        parts.extend(PartChange(what, "added", r.label) for r in records)
+    for file, records in report.updated_records.items():
+        what = str(BY_FILE[file].model._meta.verbose_name)
+        parts.extend(
+            PartChange(what, "changed", r.label, [FieldChange(*c) for c in r.changes])
+            for r in records
+        )
+    return RecordDiff(change, [], parts, counts=report.rows)

@@ -62,6 +62,8 @@ class EDTFField(models.CharField):
     declaration order, and bulk_create() goes through pre_save() as well.
     """
 
+    derives_bounds = True
+
     def __init__(self, *args, lower_field: str, upper_field: str, **kwargs):
         self.lower_field = lower_field
         self.upper_field = upper_field
@@ -79,6 +81,8 @@ class EDTFField(models.CharField):
 
     def pre_save(self, model_instance, add):
         value = super().pre_save(model_instance, add)
+        if not self.derives_bounds:  # a history version (cases.models.base.History)
+            return value
         lower, upper = edtf_bounds(value or "")
         setattr(model_instance, self.lower_field, lower)
         setattr(model_instance, self.upper_field, upper)

@@ -380,6 +380,8 @@ class ChangeSetAdmin(admin.ModelAdmin):
 
     @staticmethod
     def _edit_url(change: Change) -> str:
+        if change.kind == ChangeKind.IMPORT:
+            return ""  # a file is corrected by uploading it again
         opts = change.model._meta
         if change.kind == ChangeKind.ADDITION:
             url = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")

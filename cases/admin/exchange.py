@@ -2,8 +2,8 @@
 
 The admin site adds them to its own URLs (cases/admin_site.py: no model to hang them on),
 behind admin_view(): staff only, and the import asks for the permission to add and change
-incidents. An upload is not reviewed: it may not publish, nor change a published record
-or its parts (the publication workflow of cases/services.py applies to it too).
+incidents. An upload is a change set (cases.changesets.keep_import): checked on upload,
+imported by the reviewer's approval, like any other edit.
 """
 
 import tempfile
@@ -11,21 +11,19 @@ import uuid
 from pathlib import Path
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from cases import changesets
 from cases.exchange import quality
 from cases.exchange.export import export
-from cases.exchange.importer import import_path
 
 SUFFIXES = (".zip", ".ndjson", ".jsonl")
 UPLOADS = Path(tempfile.gettempdir()) / "ihl-exchange"
-SESSION_KEY = "exchange_upload"
-IMPORT_PERMISSIONS = ("cases.add_incident", "cases.change_incident")
 
 
 class UploadForm(forms.Form):
@@ -47,66 +45,32 @@ def _context(request, title: str, **extra) -> dict:
 
 
 def import_view(request):
-    """GET: the upload form. POST: validate the file (a dry run) and show the preview."""
-    if not request.user.has_perms(IMPORT_PERMISSIONS):
+    """GET: the upload form. POST: check the file (a dry run); with no problem, keep it in a
+    change set of its own and show that: a reviewer's approval imports it."""
+    if not request.user.has_perms(changesets.IMPORT_PERMISSIONS):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
     report = None
-    token = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        UPLOADS.mkdir(parents=True, exist_ok=True)
-        token = uuid.uuid4().hex
-        stored = UPLOADS / f"{token}{Path(upload.name).suffix.lower()}"
-        with stored.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        create_vocabulary = form.cleaned_data["create_vocabulary"]
-        report = import_path(
-            stored, dry_run=True, create_vocabulary=create_vocabulary, reviewed=False
+        report, change = changesets.keep_import(
+            user=request.user,
+            name=upload.name,
+            content=upload.read(),
+            create_vocabulary=form.cleaned_data["create_vocabulary"],
         )
-        if report.ok:
-            _forget_upload(request)
-            request.session[SESSION_KEY] = {
-                "token": token,
-                "path": str(stored),
-                "name": upload.name,
-                "create_vocabulary": create_vocabulary,
-            }
-        else:
-            stored.unlink(missing_ok=True)
+        if change is not None:
+            messages.success(
+                request,
+                f"“{upload.name}” is kept in change set “{change.change_set}”, and nothing is "
+                "imported yet: check what it changes below, then submit it for review.",
+            )
+            return redirect(change.change_set.get_absolute_url())
     return TemplateResponse(
         request,
         "admin/exchange/import.html",
-        _context(request, "Import records", form=form, report=report, token=token),
+        _context(request, "Import records", form=form, report=report),
     )
-
-
-def confirm_view(request):
-    """POST: import the previewed file for real, all or nothing."""
-    if not request.user.has_perms(IMPORT_PERMISSIONS):
-        raise PermissionDenied
-    upload = request.session.get(SESSION_KEY)
-    if request.method != "POST" or not upload or request.POST.get("token") != upload["token"]:
-        return redirect("admin:exchange-import")
-    report = import_path(
-        upload["path"],
-        create_vocabulary=upload["create_vocabulary"],
-        user=request.user,
-        reviewed=False,
-    )
-    _forget_upload(request)
-    return TemplateResponse(
-        request,
-        "admin/exchange/imported.html",
-        _context(request, "Import result", report=report, name=upload["name"]),
-    )
-
-
-def _forget_upload(request) -> None:
-    upload = request.session.pop(SESSION_KEY, None)
-    if upload:
-        Path(upload["path"]).unlink(missing_ok=True)
 
 
 def export_view(request):
@@ -146,7 +110,6 @@ def exchange_urls(site: admin.AdminSite) -> list:
     view = site.admin_view
     return [
         path("exchange/import/", view(import_view), name="exchange-import"),
-        path("exchange/import/confirm/", view(confirm_view), name="exchange-confirm"),
         path("exchange/export/", view(export_view), name="exchange-export"),
         path("exchange/quality/", view(quality_view), name="exchange-quality"),
     ]

@@ -1,60 +1,52 @@
-"""History rows for what the importer writes without save() or delete() (COPY, bulk_update,
-queryset deletes): the versions django-simple-history would have recorded, each with the
-importing user, the import's time and the file as the reason. One INSERT ... SELECT per
-table and batch: the database copies the rows as written, so nothing is built in Python.
+"""History versions of what the importer writes without save() (COPY, bulk UPDATE), through
+django-simple-history's own bulk path: its history model builds each version from the
+fields it tracks, so a new field, or a new version of the library, is recorded as in any
+save. Each version carries the importing user, the import's instant and its reason.
 """
 
-from django.db import connection, models
+from django.db import models
+from simple_history.utils import bulk_update_with_history
 
-HISTORY_FIELDS = {
-    "history_id",
-    "history_date",
-    "history_change_reason",
-    "history_type",
-    "history_user",
-}
+BATCH = 2000
 
 
-def record_history(
-    model: type[models.Model], pks: list, kind: str, *, user_id, when, reason: str
-) -> None:
-    """Record a version ("+" created, "~" changed, "-" deleted: before the delete) of each row."""
-    if not pks:
-        return
+def record_created(model: type[models.Model], objects: list, **version) -> list:
+    """A version ("+") of each new row, already written (by COPY): what
+    bulk_create_with_history() records after its INSERT. Returns the versions."""
+    if not objects:
+        return []
+    return model.history.bulk_history_create(objects, batch_size=BATCH, **version)
+
+
+def update_with_history(model: type[models.Model], objects: list, fields: list, **version) -> None:
+    """UPDATE the rows, and record a version ("~") of each."""
+    if objects:
+        bulk_update_with_history(objects, model, fields, batch_size=BATCH, **version)
+
+
+def record_links(model: type[models.Model], versions: list, updated: list, when) -> None:
+    """The many-to-many links of each version, as simple-history keeps them with a save:
+    one row of the library's link model per link of the record when the version was
+    written. Call it once the links are written. `versions`: those of new rows;
+    `updated`: the rows a bulk update gave a version at `when`."""
     history = model.history.model
-    quote = connection.ops.quote_name
-    columns = [
-        quote(f.column) for f in history._meta.concrete_fields if f.name not in HISTORY_FIELDS
-    ]
-    user_column = quote(history._meta.get_field("history_user").column)
-    pk_column = quote(model._meta.pk.column)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(columns)}, "
-            f"history_date, history_type, {user_column}, history_change_reason) "
-            f"SELECT {', '.join(columns)}, %s, %s, %s, %s "
-            f"FROM {quote(model._meta.db_table)} WHERE {pk_column} = ANY(%s) "
-            "RETURNING history_id",
-            [when, kind, user_id, reason, list(pks)],
+    if not history._history_m2m_fields or not (versions or updated):
+        return
+    pk_name = model._meta.pk.attname
+    version_of = {getattr(v, pk_name): v.history_id for v in versions}
+    if updated:
+        version_of.update(
+            history.objects.filter(
+                history_date=when, history_type="~", **{f"{pk_name}__in": [o.pk for o in updated]}
+            ).values_list(pk_name, "history_id")
         )
-        history_ids = [history_id for (history_id,) in cursor.fetchall()]
-        for field in history._history_m2m_fields:
-            _record_links(cursor, model, history, field, history_ids)
-
-
-def _record_links(cursor, model, history, field, history_ids) -> None:
-    """The many-to-many links of each new version, as simple-history keeps them."""
-    quote = connection.ops.quote_name
-    links = getattr(history, field.name).model
-    through = field.remote_field.through._meta
-    source = quote(through.get_field(field.m2m_field_name()).column)
-    target = quote(through.get_field(field.m2m_reverse_field_name()).column)
-    pk_column = quote(model._meta.pk.column)
-    cursor.execute(
-        f"INSERT INTO {quote(links._meta.db_table)} (id, {source}, {target}, history_id) "
-        f"SELECT t.id, t.{source}, t.{target}, h.history_id "
-        f"FROM {quote(through.db_table)} t "
-        f"JOIN {quote(history._meta.db_table)} h ON h.{pk_column} = t.{source} "
-        "WHERE h.history_id = ANY(%s)",
-        [history_ids],
-    )
+    for m2m in history._history_m2m_fields:
+        links = getattr(history, m2m.name).model
+        through = m2m.remote_field.through
+        source = through._meta.get_field(m2m.m2m_field_name()).attname
+        names = [f.attname for f in through._meta.concrete_fields]
+        rows = through.objects.filter(**{f"{source}__in": list(version_of)}).values(*names)
+        links.objects.bulk_create(
+            (links(history_id=version_of[row[source]], **row) for row in rows.iterator()),
+            batch_size=BATCH,
+        )

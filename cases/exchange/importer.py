@@ -8,11 +8,13 @@ or the run is a dry run. The database is then exactly as it was.
 
 Rows are written with COPY and bulk UPDATE, new incidents with their search names (see
 search_names.py), so each is written once. COPY sends no signals, so history.py records
-the versions django-simple-history would have (the importing user, the import's time, the
-file as the reason). An existing record the file leaves as it is is not written at all.
+the versions through django-simple-history's bulk path (the importing user, the import's
+time, the file as the reason). An existing record the file leaves as it is is not written at all.
 """
 
+import copy
 import csv
+import datetime
 import io
 import json
 import operator
@@ -28,6 +30,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from cases import services
 from cases.models import (
@@ -38,7 +41,6 @@ from cases.models import (
     Incident,
     Involvement,
     LegalQualification,
-    PublicationStatus,
     TreatyEvent,
 )
 
@@ -53,11 +55,12 @@ from .format import (
     from_text,
     resolve,
 )
-from .history import record_history
+from .history import record_created, record_links, update_with_history
 from .search_names import SearchNames
 
 BATCH = 2000
-PUBLISHED = PublicationStatus.PUBLISHED
+# The records a report lists by name, per file (the rest are counted).
+LISTED = 100
 # A column naming the row of the original file a derived row comes from (see acled.py).
 ORIGIN_ROW = "__row__"
 MAX_PROBLEMS = 10_000
@@ -98,6 +101,15 @@ class Problem:
 
 
 @dataclass
+class Listed:
+    """A record an import creates or updates, named for a reviewer; for an update, each
+    change as (field, before, after), shown as the admin shows them."""
+
+    label: str
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+@dataclass
 class Report:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
@@ -106,6 +118,9 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     more_problems: int = 0
     dry_run: bool = False
+    # With `listing`: the first LISTED records of each file created and updated, by name.
+    created_records: dict[str, list[Listed]] = field(default_factory=dict)
+    updated_records: dict[str, list[Listed]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -166,6 +181,7 @@ class Plan:
     # A row's content, to tell whether a file changes an existing record: every stored
     # field but the key, the stamps of who changed it when, and derived search columns.
     content: Callable[[models.Model], tuple]
+    compared: tuple[models.Field, ...]  # the fields of `content`, in its order
 
     @classmethod
     def of(cls, record_type: RecordType) -> "Plan":
@@ -179,6 +195,9 @@ class Plan:
         for lower, upper in record_type.edtf.values():
             excluded |= {lower, upper}
         excluded |= {"created_at", "updated_at", "changed_at"}
+        compared = tuple(
+            f for f in concrete if not (f.primary_key or f.generated or f.name in UNCOMPARED)
+        )
         return cls(
             defaults=tuple(f.get_default() for f in concrete),
             calls=tuple(
@@ -192,13 +211,8 @@ class Plan:
                 if c.kind not in ("ref", "refs")
             },
             excluded=frozenset(excluded),
-            content=operator.attrgetter(
-                *(
-                    f.attname
-                    for f in concrete
-                    if not (f.primary_key or f.generated or f.name in UNCOMPARED)
-                )
-            ),
+            content=operator.attrgetter(*(f.attname for f in compared)),
+            compared=compared,
         )
 
     def new(self, model: type[models.Model]) -> models.Model:
@@ -343,12 +357,17 @@ class Importer:
         create_vocabulary: bool = False,
         user=None,
         progress: Callable[[int], None] | None = None,
-        reviewed: bool = True,
+        reason: str = "",
+        changed_since: datetime.datetime | None = None,
+        listing: bool = False,
     ):
         self.create_vocabulary = create_vocabulary
-        # An upload in the admin is not reviewed: it may not publish, nor change what is
-        # published (services.py). The command line moves reviewed data (an export).
-        self.reviewed = reviewed
+        # What each version in the history says (default: the file's name).
+        self.given_reason = reason
+        # An upload waiting for review: a record changed after it was uploaded is a conflict.
+        self.changed_since = changed_since
+        # Name the records created and updated in the report, for a reviewer (a query each).
+        self.listing = listing
         self.user = user
         self.user_id = user.pk if user is not None else None
         self.progress = progress
@@ -370,7 +389,13 @@ class Importer:
 
     def run(self, path: str | Path, *, dry_run: bool = False) -> Report:
         self.report.dry_run = dry_run
-        self.reason = f"Imported from {Path(path).name}"
+        self.reason = self.given_reason or f"Imported from {Path(path).name}"
+        # Every version this import records says who, when and why (history.py).
+        self.version = {
+            "default_user": self.user,
+            "default_change_reason": self.reason,
+            "default_date": self.now,
+        }
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
@@ -449,9 +474,9 @@ class Importer:
         existing = self._existing(record_type, ids)
         links = self._current_links(record_type, [obj.pk for obj in existing.values()])
         references = self._resolve_references(record_type, batch)
-        locked = {} if self.reviewed else self._published_owners(record_type, references)
         to_create, to_update, many, seen, numbers = [], [], [], set(), {}
         moved_from = set()  # incidents an existing row (an involvement, a citation...) leaves
+        befores = {}  # with listing: existing records as they were, by id(obj)
         renamed = []  # existing records of this batch whose NAMING_FIELDS changed
         fields = NAMING_FIELDS.get(record_type.name)
         naming = operator.attrgetter(*fields) if fields else None
@@ -511,10 +536,11 @@ class Importer:
                 if adding:
                     obj = plan.new(model)
                     obj.pk = pks.get(index, obj.pk)
-                was_published = getattr(obj, "publication_status", None) == PUBLISHED
                 incident_before = None if adding else getattr(obj, "incident_id", None)
                 named_before = naming(obj) if naming and not adding else None
                 content_before = None if adding else plan.content(obj)
+                if self.listing and not adding:
+                    befores[id(obj)] = copy.copy(obj)
                 deferred_before = len(self.deferred)
                 if row_id is not None:
                     self._set_id(record_type, obj, row_id, references, problem)
@@ -532,8 +558,8 @@ class Importer:
                     # (Nor to review: an upload may list a published record as it is.)
                     self.report.unchanged[record_type.file] += 1
                     continue
-                if not self.reviewed:
-                    self._refuse_unreviewed(obj, row_id, was_published, locked, problem)
+                if not adding and self.changed_since is not None:
+                    self._refuse_if_changed(obj, row_id, problem)
                 if model is TreatyEvent:
                     obj.defer_sequence_check = True
                 if not problems:
@@ -593,56 +619,53 @@ class Importer:
             self._explain_write_failure(
                 record_type, name, batch, to_create + to_update, numbers, exc
             )
+        else:
+            if self.listing:
+                self._list(record_type, to_create, to_update, befores, links, many)
 
-    @staticmethod
-    def _published_owners(record_type: RecordType, references) -> dict[str, tuple[str, set]]:
-        """The published records this batch's rows would be parts of (services.PARTS): by the
-        row's field that leads to them, that field's column and the records' ids."""
-        locked: dict[str, tuple[str, set]] = {}
-        for parts in services.PARTS.values():
-            for part_model, path in parts:
-                first, *rest = path.split("__")
-                column = next((c for c in record_type.columns if c.field_name == first), None)
-                if part_model is not record_type.model or column is None:
-                    continue
-                pks = set(references.get(column.ref, {}).values())
-                target = record_type.model._meta.get_field(first).related_model
-                record = target
-                for name in rest:
-                    record = record._meta.get_field(name).related_model
-                published = target.objects.filter(pk__in=pks)
-                if any(f.name == "publication_status" for f in record._meta.fields):
-                    # A fact (a treaty act) has no status: it is always live.
-                    status = "__".join([*rest, "publication_status"])
-                    published = published.filter(**{status: PUBLISHED})
-                locked.setdefault(first, (column.name, set()))[1].update(
-                    published.values_list("pk", flat=True)
-                )
-        return locked
+    def _list(self, record_type, created, updated, befores, links, many) -> None:
+        """Name the records written (up to LISTED a file), and what changes in each updated
+        one: field by field, many-to-many links included."""
+        from cases.changesets import _shown  # the admin's way of showing a value
 
-    @staticmethod
-    def _refuse_unreviewed(obj, row_id, was_published, locked, problem) -> None:
-        if was_published:
+        model, file = record_type.model, record_type.file
+        listed = self.report.created_records.setdefault(file, [])
+        for obj in created[: LISTED - len(listed)]:
+            listed.append(Listed(str(obj)))
+        listed = self.report.updated_records.setdefault(file, [])
+        new_links = {id(obj): ids for obj, ids in many}
+        for obj in updated[: LISTED - len(listed)]:
+            before = befores[id(obj)]
+            changes = [
+                (_label(f), _shown(before, f), _shown(obj, f))
+                for f in self.plans[record_type.name].compared
+                if getattr(before, f.attname) != getattr(obj, f.attname)
+            ]
+            for column_name, ids in new_links.get(id(obj), {}).items():
+                old = links[column_name].get(obj.pk, set())
+                if set(ids) != old:
+                    m2m = model._meta.get_field(record_type.column(column_name).field_name)
+                    names = m2m.related_model._default_manager.in_bulk([*old, *ids])
+                    changes.append(
+                        (
+                            _label(m2m),
+                            "; ".join(sorted(str(names[pk]) for pk in old if pk in names)),
+                            "; ".join(sorted(str(names[pk]) for pk in ids if pk in names)),
+                        )
+                    )
+            listed.append(Listed(str(obj), changes))
+
+    def _refuse_if_changed(self, obj, row_id, problem) -> None:
+        """An upload reviewed later must not overwrite what changed since it was uploaded."""
+        changed = getattr(obj, "updated_at", None)
+        if changed is not None and changed > self.changed_since:
+            when = date_format(timezone.localtime(changed), "DATETIME_FORMAT")
             problem(
                 "id",
                 row_id,
-                "this record is published: an upload does not change it. A reviewer "
-                "withdraws it first; the correction is then reviewed and published again",
+                f"this record changed after the file was uploaded ({when}): upload the file "
+                "again, to review it against the current version",
             )
-        elif getattr(obj, "publication_status", None) == PUBLISHED:
-            problem(
-                "publication_status",
-                PUBLISHED,
-                "an upload cannot publish: import it as draft or in_review; "
-                "a reviewer who did not import it publishes it",
-            )
-        for name, (column, pks) in locked.items():
-            if getattr(obj, f"{name}_id") in pks:
-                problem(
-                    column,
-                    getattr(obj, f"{name}_id"),
-                    "this belongs to a published record: an upload does not change it",
-                )
 
     @staticmethod
     def _current_links(record_type: RecordType, pks: list) -> dict[str, dict[object, set]]:
@@ -912,19 +935,13 @@ class Importer:
                 and not f.generated
                 and f.name not in ("created_at", "created_by", "search_names", "changed_at")
             ]
-            model.objects.bulk_update(to_update, fields, batch_size=BATCH)
+            update_with_history(model, to_update, fields, **self.version)
         self._write_many(record_type, many, replace={id(o) for o in to_update})
-        # COPY and bulk_update send no signals: record the versions simple-history would have.
-        # (Rows replaced by _clear_children() are deleted with signals: those it records.)
-        for kind, rows in (("+", to_create), ("~", to_update)):
-            record_history(
-                model,
-                [o.pk for o in rows],
-                kind,
-                user_id=self.user_id,
-                when=self.now,
-                reason=self.reason,
-            )
+        # COPY sends no signals: the library records the versions a save would have, and the
+        # links of each once written. (Rows replaced by _clear_children() are deleted with
+        # signals: those it records.)
+        versions = record_created(model, to_create, **self.version)
+        record_links(model, versions, to_update, self.now)
         # What the search names read: the incident's place, involvements, qualifications.
         if model is Incident:
             self.refresh_candidates += len(to_update)
@@ -1087,6 +1104,11 @@ def copy_rows(model: type[models.Model], objects: Iterable[models.Model]) -> lis
     return written
 
 
+def _label(model_field) -> str:
+    label = str(model_field.verbose_name)
+    return label[:1].upper() + label[1:]
+
+
 def model_has_serial_pk(model: type[models.Model]) -> bool:
     return model._meta.pk.get_internal_type() in ("AutoField", "BigAutoField")
 
@@ -1137,11 +1159,18 @@ def import_path(
     create_vocabulary: bool = False,
     user=None,
     progress: Callable[[int], None] | None = None,
-    reviewed: bool = True,
+    reason: str = "",
+    changed_since: datetime.datetime | None = None,
+    listing: bool = False,
 ) -> Report:
     """Validate and import a package; all or nothing. Returns the report (see .ok)."""
     importer = Importer(
-        create_vocabulary=create_vocabulary, user=user, progress=progress, reviewed=reviewed
+        create_vocabulary=create_vocabulary,
+        user=user,
+        progress=progress,
+        reason=reason,
+        changed_since=changed_since,
+        listing=listing,
     )
     return importer.run(path, dry_run=dry_run)
 

@@ -91,6 +91,7 @@ class ChangeKind(models.TextChoices):
     ADDITION = "addition", "New record (created on approval)"
     NEW = "new", "New record (a hidden draft until approval)"
     DELETION = "deletion", "Deletion (on approval)"
+    IMPORT = "import", "Import of a file (on approval)"
 
 
 class ChangeQuerySet(models.QuerySet):
@@ -108,7 +109,9 @@ class Change(models.Model):
     approval. `base` is what the live record and its parts were when the edit began
     (cases.changesets.snapshot); if the live record differs at approval, the edit is in
     conflict and waits for its author. A NEW change names a draft saved in the live
-    tables, hidden until the approval publishes it.
+    tables, hidden until the approval publishes it. An IMPORT keeps an uploaded file
+    and its options in `form_data` (cases.changesets.keep_import): the approval runs the
+    importer on it.
     """
 
     change_set = models.ForeignKey(ChangeSet, on_delete=models.CASCADE, related_name="changes")

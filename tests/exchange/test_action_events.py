@@ -198,17 +198,6 @@ def test_events_out_of_order_within_one_batch_are_reported(warrant, tmp_path):
     assert snapshot() == before
 
 
-def test_an_upload_does_not_change_the_events_of_a_published_action(warrant, tmp_path):
-    warrant.publication_status = m.PublicationStatus.PUBLISHED
-    warrant.save()
-    path = tmp_path / "upload.ndjson"
-    write_ndjson(path, [event_line("ev:1", "issued", "2023-03-17")])
-    report = import_path(path, reviewed=False)
-    assert [(p.column, p.value) for p in report.problems] == [("action", str(warrant.pk))]
-    assert "published" in report.problems[0].problem
-    assert not m.ActionEvent.objects.exists()
-
-
 def test_events_without_a_citation_are_a_quality_problem(warrant):
     cited = f.ActionEventFactory(action=warrant, kind=Kind.ISSUED)
     f.CitationFactory(incident=None, action_event=cited)
