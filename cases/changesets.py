@@ -82,7 +82,7 @@ def pending_changes(obj) -> models.QuerySet:
 # What a record is, for conflicts and for the reviewer's diff ---------------------------
 
 
-def _shown(obj, model_field) -> str:
+def shown_value(obj, model_field) -> str:
     value = getattr(obj, model_field.attname)
     if value in (None, ""):
         return ""
@@ -103,7 +103,7 @@ def _values(obj, skip: str = "") -> dict[str, list[str]]:
     for model_field in obj._meta.concrete_fields:
         if not model_field.editable or model_field.name in BOOKKEEPING | {skip}:
             continue
-        values[model_field.name] = [model_field.value_to_string(obj), _shown(obj, model_field)]
+        values[model_field.name] = [model_field.value_to_string(obj), shown_value(obj, model_field)]
     for model_field in obj._meta.many_to_many:
         related = sorted(getattr(obj, model_field.name).all(), key=lambda r: str(r.pk))
         values[model_field.name] = [

@@ -626,7 +626,7 @@ class Importer:
     def _list(self, record_type, created, updated, befores, links, many) -> None:
         """Name the records written (up to LISTED a file), and what changes in each updated
         one: field by field, many-to-many links included."""
-        from cases.changesets import _shown  # the admin's way of showing a value
+        from cases.changesets import shown_value  # the admin's way of showing a value
 
         model, file = record_type.model, record_type.file
         listed = self.report.created_records.setdefault(file, [])
@@ -637,7 +637,7 @@ class Importer:
         for obj in updated[: LISTED - len(listed)]:
             before = befores[id(obj)]
             changes = [
-                (_label(f), _shown(before, f), _shown(obj, f))
+                (_label(f), shown_value(before, f), shown_value(obj, f))
                 for f in self.plans[record_type.name].compared
                 if getattr(before, f.attname) != getattr(obj, f.attname)
             ]
