@@ -122,12 +122,12 @@ def _values(version, model_fields, names: dict) -> dict[str, list[str]]:
             ]
             continue
         value = getattr(version, model_field.attname)
-        shown = shown_value(model_field, value, names)
+        shown = _shown_stored(model_field, value, names)
         values[model_field.name] = [model_field.value_to_string(version), shown]
     return values
 
 
-def shown_value(model_field, value, names: dict) -> str:
+def _shown_stored(model_field, value, names: dict) -> str:
     if value in (None, ""):
         return ""
     if model_field.choices:
