@@ -33,5 +33,5 @@ urlpatterns = [
     path("tombstones/", views.TombstoneView.as_view(), name="tombstones"),
     path("icc-jurisdiction/", views.IccJurisdictionView.as_view(), name="icc-jurisdiction"),
     *router.urls,
-    re_path(r"(?s)^.*$", errors.not_found),  # (?s): a path with a newline too
+    re_path(r"^[\s\S]*$", errors.not_found),  # any path, one with a newline too
 ]
