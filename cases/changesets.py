@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -527,6 +527,8 @@ def diff(change_set: ChangeSet) -> tuple[list[RecordDiff], list[str]]:
     """Each change of the set as the reviewer reads it: the live record before, the record
     once approved; and the problems the approval would refuse (empty when it can go)."""
     changes = list(change_set.changes.select_related("content_type", "author"))
+    if change_set.status == Status.APPROVED:
+        return _approved_diff(changes), []
     before = {}
     for change in changes:
         live = change.live_record()
@@ -554,6 +556,19 @@ def diff(change_set: ChangeSet) -> tuple[list[RecordDiff], list[str]]:
     return diffs, problems
 
 
+def _approved_diff(changes: list[Change]) -> list[RecordDiff]:
+    """What an approved change set changed: each record as its edit began, and as it is now.
+    Its forms are not replayed again: they are in the live records (a row they added would
+    be added twice)."""
+    diffs = []
+    for change in changes:
+        live = change.live_record()
+        after = snapshot(live) if live is not None else None
+        fields, parts = compare(change.model, change.base, after)
+        diffs.append(RecordDiff(change, fields, parts))
+    return diffs
+
+
 def _apply_for_diff(change_set: ChangeSet, changes: list[Change]) -> list[str]:
     """Replay each change on its own (errors are listed, not raised), in a savepoint."""
     from cases.admin.changesets import replay
@@ -570,4 +585,10 @@ def _apply_for_diff(change_set: ChangeSet, changes: list[Change]) -> list[str]:
                 change._replayed = replay(change, change_set)
         except ValidationError as error:
             problems.extend(f"“{change.label}”: {m}" for m in error.messages)
+        except IntegrityError:
+            # A row the live record got since (another change set's) repeats one of the edit.
+            problems.append(
+                f"“{change.label}”: a row of the edit is already in the live record; its "
+                "author must save the edit again over the newer version."
+            )
     return problems
