@@ -344,6 +344,18 @@ def _is_public(record) -> bool:
 def _authors(change_set: ChangeSet) -> set[int]:
     authors = {change_set.created_by_id}
     authors |= set(change_set.changes.values_list("author_id", flat=True))
+    # A new record is a draft in the live table, which other staff may edit on its page
+    # directly: whoever did wrote part of the change set too (its history says who).
+    new: dict[int, list[str]] = {}
+    for type_id, pk in change_set.changes.filter(kind=ChangeKind.NEW).values_list(
+        "content_type_id", "object_id"
+    ):
+        new.setdefault(type_id, []).append(pk)
+    for type_id, pks in new.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        if hasattr(model, "history"):
+            editors = model.history.filter(id__in=pks).values_list("history_user_id", flat=True)
+            authors |= set(editors) - {None}
     return authors
 
 
