@@ -119,13 +119,33 @@ def part_relations(model) -> list[tuple[type[models.Model], str]]:
     return relations
 
 
+def _with_related(queryset: models.QuerySet, skip: str = "") -> models.QuerySet:
+    """The rows with what _values() shows of their relations (a related record's name; a
+    provision's names its instrument), in a fixed number of queries however many rows."""
+    model = queryset.model
+    joins, prefetches = [], []
+    for model_field in model._meta.concrete_fields:
+        if model_field.is_relation and model_field.editable and model_field.name != skip:
+            joins.append(model_field.name)
+            if model_field.related_model is Provision:
+                joins.append(f"{model_field.name}__instrument")
+    for model_field in model._meta.many_to_many:
+        related = model_field.related_model._default_manager.all()
+        if model_field.related_model is Provision:
+            related = related.select_related("instrument")
+        prefetches.append(models.Prefetch(model_field.name, queryset=related))
+    return queryset.select_related(*joins).prefetch_related(*prefetches)
+
+
 def snapshot(obj) -> dict:
     """The record's content and its parts': what a conflict is judged on and a diff shows."""
+    model = type(obj)
+    obj = _with_related(model._default_manager.filter(pk=obj.pk)).get()
     parts = {}
-    for part_model, fk_name in part_relations(type(obj)):
-        rows = part_model._default_manager.filter(**{fk_name: obj}).order_by("pk")
+    for part_model, fk_name in part_relations(model):
+        rows = _with_related(part_model._default_manager.filter(**{fk_name: obj}), fk_name)
         parts[part_model._meta.label_lower] = {
-            str(row.pk): _values(row, skip=fk_name) for row in rows
+            str(row.pk): _values(row, skip=fk_name) for row in rows.order_by("pk")
         }
     return {"fields": _values(obj), "parts": parts}
 
