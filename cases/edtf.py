@@ -21,7 +21,7 @@ def edtf_bounds(text: str) -> tuple[datetime.date | None, datetime.date | None]:
     """The earliest and latest day an EDTF string can mean; None for an open end.
 
     Raises ValidationError with a message a staff member can act on. Cached: the parser
-    takes ~30 ms a string, and one admin save asks three times (the form's validation, the
+    takes a few ms a string, and one admin save asks three times (the form's validation, the
     model's, the field's pre_save). An error is not cached, so its message is always new.
     """
     text = text.strip()
