@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
@@ -130,14 +130,34 @@ def part_relations(model) -> list[tuple[type[models.Model], str]]:
     return relations
 
 
+def _with_related(queryset: models.QuerySet, skip: str = "") -> models.QuerySet:
+    """The rows with what _values() shows of their relations (a related record's name; a
+    provision's names its instrument), in a fixed number of queries however many rows."""
+    model = queryset.model
+    joins, prefetches = [], []
+    for model_field in model._meta.concrete_fields:
+        if model_field.is_relation and model_field.editable and model_field.name != skip:
+            joins.append(model_field.name)
+            if model_field.related_model is Provision:
+                joins.append(f"{model_field.name}__instrument")
+    for model_field in model._meta.many_to_many:
+        related = model_field.related_model._default_manager.all()
+        if model_field.related_model is Provision:
+            related = related.select_related("instrument")
+        prefetches.append(models.Prefetch(model_field.name, queryset=related))
+    return queryset.select_related(*joins).prefetch_related(*prefetches)
+
+
 def snapshot(obj) -> dict:
     """The record's content and its parts': what a conflict is judged on and a diff shows."""
+    model = type(obj)
+    obj = _with_related(model._default_manager.filter(pk=obj.pk)).get()
     parts = {}
-    for part_model, fk_name in part_relations(type(obj)):
-        rows = part_model._default_manager.filter(**{fk_name: obj}).order_by("pk")
+    for part_model, fk_name in part_relations(model):
+        rows = _with_related(part_model._default_manager.filter(**{fk_name: obj}), fk_name)
         # Citations come by several paths (of the record, of its qualifications, ...).
         parts.setdefault(part_model._meta.label_lower, {}).update(
-            {str(row.pk): _values(row, skip=fk_name) for row in rows}
+            {str(row.pk): _values(row, skip=fk_name) for row in rows.order_by("pk")}
         )
     return {"fields": _values(obj), "parts": parts}
 
@@ -359,6 +379,18 @@ def _is_public(record) -> bool:
 def _authors(change_set: ChangeSet) -> set[int]:
     authors = {change_set.created_by_id}
     authors |= set(change_set.changes.values_list("author_id", flat=True))
+    # A new record is a draft in the live table, which other staff may edit on its page
+    # directly: whoever did wrote part of the change set too (its history says who).
+    new: dict[int, list[str]] = {}
+    for type_id, pk in change_set.changes.filter(kind=ChangeKind.NEW).values_list(
+        "content_type_id", "object_id"
+    ):
+        new.setdefault(type_id, []).append(pk)
+    for type_id, pks in new.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        if hasattr(model, "history"):
+            editors = model.history.filter(id__in=pks).values_list("history_user_id", flat=True)
+            authors |= set(editors) - {None}
     return authors
 
 
@@ -547,6 +579,8 @@ def diff(change_set: ChangeSet) -> tuple[list[RecordDiff], list[str]]:
     """Each change of the set as the reviewer reads it: the live record before, the record
     once approved; and the problems the approval would refuse (empty when it can go)."""
     changes = list(change_set.changes.select_related("content_type", "author"))
+    if change_set.status == Status.APPROVED:
+        return _approved_diff(changes), []
     before = {}
     for change in changes:
         live = change.live_record()
@@ -577,6 +611,19 @@ def diff(change_set: ChangeSet) -> tuple[list[RecordDiff], list[str]]:
     return diffs, problems
 
 
+def _approved_diff(changes: list[Change]) -> list[RecordDiff]:
+    """What an approved change set changed: each record as its edit began, and as it is now.
+    Its forms are not replayed again: they are in the live records (a row they added would
+    be added twice)."""
+    diffs = []
+    for change in changes:
+        live = change.live_record()
+        after = snapshot(live) if live is not None else None
+        fields, parts = compare(change.model, change.base, after)
+        diffs.append(RecordDiff(change, fields, parts))
+    return diffs
+
+
 def _apply_for_diff(change_set: ChangeSet, changes: list[Change]) -> list[str]:
     """Replay each change on its own (errors are listed, not raised), in a savepoint."""
     from cases.admin.changesets import replay
@@ -597,6 +644,12 @@ def _apply_for_diff(change_set: ChangeSet, changes: list[Change]) -> list[str]:
                 change._replayed = replay(change, change_set)
         except ValidationError as error:
             problems.extend(f"“{change.label}”: {m}" for m in error.messages)
+        except IntegrityError:
+            # A row the live record got since (another change set's) repeats one of the edit.
+            problems.append(
+                f"“{change.label}”: a row of the edit is already in the live record; its "
+                "author must save the edit again over the newer version."
+            )
     return problems
 
 

@@ -39,7 +39,7 @@ class InvolvementInline(SourceInRowInline, TabularInline):
     extra = 1
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
+        return super().get_queryset(request).select_related("actor", "incident")  # its name
 
 
 class LegalQualificationFormSet(DistinctRowsFormSet):
