@@ -634,10 +634,17 @@ class Clock:
         return self.now - datetime.timedelta(days=HISTORY_DAYS * self.rng.random() ** 1.6)
 
     def edited(self, created: datetime.datetime) -> datetime.datetime:
-        """The last edit of a record created at `created`."""
-        if self.rng.random() < 0.45:  # not touched after the day it was entered
-            return created + datetime.timedelta(seconds=self.rng.uniform(1, 3600))
+        """The last edit of a record created at `created`: never after `now` (a stamp in
+        the future would bring the record into every sync until then)."""
+        if self.rng.random() < 0.45:  # not touched after the hour it was entered
+            soon = datetime.timedelta(seconds=self.rng.uniform(1, 3600))
+            return created + min(soon, (self.now - created) * self.rng.random())
         return created + (self.now - created) * self.rng.random() ** 3
+
+    def after(self, moment: datetime.datetime, days: float) -> datetime.datetime:
+        """Up to `days` after `moment`, never after `now`."""
+        span = min(datetime.timedelta(days=days), self.now - moment)
+        return moment + span * self.rng.random()
 
     def part(self, created: datetime.datetime, edited: datetime.datetime) -> datetime.datetime:
         """The last edit of a row shown with a record: with the record's edits, or (one in
@@ -1204,10 +1211,7 @@ class Generator:
         kind, _, reference, personal = weighted(rng, [(entry, entry[1]) for entry in ACTION_KINDS])
         status, confidentiality = visibility(rng)
         linked = rng.sample(drafts, min(len(drafts), rng.randint(1, MAX_ACTION_INCIDENTS)))
-        created = min(
-            clock.now,
-            max(d.created for d in linked) + datetime.timedelta(days=30 * rng.random()),
-        )
+        created = clock.after(max(d.created for d in linked), days=30)
         updated = changed = clock.edited(created)
         reason = removal(rng, status, confidentiality)
         if reason:
