@@ -1,8 +1,16 @@
 """Synthetic demo data for benchmarks: many incidents with realistic, varied text.
 
 `generate(incidents=N, seed=S)` appends N incidents with their categories, involvements,
-legal qualifications, victim counts and citations, plus the actors and sources they need.
-The same seed gives the same content (ids differ between runs: a second run appends).
+legal qualifications, victim counts and citations, plus the actors and sources they need;
+one accountability action per 25 incidents (arrest warrants and the other kinds) on 1-4
+of them, with subjects (actors of those incidents), charges (on the incidents' war-crime
+and genocide provisions) and a citation; and tombstones of the records that were public
+and are not (withdrawn; a third of the published ones now confidential or restricted;
+ids taken and never written, as deletions leave). Everything has the same visibility mix.
+Records are created and edited over six years back from the run; `changed_at` is what the
+sync triggers would have written (a part's later edit, an action's link and edits), the
+triggers being off for the run. The same seed gives the same content, and the same
+timestamps counted back from the run (ids differ between runs: a second run appends).
 States, instruments, provisions and categories are reused by code or slug.
 
 Speed matters (100,000 incidents, a million rows, should take minutes), so incidents and
