@@ -1240,6 +1240,9 @@ class Generator:
         issued = min(LAST_DAY, base + datetime.timedelta(days=rng.randint(30, 1500)))
         applied = issued - datetime.timedelta(days=rng.randint(5, 120)) if personal else None
         seal = weighted(rng, SEALS) if kind == ActionKind.ARREST_WARRANT else SealStatus.PUBLIC
+        public = status == PublicationStatus.PUBLISHED and confidentiality == Confidentiality.PUBLIC
+        if seal == SealStatus.UNDER_SEAL and public:  # a sealed warrant is not published
+            seal = SealStatus.UNSEALED
         announced = {
             SealStatus.PUBLIC: issued,
             SealStatus.UNSEALED: min(LAST_DAY, issued + datetime.timedelta(rng.randint(10, 400))),
@@ -1317,7 +1320,7 @@ class Generator:
                 description,
             )
         )
-        if status == PublicationStatus.PUBLISHED and confidentiality == Confidentiality.PUBLIC:
+        if public:
             self.names.actions[pk] = Names.action_text(reference, title[:300])
 
     def write_tombstones(self) -> int:

@@ -105,6 +105,7 @@ def test_actions_have_subjects_charges_and_incidents_with_the_visibility_mix(gen
             charge.crime_period_start,
             charge.crime_period_end,
         )
+    assert not actions.public().filter(seal_status="under_seal").exists()
     for action in actions.exclude(issued_on=None):
         assert action.issued_on >= min(
             i.date_earliest or action.issued_on for i in action.incidents.all()
