@@ -9,13 +9,21 @@ requests/s with concurrent clients. The servers are warmed up first, and measure
 (request by request, and in alternating slices of the throughput run), so that on a shared
 machine the application and the baseline see the same background load.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ihl_bench \\
-        .venv/bin/python benchmarks/api_benchmark.py [--requests 200] [--seconds 10]
+Incremental sync: `incidents/?updated_since=<instant>` with 0, 100 and 10,000 public
+incidents changed since the instant, each instant read from the data (the 100th and the
+10,000th latest `changed_at` of a public incident; just after the latest for 0), against
+the plain first page of the list measured in turn in the same run.
 
-The database is only read. Run it on a database filled by `manage.py generate_demo`.
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ihl_bench \\
+        .venv/bin/python benchmarks/api_benchmark.py [--requests 200] [--seconds 10] \\
+        [--only list|sync]
+
+The database is only read. Run it on a database filled by `manage.py generate_demo`
+(which spreads `updated_at` and `changed_at` over six years, so the instants exist).
 """
 
 import argparse
+import datetime
 import http.client
 import json
 import os
@@ -26,11 +34,12 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = 50
 SEARCH_TERM = "liberation"
+SYNC_CHANGES = (0, 100, 10_000)
 
 # The same rows and fields as /api/v1/incidents/ (IncidentListSerializer), in one query.
 SELECT = """
@@ -50,6 +59,7 @@ SELECT = """
     LEFT JOIN cases_state cp ON cp.code = i.controlling_power_id
     WHERE i.publication_status = 'published' AND i.confidentiality = 'public'
 """
+PUBLIC = "i.publication_status = 'published' AND i.confidentiality = 'public'"
 LIST_SQL = SELECT + " ORDER BY i.id LIMIT %s"
 SEARCH_SQL = (
     SELECT
@@ -113,6 +123,33 @@ def baseline_app(environ, start_response):
     return [body]
 
 
+def sync_instants(changes: tuple[int, ...]) -> list[tuple[int, datetime.datetime, int]]:
+    """(changes asked for, instant, public incidents with changed_at at or after it) for
+    each count that the data can give (fewer public incidents: left out)."""
+    import psycopg
+
+    with psycopg.connect(os.environ["DATABASE_URL"]) as connection:
+        latest = [
+            row[0]
+            for row in connection.execute(
+                f"SELECT i.changed_at FROM cases_incident i WHERE {PUBLIC} "
+                "ORDER BY i.changed_at DESC LIMIT %s",
+                [max(changes)],
+            )
+        ]
+        instants = []
+        for n in changes:
+            if n > len(latest):
+                continue
+            instant = latest[n - 1] if n else latest[0] + datetime.timedelta(seconds=1)
+            (found,) = connection.execute(
+                f"SELECT count(*) FROM cases_incident i WHERE {PUBLIC} AND i.changed_at >= %s",
+                [instant],
+            ).fetchone()
+            instants.append((n, instant, found))
+    return instants
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -168,6 +205,24 @@ def latencies_ms(targets: list[tuple[int, str]], requests: int) -> list[float]:
     return [statistics.median(times) for times in timings]
 
 
+def walk_ms(port: int, path: str, walks: int) -> tuple[float, int, int]:
+    """Median time to read every page of `path` (following `next`), and the pages and
+    records read: what a partner's sync costs in all, not only its first page."""
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    times = []
+    for _ in range(walks):
+        pages = records = 0
+        start = time.perf_counter()
+        url: str | None = path
+        while url:
+            body = json.loads(get(connection, url))
+            pages, records = pages + 1, records + len(body["results"])
+            url = body["next"] and urlsplit(body["next"])._replace(scheme="", netloc="").geturl()
+        times.append((time.perf_counter() - start) * 1000)
+    connection.close()
+    return statistics.median(times), pages, records
+
+
 def load(port: int, path: str, seconds: float, clients: int) -> tuple[int, float]:
     """Requests answered by `clients` concurrent clients in `seconds`, and the time taken."""
     done = [0] * clients
@@ -210,6 +265,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10, help="throughput run length")
     parser.add_argument("--clients", type=int, default=4, help="concurrent clients")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--walks", type=int, default=5, help="times every page of each sync is read"
+    )
+    parser.add_argument(
+        "--only", choices=["list", "sync"], help="only the list and search, or only the sync"
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         sys.exit("Set DATABASE_URL to the database filled by generate_demo.")
@@ -229,12 +290,39 @@ def main() -> None:
             f"/?q={quote(SEARCH_TERM)}",
         ),
     ]
+    plain = f"/api/v1/incidents/?page_size={PAGE}"
+    instants = sync_instants(SYNC_CHANGES) if args.only != "list" else []
+    sync_paths = [
+        f"{plain}&updated_since={quote(instant.isoformat())}" for _, instant, _ in instants
+    ]
+    if args.only == "sync":
+        cases = []
     try:
         # Every worker booted and past its first requests (imports, connection, first
         # plans) before anything is timed: gunicorn accepts before its workers are ready.
         for port in (api_port, base_port, unprepared_port):
             for _, api_path, base_path in cases:
                 load(port, api_path if port == api_port else base_path, 2, args.workers * 2)
+        for path in [plain, *sync_paths]:
+            load(api_port, path, 2, args.workers * 2)
+        sync_rows = []
+        if instants:
+            connection = http.client.HTTPConnection("127.0.0.1", api_port)
+            returned = [len(json.loads(get(connection, path))["results"]) for path in sync_paths]
+            connection.close()
+            for (n, _, found), page in zip(instants, returned, strict=True):
+                assert page == min(found, PAGE), (n, found, page)
+            # The plain first page and each sync request in turn: the same background load.
+            plain_ms, *sync_ms = latencies_ms(
+                [(api_port, path) for path in [plain, *sync_paths]], args.requests
+            )
+            walks = [walk_ms(api_port, path, args.walks) for path in sync_paths]
+            sync_rows = [
+                (n, found, page, ms, plain_ms, walk)
+                for (n, _, found), page, ms, walk in zip(
+                    instants, returned, sync_ms, walks, strict=True
+                )
+            ]
         rows = []
         for name, api_path, base_path in cases:
             api_rows = len(
@@ -263,17 +351,32 @@ def main() -> None:
 
     print(f"\n{args.workers} gunicorn workers, {args.clients} concurrent clients, loopback\n")
     print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n")
-    print(
-        "| request | API median ms | baseline median ms | ratio "
-        "| baseline unprepared ms | ratio | API req/s | baseline req/s | ratio |"
-    )
-    print("|---|---|---|---|---|---|---|---|---|")
+    if rows:
+        print(
+            "| request | API median ms | baseline median ms | ratio "
+            "| baseline unprepared ms | ratio | API req/s | baseline req/s | ratio |"
+        )
+        print("|---|---|---|---|---|---|---|---|---|")
     for name, api_ms, base_ms, unprepared_ms, api_rps, base_rps in rows:
         print(
             f"| {name} | {api_ms:.1f} | {base_ms:.1f} | {api_ms / base_ms:.2f}x "
             f"| {unprepared_ms:.1f} | {api_ms / unprepared_ms:.2f}x "
             f"| {api_rps:.0f} | {base_rps:.0f} | {base_rps / api_rps:.2f}x |"
         )
+    if sync_rows:
+        print(
+            "\n| changed since | public incidents changed | first page rows "
+            "| first page median ms | plain first page ms | ratio "
+            "| every page: pages | ms | ms per 1,000 records |"
+        )
+        print("|---|---|---|---|---|---|---|---|---|")
+        for n, found, page, ms, plain_ms, (walk, pages, records) in sync_rows:
+            assert records == found, (n, found, records)
+            per = f"{walk / records * 1000:.0f}" if records else "-"
+            print(
+                f"| {n:,} | {found:,} | {page} | {ms:.1f} | {plain_ms:.1f} "
+                f"| {ms / plain_ms:.2f}x | {pages} | {walk:.0f} | {per} |"
+            )
 
 
 if __name__ == "__main__":

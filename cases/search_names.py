@@ -106,12 +106,18 @@ class Names:
         action_ids = set(actions)
         if action_ids:
             names.actions = {
-                pk: " ".join(part for part in parts if part)
-                for pk, *parts in AccountabilityAction.objects.public()
+                pk: cls.action_text(reference, title)
+                for pk, reference, title in AccountabilityAction.objects.public()
                 .filter(pk__in=action_ids)
                 .values_list("pk", "reference", "title")
             }
         return names
+
+    @staticmethod
+    def action_text(reference: str, title: str) -> str:
+        """What a public action adds to the search names of the incidents it names (the
+        generator, which writes actions with COPY, adds its own to `actions` by this)."""
+        return " ".join(part for part in (reference, title) if part)
 
     def text(self, naming: Naming) -> str:
         """One incident's search names: names first, then the law, the actions, the place."""

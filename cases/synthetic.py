@@ -1,8 +1,16 @@
 """Synthetic demo data for benchmarks: many incidents with realistic, varied text.
 
 `generate(incidents=N, seed=S)` appends N incidents with their categories, involvements,
-legal qualifications, victim counts and citations, plus the actors and sources they need.
-The same seed gives the same content (ids differ between runs: a second run appends).
+legal qualifications, victim counts and citations, plus the actors and sources they need;
+one accountability action per 25 incidents (arrest warrants and the other kinds) on 1-4
+of them, with subjects (actors of those incidents), charges (on the incidents' war-crime
+and genocide provisions) and a citation; and tombstones of the records that were public
+and are not (withdrawn; a third of the published ones now confidential or restricted;
+ids taken and never written, as deletions leave). Everything has the same visibility mix.
+Records are created and edited over six years back from the run; `changed_at` is what the
+sync triggers would have written (a part's later edit, an action's link and edits), the
+triggers being off for the run. The same seed gives the same content, and the same
+timestamps counted back from the run (ids differ between runs: a second run appends).
 States, instruments, provisions and categories are reused by code or slug.
 
 Speed matters (100,000 incidents, a million rows, should take minutes), so incidents and
@@ -14,6 +22,7 @@ uses (the names read once, before the COPY starts). What remains is PostgreSQL's
 the generated search vector and its GIN index, 2-4 ms of server CPU a row.
 """
 
+import dataclasses
 import datetime
 import itertools
 import random
@@ -26,6 +35,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.models import (
+    ActionKind,
+    ActionStatus,
     Actor,
     ActorKind,
     ActorName,
@@ -40,10 +51,13 @@ from cases.models import (
     PublicationStatus,
     Reliability,
     RuleKind,
+    SealStatus,
     Source,
     SourceKind,
     Standing,
     State,
+    Tombstone,
+    TombstoneReason,
     VerificationStatus,
     VictimCount,
     ViolationCategory,
@@ -53,6 +67,11 @@ from cases.search_names import Names, Naming
 BATCH_SIZE = 2000
 MAX_INVOLVEMENTS = 4
 MAX_QUALIFICATIONS = 3
+ACTIONS_PER_INCIDENT = 0.04  # 4,000 actions for 100,000 incidents
+MAX_ACTION_INCIDENTS = 4
+WITHDRAWN_SHARE = 0.01
+DELETED_SHARE = 0.01  # of incidents and actions (at least one each): ids never written, tombstoned
+HISTORY_DAYS = 6 * 365  # records created and edited over the last six years
 FIRST_DAY = datetime.date(1990, 1, 1)
 LAST_DAY = datetime.date(2026, 10, 31)
 
@@ -333,6 +352,40 @@ CATEGORIES = {
     "Children": ["Recruitment of children", "Transfer of children"],
 }
 
+# Accountability actions: kind, weight, reference prefix, whether it names its subjects.
+ACTION_KINDS = [
+    (ActionKind.ARREST_WARRANT, 6, "ICC-01/{year}-AW", True),
+    (ActionKind.INDICTMENT, 4, "PGO-{year}-IND", True),
+    (ActionKind.SUMMONS, 1, "ICC-02/{year}-SUM", True),
+    (ActionKind.VERDICT, 2, "DC-{year}-V", True),
+    (ActionKind.SANCTIONS, 3, "SANC-{year}", True),
+    (ActionKind.UN_RESOLUTION, 1, "A/RES/{year}", False),
+    (ActionKind.INQUIRY_FINDING, 2, "A/HRC/{year}/COI", False),
+    (ActionKind.OTHER, 1, "REF-{year}", False),
+]
+ACTION_STATUSES = [
+    (ActionStatus.ACTIVE, 6),
+    (ActionStatus.EXECUTED, 1),
+    (ActionStatus.CONCLUDED, 2),
+    (ActionStatus.WITHDRAWN, 1),
+    (ActionStatus.LIFTED, 1),
+    (ActionStatus.WITHOUT_EFFECT, 1),
+]
+SEALS = [(SealStatus.PUBLIC, 7), (SealStatus.UNSEALED, 2), (SealStatus.UNDER_SEAL, 1)]
+ISSUERS = [
+    ("International Criminal Court", ActorKind.COURT),
+    ("Office of the Prosecutor General", ActorKind.STATE_ORGAN),
+    ("UN Human Rights Council", ActorKind.INTERNATIONAL_BODY),
+    ("Independent International Commission of Inquiry", ActorKind.INTERNATIONAL_BODY),
+    ("Council of the European Union", ActorKind.INTERNATIONAL_BODY),
+]
+WITHDRAWAL_REASONS = [
+    "Withdrawn: the only account could not be corroborated.",
+    "Withdrawn: a duplicate of another record, merged into it.",
+    "Withdrawn at the request of the source, who feared reprisals.",
+    "Withdrawn: the location was misidentified; a corrected record replaces it.",
+]
+
 
 def slugify_ascii(text: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
@@ -541,7 +594,7 @@ def weighted(rng: random.Random, choices: Sequence[tuple[object, float]]):
 
 
 def visibility(rng: random.Random, restricted_share: float = 0.05) -> tuple[str, str]:
-    """Mostly published and public; ~5% unpublished and ~5% not public."""
+    """Mostly published and public; ~5% unpublished, ~5% not public, ~1% withdrawn."""
     status = PublicationStatus.PUBLISHED
     confidentiality = Confidentiality.PUBLIC
     roll = rng.random()
@@ -549,7 +602,69 @@ def visibility(rng: random.Random, restricted_share: float = 0.05) -> tuple[str,
         status = rng.choice([PublicationStatus.DRAFT, PublicationStatus.IN_REVIEW])
     elif roll < 2 * restricted_share:
         confidentiality = rng.choice([Confidentiality.RESTRICTED, Confidentiality.CONFIDENTIAL])
+    elif roll < 2 * restricted_share + WITHDRAWN_SHARE:
+        status = PublicationStatus.WITHDRAWN
     return status, confidentiality
+
+
+def withdrawal_reason(rng: random.Random, status: str) -> str:
+    if status != PublicationStatus.WITHDRAWN:
+        return ""
+    return rng.choice(WITHDRAWAL_REASONS)
+
+
+def removal(rng: random.Random, status: str, confidentiality: str) -> str | None:
+    """Why a hidden record has a tombstone, or None: a withdrawn record was public (by
+    definition), and so was a third of the published ones now confidential or restricted;
+    drafts and records in review never were (the feed must not name them)."""
+    if status == PublicationStatus.WITHDRAWN:
+        return TombstoneReason.WITHDRAWN
+    if (
+        status == PublicationStatus.PUBLISHED
+        and confidentiality != Confidentiality.PUBLIC
+        and rng.random() < 1 / 3
+    ):
+        return TombstoneReason.UNPUBLISHED
+    return None
+
+
+class Clock:
+    """Record timestamps over the database's life (HISTORY_DAYS up to `now`): more records
+    were created recently than long ago; most are edited soon after creation, a few much
+    later. Offsets come from the seed; they are counted back from `now`, the time of the run.
+    """
+
+    def __init__(self, rng: random.Random, now: datetime.datetime):
+        self.rng, self.now = rng, now
+        self.start = now - datetime.timedelta(days=HISTORY_DAYS)
+
+    def created(self) -> datetime.datetime:
+        return self.now - datetime.timedelta(days=HISTORY_DAYS * self.rng.random() ** 1.6)
+
+    def edited(self, created: datetime.datetime) -> datetime.datetime:
+        """The last edit of a record created at `created`: never after `now` (a stamp in
+        the future would bring the record into every sync until then)."""
+        if self.rng.random() < 0.45:  # not touched after the hour it was entered
+            soon = datetime.timedelta(seconds=self.rng.uniform(1, 3600))
+            return created + min(soon, (self.now - created) * self.rng.random())
+        return created + (self.now - created) * self.rng.random() ** 3
+
+    def after(self, moment: datetime.datetime, days: float) -> datetime.datetime:
+        """Up to `days` after `moment`, never after `now`."""
+        span = min(datetime.timedelta(days=days), self.now - moment)
+        return moment + span * self.rng.random()
+
+    def part(self, created: datetime.datetime, edited: datetime.datetime) -> datetime.datetime:
+        """The last edit of a row shown with a record: with the record's edits, or (one in
+        ten) later, on its own, which only the record's changed_at shows."""
+        if self.rng.random() < 0.1:
+            return self.edited(created)
+        return created + (edited - created) * self.rng.random()
+
+    def before_start(self) -> datetime.datetime:
+        """Actors and sources: entered in the year before the first incident that names
+        them, so that no change of theirs postdates an incident's changed_at."""
+        return self.start - datetime.timedelta(days=365 * self.rng.random())
 
 
 @dataclass
@@ -558,6 +673,7 @@ class DemoActor:
     name: str
     kind: str
     public: bool
+    visibility: tuple[str, str]  # publication status, confidentiality
 
 
 @dataclass
@@ -565,6 +681,8 @@ class Result:
     incidents: int = 0
     actors: int = 0
     sources: int = 0
+    actions: int = 0
+    tombstones: int = 0
     rows: int = 0  # every row written, all tables
 
 
@@ -596,6 +714,7 @@ class ReferenceData:
     country_names: dict[str, str]  # as stored: an existing State keeps its own name
     provisions: list[int]
     categories: list[int]
+    crimes: list[int]  # provisions of war crimes and genocide: what charges are on
 
 
 def ensure_reference_data() -> ReferenceData:
@@ -608,7 +727,7 @@ def ensure_reference_data() -> ReferenceData:
     missing = set(codes) - set(country_names)
     if missing:  # a State with the same name under another code blocks ours
         raise ValueError(f"Could not create the states {sorted(missing)}.")
-    provisions = []
+    provisions, crimes = [], []
     for slug, title, short_title, kind, labels, rule_kind in INSTRUMENTS:
         instrument, _ = Instrument.objects.get_or_create(
             slug=slug,
@@ -626,6 +745,8 @@ def ensure_reference_data() -> ReferenceData:
                 defaults={"rule_kind": rule_kind, "position": position},
             )
             provisions.append(provision.pk)
+            if rule_kind in {RuleKind.WAR_CRIME, RuleKind.GENOCIDE}:
+                crimes.append(provision.pk)
     categories = []
     for parent_name, children in CATEGORIES.items():
         parent, _ = ViolationCategory.objects.get_or_create(
@@ -636,7 +757,7 @@ def ensure_reference_data() -> ReferenceData:
                 slug=slugify_ascii(child), defaults={"name": child, "parent": parent}
             )
             categories.append(category.pk)
-    return ReferenceData(country_names, provisions, categories)
+    return ReferenceData(country_names, provisions, categories, crimes)
 
 
 def subdivisions(code: str, count: int) -> list[str]:
@@ -704,6 +825,7 @@ def create_actors(
             state_id=state,
             publication_status=status,
             confidentiality=confidentiality,
+            withdrawal_reason=withdrawal_reason(rng, status),
         )
         pairs.append((actor, others))
     Actor.objects.bulk_create([actor for actor, _ in pairs], batch_size=2000)
@@ -715,12 +837,21 @@ def create_actors(
     ]
     ActorName.objects.bulk_create(other_names, batch_size=2000)
     return [
-        DemoActor(pk=actor.pk, name=actor.name, kind=actor.kind, public=actor.is_public)
+        DemoActor(
+            pk=actor.pk,
+            name=actor.name,
+            kind=actor.kind,
+            public=actor.is_public,
+            visibility=(actor.publication_status, actor.confidentiality),
+        )
         for actor, _ in pairs
     ]
 
 
-def create_sources(rng: random.Random, writer: Writer, count: int) -> list[int]:
+def create_sources(
+    rng: random.Random, writer: Writer, count: int
+) -> list[tuple[int, tuple[str, str]]]:
+    """Sources, and the (publication status, confidentiality) of each by id."""
     sources = []
     for number in range(count):
         status, confidentiality = visibility(rng, restricted_share=0.02)
@@ -735,27 +866,37 @@ def create_sources(rng: random.Random, writer: Writer, count: int) -> list[int]:
                 reliability=rng.choice(Reliability.values),
                 publication_status=status,
                 confidentiality=confidentiality,
+                withdrawal_reason=withdrawal_reason(rng, status),
             )
         )
     Source.objects.bulk_create(sources, batch_size=2000)
-    return [source.pk for source in sources]
+    return [(s.pk, (s.publication_status, s.confidentiality)) for s in sources]
 
 
 INCIDENT_COLUMNS = (
     "id, created_at, updated_at, publication_status, confidentiality, withdrawal_reason, "
     "title, summary, description, date, date_earliest, date_latest, country_id, subdivision, "
     "place_name, latitude, longitude, coordinate_precision, controlling_power_id, "
-    "conflict_type, verification_status, search_names"
+    "conflict_type, verification_status, search_names, changed_at"
 )
+# Written in this order, after the incidents: actions before the rows that refer to them.
 CHILD_TABLES = {
+    "actions": "cases_accountabilityaction (id, created_at, updated_at, changed_at, "
+    "publication_status, confidentiality, withdrawal_reason, kind, title, issuing_body_id, "
+    "reference, applied_on, issued_on, announced_on, seal_status, status, summary, description)",
     "categories": "cases_incident_categories (incident_id, violationcategory_id)",
     "involvements": "cases_involvement (id, incident_id, actor_id, role, confidence, note, "
     "created_at, updated_at)",
     "qualifications": "cases_legalqualification (id, incident_id, provision_id, asserted_by_id, "
     "asserted_on, standing, note, created_at, updated_at)",
     "victim_counts": 'cases_victimcount (incident_id, kind, minimum, maximum, "group")',
+    "action_incidents": "cases_accountabilityaction_incidents "
+    "(accountabilityaction_id, incident_id)",
+    "action_subjects": "cases_actionsubject (action_id, actor_id, note)",
+    "charges": "cases_charge (action_id, subject_id, provision_id, description, crime_period, "
+    "crime_period_start, crime_period_end, created_at, updated_at)",
     "citations": "cases_citation (source_id, pinpoint, quote, incident_id, involvement_id, "
-    "legal_qualification_id, created_at, updated_at)",
+    "legal_qualification_id, action_id, created_at, updated_at)",
 }
 PERPETRATOR_ROLES = [
     (InvolvementRole.DIRECT_PERPETRATOR, 5),
@@ -772,6 +913,35 @@ def skewed_index(rng: random.Random, size: int) -> int:
     return int(size * rng.random() ** 2.5)
 
 
+def actions_for(incidents: int) -> int:
+    """How many actions a batch of `incidents` gets (at least one)."""
+    return max(1, round(incidents * ACTIONS_PER_INCIDENT))
+
+
+def batch_sizes(incidents: int) -> list[int]:
+    return [min(BATCH_SIZE, incidents - done) for done in range(0, incidents, BATCH_SIZE)]
+
+
+@dataclass
+class DraftIncident:
+    """An incident built but not yet written: its actions (and so its search names and its
+    changed_at) are decided after the whole batch is built."""
+
+    pk: int
+    fields: tuple  # the row up to search_names
+    naming: Naming
+    created: datetime.datetime
+    updated: datetime.datetime
+    changed: datetime.datetime  # its own last edit, or a later one of a row shown with it
+    date: str
+    earliest: datetime.date | None
+    latest: datetime.date | None
+    place: str
+    actors: list[DemoActor]
+    provisions: list[int]
+    actions: list[int] = field(default_factory=list)
+
+
 class Generator:
     def __init__(self, *, seed: int, incidents: int):
         self.rng = random.Random(seed)
@@ -779,20 +949,44 @@ class Generator:
         self.vocabulary = Vocabulary.build(self.rng)
         self.writer = Writer(self.vocabulary)
         self.now = timezone.now()
-        self.ids = {table: IdBlock(table) for table in ("cases_incident", "cases_involvement")}
-        self.ids["cases_legalqualification"] = IdBlock("cases_legalqualification")
+        self.clock = Clock(self.rng, self.now)
+        tables = ("cases_incident", "cases_involvement", "cases_legalqualification")
+        self.ids = {table: IdBlock(table) for table in tables}
+        self.ids["cases_accountabilityaction"] = IdBlock("cases_accountabilityaction")
         self.country_weights = Zipf([c[0] for c in COUNTRIES], exponent=1.0)
         self.country = {c[0]: c for c in COUNTRIES}
         self.subdivisions = {c[0]: subdivisions(c[0], c[4]) for c in COUNTRIES}
+        # (resource, id, reason, removed_at) of the records that were public and are not.
+        self.tombstones: list[tuple[str, int, str, datetime.datetime]] = []
 
     def setup(self) -> Result:
         self.reference = ensure_reference_data()
+        self.crime_set = set(self.reference.crimes)
         n_actors = min(4000, max(60, self.count // 25))
         actors = create_actors(self.rng, self.vocabulary.places, self.reference, n_actors)
+        issuers = Actor.objects.bulk_create(
+            Actor(
+                name=name,
+                kind=kind,
+                publication_status=PublicationStatus.PUBLISHED,
+                confidentiality=Confidentiality.PUBLIC,
+            )
+            for name, kind in ISSUERS
+        )
         self.perpetrators = [a for a in actors if a.kind not in {"organisation", "court"}]
         self.assessors = [a for a in actors if a.kind in {"organisation", "court"}]
-        self.sources = create_sources(self.rng, self.writer, min(5000, max(30, self.count // 20)))
+        self.issuers = [issuer.pk for issuer in issuers] + [a.pk for a in self.assessors]
+        sources = create_sources(self.rng, self.writer, min(5000, max(30, self.count // 20)))
+        self.sources = [pk for pk, _ in sources]
+        self.stamp(
+            "cases_actor",
+            "actors",
+            [(a.pk, a.visibility) for a in actors]
+            + [(i.pk, (i.publication_status, i.confidentiality)) for i in issuers],
+        )
+        self.stamp("cases_source", "sources", sources)
         # The public names search names are made of, read now: no query runs during a COPY.
+        # Actions are written with the incidents: their names are added as they are built.
         self.names = Names.load(
             countries=self.reference.country_names,
             actors=[actor.pk for actor in actors],
@@ -800,20 +994,65 @@ class Generator:
             categories=self.reference.categories,
         )
         # All ids up front: batches are written by another thread while the next is built.
-        self.ids["cases_incident"].reserve(self.count)
+        # The ids of "deleted" records are taken first and never written: gaps, as deletes
+        # leave, each with its tombstone.
+        n_actions = sum(actions_for(size) for size in batch_sizes(self.count))
+        for table, resource, count in (
+            ("cases_incident", "incidents", self.count),
+            ("cases_accountabilityaction", "actions", n_actions),
+        ):
+            deleted = max(1, round(count * DELETED_SHARE))
+            self.ids[table].reserve(count + deleted)
+            for _ in range(deleted):
+                removed_at = self.clock.edited(self.clock.created())
+                self.tombstones.append(
+                    (resource, self.ids[table].next(), TombstoneReason.DELETED, removed_at)
+                )
         self.ids["cases_involvement"].reserve(self.count * MAX_INVOLVEMENTS)
         self.ids["cases_legalqualification"].reserve(self.count * MAX_QUALIFICATIONS)
-        return Result(actors=len(actors), sources=len(self.sources))
+        return Result(actors=len(actors) + len(issuers), sources=len(self.sources))
+
+    def stamp(self, table: str, resource: str, records: list[tuple[int, tuple[str, str]]]) -> None:
+        """Created and last edited before the incidents; tombstones of the hidden ones that
+        were public. One UPDATE (bulk_create leaves auto_now's time of the run)."""
+        ids, created, updated = [], [], []
+        for pk, (status, confidentiality) in records:
+            ids.append(pk)
+            created.append(self.clock.before_start())
+            updated.append(created[-1] + (self.clock.start - created[-1]) * self.rng.random())
+            reason = removal(self.rng, status, confidentiality)
+            if reason:
+                self.tombstones.append((resource, pk, reason, updated[-1]))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} t SET created_at = s.created, updated_at = s.updated, "
+                "changed_at = s.updated FROM unnest(%s::bigint[], %s::timestamptz[], "
+                "%s::timestamptz[]) AS s(id, created, updated) WHERE t.id = s.id",
+                [ids, created, updated],
+            )
 
     def batch(self, size: int) -> tuple[list[tuple], dict[str, list[tuple]]]:
-        """The rows of `size` incidents and of their child tables; no database access."""
+        """The rows of `size` incidents, of their actions and of both's child tables; no
+        database access."""
         children: dict[str, list[tuple]] = {name: [] for name in CHILD_TABLES}
-        return [self.incident(children) for _ in range(size)], children
+        drafts = [self.incident(children) for _ in range(size)]
+        for _ in range(actions_for(size)):
+            self.action(drafts, children)
+        rows = []
+        for draft in drafts:
+            naming = dataclasses.replace(draft.naming, actions=draft.actions)
+            rows.append((*draft.fields, self.names.text(naming), draft.changed))
+        return rows, children
 
-    def incident(self, children: dict[str, list[tuple]]) -> tuple:
-        rng, now = self.rng, self.now
+    def incident(self, children: dict[str, list[tuple]]) -> DraftIncident:
+        rng, clock = self.rng, self.clock
         pk = self.ids["cases_incident"].next()
         status, confidentiality = visibility(rng)
+        created = clock.created()
+        updated = changed = clock.edited(created)
+        reason = removal(rng, status, confidentiality)
+        if reason:
+            self.tombstones.append(("incidents", pk, reason, updated))
         date, earliest, latest = random_edtf(rng)
         code = self.country_weights(rng)
         _, _, lat, lon, _ = self.country[code]
@@ -831,6 +1070,12 @@ class Generator:
         if code == "UA" and rng.random() < 0.3:
             controlling_power, conflict = "RU", ConflictType.OCCUPATION
 
+        def part_time() -> datetime.datetime:
+            nonlocal changed
+            edited = clock.part(created, updated)
+            changed = max(changed, edited)
+            return edited
+
         # Involvements: distinct actors, so (incident, actor, role) stays unique.
         involved: list[tuple[int, DemoActor]] = []
         for _ in range(rng.randint(1, MAX_INVOLVEMENTS)):
@@ -847,8 +1092,8 @@ class Generator:
                     weighted(rng, PERPETRATOR_ROLES),
                     rng.choice(AttributionConfidence.values),
                     "",
-                    now,
-                    now,
+                    created,
+                    part_time(),
                 )
             )
         qualified: list[tuple[int, int]] = []
@@ -872,8 +1117,8 @@ class Generator:
                         rng, [(Standing.ALLEGED, 8), (Standing.CHARGED, 1), (Standing.FOUND, 1)]
                     ),
                     "",
-                    now,
-                    now,
+                    created,
+                    part_time(),
                 )
             )
         categories = rng.sample(self.reference.categories, rng.randint(1, 3))
@@ -903,25 +1148,17 @@ class Generator:
                 rng.randint(1, 59)
             )
             quote = self.writer.fill(rng.choice(self.writer.sentences), names, place)
-            children["citations"].append((source, pinpoint, quote, *target, now, now))
-
-        search_names = self.names.text(
-            Naming(
-                place_name=place,
-                subdivision=subdivision,
-                country_id=code,
-                actors=[actor.pk for _, actor in involved],
-                provisions=[provision for _, provision in qualified],
-                categories=categories,
+            children["citations"].append(
+                (source, pinpoint, quote, *target, None, created, part_time())
             )
-        )
-        return (
+
+        fields = (
             pk,
-            now,
-            now,
+            created,
+            updated,
             status,
             confidentiality,
-            "",
+            withdrawal_reason(rng, status),
             self.writer.title(names, place),
             self.writer.summary(names, place),
             self.writer.description(names, place),
@@ -946,8 +1183,155 @@ class Generator:
                     (VerificationStatus.DISPUTED, 1),
                 ],
             ),
-            search_names,
         )
+        naming = Naming(
+            place_name=place,
+            subdivision=subdivision,
+            country_id=code,
+            actors=[actor.pk for _, actor in involved],
+            provisions=[provision for _, provision in qualified],
+            categories=categories,
+        )
+        return DraftIncident(
+            pk=pk,
+            fields=fields,
+            naming=naming,
+            created=created,
+            updated=updated,
+            changed=changed,
+            date=date,
+            earliest=earliest,
+            latest=latest,
+            place=place,
+            actors=[actor for _, actor in involved],
+            provisions=[provision for _, provision in qualified],
+        )
+
+    def action(self, drafts: list[DraftIncident], children: dict[str, list[tuple]]) -> None:
+        """One accountability action on 1-4 incidents of the batch, with subjects (actors of
+        those incidents), charges (on their crimes) and a citation.
+
+        Stamps as the triggers would: the link stamps both sides, an action's own edit its
+        incidents, an incident's own edit its actions; changes of the action's parts stamp
+        the action only."""
+        rng, clock = self.rng, self.clock
+        pk = self.ids["cases_accountabilityaction"].next()
+        kind, _, reference, personal = weighted(rng, [(entry, entry[1]) for entry in ACTION_KINDS])
+        status, confidentiality = visibility(rng)
+        linked = rng.sample(drafts, min(len(drafts), rng.randint(1, MAX_ACTION_INCIDENTS)))
+        created = clock.after(max(d.created for d in linked), days=30)
+        updated = changed = clock.edited(created)
+        reason = removal(rng, status, confidentiality)
+        if reason:
+            self.tombstones.append(("actions", pk, reason, updated))
+
+        # Subjects: actors of its incidents (people first), distinct; some actions none.
+        subjects: list[DemoActor] = []
+        if personal:
+            candidates = list({a.pk: a for d in linked for a in d.actors}.values())
+            candidates.sort(key=lambda a: (a.kind != ActorKind.PERSON, a.pk))
+            subjects = candidates[: rng.randint(1, 3)]
+        for subject in subjects:
+            children["action_subjects"].append((pk, subject.pk, ""))
+
+        # Dates: issued after its incidents, applied before, announced at issue or later.
+        known = [d.earliest for d in linked if d.earliest]
+        base = max(known) if known else FIRST_DAY + datetime.timedelta(days=rng.randint(0, 12000))
+        issued = min(LAST_DAY, base + datetime.timedelta(days=rng.randint(30, 1500)))
+        applied = issued - datetime.timedelta(days=rng.randint(5, 120)) if personal else None
+        seal = weighted(rng, SEALS) if kind == ActionKind.ARREST_WARRANT else SealStatus.PUBLIC
+        public = status == PublicationStatus.PUBLISHED and confidentiality == Confidentiality.PUBLIC
+        if seal == SealStatus.UNDER_SEAL and public:  # a sealed warrant is not published
+            seal = SealStatus.UNSEALED
+        announced = {
+            SealStatus.PUBLIC: issued,
+            SealStatus.UNSEALED: min(LAST_DAY, issued + datetime.timedelta(rng.randint(10, 400))),
+            SealStatus.UNDER_SEAL: None,
+        }[seal]
+        state = weighted(rng, ACTION_STATUSES)
+        if applied and rng.random() < 0.08:  # applied for, not issued yet
+            state, issued, announced, seal = ActionStatus.PENDING, None, None, SealStatus.PUBLIC
+
+        # Charges: on the crimes its incidents are qualified as, else on a war crime.
+        crimes = [p for d in linked for p in d.provisions if p in self.crime_set]
+        for subject in subjects or [None]:
+            count = rng.randint(1, 2)
+            pool = list(dict.fromkeys(crimes)) or self.reference.crimes
+            for provision in rng.sample(pool, min(count, len(pool))):
+                period = min(linked, key=lambda d: d.earliest or LAST_DAY)
+                edited = clock.part(created, updated)
+                changed = max(changed, edited)
+                children["charges"].append(
+                    (
+                        pk,
+                        subject.pk if subject else None,
+                        provision,
+                        "",
+                        period.date,
+                        period.earliest,
+                        period.latest,
+                        created,
+                        edited,
+                    )
+                )
+
+        # Text names only public subjects: a public record never shows a hidden one's name.
+        shown = [s.name for s in subjects if s.public]
+        place = linked[0].place
+        label = ActionKind(kind).label
+        title = (
+            f"{label} against {' and '.join(shown[:2])} over {place}"
+            if shown
+            else f"{label} on {plain(self.vocabulary.word('L'))} in {place}"
+        )
+        reference = reference.format(year=f"{(issued or applied or base).year % 100:02d}")
+        reference = f"{reference}-{rng.randint(1, 999):03d}"
+        summary = self.writer.summary(shown, place)
+        description = " ".join(self.writer.sentences_until(80, 140, shown, place))
+        source = self.sources[skewed_index(rng, len(self.sources))]
+        children["citations"].append(
+            (source, f"para. {rng.randint(1, 90)}", "", None, None, None, pk, created, created)
+        )
+
+        for draft in linked:
+            draft.actions.append(pk)
+            children["action_incidents"].append((pk, draft.pk))
+            draft.changed = max(draft.changed, created, updated)
+            changed = max(changed, draft.updated)
+        children["actions"].append(
+            (
+                pk,
+                created,
+                updated,
+                changed,
+                status,
+                confidentiality,
+                withdrawal_reason(rng, status),
+                kind,
+                title[:300],
+                rng.choice(self.issuers),
+                reference,
+                applied,
+                issued,
+                announced,
+                seal,
+                state,
+                summary,
+                description,
+            )
+        )
+        if public:
+            self.names.actions[pk] = Names.action_text(reference, title[:300])
+
+    def write_tombstones(self) -> int:
+        Tombstone.objects.bulk_create(
+            (
+                Tombstone(resource=resource, object_id=str(pk), reason=reason, removed_at=at)
+                for resource, pk, reason, at in sorted(self.tombstones, key=lambda t: t[3])
+            ),
+            batch_size=2000,
+        )
+        return len(self.tombstones)
 
 
 def copy_batch(database, rows: list[tuple], children: dict[str, list[tuple]]) -> int:
@@ -966,10 +1350,13 @@ def copy_batch(database, rows: list[tuple], children: dict[str, list[tuple]]) ->
 def generate(
     *, incidents: int, seed: int = 0, progress: Callable[[int], None] | None = None
 ) -> Result:
-    """Append `incidents` synthetic incidents (and their actors and sources); all or nothing.
+    """Append `incidents` synthetic incidents (and their actions, actors and sources, and
+    tombstones of records that were public); all or nothing.
 
     Python builds batch k+1 while a second thread COPYs batch k on the same connection
     (and transaction): the database's work (mostly the search vector) overlaps ours.
+    The sync triggers (migration 0010) are off for the transaction: it writes its own
+    varied changed_at and tombstones, as the triggers would have (see Generator.action).
     """
     if incidents < 1:
         raise ValueError("incidents must be at least 1")
@@ -979,6 +1366,7 @@ def generate(
             # (twice as fast); the list is merged into the index at the end.
             cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
             cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute("SET LOCAL ihl.sync_stamps = 'off'")
         generator = Generator(seed=seed, incidents=incidents)
         result = generator.setup()
         result.rows = result.actors + result.sources
@@ -986,19 +1374,21 @@ def generate(
         with ThreadPoolExecutor(max_workers=1) as pool:
             writing: Future | None = None
             done = 0
-            while done < incidents:
-                size = min(BATCH_SIZE, incidents - done)
+            for size in batch_sizes(incidents):
                 rows, children = generator.batch(size)
                 if writing:
                     result.rows += writing.result()
                     if progress:
                         progress(BATCH_SIZE)
                 writing = pool.submit(copy_batch, database, rows, children)
+                result.actions += len(children["actions"])
                 done += size
             result.rows += writing.result()
             if progress:
                 progress(size)
         result.incidents = done
+        result.tombstones = generator.write_tombstones()
+        result.rows += result.tombstones
         with connection.cursor() as cursor:
             cursor.execute("SELECT gin_clean_pending_list('incident_search_idx'::regclass)")
     return result
