@@ -233,13 +233,6 @@ def test_a_discarded_change_set_leaves_no_trace(client, researcher):
     assert b"You are editing a draft" not in page.content
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The sync triggers of migration 0010 predate Provision.proposed_in: a draft "
-    "provision's insert and delete stamp its instrument's changed_at (an updated_since sync "
-    "returns the instrument again) and its delete writes a tombstone for a provision no "
-    "partner ever saw. Fixing them takes a migration of the triggers.",
-)
 def test_a_discarded_draft_provision_leaves_no_trace_in_the_sync_feed(client, researcher):
     instrument = rome()
     client.force_login(researcher)
