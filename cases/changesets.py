@@ -376,9 +376,10 @@ def _is_public(record) -> bool:
 # The workflow --------------------------------------------------------------------------
 
 
-def _authors(change_set: ChangeSet) -> set[int]:
-    authors = {change_set.created_by_id}
-    authors |= set(change_set.changes.values_list("author_id", flat=True))
+def authors(change_set: ChangeSet) -> set[int]:
+    """Everyone who wrote part of the change set: none of them may review it."""
+    people = {change_set.created_by_id}
+    people |= set(change_set.changes.values_list("author_id", flat=True))
     # A new record is a draft in the live table, which other staff may edit on its page
     # directly: whoever did wrote part of the change set too (its history says who).
     new: dict[int, list[str]] = {}
@@ -390,8 +391,8 @@ def _authors(change_set: ChangeSet) -> set[int]:
         model = ContentType.objects.get_for_id(type_id).model_class()
         if hasattr(model, "history"):
             editors = model.history.filter(id__in=pks).values_list("history_user_id", flat=True)
-            authors |= set(editors) - {None}
-    return authors
+            people |= set(editors) - {None}
+    return people
 
 
 @transaction.atomic
@@ -441,7 +442,7 @@ def _review_allowed(change_set: ChangeSet, reviewer: AbstractBaseUser) -> None:
             f"Change set “{change_set}” is {change_set.get_status_display().lower()}: "
             "only a submitted change set is reviewed."
         )
-    if reviewer.pk in _authors(change_set):
+    if reviewer.pk in authors(change_set):
         raise PermissionDenied(
             "You made changes in this change set: another reviewer must review it."
         )

@@ -359,7 +359,7 @@ class ChangeSetAdmin(admin.ModelAdmin):
         change_set = get_object_or_404(ChangeSet, pk=object_id)
         diffs, problems = changesets.diff(change_set)
         user = request.user
-        authors = {d.change.author_id for d in diffs} | {change_set.created_by_id}
+        authors = changesets.authors(change_set)  # the approval's own four-eyes rule
         context = {
             **(extra_context or {}),
             "diffs": diffs,

@@ -21,10 +21,10 @@ pytestmark = pytest.mark.django_db
 # incident page: its actor widget (AutocompleteSelect reads the chosen actor) and, where a
 # submitted form is validated (a kept draft shown, the diff replaying the edit), the row
 # read by its id, its actor read by its id, and the actor checked to exist (Model.full_clean).
-SNAPSHOT = 6
-CHANGE_FORM, CHANGE_FORM_PER_ROW = 20, 1
+SNAPSHOT = 8  # with the citations of its qualifications and involvements
+CHANGE_FORM, CHANGE_FORM_PER_ROW = 22, 1
 CHANGE_FORM_WITH_DRAFT, CHANGE_FORM_WITH_DRAFT_PER_ROW = 54, 4
-REVIEW_PAGE, REVIEW_PAGE_PER_ROW = 101, 3
+REVIEW_PAGE, REVIEW_PAGE_PER_ROW = 111, 3
 
 
 @pytest.fixture
