@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 # read by its id, its actor read by its id, and the actor checked to exist (Model.full_clean).
 SNAPSHOT = 8  # with the citations of its qualifications and involvements
 CHANGE_FORM, CHANGE_FORM_PER_ROW = 22, 1
-CHANGE_FORM_WITH_DRAFT, CHANGE_FORM_WITH_DRAFT_PER_ROW = 54, 4
+CHANGE_FORM_WITH_DRAFT, CHANGE_FORM_WITH_DRAFT_PER_ROW = 58, 4
 REVIEW_PAGE, REVIEW_PAGE_PER_ROW = 111, 3
 
 
