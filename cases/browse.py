@@ -71,11 +71,7 @@ class IncidentListView(BrowseView):
     noun = ("incident", "incidents")
 
     def get_queryset(self):
-        return (
-            Incident.objects.public()
-            .with_list_related()
-            .order_by(F("date_earliest").desc(nulls_last=True), "-pk")
-        )
+        return Incident.objects.public().with_list_related().newest_first()
 
 
 class ActionListView(BrowseView):

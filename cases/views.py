@@ -54,9 +54,7 @@ class HomeView(TemplateView):
             "sources": Source.objects.public().count(),
         }
         context["latest_incidents"] = list(
-            Incident.objects.public()
-            .with_list_related()
-            .order_by(F("date_earliest").desc(nulls_last=True), "-pk")[:5]
+            Incident.objects.public().with_list_related().newest_first()[:5]
         )
         context["latest_actions"] = list(
             AccountabilityAction.objects.public().order_by(
@@ -356,10 +354,7 @@ def _incidents_citing(provisions_q: Q) -> tuple[list, int]:
     """Public incidents with a public qualification under the given provisions, newest first."""
     qualified = LegalQualification.objects.public().filter(provisions_q).values("incident")
     incidents = (
-        Incident.objects.public()
-        .filter(pk__in=qualified)
-        .with_list_related()
-        .order_by(F("date_earliest").desc(nulls_last=True), "-pk")
+        Incident.objects.public().filter(pk__in=qualified).with_list_related().newest_first()
     )
     shown = list(incidents[:LIST_LIMIT])
     return shown, (len(shown) if len(shown) < LIST_LIMIT else incidents.count())
@@ -477,11 +472,7 @@ class StateDetailView(PublicDetailView):
             history.append((instrument, [(e, e.effective_on) for e in own], (changes, now)))
         context["history"] = history
         context["chain"] = chain[1:]
-        incidents = (
-            Incident.objects.public()
-            .filter(country=state)
-            .order_by(F("date_earliest").desc(nulls_last=True), "-pk")
-        )
+        incidents = Incident.objects.public().filter(country=state).newest_first()
         context["incidents"] = list(incidents[:20])
         context["incident_count"] = (
             len(context["incidents"]) if len(context["incidents"]) < 20 else incidents.count()
@@ -548,7 +539,7 @@ class CategoryDetailView(PublicDetailView):
             Incident.objects.public()
             .filter(pk__in=through.objects.filter(violationcategory_id__in=ids).values("incident"))
             .with_list_related()
-            .order_by(F("date_earliest").desc(nulls_last=True), "-pk")
+            .newest_first()
         )
         context["incidents"] = list(incidents[:LIST_LIMIT])
         context["incident_count"] = (

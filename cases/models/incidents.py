@@ -43,6 +43,10 @@ class CoordinatePrecision(models.TextChoices):
 
 
 class IncidentQuerySet(PublishableQuerySet):
+    def newest_first(self):
+        """The order of every list of incidents: latest start first, undated last."""
+        return self.order_by(F("date_earliest").desc(nulls_last=True), "-pk")
+
     def with_list_related(self):
         return self.select_related("country", "controlling_power")
 
