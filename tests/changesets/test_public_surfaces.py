@@ -8,12 +8,10 @@ deportation incident.
 """
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from cases import models as m
 from cases.models.changesets import ChangeKind, ChangeSet, ChangeSetStatus
-from tests.workflow.conftest import member_of
 
 from .admin_steps import add_row, form_of, save, workflow
 
@@ -22,27 +20,6 @@ pytestmark = pytest.mark.django_db
 LABEL = "art. 8(2)(b)(xxvi)"
 HEADING = "Conscripting or enlisting children under the age of fifteen years"
 WORDS = "conscripting enlisting"
-
-
-@pytest.fixture(autouse=True)
-def generous_rate_limits(settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "partner": "100000/min"},
-    }
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def researcher(demo):
-    return member_of("researcher", username="researcher")
-
-
-@pytest.fixture
-def reviewer(demo):
-    return member_of("reviewer", username="reviewer")
 
 
 def rome() -> m.Instrument:

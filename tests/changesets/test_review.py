@@ -3,7 +3,6 @@ whole set; a researcher's treaty act waits for review; a discarded set leaves no
 an edit whose record changed meanwhile is refused until its author saves it again."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from cases import models as m
@@ -14,27 +13,6 @@ from tests.workflow.conftest import member_of
 from .admin_steps import add_row, form_of, save, workflow
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def generous_rate_limits(settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "partner": "100000/min"},
-    }
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def researcher(demo):
-    return member_of("researcher", username="researcher")
-
-
-@pytest.fixture
-def reviewer(demo):
-    return member_of("reviewer", username="reviewer")
 
 
 @pytest.fixture
