@@ -10,8 +10,12 @@ exist by then.
 from dataclasses import dataclass
 
 from django.contrib import admin
+from django.contrib.contenttypes import views as contenttype_views
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Q
-from django.urls import reverse
+from django.http import Http404
+from django.urls import path, reverse
 
 from cases.models import AccountabilityAction, Actor, Incident, Instrument, Source
 from cases.models.base import PublicationStatus
@@ -82,7 +86,31 @@ class CasesAdminSite(admin.AdminSite):
     def get_urls(self) -> list:
         from cases.admin.exchange import exchange_urls
 
-        return [*exchange_urls(self), *super().get_urls()]
+        # Listed before Django's own "r/" URL, which it replaces (the first match wins).
+        view_on_site = path(
+            "r/<int:content_type_id>/<path:object_id>/",
+            self.admin_view(self.view_on_site),
+            name="view_on_site",
+        )
+        return [view_on_site, *exchange_urls(self), *super().get_urls()]
+
+    def view_on_site(self, request, content_type_id, object_id):
+        """Django's "View on site" redirect, for those who may view the record in the admin
+        only: Django's own sends any staff member to any record's public address, which
+        names a hidden record's slug."""
+        try:
+            content_type = ContentType.objects.get_for_id(content_type_id)
+        except ContentType.DoesNotExist:
+            raise Http404("No such kind of record.") from None
+        model = content_type.model_class()
+        model_admin = self._registry.get(model)
+        try:
+            record = model_admin and model_admin.get_queryset(request).get(pk=object_id)
+        except (model.DoesNotExist, ValueError, TypeError, ValidationError):
+            record = None
+        if not record or not model_admin.has_view_permission(request, record):
+            raise Http404("No record you may view has this address.")
+        return contenttype_views.shortcut(request, content_type_id, object_id)
 
     def index(self, request, extra_context=None):
         user = request.user

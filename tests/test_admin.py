@@ -6,6 +6,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.forms import DateField, MultiWidget, SplitDateTimeField
 from django.test.utils import CaptureQueriesContext
@@ -1047,3 +1048,25 @@ def test_a_signature_and_its_withdrawal_entered_together_are_taken(admin_client)
     )
     assert_saved(admin_client.post(url(m.Instrument, "add"), data))
     assert m.TreatyEvent.objects.count() == 2
+
+
+def test_view_on_site_is_only_for_those_who_may_view_the_record(client):
+    """Django's own "r/" redirect sent any staff member to a hidden record's public
+    address; ours answers 404 to staff without the model's view permission."""
+    draft = f.IncidentFactory(publication_status=m.PublicationStatus.DRAFT)
+    content_type = ContentType.objects.get_for_model(m.Incident)
+    address = reverse("admin:view_on_site", args=[content_type.pk, draft.pk])
+    public_address = draft.get_absolute_url()
+    staff = f.UserFactory(is_staff=True)
+    client.force_login(staff)
+
+    refused = client.get(address)
+    assert refused.status_code == 404
+    assert public_address.encode() not in refused.content
+    assert client.get(reverse("admin:view_on_site", args=[content_type.pk, "x"])).status_code == 404
+    assert client.get(reverse("admin:view_on_site", args=[999999, draft.pk])).status_code == 404
+
+    staff.user_permissions.add(Permission.objects.get(codename="view_incident"))
+    allowed = client.get(address)
+    assert allowed.status_code == 302
+    assert allowed["Location"].endswith(public_address)
