@@ -2,6 +2,7 @@
 snippets, and the timeline drawn as inline SVG (no JavaScript)."""
 
 import datetime
+from urllib.parse import urlsplit
 
 from django import template
 from django.utils.html import escape, format_html, format_html_join
@@ -29,6 +30,17 @@ def query(context, **changes) -> str:
             params[name] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def web_link(url: str, label: str = "") -> str:
+    """A link to a stored address, made only for http and https: an address such as
+    "javascript:..." in the data is shown as text, never as a live link."""
+    if not url:
+        return ""
+    if urlsplit(url.strip()).scheme.lower() not in ("http", "https"):
+        return format_html('<span class="meta">{}</span>', url)
+    return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', url, label or url)
 
 
 @register.filter

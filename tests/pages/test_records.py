@@ -117,7 +117,7 @@ def test_category_and_source_pages(client, world):
 
 
 def test_unknown_records_are_404_with_a_page(client, db):
-    for url in ["/incidents/999999/", "/law/nothing/", "/states/ZZ/", "/sources/1/"]:
+    for url in ["/incidents/999999/", "/law/nothing/", "/states/ZZ/", "/sources/999999/"]:
         assert client.get(url).status_code == 404
 
 
@@ -144,3 +144,24 @@ def test_actor_page_gives_each_incident_date_in_words(client, world):
     page = html(client, world.lvova)
     assert "<td>24 February 2022 – 17 March 2023</td>" in page
     assert "2022-02-24/2023-03-17" not in page
+
+
+def test_a_stored_address_becomes_a_link_only_for_http_and_https(client, db):
+    """An address such as "javascript:…" already in the database (imported or written
+    before validation) is shown as text, never as a live link."""
+    source = f.SourceFactory(published=True, url="javascript:alert(document.domain)")
+    m.SourceCapture.objects.create(
+        source=source,
+        captured_at=datetime.datetime(2023, 3, 17, tzinfo=datetime.UTC),
+        archive_url="https://web.archive.org/web/2023/https://www.icc-cpi.int/",
+    )
+    m.SourceCapture.objects.create(
+        source=source,
+        captured_at=datetime.datetime(2023, 3, 18, tzinfo=datetime.UTC),
+        archive_url=" JavaScript:alert(1)",
+    )
+    page = html(client, source)
+    assert 'href="javascript' not in page.lower()
+    assert 'href=" javascript' not in page.lower()
+    assert "javascript:alert(document.domain)" in page  # still shown, as text
+    assert '<a href="https://web.archive.org/web/2023/https://www.icc-cpi.int/"' in page
