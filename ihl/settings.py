@@ -244,6 +244,10 @@ REST_FRAMEWORK = {
 # request the database cannot answer in time is a 503 in the API's JSON error, well before
 # gunicorn's 30 s worker timeout would kill the worker and answer an HTML 500.
 API_STATEMENT_TIMEOUT_MS = env.int("IHL_API_STATEMENT_TIMEOUT_MS", default=10000)
+# Imports: the most an import may unpack to (a zip bomb is refused from its directory,
+# before a byte is inflated), and the largest file the admin's upload keeps in a change set.
+IMPORT_MAX_BYTES = env.int("IHL_IMPORT_MAX_MB", default=1024) * 1024 * 1024
+IMPORT_UPLOAD_MAX_BYTES = env.int("IHL_IMPORT_UPLOAD_MAX_MB", default=50) * 1024 * 1024
 # The API is read-only and public: any origin may read it (no cookies are involved).
 CORS_URLS_REGEX = r"^/api/v1/.*$"
 CORS_ALLOW_ALL_ORIGINS = True

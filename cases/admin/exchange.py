@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
@@ -37,6 +38,12 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in SUFFIXES:
             raise forms.ValidationError("Upload a .zip of CSV files or an .ndjson file.")
+        if upload.size > settings.IMPORT_UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 2**20:,.1f} MB; the most an upload may be is "
+                f"{settings.IMPORT_UPLOAD_MAX_BYTES / 2**20:,.0f} MB. Larger files are "
+                "imported with manage.py import_cases (docs/exchange.md)."
+            )
         return upload
 
 

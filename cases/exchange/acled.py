@@ -37,7 +37,7 @@ from cases.models import (
 )
 
 from .export import assign_missing_ids
-from .importer import ORIGIN_ROW, Problem, Report, import_path
+from .importer import ORIGIN_ROW, Problem, Report, bounded_text, import_path
 from .iso_numeric import NUMERIC_TO_ALPHA2
 
 REQUIRED = ("event_id_cnty", "event_date")
@@ -86,7 +86,7 @@ FILES = {
 
 
 def _rows(path: Path) -> Iterator[tuple[int, dict]]:
-    with path.open(encoding="utf-8-sig", newline="") as text:
+    with bounded_text(path.open("rb"), "utf-8-sig") as text:
         for number, row in enumerate(csv.DictReader(text), start=2):
             yield number, {k: (v or "").strip() for k, v in row.items() if k}
 

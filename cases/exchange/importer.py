@@ -26,6 +26,7 @@ from itertools import islice
 from pathlib import Path
 
 import psycopg
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Q
@@ -64,6 +65,9 @@ LISTED = 100
 # A column naming the row of the original file a derived row comes from (see acled.py).
 ORIGIN_ROW = "__row__"
 MAX_PROBLEMS = 10_000
+# The longest CSV row or NDJSON line read, in bytes: a record's texts fit many times over,
+# and a file of one endless line cannot fill the memory.
+MAX_LINE_BYTES = 4 * 1024 * 1024
 # The fields of a record whose change changes the search names of the incidents naming it
 # (cases.search_names: only public actors, instruments and actions count), and the keyword
 # of services.refresh_search_names() for the record. (Actions: every one written counts,
@@ -231,6 +235,49 @@ UNCOMPARED = {"created_at", "created_by", "updated_at", "updated_by", "search_na
 Row = tuple[int, dict]  # (row number, {column: text or list})
 
 
+class TooLarge(ValueError):
+    """A file past the import's limits: reported as unreadable, nothing imported."""
+
+
+def check_unpacked_size(archive: zipfile.ZipFile) -> None:
+    # zipfile never inflates a member past the size its directory declares, so the sum
+    # of those sizes bounds what reading the archive can produce.
+    unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > settings.IMPORT_MAX_BYTES:
+        raise TooLarge(
+            f"it unpacks to {unpacked / 2**20:,.0f} MB, more than the limit of "
+            f"{settings.IMPORT_MAX_BYTES / 2**20:,.0f} MB (IHL_IMPORT_MAX_MB)"
+        )
+
+
+class _BoundedLines(io.RawIOBase):
+    """A binary stream that refuses a line longer than MAX_LINE_BYTES, so that the text
+    layer above it never holds more than one bounded line."""
+
+    def __init__(self, raw):
+        self.raw, self.line = raw, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.raw.read(len(buffer))
+        newline = data.rfind(b"\n")
+        self.line = len(data) - newline - 1 if newline >= 0 else self.line + len(data)
+        if self.line > MAX_LINE_BYTES:
+            raise TooLarge(f"a line is longer than {MAX_LINE_BYTES // 2**20} MB")
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+def bounded_text(raw, encoding: str) -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BufferedReader(_BoundedLines(raw)), encoding=encoding, newline="")
+
+
 class Source:
     """A package to import: a .zip of CSV files, a directory of them, or an NDJSON file."""
 
@@ -245,6 +292,7 @@ class Source:
             yield from self._csv_files({p.name: p for p in self.path.glob("*.csv")}, None)
         elif self.path.suffix == ".zip":
             with zipfile.ZipFile(self.path) as archive:
+                check_unpacked_size(archive)
                 yield from self._csv_files({n: n for n in archive.namelist()}, archive)
         else:
             raise ValueError(f"{self.path}: give a .zip, a directory of CSV files or .ndjson.")
@@ -258,7 +306,7 @@ class Source:
             if name not in names:
                 continue
             raw = archive.open(name) if archive else open(names[name], "rb")  # noqa: SIM115
-            with raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
+            with raw, bounded_text(raw, "utf-8-sig") as text:
                 reader = csv.reader(text)
                 headers = next(reader, [])
                 rows = (
@@ -272,7 +320,7 @@ class Source:
         """The rows of one record type, unchecked: a read-ahead (rows() reports problems)."""
         try:
             if self.path.suffix in (".ndjson", ".jsonl"):
-                with self.path.open(encoding="utf-8") as lines:
+                with bounded_text(self.path.open("rb"), "utf-8") as lines:
                     for text in lines:
                         line = json.loads(text) if text.strip() else None
                         if isinstance(line, dict) and line.get("type") == record_type.name:
@@ -281,13 +329,13 @@ class Source:
             name = f"{record_type.file}.csv"
             if self.path.is_dir():
                 if (self.path / name).exists():
-                    with (self.path / name).open(encoding="utf-8-sig", newline="") as text:
+                    with bounded_text((self.path / name).open("rb"), "utf-8-sig") as text:
                         yield from csv.DictReader(text)
             elif self.path.suffix == ".zip":
                 with zipfile.ZipFile(self.path) as archive:
+                    check_unpacked_size(archive)
                     if name in archive.namelist():
-                        raw = archive.open(name)
-                        with raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
+                        with bounded_text(archive.open(name), "utf-8-sig") as text:
                             yield from csv.DictReader(text)
         except (ValueError, csv.Error, zipfile.BadZipFile):
             return  # UnicodeDecodeError and JSON errors too; rows() reports them
@@ -295,7 +343,7 @@ class Source:
     def _ndjson(self):
         name = self.path.name
         order = {t.name: i for i, t in enumerate(RECORD_TYPES)}
-        with self.path.open(encoding="utf-8") as lines:
+        with bounded_text(self.path.open("rb"), "utf-8") as lines:
             numbered = enumerate(lines, start=1)
             pending: tuple[int, dict] | None = None
             position = -1
@@ -404,7 +452,7 @@ class Importer:
             try:
                 for record_type, name, headers, rows in source.rows():
                     self.import_file(record_type, name, headers, rows)
-            except (UnicodeDecodeError, csv.Error, zipfile.BadZipFile) as exc:
+            except (UnicodeDecodeError, csv.Error, zipfile.BadZipFile, TooLarge) as exc:
                 self.report.add(
                     Problem(
                         Path(path).name, 0, "", "", f"cannot be read ({exc}); see docs/exchange.md"
