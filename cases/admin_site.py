@@ -8,6 +8,7 @@ exist by then.
 """
 
 from dataclasses import dataclass
+from functools import update_wrapper
 
 from django.contrib import admin
 from django.contrib.contenttypes import views as contenttype_views
@@ -17,6 +18,8 @@ from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.urls import path, reverse
 
+from audit.models import AuditAction
+from audit.record import record, request_context
 from cases.models import AccountabilityAction, Actor, Incident, Instrument, Source
 from cases.models.base import PublicationStatus
 from cases.models.changesets import EDITABLE, Change, ChangeKind, ChangeSet, ChangeSetStatus
@@ -46,6 +49,7 @@ GROUPS = (
     ),
     ("Exchange", "exchange", ("apikey", "tombstone")),
     ("Accounts", "auth", ("user", "group")),
+    ("Audit trail", "audit", ("auditevent",)),
 )
 # The exchange pages (cases/admin/exchange.py): URL name, label, the permissions asked.
 EXCHANGE_PAGES = (
@@ -82,6 +86,25 @@ class CasesAdminSite(admin.AdminSite):
     site_title = "IHL Case Database staff"
     index_title = "Home"
     index_template = "admin/cases/home.html"
+
+    def admin_view(self, view, cacheable=False):
+        """Every admin page runs in the audit trail's request context (audit/record.py), and
+        a list searched with the search box is recorded."""
+
+        def audited(request, *args, **kwargs):
+            with request_context(request):
+                response = view(request, *args, **kwargs)
+                term = request.GET.get("q", "").strip()
+                name = request.resolver_match and request.resolver_match.url_name
+                if term and response.status_code == 200 and str(name).endswith("_changelist"):
+                    record(
+                        AuditAction.SEARCH,
+                        what=name.removesuffix("_changelist"),
+                        detail={"q": term},
+                    )
+            return response
+
+        return super().admin_view(update_wrapper(audited, view), cacheable)
 
     def get_urls(self) -> list:
         from cases.admin.exchange import exchange_urls
@@ -134,7 +157,7 @@ class CasesAdminSite(admin.AdminSite):
         }
         groups = []
         for name, key, model_names in GROUPS:
-            app_label = "auth" if key == "auth" else "cases"
+            app_label = key if key in ("auth", "audit") else "cases"
             rows = [models[app_label, n] for n in model_names if (app_label, n) in models]
             if key == "exchange":
                 rows += [

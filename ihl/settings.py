@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "cases",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -246,6 +247,9 @@ REST_FRAMEWORK = {
 API_STATEMENT_TIMEOUT_MS = env.int("IHL_API_STATEMENT_TIMEOUT_MS", default=10000)
 # Imports: the most an import may unpack to (a zip bomb is refused from its directory,
 # before a byte is inflated), and the largest file the admin's upload keeps in a change set.
+# The audit trail's page of unusual reads marks a staff member who read the protected
+# identities of more different persons than this in a day.
+AUDIT_UNUSUAL_READS_PER_DAY = env.int("IHL_AUDIT_UNUSUAL_READS_PER_DAY", default=20)
 IMPORT_MAX_BYTES = env.int("IHL_IMPORT_MAX_MB", default=1024) * 1024 * 1024
 IMPORT_UPLOAD_MAX_BYTES = env.int("IHL_IMPORT_UPLOAD_MAX_MB", default=50) * 1024 * 1024
 # The API is read-only and public: any origin may read it (no cookies are involved).

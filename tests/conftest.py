@@ -1,6 +1,7 @@
 """Fixtures shared across the test packages."""
 
 import pytest
+from django.db import connection
 
 from ihl.embedded_db import start_embedded_database
 from tests.demo_data import clear_cases_tables, load
@@ -12,6 +13,16 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     database is created: only a run that uses the database starts it (not collection,
     not a run of database-free tests)."""
     start_embedded_database()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The audit trail refuses TRUNCATE unless the session allows it (audit/migrations/
+    0001): the flush between transactional tests is this database's one allowed purge."""
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        name = connection.ops.quote_name(connection.settings_dict["NAME"])
+        cursor.execute(f"ALTER DATABASE {name} SET ihl.audit_truncate = 'allowed'")
+        cursor.execute("SET ihl.audit_truncate = 'allowed'")
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from audit.models import AuditAction
+from audit.record import record
 from cases import changesets
 from cases.exchange import quality
 from cases.exchange.export import export
@@ -66,6 +68,12 @@ def import_view(request):
             content=upload.read(),
             create_vocabulary=form.cleaned_data["create_vocabulary"],
         )
+        record(
+            AuditAction.IMPORT,
+            what=upload.name,
+            object_ids=[change.change_set_id] if change else [],
+            detail={"stage": "uploaded for review", "ok": report.ok, "bytes": upload.size},
+        )
         if change is not None:
             messages.success(
                 request,
@@ -86,7 +94,8 @@ def export_view(request):
         raise PermissionDenied
     UPLOADS.mkdir(parents=True, exist_ok=True)
     target = UPLOADS / f"export-{uuid.uuid4().hex}.zip"
-    export(target)
+    counts = export(target)
+    record(AuditAction.EXPORT, what="everything staff can see (.zip)", detail={"rows": counts})
     response = FileResponse(target.open("rb"), as_attachment=True, filename="ihl-export.zip")
     target.unlink()  # the open file stays readable until the response closes it
     return response

@@ -1,7 +1,13 @@
-"""Protected persons: identities and contacts only with cases.view_protected_identity."""
+"""Protected persons: identities and contacts only with cases.view_protected_identity.
+
+Every page that shows an identity or a contact is recorded in the audit trail, with the
+persons it showed (audit/models.py).
+"""
 
 from django.contrib import admin
 
+from audit.models import AuditAction
+from audit.record import record
 from cases import models as m
 
 from .base import StackedInline, TabularInline, TrackedAdmin
@@ -40,6 +46,16 @@ class ProtectedPersonAdmin(TrackedAdmin):
             return (*self.search_fields, "identity__full_name", "identity__other_names")
         return self.search_fields
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200 and request.user.has_perm(PROTECTED_IDENTITY_PERM):
+            record_read(request, "protected person", [object_id])
+        return response
+
+
+def record_read(request, what: str, person_ids) -> None:
+    record(AuditAction.VIEW_IDENTITY, what=what, object_ids=person_ids, request=request)
+
 
 class IdentityPermissionAdmin(TrackedAdmin):
     """Hidden, and every action refused, without cases.view_protected_identity."""
@@ -62,6 +78,37 @@ class IdentityPermissionAdmin(TrackedAdmin):
     def has_delete_permission(self, request, obj=None):
         allowed = request.user.has_perm(PROTECTED_IDENTITY_PERM)
         return allowed and super().has_delete_permission(request, obj)
+
+    # The pages that show identities, each recorded with the persons it showed.
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if response.status_code == 200 and changelist is not None:
+            persons = sorted({row.person_id for row in changelist.result_list})
+            record_read(request, f"list of {self.model._meta.verbose_name_plural}", persons)
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200:
+            self._record_one(request, object_id)
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        if response.status_code == 200:
+            self._record_one(request, object_id, "history of ")
+        return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if response.status_code == 200:
+            self._record_one(request, object_id, "an earlier version of ")
+        return response
+
+    def _record_one(self, request, object_id, prefix="") -> None:
+        person_id = self.model.objects.filter(pk=object_id).values_list("person_id", flat=True)
+        record_read(request, f"{prefix}{self.model._meta.verbose_name}", list(person_id))
 
 
 @admin.register(m.ProtectedIdentity)

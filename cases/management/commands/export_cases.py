@@ -2,6 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.models import AuditAction
+from audit.record import record, system_user
 from cases.exchange.export import export
 
 
@@ -19,5 +21,6 @@ class Command(BaseCommand):
             counts = export(path)
         except (OSError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
+        record(AuditAction.EXPORT, what=path, username=system_user(), detail={"rows": counts})
         total = sum(counts.values())
         self.stdout.write(self.style.SUCCESS(f"Exported {total} rows to {path}."))

@@ -3,6 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from audit.models import AuditAction
+from audit.record import record, system_user
 from cases.exchange.importer import import_path
 
 
@@ -32,6 +34,12 @@ class Command(BaseCommand):
                 )
             except (OSError, ValueError) as exc:
                 raise CommandError(str(exc)) from exc
+        record(
+            AuditAction.IMPORT,
+            what=path,
+            username=system_user(),
+            detail={"stage": "dry run" if dry_run else "command line", "ok": report.ok},
+        )
         self.stdout.write(report.summary())
         if not report.ok:
             for problem in report.problems:

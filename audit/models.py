@@ -1,0 +1,52 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditAction(models.TextChoices):
+    VIEW_IDENTITY = "view_identity", "Viewed protected identities"
+    SEARCH = "search", "Searched in the admin"
+    EXPORT = "export", "Exported"
+    IMPORT = "import", "Imported"
+    LOGIN = "login", "Logged in"
+    LOGIN_FAILED = "login_failed", "Login failed"
+    LOGOUT = "logout", "Logged out"
+    PERMISSION_CHANGE = "permission_change", "Changed permissions"
+
+
+class AuditEvent(models.Model):
+    """One thing a person did that the trail keeps: who, when, what and from where.
+
+    Rows are only ever added: a database trigger refuses every UPDATE and DELETE (and a
+    TRUNCATE, see migration 0001), whichever role the application connects as.
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # No foreign-key constraint, and nothing done when the user is deleted: the row keeps
+    # the id and the username it was written with.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(max_length=150, blank=True, default="")
+    action = models.CharField(max_length=30, choices=AuditAction.choices, db_index=True)
+    what = models.CharField(
+        max_length=300, blank=True, default="", help_text="The kind of record, or the page."
+    )
+    object_ids = models.JSONField(
+        default=list, blank=True, help_text="The records read or changed, by id."
+    )
+    detail = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    path = models.CharField(max_length=500, blank=True, default="")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "action", "at"])]
+
+    def __str__(self) -> str:
+        who = self.username or "anonymous"
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {who}: {self.get_action_display()}"
