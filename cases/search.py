@@ -26,7 +26,7 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.sql import Query
 
 from cases.models import (
@@ -41,6 +41,7 @@ from cases.models import (
     ViolationCategory,
 )
 from cases.models.incidents import SEARCH_CONFIG
+from cases.search_names import actions_naming
 
 MAX_QUERY_LENGTH = 500
 # The count is exact up to COUNT_LIMIT. Past it, facets, the timeline and the relevance
@@ -49,6 +50,8 @@ MAX_QUERY_LENGTH = 500
 COUNT_LIMIT = 1_000
 SAMPLE_SIZE = 500
 FACET_SIZE = 12
+# The Year facet's value (and the year filter's) for incidents whose start is unknown.
+START_UNKNOWN = "unknown"
 # ts_headline inserts these around matches; the template escapes the text, then turns
 # them into <mark>, so a summary can never inject markup.
 MARK_START, MARK_STOP = "\ue000", "\ue001"
@@ -143,7 +146,9 @@ def search_incidents(queryset: QuerySet, text: str) -> QuerySet:
 
 
 def search_actions(text: str) -> QuerySet:
-    """Public actions whose title, reference, summary or issuing body match (a small table)."""
+    """Public actions whose title, reference, summary or issuing body match, or one of whose
+    public subjects' names or other names match, in any script (a small table: the
+    document is computed per query). Ranked by their own fields, then the latest issued."""
     query = incident_query(text)
     vector = (
         SearchVector("title", "reference", weight="A", config="simple")
@@ -151,11 +156,12 @@ def search_actions(text: str) -> QuerySet:
         + SearchVector("issuing_body__name", weight="B", config="simple")
         + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
     )
+    named = actions_naming(search_actors(text))
     return (
         AccountabilityAction.objects.public()
         .filter(issuing_body__in=Actor.objects.public())
         .annotate(document=vector, rank=SearchRank(vector, query))
-        .filter(document=query)
+        .filter(Q(document=query) | Q(pk__in=named))
         .select_related("issuing_body")
         .order_by("-rank", F("issued_on").desc(nulls_last=True), "-pk")
     )
@@ -227,7 +233,7 @@ class Filters:
     action_status: str = ""
     verification_status: str = ""
     conflict_type: str = ""
-    year: int | None = None
+    year: int | str | None = None  # a year, or START_UNKNOWN
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
 
@@ -271,7 +277,9 @@ def filter_incidents(queryset: QuerySet, filters: Filters) -> QuerySet:
         qs = qs.filter(verification_status=filters.verification_status)
     if filters.conflict_type:
         qs = qs.filter(conflict_type=filters.conflict_type)
-    if filters.year:
+    if filters.year == START_UNKNOWN:
+        qs = qs.filter(date_earliest__isnull=True)
+    elif filters.year:
         qs = qs.filter(date_earliest__year=filters.year)
     if filters.date_from or filters.date_to:
         qs = qs.overlapping(filters.date_from, filters.date_to)
@@ -315,6 +323,7 @@ class SearchPage:
     timeline_unit: str
     ranked_sample: bool
     sample_size: int = 0
+    start_unknown: int = 0  # in the sample: incidents whose earliest date is unknown
 
 
 def matching_incidents(filters: Filters) -> QuerySet:
@@ -428,6 +437,7 @@ SELECT
         SELECT date_trunc('month', date_earliest::timestamp)::date AS value, count(*) AS n
         FROM sample WHERE date_earliest IS NOT NULL GROUP BY 1
     ) x) AS month,
+    (SELECT count(*) FROM sample WHERE date_earliest IS NULL) AS start_unknown,
     (SELECT json_agg(x ORDER BY x.n DESC, x.label, x.value) FROM (
         SELECT s.code AS value, s.name AS label, count(*) AS n
         FROM sample JOIN cases_state s ON s.code = sample.country_id
@@ -586,6 +596,7 @@ class Sample:
     facets: dict[str, list[FacetValue]]
     timeline: list[tuple[datetime.date, int]]
     timeline_unit: str
+    start_unknown: int = 0  # sampled incidents without an earliest date
 
 
 @functools.cache
@@ -640,15 +651,20 @@ def sample_and_facets(
     status_labels = dict(Incident._meta.get_field("verification_status").choices)
     kind_labels = dict(AccountabilityAction._meta.get_field("kind").choices)
     months = [(datetime.date.fromisoformat(v["value"]), v["n"]) for v in values("month")]
-    years: dict[int, int] = {}
-    for month, n in months:
-        years[month.year] = years.get(month.year, 0) + n
+    start_unknown = row["start_unknown"]
     facets = {
         "country": [FacetValue(v["value"], v["label"], v["n"]) for v in values("country")],
         "verification_status": [
             FacetValue(v["value"], status_labels[v["value"]], v["n"]) for v in values("status")
         ],
-        "year": [FacetValue(str(y), str(y), n) for y, n in sorted(years.items(), reverse=True)],
+        "year": [
+            FacetValue(
+                str(year) if year else START_UNKNOWN, str(year) if year else "Start unknown", n
+            )
+            for year, n in sorted(
+                year_buckets(months, start_unknown), key=lambda b: (b[0] is None, -(b[0] or 0))
+            )
+        ],
         "category": _category_tree(values("category")),
         "instrument": [FacetValue(v["value"], v["label"], v["n"]) for v in values("instrument")],
         "provision": [FacetValue(v["value"], v["label"], v["n"]) for v in values("provision")],
@@ -666,7 +682,24 @@ def sample_and_facets(
         params["sample_size"] if more else found,
         facets,
         *_timeline(months),
+        start_unknown=start_unknown,
     )
+
+
+def year_buckets(
+    months: list[tuple[datetime.date, int]], start_unknown: int
+) -> list[tuple[int | None, int]]:
+    """Incidents per year of their earliest date, oldest first, then (None, n) for the n
+    whose start is unknown (an open start, "../2023-03-17", or no date at all) when there
+    are any: the one grouping of the Year facet and of the timeline's "start unknown", so
+    that the buckets add up to the incidents counted."""
+    years: dict[int, int] = {}
+    for month, n in months:
+        years[month.year] = years.get(month.year, 0) + n
+    buckets: list[tuple[int | None, int]] = sorted(years.items())
+    if start_unknown:
+        buckets.append((None, start_unknown))
+    return buckets
 
 
 def _category_tree(rows: list[dict]) -> list[FacetValue]:
@@ -762,4 +795,5 @@ def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -
         timeline_unit=sample.timeline_unit,
         ranked_sample=ranked and sampled,
         sample_size=sample.size,
+        start_unknown=sample.start_unknown,
     )
