@@ -25,8 +25,9 @@ from django.contrib.postgres.search import (
     SearchVector,
     TrigramSimilarity,
 )
-from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import F, Func, IntegerField, Q, QuerySet, Value
+from django.db.models.functions import Left, Length
 from django.db.models.sql import Query
 
 from cases.models import (
@@ -37,6 +38,7 @@ from cases.models import (
     Instrument,
     LegalQualification,
     Provision,
+    SearchWord,
     State,
     ViolationCategory,
 )
@@ -214,6 +216,153 @@ def similar_actor_names(text: str, limit: int = 5) -> list[str]:
     )
     found = list(dict.fromkeys([*names, *others]))
     return found[:limit]
+
+
+# "Did you mean …": words of the public search documents (SearchWord) close to a word
+# that finds nothing. A word of up to 5 letters may be 1 edit away, a longer one 2
+# ("childern" is 2 from "children": a swap is two edits for Levenshtein).
+SUGGEST_MIN_LENGTH = 4
+SUGGEST_MAX_WORDS = 5  # words of a query corrected, at most
+SUGGEST_CANDIDATES = 2_000  # without fuzzystrmatch: the most frequent words ranked in Python
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def refresh_search_words() -> int:
+    """Rebuild SearchWord from the words of every public incident's text (title, summary,
+    description, search names; unstemmed, any script), with ts_stat; the words' number.
+
+    The one writer of the table: run by the `refresh_search_words` command (after a load,
+    an import or a publication round; see docs/search.md). Visibility is the public()
+    queryset compiled into ts_stat's statement, never retyped."""
+    documents = (
+        Incident.objects.public()
+        .annotate(
+            words=SearchVector("title", "summary", "description", "search_names", config="simple")
+        )
+        .values_list("words", flat=True)
+    )
+    statement = connection.ops.compose_sql(*documents.query.sql_with_params())
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {SearchWord._meta.db_table}")
+        cursor.execute(
+            f"INSERT INTO {SearchWord._meta.db_table} (word, documents) "
+            "SELECT word, ndoc FROM ts_stat(%s) "
+            # words, not numbers or codes: at least one letter, no digit or underscore
+            "WHERE char_length(word) BETWEEN 3 AND 60 AND word !~ '[0-9_]'",
+            [statement],
+        )
+        return cursor.rowcount
+
+
+def has_fuzzystrmatch() -> bool:
+    """fuzzystrmatch is optional (migration 0014): the embedded PostgreSQL lacks it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'fuzzystrmatch'")
+        return cursor.fetchone() is not None
+
+
+def _max_edits(word: str) -> int:
+    return 1 if len(word) <= 5 else 2
+
+
+def levenshtein(a: str, b: str, limit: int) -> int:
+    """Edits (insert, delete, substitute a letter) from a to b; limit + 1 once past limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def _closest_word(word: str, *, in_sql: bool) -> str | None:
+    """The public word nearest `word` within its edit limit: fewest edits, then the most
+    documents, then alphabetical; None when none is that close. Candidates share its first
+    letter and are within the limit in length (the index searchword_first_length_idx)."""
+    limit = _max_edits(word)
+    candidates = (
+        SearchWord.objects.annotate(first=Left("word", 1), length=Length("word"))
+        .filter(first=word[0], length__range=(len(word) - limit, len(word) + limit))
+        .exclude(word=word)
+    )
+    if in_sql:
+        distance = Func(
+            F("word"),
+            Value(word),
+            Value(limit),
+            function="levenshtein_less_equal",
+            output_field=IntegerField(),
+        )
+        return (
+            candidates.annotate(distance=distance)
+            .filter(distance__lte=limit)
+            .order_by("distance", "-documents", "word")
+            .values_list("word", flat=True)
+            .first()
+        )
+    ranked = []
+    rows = candidates.order_by("-documents", "word").values_list("word", "documents")
+    for candidate, documents in rows[:SUGGEST_CANDIDATES]:
+        distance = levenshtein(word, candidate, limit)
+        if distance <= limit:
+            ranked.append((distance, -documents, candidate))
+    return min(ranked)[2] if ranked else None
+
+
+def did_you_mean(text: str) -> str | None:
+    """The query with its misspelled words replaced by the closest words of the public
+    search documents ("deportaton childern" -> "deportation children"), or None when no
+    word needs it, none has a close word, or the corrected query finds no public incident.
+
+    A word needs it when it is not itself a word of the documents; an excluded word
+    (-word) is left as typed. Works without pg_trgm or fuzzystrmatch."""
+    words = [
+        m
+        for m in _LETTERS.finditer(text)
+        if len(m.group()) >= SUGGEST_MIN_LENGTH and m.group() != "OR" and not _excluded(text, m)
+    ][:SUGGEST_MAX_WORDS]
+    if not words:
+        return None
+    lowered = {m.group().lower() for m in words}
+    known = set(SearchWord.objects.filter(word__in=lowered).values_list("word", flat=True))
+    unknown = sorted(lowered - known)
+    if not unknown:
+        return None
+    in_sql = has_fuzzystrmatch()
+    replacements = {}
+    for word in unknown:
+        closest = _closest_word(word, in_sql=in_sql)
+        if closest is not None:
+            replacements[word] = closest
+    if not replacements:
+        return None
+    corrected = "".join(
+        _replace_words(text, [m for m in words if m.group().lower() in replacements], replacements)
+    )
+    # The table may be older than the records: offer only what finds a public incident now.
+    if not matching_incidents(Filters(text=corrected)).exists():
+        return None
+    return corrected
+
+
+def _excluded(text: str, match: re.Match) -> bool:
+    """Whether the word is excluded: "-word" at the start or after a space."""
+    start = match.start()
+    return start > 0 and text[start - 1] == "-" and (start == 1 or text[start - 2].isspace())
+
+
+def _replace_words(text: str, matches: list, replacements: dict[str, str]):
+    position = 0
+    for match in matches:
+        yield text[position : match.start()]
+        yield replacements[match.group().lower()]
+        position = match.end()
+    yield text[position:]
 
 
 @dataclass

@@ -89,6 +89,14 @@ def _active_filters(data: dict, params) -> list[tuple[str, str, str]]:
     return active
 
 
+def _with_text(params, text: str) -> str:
+    """The query string of the same search with another text, from its first page."""
+    changed = params.copy()
+    changed["q"] = text
+    changed.pop("page", None)
+    return changed.urlencode()
+
+
 FACETS = [
     ("country", "Country"),
     ("category", "Violation category"),
@@ -148,11 +156,14 @@ class SearchView(View):
                 "Showing the last page."
             )
         actions, actors, suggestions = [], [], []
+        did_you_mean = None
         if filters.text:
             actions = list(search.search_actions(filters.text)[:5])
             actors = list(search.search_actors(filters.text)[:8])
             if not results.total and not actors:
                 suggestions = search.similar_actor_names(filters.text)
+            if not results.total:
+                did_you_mean = search.did_you_mean(filters.text)
         context = {
             "form": form,
             "filters": filters,
@@ -175,6 +186,8 @@ class SearchView(View):
             "actions": actions,
             "actors": actors,
             "suggestions": suggestions,
+            "did_you_mean": did_you_mean,
+            "did_you_mean_query": _with_text(request.GET, did_you_mean) if did_you_mean else "",
             # The results shown leave invalid filters out; so does their export.
             "query_string": form.valid_params().urlencode(),
         }

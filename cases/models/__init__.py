@@ -42,6 +42,7 @@ from .law import (
     ViolationCategory,
 )
 from .protected import ProtectedContact, ProtectedIdentity, ProtectedPerson
+from .search_words import SearchWord
 from .sources import Citation, Reliability, Source, SourceCapture, SourceKind
 
 __all__ = [
@@ -84,6 +85,7 @@ __all__ = [
     "Reliability",
     "RuleKind",
     "SealStatus",
+    "SearchWord",
     "SecurityCouncilReferral",
     "Source",
     "SourceCapture",
