@@ -52,6 +52,9 @@ MAX_QUERY_LENGTH = 500
 COUNT_LIMIT = 1_000
 SAMPLE_SIZE = 500
 FACET_SIZE = 12
+# "Show all" of a capped facet: its values in the sample, up to this many.
+FACET_ALL_SIZE = 1_000
+CAPPED_FACETS = ("country", "instrument", "provision", "actor")
 # The Year facet's value (and the year filter's) for incidents whose start is unknown.
 START_UNKNOWN = "unknown"
 # ts_headline inserts these around matches; the template escapes the text, then turns
@@ -473,6 +476,8 @@ class SearchPage:
     ranked_sample: bool
     sample_size: int = 0
     start_unknown: int = 0  # in the sample: incidents whose earliest date is unknown
+    facets_cut: set[str] = dataclasses.field(default_factory=set)  # values left out: "show all"
+    show_all: str = ""  # the capped facet shown in full
 
 
 def matching_incidents(filters: Filters) -> QuerySet:
@@ -590,7 +595,7 @@ SELECT
     (SELECT json_agg(x ORDER BY x.n DESC, x.label, x.value) FROM (
         SELECT s.code AS value, s.name AS label, count(*) AS n
         FROM sample JOIN cases_state s ON s.code = sample.country_id
-        GROUP BY s.code, s.name ORDER BY 3 DESC, 2, 1 LIMIT %(size)s
+        GROUP BY s.code, s.name ORDER BY 3 DESC, 2, 1 LIMIT %(size_country)s
     ) x) AS country,
     (SELECT json_agg(x ORDER BY x.n DESC, x.value) FROM (
         SELECT verification_status AS value, count(*) AS n FROM sample GROUP BY 1
@@ -606,20 +611,20 @@ SELECT
         SELECT i.slug AS value, i.short_title AS label, count(DISTINCT q.incident_id) AS n
         FROM qualification q JOIN cases_provision p ON p.id = q.provision_id
         JOIN cases_instrument i ON i.id = p.instrument_id
-        GROUP BY i.id ORDER BY 3 DESC, 2, 1 LIMIT %(size)s
+        GROUP BY i.id ORDER BY 3 DESC, 2, 1 LIMIT %(size_instrument)s
     ) x) AS instrument,
     (SELECT json_agg(x ORDER BY x.n DESC, x.label, x.id) FROM (
         SELECT p.id, p.id::text AS value, i.short_title || ' ' || p.label AS label,
                count(*) AS n
         FROM qualification q JOIN cases_provision p ON p.id = q.provision_id
         JOIN cases_instrument i ON i.id = p.instrument_id
-        GROUP BY p.id, i.short_title ORDER BY 4 DESC, 3, 1 LIMIT %(size)s
+        GROUP BY p.id, i.short_title ORDER BY 4 DESC, 3, 1 LIMIT %(size_provision)s
     ) x) AS provision,
     (SELECT json_agg(x ORDER BY x.n DESC, x.label, x.id) FROM (
         SELECT a.id, a.id::text AS value, a.name AS label, count(*) AS n
         FROM (SELECT DISTINCT incident_id, actor_id FROM sample_involvement) v
         JOIN public_actor a ON a.id = v.actor_id
-        GROUP BY a.id, a.name ORDER BY 4 DESC, 3, 1 LIMIT %(size)s
+        GROUP BY a.id, a.name ORDER BY 4 DESC, 3, 1 LIMIT %(size_actor)s
     ) x) AS actor,
     (SELECT json_agg(x ORDER BY x.n DESC, x.value) FROM (
         SELECT a.kind AS value, count(DISTINCT x.incident_id) AS n
@@ -746,6 +751,7 @@ class Sample:
     timeline: list[tuple[datetime.date, int]]
     timeline_unit: str
     start_unknown: int = 0  # sampled incidents without an earliest date
+    facets_cut: set[str] = dataclasses.field(default_factory=set)  # capped, values left out
 
 
 @functools.cache
@@ -767,9 +773,14 @@ def sample_and_facets(
     tsquery: str | None = None,
     offset: int = 0,
     per_page: int = 20,
+    show_all: str = "",
 ) -> Sample:
     """The sample, the count, the facets, the timeline of `matches` and one page of the
-    sample in `sort` order (relevance needs `tsquery`, from `_tsquery_sql`), in one query."""
+    sample in `sort` order (relevance needs `tsquery`, from `_tsquery_sql`), in one query.
+
+    The capped facets keep their FACET_SIZE largest values, `show_all` (one of
+    CAPPED_FACETS) up to FACET_ALL_SIZE; one more is read to tell whether any were left
+    out (`Sample.facets_cut`)."""
     columns = ["id", "country_id", "verification_status", "date_earliest"]
     if tsquery is not None and sort == "relevance":
         columns.append("search_vector")
@@ -785,7 +796,10 @@ def sample_and_facets(
     params = {
         "count_limit": COUNT_LIMIT,
         "sample_size": min(SAMPLE_SIZE, COUNT_LIMIT),
-        "size": FACET_SIZE,
+        **{
+            f"size_{name}": (FACET_ALL_SIZE if name == show_all else FACET_SIZE) + 1
+            for name in CAPPED_FACETS
+        },
         "offset": offset,
         "per_page": per_page,
         **_HEADLINE,
@@ -822,6 +836,12 @@ def sample_and_facets(
             FacetValue(v["value"], kind_labels[v["value"]], v["n"]) for v in values("kind")
         ],
     }
+    cut = set()
+    for name in CAPPED_FACETS:
+        limit = params[f"size_{name}"] - 1
+        if len(facets[name]) > limit:
+            facets[name] = facets[name][:limit]
+            cut.add(name)
     found = row["found"]
     more = found > COUNT_LIMIT
     return Sample(
@@ -832,6 +852,7 @@ def sample_and_facets(
         facets,
         *_timeline(months),
         start_unknown=start_unknown,
+        facets_cut=cut,
     )
 
 
@@ -894,7 +915,9 @@ def _fill_months(rows: list[tuple[datetime.date, int]]) -> list[tuple[datetime.d
     return filled
 
 
-def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -> SearchPage:
+def search_page(
+    filters: Filters, *, sort: str, page: int, per_page: int = 20, show_all: str = ""
+) -> SearchPage:
     """Count, one ordered page with snippets, facets and timeline, in one query, two when
     the page is not among the sample's.
 
@@ -915,7 +938,12 @@ def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -
     def sample_with_page(page: int) -> Sample:
         offset = (page - 1) * per_page
         return sample_and_facets(
-            matches, sort=sort, tsquery=tsquery, offset=offset, per_page=per_page
+            matches,
+            sort=sort,
+            tsquery=tsquery,
+            offset=offset,
+            per_page=per_page,
+            show_all=show_all if show_all in CAPPED_FACETS else "",
         )
 
     sample = sample_with_page(requested)
@@ -945,4 +973,6 @@ def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -
         ranked_sample=ranked and sampled,
         sample_size=sample.size,
         start_unknown=sample.start_unknown,
+        facets_cut=sample.facets_cut,
+        show_all=show_all if show_all in CAPPED_FACETS else "",
     )

@@ -146,7 +146,11 @@ class SearchView(View):
         sort = data.get("sort") or ("relevance" if filters.text else "newest")
         requested_page = data.get("page") or 1
         results = search.search_page(
-            filters, sort=sort, page=requested_page, per_page=self.per_page
+            filters,
+            sort=sort,
+            page=requested_page,
+            per_page=self.per_page,
+            show_all=request.GET.get("show_all", ""),
         )
         messages = form.error_list()
         if requested_page > results.pages:
@@ -186,6 +190,8 @@ class SearchView(View):
             "actions": actions,
             "actors": actors,
             "suggestions": suggestions,
+            # past the count's limit, the size of the sample the facets count in
+            "facet_sample": results.sample_size if results.facets_are_sample else 0,
             "did_you_mean": did_you_mean,
             "did_you_mean_query": _with_text(request.GET, did_you_mean) if did_you_mean else "",
             # The results shown leave invalid filters out; so does their export.
