@@ -35,6 +35,7 @@ GROUPS = (
         ),
     ),
     ("Change sets", "changesets", ("changeset",)),
+    ("The site's pages", "site", ("sitepage",)),
     (
         "Protected persons",
         "protected",

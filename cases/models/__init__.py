@@ -41,6 +41,7 @@ from .law import (
     TreatyStatusKind,
     ViolationCategory,
 )
+from .pages import SitePage
 from .protected import ProtectedContact, ProtectedIdentity, ProtectedPerson
 from .search_words import SearchWord
 from .sources import Citation, Reliability, Source, SourceCapture, SourceKind
@@ -87,6 +88,7 @@ __all__ = [
     "SealStatus",
     "SearchWord",
     "SecurityCouncilReferral",
+    "SitePage",
     "Source",
     "SourceCapture",
     "SourceKind",
