@@ -126,8 +126,10 @@ SELECT
     (SELECT json_object_agg(k, n) FROM (
         SELECT verification_status AS k, count(*) AS n FROM sample GROUP BY 1) x) AS status,
     (SELECT json_object_agg(k, n) FROM (
-        SELECT extract(year FROM date_earliest)::int AS k, count(*) AS n
-        FROM sample WHERE date_earliest IS NOT NULL GROUP BY 1) x) AS year,
+        -- no earliest date (an open start, or none): the Year facet's "unknown"
+        SELECT coalesce(extract(year FROM date_earliest)::int::text, 'unknown') AS k,
+               count(*) AS n
+        FROM sample GROUP BY 1) x) AS year,
     (SELECT json_object_agg(k, n) FROM (
         SELECT c.slug AS k, count(DISTINCT f.incident_id) AS n
         FROM filed f JOIN tree t ON t.id = f.category_id

@@ -42,6 +42,7 @@ GROUPS = (
         ),
     ),
     ("Change sets", "changesets", ("changeset",)),
+    ("The site's pages", "site", ("sitepage",)),
     (
         "Protected persons",
         "protected",

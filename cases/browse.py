@@ -17,6 +17,7 @@ from cases.models import (
     AttributionConfidence,
     Incident,
     Reliability,
+    SitePage,
     Source,
     Standing,
     State,
@@ -138,13 +139,16 @@ VERIFICATION_MEANINGS = {
 
 
 class AboutView(TemplateView):
-    """Who runs the site, what its grades and statuses mean, how to cite a record. The
-    terms are the models' own choices, so the page cannot drift from the data."""
+    """Who runs the site (the published SitePage "about", written by staff in the admin),
+    what its grades and statuses mean, how to cite a record. The terms are the models' own
+    choices, so the page cannot drift from the data. Two queries at most: the page, and
+    none for the meanings."""
 
     template_name = "cases/about.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["site_page"] = SitePage.objects.public().filter(slug="about").first()
         context["verification_statuses"] = [
             (value, label, VERIFICATION_MEANINGS[value])
             for value, label in VerificationStatus.choices

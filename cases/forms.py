@@ -20,6 +20,28 @@ from cases.models import (
     ViolationCategory,
 )
 
+
+class YearField(forms.IntegerField):
+    """A year from 1800 to 2200, or "unknown" (search.START_UNKNOWN): the incidents whose
+    start is unknown, the Year facet's last bucket. The page and the API take the same."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1800, max_value=2200, **kwargs)
+        self.error_messages["invalid"] = (
+            f"Enter a whole number (a year), or “{search.START_UNKNOWN}” for incidents whose "
+            "start is unknown."
+        )
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip().lower() == search.START_UNKNOWN:
+            return search.START_UNKNOWN
+        return super().to_python(value)
+
+    def run_validators(self, value):
+        if value != search.START_UNKNOWN:
+            super().run_validators(value)
+
+
 # Parameter name -> the label used in messages and the list of active filters. The
 # filters have the same names on the page, its CSV export and the API (cases.search.Filters).
 FILTER_LABELS = {
@@ -89,7 +111,7 @@ class SearchForm(forms.Form):
     conflict_type = forms.ChoiceField(
         required=False, choices=_blank_choice(ConflictType.choices), label="Conflict type"
     )
-    year = forms.IntegerField(required=False, min_value=1800, max_value=2200, label="Year")
+    year = YearField(required=False, label="Year")
     date_from = forms.DateField(
         required=False,
         label="From",

@@ -25,8 +25,9 @@ from django.contrib.postgres.search import (
     SearchVector,
     TrigramSimilarity,
 )
-from django.db import connection
-from django.db.models import F, QuerySet
+from django.db import connection, transaction
+from django.db.models import F, Func, IntegerField, Q, QuerySet, Value
+from django.db.models.functions import Left, Length
 from django.db.models.sql import Query
 
 from cases.models import (
@@ -37,10 +38,12 @@ from cases.models import (
     Instrument,
     LegalQualification,
     Provision,
+    SearchWord,
     State,
     ViolationCategory,
 )
 from cases.models.incidents import SEARCH_CONFIG
+from cases.search_names import actions_naming
 
 MAX_QUERY_LENGTH = 500
 # The count is exact up to COUNT_LIMIT. Past it, facets, the timeline and the relevance
@@ -49,6 +52,11 @@ MAX_QUERY_LENGTH = 500
 COUNT_LIMIT = 1_000
 SAMPLE_SIZE = 500
 FACET_SIZE = 12
+# "Show all" of a capped facet: its values in the sample, up to this many.
+FACET_ALL_SIZE = 1_000
+CAPPED_FACETS = ("country", "instrument", "provision", "actor")
+# The Year facet's value (and the year filter's) for incidents whose start is unknown.
+START_UNKNOWN = "unknown"
 # ts_headline inserts these around matches; the template escapes the text, then turns
 # them into <mark>, so a summary can never inject markup.
 MARK_START, MARK_STOP = "\ue000", "\ue001"
@@ -143,7 +151,9 @@ def search_incidents(queryset: QuerySet, text: str) -> QuerySet:
 
 
 def search_actions(text: str) -> QuerySet:
-    """Public actions whose title, reference, summary or issuing body match (a small table)."""
+    """Public actions whose title, reference, summary or issuing body match, or one of whose
+    public subjects' names or other names match, in any script (a small table: the
+    document is computed per query). Ranked by their own fields, then the latest issued."""
     query = incident_query(text)
     vector = (
         SearchVector("title", "reference", weight="A", config="simple")
@@ -151,11 +161,12 @@ def search_actions(text: str) -> QuerySet:
         + SearchVector("issuing_body__name", weight="B", config="simple")
         + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
     )
+    named = actions_naming(search_actors(text))
     return (
         AccountabilityAction.objects.public()
         .filter(issuing_body__in=Actor.objects.public())
         .annotate(document=vector, rank=SearchRank(vector, query))
-        .filter(document=query)
+        .filter(Q(document=query) | Q(pk__in=named))
         .select_related("issuing_body")
         .order_by("-rank", F("issued_on").desc(nulls_last=True), "-pk")
     )
@@ -210,6 +221,153 @@ def similar_actor_names(text: str, limit: int = 5) -> list[str]:
     return found[:limit]
 
 
+# "Did you mean …": words of the public search documents (SearchWord) close to a word
+# that finds nothing. A word of up to 5 letters may be 1 edit away, a longer one 2
+# ("childern" is 2 from "children": a swap is two edits for Levenshtein).
+SUGGEST_MIN_LENGTH = 4
+SUGGEST_MAX_WORDS = 5  # words of a query corrected, at most
+SUGGEST_CANDIDATES = 2_000  # without fuzzystrmatch: the most frequent words ranked in Python
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def refresh_search_words() -> int:
+    """Rebuild SearchWord from the words of every public incident's text (title, summary,
+    description, search names; unstemmed, any script), with ts_stat; the words' number.
+
+    The one writer of the table: run by the `refresh_search_words` command (after a load,
+    an import or a publication round; see docs/search.md). Visibility is the public()
+    queryset compiled into ts_stat's statement, never retyped."""
+    documents = (
+        Incident.objects.public()
+        .annotate(
+            words=SearchVector("title", "summary", "description", "search_names", config="simple")
+        )
+        .values_list("words", flat=True)
+    )
+    statement = connection.ops.compose_sql(*documents.query.sql_with_params())
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {SearchWord._meta.db_table}")
+        cursor.execute(
+            f"INSERT INTO {SearchWord._meta.db_table} (word, documents) "
+            "SELECT word, ndoc FROM ts_stat(%s) "
+            # words, not numbers or codes: at least one letter, no digit or underscore
+            "WHERE char_length(word) BETWEEN 3 AND 60 AND word !~ '[0-9_]'",
+            [statement],
+        )
+        return cursor.rowcount
+
+
+def has_fuzzystrmatch() -> bool:
+    """fuzzystrmatch is optional (migration 0014): the embedded PostgreSQL lacks it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'fuzzystrmatch'")
+        return cursor.fetchone() is not None
+
+
+def _max_edits(word: str) -> int:
+    return 1 if len(word) <= 5 else 2
+
+
+def levenshtein(a: str, b: str, limit: int) -> int:
+    """Edits (insert, delete, substitute a letter) from a to b; limit + 1 once past limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i]
+        for j, cb in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def _closest_word(word: str, *, in_sql: bool) -> str | None:
+    """The public word nearest `word` within its edit limit: fewest edits, then the most
+    documents, then alphabetical; None when none is that close. Candidates share its first
+    letter and are within the limit in length (the index searchword_first_length_idx)."""
+    limit = _max_edits(word)
+    candidates = (
+        SearchWord.objects.annotate(first=Left("word", 1), length=Length("word"))
+        .filter(first=word[0], length__range=(len(word) - limit, len(word) + limit))
+        .exclude(word=word)
+    )
+    if in_sql:
+        distance = Func(
+            F("word"),
+            Value(word),
+            Value(limit),
+            function="levenshtein_less_equal",
+            output_field=IntegerField(),
+        )
+        return (
+            candidates.annotate(distance=distance)
+            .filter(distance__lte=limit)
+            .order_by("distance", "-documents", "word")
+            .values_list("word", flat=True)
+            .first()
+        )
+    ranked = []
+    rows = candidates.order_by("-documents", "word").values_list("word", "documents")
+    for candidate, documents in rows[:SUGGEST_CANDIDATES]:
+        distance = levenshtein(word, candidate, limit)
+        if distance <= limit:
+            ranked.append((distance, -documents, candidate))
+    return min(ranked)[2] if ranked else None
+
+
+def did_you_mean(text: str) -> str | None:
+    """The query with its misspelled words replaced by the closest words of the public
+    search documents ("deportaton childern" -> "deportation children"), or None when no
+    word needs it, none has a close word, or the corrected query finds no public incident.
+
+    A word needs it when it is not itself a word of the documents; an excluded word
+    (-word) is left as typed. Works without pg_trgm or fuzzystrmatch."""
+    words = [
+        m
+        for m in _LETTERS.finditer(text)
+        if len(m.group()) >= SUGGEST_MIN_LENGTH and m.group() != "OR" and not _excluded(text, m)
+    ][:SUGGEST_MAX_WORDS]
+    if not words:
+        return None
+    lowered = {m.group().lower() for m in words}
+    known = set(SearchWord.objects.filter(word__in=lowered).values_list("word", flat=True))
+    unknown = sorted(lowered - known)
+    if not unknown:
+        return None
+    in_sql = has_fuzzystrmatch()
+    replacements = {}
+    for word in unknown:
+        closest = _closest_word(word, in_sql=in_sql)
+        if closest is not None:
+            replacements[word] = closest
+    if not replacements:
+        return None
+    corrected = "".join(
+        _replace_words(text, [m for m in words if m.group().lower() in replacements], replacements)
+    )
+    # The table may be older than the records: offer only what finds a public incident now.
+    if not matching_incidents(Filters(text=corrected)).exists():
+        return None
+    return corrected
+
+
+def _excluded(text: str, match: re.Match) -> bool:
+    """Whether the word is excluded: "-word" at the start or after a space."""
+    start = match.start()
+    return start > 0 and text[start - 1] == "-" and (start == 1 or text[start - 2].isspace())
+
+
+def _replace_words(text: str, matches: list, replacements: dict[str, str]):
+    position = 0
+    for match in matches:
+        yield text[position : match.start()]
+        yield replacements[match.group().lower()]
+        position = match.end()
+    yield text[position:]
+
+
 @dataclass
 class Filters:
     """The incident filters, validated (records already known to be public): one set, by
@@ -227,7 +385,7 @@ class Filters:
     action_status: str = ""
     verification_status: str = ""
     conflict_type: str = ""
-    year: int | None = None
+    year: int | str | None = None  # a year, or START_UNKNOWN
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
 
@@ -271,7 +429,9 @@ def filter_incidents(queryset: QuerySet, filters: Filters) -> QuerySet:
         qs = qs.filter(verification_status=filters.verification_status)
     if filters.conflict_type:
         qs = qs.filter(conflict_type=filters.conflict_type)
-    if filters.year:
+    if filters.year == START_UNKNOWN:
+        qs = qs.filter(date_earliest__isnull=True)
+    elif filters.year:
         qs = qs.filter(date_earliest__year=filters.year)
     if filters.date_from or filters.date_to:
         qs = qs.overlapping(filters.date_from, filters.date_to)
@@ -315,6 +475,9 @@ class SearchPage:
     timeline_unit: str
     ranked_sample: bool
     sample_size: int = 0
+    start_unknown: int = 0  # in the sample: incidents whose earliest date is unknown
+    facets_cut: set[str] = dataclasses.field(default_factory=set)  # values left out: "show all"
+    show_all: str = ""  # the capped facet shown in full
 
 
 def matching_incidents(filters: Filters) -> QuerySet:
@@ -428,10 +591,11 @@ SELECT
         SELECT date_trunc('month', date_earliest::timestamp)::date AS value, count(*) AS n
         FROM sample WHERE date_earliest IS NOT NULL GROUP BY 1
     ) x) AS month,
+    (SELECT count(*) FROM sample WHERE date_earliest IS NULL) AS start_unknown,
     (SELECT json_agg(x ORDER BY x.n DESC, x.label, x.value) FROM (
         SELECT s.code AS value, s.name AS label, count(*) AS n
         FROM sample JOIN cases_state s ON s.code = sample.country_id
-        GROUP BY s.code, s.name ORDER BY 3 DESC, 2, 1 LIMIT %(size)s
+        GROUP BY s.code, s.name ORDER BY 3 DESC, 2, 1 LIMIT %(size_country)s
     ) x) AS country,
     (SELECT json_agg(x ORDER BY x.n DESC, x.value) FROM (
         SELECT verification_status AS value, count(*) AS n FROM sample GROUP BY 1
@@ -447,20 +611,20 @@ SELECT
         SELECT i.slug AS value, i.short_title AS label, count(DISTINCT q.incident_id) AS n
         FROM qualification q JOIN cases_provision p ON p.id = q.provision_id
         JOIN cases_instrument i ON i.id = p.instrument_id
-        GROUP BY i.id ORDER BY 3 DESC, 2, 1 LIMIT %(size)s
+        GROUP BY i.id ORDER BY 3 DESC, 2, 1 LIMIT %(size_instrument)s
     ) x) AS instrument,
     (SELECT json_agg(x ORDER BY x.n DESC, x.label, x.id) FROM (
         SELECT p.id, p.id::text AS value, i.short_title || ' ' || p.label AS label,
                count(*) AS n
         FROM qualification q JOIN cases_provision p ON p.id = q.provision_id
         JOIN cases_instrument i ON i.id = p.instrument_id
-        GROUP BY p.id, i.short_title ORDER BY 4 DESC, 3, 1 LIMIT %(size)s
+        GROUP BY p.id, i.short_title ORDER BY 4 DESC, 3, 1 LIMIT %(size_provision)s
     ) x) AS provision,
     (SELECT json_agg(x ORDER BY x.n DESC, x.label, x.id) FROM (
         SELECT a.id, a.id::text AS value, a.name AS label, count(*) AS n
         FROM (SELECT DISTINCT incident_id, actor_id FROM sample_involvement) v
         JOIN public_actor a ON a.id = v.actor_id
-        GROUP BY a.id, a.name ORDER BY 4 DESC, 3, 1 LIMIT %(size)s
+        GROUP BY a.id, a.name ORDER BY 4 DESC, 3, 1 LIMIT %(size_actor)s
     ) x) AS actor,
     (SELECT json_agg(x ORDER BY x.n DESC, x.value) FROM (
         SELECT a.kind AS value, count(DISTINCT x.incident_id) AS n
@@ -586,6 +750,8 @@ class Sample:
     facets: dict[str, list[FacetValue]]
     timeline: list[tuple[datetime.date, int]]
     timeline_unit: str
+    start_unknown: int = 0  # sampled incidents without an earliest date
+    facets_cut: set[str] = dataclasses.field(default_factory=set)  # capped, values left out
 
 
 @functools.cache
@@ -607,9 +773,14 @@ def sample_and_facets(
     tsquery: str | None = None,
     offset: int = 0,
     per_page: int = 20,
+    show_all: str = "",
 ) -> Sample:
     """The sample, the count, the facets, the timeline of `matches` and one page of the
-    sample in `sort` order (relevance needs `tsquery`, from `_tsquery_sql`), in one query."""
+    sample in `sort` order (relevance needs `tsquery`, from `_tsquery_sql`), in one query.
+
+    The capped facets keep their FACET_SIZE largest values, `show_all` (one of
+    CAPPED_FACETS) up to FACET_ALL_SIZE; one more is read to tell whether any were left
+    out (`Sample.facets_cut`)."""
     columns = ["id", "country_id", "verification_status", "date_earliest"]
     if tsquery is not None and sort == "relevance":
         columns.append("search_vector")
@@ -625,7 +796,10 @@ def sample_and_facets(
     params = {
         "count_limit": COUNT_LIMIT,
         "sample_size": min(SAMPLE_SIZE, COUNT_LIMIT),
-        "size": FACET_SIZE,
+        **{
+            f"size_{name}": (FACET_ALL_SIZE if name == show_all else FACET_SIZE) + 1
+            for name in CAPPED_FACETS
+        },
         "offset": offset,
         "per_page": per_page,
         **_HEADLINE,
@@ -640,15 +814,20 @@ def sample_and_facets(
     status_labels = dict(Incident._meta.get_field("verification_status").choices)
     kind_labels = dict(AccountabilityAction._meta.get_field("kind").choices)
     months = [(datetime.date.fromisoformat(v["value"]), v["n"]) for v in values("month")]
-    years: dict[int, int] = {}
-    for month, n in months:
-        years[month.year] = years.get(month.year, 0) + n
+    start_unknown = row["start_unknown"]
     facets = {
         "country": [FacetValue(v["value"], v["label"], v["n"]) for v in values("country")],
         "verification_status": [
             FacetValue(v["value"], status_labels[v["value"]], v["n"]) for v in values("status")
         ],
-        "year": [FacetValue(str(y), str(y), n) for y, n in sorted(years.items(), reverse=True)],
+        "year": [
+            FacetValue(
+                str(year) if year else START_UNKNOWN, str(year) if year else "Start unknown", n
+            )
+            for year, n in sorted(
+                year_buckets(months, start_unknown), key=lambda b: (b[0] is None, -(b[0] or 0))
+            )
+        ],
         "category": _category_tree(values("category")),
         "instrument": [FacetValue(v["value"], v["label"], v["n"]) for v in values("instrument")],
         "provision": [FacetValue(v["value"], v["label"], v["n"]) for v in values("provision")],
@@ -657,6 +836,12 @@ def sample_and_facets(
             FacetValue(v["value"], kind_labels[v["value"]], v["n"]) for v in values("kind")
         ],
     }
+    cut = set()
+    for name in CAPPED_FACETS:
+        limit = params[f"size_{name}"] - 1
+        if len(facets[name]) > limit:
+            facets[name] = facets[name][:limit]
+            cut.add(name)
     found = row["found"]
     more = found > COUNT_LIMIT
     return Sample(
@@ -666,7 +851,25 @@ def sample_and_facets(
         params["sample_size"] if more else found,
         facets,
         *_timeline(months),
+        start_unknown=start_unknown,
+        facets_cut=cut,
     )
+
+
+def year_buckets(
+    months: list[tuple[datetime.date, int]], start_unknown: int
+) -> list[tuple[int | None, int]]:
+    """Incidents per year of their earliest date, oldest first, then (None, n) for the n
+    whose start is unknown (an open start, "../2023-03-17", or no date at all) when there
+    are any: the one grouping of the Year facet and of the timeline's "start unknown", so
+    that the buckets add up to the incidents counted."""
+    years: dict[int, int] = {}
+    for month, n in months:
+        years[month.year] = years.get(month.year, 0) + n
+    buckets: list[tuple[int | None, int]] = sorted(years.items())
+    if start_unknown:
+        buckets.append((None, start_unknown))
+    return buckets
 
 
 def _category_tree(rows: list[dict]) -> list[FacetValue]:
@@ -712,7 +915,9 @@ def _fill_months(rows: list[tuple[datetime.date, int]]) -> list[tuple[datetime.d
     return filled
 
 
-def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -> SearchPage:
+def search_page(
+    filters: Filters, *, sort: str, page: int, per_page: int = 20, show_all: str = ""
+) -> SearchPage:
     """Count, one ordered page with snippets, facets and timeline, in one query, two when
     the page is not among the sample's.
 
@@ -733,7 +938,12 @@ def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -
     def sample_with_page(page: int) -> Sample:
         offset = (page - 1) * per_page
         return sample_and_facets(
-            matches, sort=sort, tsquery=tsquery, offset=offset, per_page=per_page
+            matches,
+            sort=sort,
+            tsquery=tsquery,
+            offset=offset,
+            per_page=per_page,
+            show_all=show_all if show_all in CAPPED_FACETS else "",
         )
 
     sample = sample_with_page(requested)
@@ -762,4 +972,7 @@ def search_page(filters: Filters, *, sort: str, page: int, per_page: int = 20) -
         timeline_unit=sample.timeline_unit,
         ranked_sample=ranked and sampled,
         sample_size=sample.size,
+        start_unknown=sample.start_unknown,
+        facets_cut=sample.facets_cut,
+        show_all=show_all if show_all in CAPPED_FACETS else "",
     )

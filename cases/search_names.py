@@ -17,6 +17,11 @@ service `cases.services.refresh_search_names()` reads the namings of incidents f
 database (`namings()`); the importer and the generator, which write incidents before the
 rows naming them, build the namings from what they are about to write and call the same
 `Names`.
+
+Accountability actions are few, so their search document is computed when searched
+(`cases.search.search_actions`), not stored; what names find one besides its own fields is
+decided here too: its public subjects' names and other names, in every script
+(`actions_naming`).
 """
 
 from collections.abc import Iterable, Sequence
@@ -26,6 +31,7 @@ from django.db.models import Q, QuerySet
 
 from cases.models import (
     AccountabilityAction,
+    ActionSubject,
     Actor,
     ActorName,
     Incident,
@@ -224,4 +230,19 @@ def incidents_naming(
     return condition
 
 
-__all__ = ["Names", "Naming", "incidents_naming", "namings", "search_names"]
+def actions_naming(actors: QuerySet) -> QuerySet:
+    """The ids of the actions directed at any of these actors: an action is found by its
+    subjects' names and other names, in every script ("Львова-Белова" finds the warrant
+    for Lvova-Belova). `actors` must be public ones (cases.search.search_actors finds
+    them): a hidden subject's name must never make an action findable."""
+    return ActionSubject.objects.filter(actor__in=actors.values("pk")).values("action_id")
+
+
+__all__ = [
+    "Names",
+    "Naming",
+    "actions_naming",
+    "incidents_naming",
+    "namings",
+    "search_names",
+]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cases import browse, views
+from cases import browse, cite, views
 
 app_name = "cases"
 
@@ -28,4 +28,5 @@ urlpatterns = [
     path("categories/<slug:slug>/", views.CategoryDetailView.as_view(), name="category-detail"),
     path("sources/<int:pk>/", views.SourceDetailView.as_view(), name="source-detail"),
     path("robots.txt", views.robots, name="robots"),
+    *cite.urlpatterns(),
 ]

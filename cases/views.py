@@ -89,6 +89,14 @@ def _active_filters(data: dict, params) -> list[tuple[str, str, str]]:
     return active
 
 
+def _with_text(params, text: str) -> str:
+    """The query string of the same search with another text, from its first page."""
+    changed = params.copy()
+    changed["q"] = text
+    changed.pop("page", None)
+    return changed.urlencode()
+
+
 FACETS = [
     ("country", "Country"),
     ("category", "Violation category"),
@@ -138,7 +146,11 @@ class SearchView(View):
         sort = data.get("sort") or ("relevance" if filters.text else "newest")
         requested_page = data.get("page") or 1
         results = search.search_page(
-            filters, sort=sort, page=requested_page, per_page=self.per_page
+            filters,
+            sort=sort,
+            page=requested_page,
+            per_page=self.per_page,
+            show_all=request.GET.get("show_all", ""),
         )
         messages = form.error_list()
         if requested_page > results.pages:
@@ -148,11 +160,14 @@ class SearchView(View):
                 "Showing the last page."
             )
         actions, actors, suggestions = [], [], []
+        did_you_mean = None
         if filters.text:
             actions = list(search.search_actions(filters.text)[:5])
             actors = list(search.search_actors(filters.text)[:8])
             if not results.total and not actors:
                 suggestions = search.similar_actor_names(filters.text)
+            if not results.total:
+                did_you_mean = search.did_you_mean(filters.text)
         context = {
             "form": form,
             "filters": filters,
@@ -175,6 +190,10 @@ class SearchView(View):
             "actions": actions,
             "actors": actors,
             "suggestions": suggestions,
+            # past the count's limit, the size of the sample the facets count in
+            "facet_sample": results.sample_size if results.facets_are_sample else 0,
+            "did_you_mean": did_you_mean,
+            "did_you_mean_query": _with_text(request.GET, did_you_mean) if did_you_mean else "",
             # The results shown leave invalid filters out; so does their export.
             "query_string": form.valid_params().urlencode(),
         }

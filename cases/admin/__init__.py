@@ -6,6 +6,16 @@ Importing the modules registers their ModelAdmins on `admin.site`, the site of
 cases/admin_site.py, which also serves the exchange pages.
 """
 
-from . import actions, actors, api, changesets, incidents, law, protected, sources
+from . import actions, actors, api, changesets, incidents, law, pages, protected, sources
 
-__all__ = ["actions", "actors", "api", "changesets", "incidents", "law", "protected", "sources"]
+__all__ = [
+    "actions",
+    "actors",
+    "api",
+    "changesets",
+    "incidents",
+    "law",
+    "pages",
+    "protected",
+    "sources",
+]

@@ -13,6 +13,7 @@ from django.db.models.functions import Cast
 from django_filters.fields import IsoDateTimeField, ModelChoiceField
 from drf_spectacular.utils import extend_schema_field
 
+from cases.forms import YearField
 from cases.models import (
     AccountabilityAction,
     ActionKind,
@@ -32,7 +33,13 @@ from cases.models import (
     VerificationStatus,
     ViolationCategory,
 )
-from cases.search import MAX_QUERY_LENGTH, Filters, filter_incidents, search_incidents
+from cases.search import (
+    MAX_QUERY_LENGTH,
+    START_UNKNOWN,
+    Filters,
+    filter_incidents,
+    search_incidents,
+)
 
 
 class RecordFilter(df.ModelChoiceFilter):
@@ -153,11 +160,6 @@ class ApiFilterSet(df.FilterSet):
         return queryset.filter(changed_at__gte=value)
 
 
-class YearField(forms.IntegerField):
-    def __init__(self, **kwargs):
-        super().__init__(min_value=1800, max_value=2200, **kwargs)
-
-
 class YearFilter(df.NumberFilter):
     """A year, as the search page takes it."""
 
@@ -165,7 +167,12 @@ class YearFilter(df.NumberFilter):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        schema = {"type": "integer", "minimum": 1800, "maximum": 2200}
+        schema = {
+            "oneOf": [
+                {"type": "integer", "minimum": 1800, "maximum": 2200},
+                {"type": "string", "enum": [START_UNKNOWN]},
+            ]
+        }
         extend_schema_field({**schema, "description": self.label})(self)
 
 
@@ -193,7 +200,11 @@ class IncidentFilter(ApiFilterSet):
         method="keep",
         label="Incidents whose (possibly uncertain) period starts this day or earlier.",
     )
-    year = YearFilter(method="keep", label="Incidents whose earliest date is in this year.")
+    year = YearFilter(
+        method="keep",
+        label="Incidents whose earliest date is in this year; `unknown`: those whose start is "
+        "unknown (an open start, or no date).",
+    )
     category = SlugFilter(
         queryset=ViolationCategory.objects.all(),
         to_field_name="slug",

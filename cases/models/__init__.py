@@ -41,7 +41,9 @@ from .law import (
     TreatyStatusKind,
     ViolationCategory,
 )
+from .pages import SitePage
 from .protected import ProtectedContact, ProtectedIdentity, ProtectedPerson
+from .search_words import SearchWord
 from .sources import Citation, Reliability, Source, SourceCapture, SourceKind
 
 __all__ = [
@@ -84,7 +86,9 @@ __all__ = [
     "Reliability",
     "RuleKind",
     "SealStatus",
+    "SearchWord",
     "SecurityCouncilReferral",
+    "SitePage",
     "Source",
     "SourceCapture",
     "SourceKind",

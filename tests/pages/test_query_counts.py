@@ -75,7 +75,7 @@ PAGES = {
     "actor list": (lambda w: "/actors/", 2),
     "source list": (lambda w: "/sources/", 2),
     "state list": (lambda w: "/states/", 2),
-    "about": (lambda w: "/about/", 0),
+    "about": (lambda w: "/about/", 1),  # the published SitePage "about"
 }
 
 

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from cases.demo import load_demo
+from cases.search import refresh_search_words
 
 
 class Command(BaseCommand):
@@ -13,6 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         loader = load_demo()
+        refresh_search_words()  # the words "Did you mean …" may suggest
         if options["verbosity"] < 1:
             return
         for model in sorted(set(loader.created) | set(loader.changed)):
