@@ -18,8 +18,8 @@ import tempfile
 cores = os.cpu_count() or 1
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", 2 * cores + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", 1))
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * cores + 1)
+threads = int(os.environ.get("GUNICORN_THREADS") or 1)
 # One connection per thread: a request never waits on another's connection.
 os.environ.setdefault("IHL_DB_POOL_MAX_SIZE", str(threads))
 os.environ.setdefault("IHL_DB_POOL_MIN_SIZE", "1")

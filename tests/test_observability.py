@@ -330,3 +330,79 @@ def test_development_server_keeps_its_connections_within_the_pool():
         process.wait(timeout=30)
     assert statuses == [200] * 120
     assert 1 <= peak <= 3
+
+
+# Deployment files ------------------------------------------------------------------------
+# Docker is not on the machines that run the tests: what can be checked without it is that
+# every file and command the Dockerfile and compose.yaml name exists and is what it claims.
+
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    lines = [line.strip() for line in text.splitlines()]
+    return [
+        (line.split(None, 1)[0].upper(), line.split(None, 1)[1])
+        for line in lines
+        if line and not line.startswith("#")
+    ]
+
+
+def test_dockerfile_installs_the_runtime_lock_and_runs_gunicorn_as_non_root():
+    instructions = dockerfile_instructions()
+    runs = " ".join(arg for op, arg in instructions if op == "RUN")
+    assert "pip install -r requirements.lock" in runs
+    assert "requirements-dev.lock" not in runs
+    assert "manage.py collectstatic --no-input" in runs
+    for op, arg in instructions:
+        if op == "COPY":
+            *sources, _ = arg.split()
+            for source in sources:
+                assert (ROOT / source).exists(), f"COPY {source}: no such file"
+    users = [arg for op, arg in instructions if op == "USER"]
+    assert users
+    assert users[-1] not in {"root", "0"}
+    (command,) = [json.loads(arg) for op, arg in instructions if op == "CMD"]
+    assert command == ["gunicorn", "-c", "gunicorn.conf.py", "ihl.wsgi"]
+    (healthcheck,) = [arg for op, arg in instructions if op == "HEALTHCHECK"]
+    assert "/healthz" in healthcheck
+
+
+def test_compose_runs_the_image_against_postgresql_and_redis():
+    import yaml
+
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
+    assert {"app", "db", "redis", "migrate"} <= services.keys()
+    assert services["db"]["image"] == "postgres:15"
+    environment = services["app"]["environment"]
+    assert environment["DATABASE_URL"].startswith("postgres://ihl:")
+    assert environment["DATABASE_URL"].endswith("@db:5432/ihl")
+    assert services["migrate"]["command"] == ["python", "manage.py", "migrate", "--no-input"]
+    assert services["app"]["depends_on"]["migrate"] == {
+        "condition": "service_completed_successfully"
+    }
+    # The app is published on the host's loopback only: a TLS proxy goes in front.
+    assert services["app"]["ports"] == ["127.0.0.1:8000:8000"]
+
+
+def test_gunicorn_config_sizes_workers_and_pool_from_the_machine():
+    env = {k: v for k, v in os.environ.items() if k not in {"WEB_CONCURRENCY", "GUNICORN_THREADS"}}
+    env.pop("IHL_DB_POOL_MAX_SIZE", None)
+    script = (
+        "import runpy, os, json; c = runpy.run_path('gunicorn.conf.py'); "
+        "print(json.dumps([c['workers'], c['threads'], os.environ['IHL_DB_POOL_MAX_SIZE'], "
+        "os.cpu_count()]))"
+    )
+    for threads, pool in ((None, "1"), ("4", "4")):
+        run_env = dict(env, **({"GUNICORN_THREADS": threads} if threads else {}))
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            env=run_env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        workers, threads_seen, pool_size, cores = json.loads(result.stdout)
+        assert workers == 2 * cores + 1
+        assert threads_seen == int(threads or 1)
+        assert pool_size == pool
