@@ -28,6 +28,7 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import F, QuerySet
 from django.db.models.sql import Query
+from django.utils.translation import gettext_lazy
 
 from cases.models import (
     AccountabilityAction,
@@ -279,9 +280,9 @@ def filter_incidents(queryset: QuerySet, filters: Filters) -> QuerySet:
 
 
 SORTS = {
-    "relevance": "Relevance",
-    "newest": "Newest first",
-    "oldest": "Oldest first",
+    "relevance": gettext_lazy("Relevance"),
+    "newest": gettext_lazy("Newest first"),
+    "oldest": gettext_lazy("Oldest first"),
 }
 
 

@@ -11,6 +11,8 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from cases import search
@@ -90,14 +92,14 @@ def _active_filters(data: dict, params) -> list[tuple[str, str, str]]:
 
 
 FACETS = [
-    ("country", "Country"),
-    ("category", "Violation category"),
-    ("instrument", "Instrument"),
-    ("provision", "Provision"),
-    ("actor", "Actor"),
-    ("action_kind", "Accountability action"),
-    ("verification_status", "Verification status"),
-    ("year", "Year"),
+    ("country", gettext_lazy("Country")),
+    ("category", gettext_lazy("Violation category")),
+    ("instrument", gettext_lazy("Instrument")),
+    ("provision", gettext_lazy("Provision")),
+    ("actor", gettext_lazy("Actor")),
+    ("action_kind", gettext_lazy("Accountability action")),
+    ("verification_status", gettext_lazy("Verification status")),
+    ("year", gettext_lazy("Year")),
 ]
 # Filters the search form does not show as inputs; kept as hidden fields on resubmit.
 HIDDEN_FILTERS = [
@@ -107,7 +109,7 @@ HIDDEN_FILTERS = [
 ]
 # Facets whose values are not capped in the database: the first few are shown, the rest
 # folded under a summary (the Year facet spans decades).
-FOLDED_FACETS = {"year": (10, "Earlier years")}
+FOLDED_FACETS = {"year": (10, gettext_lazy("Earlier years"))}
 
 
 def _facet_group(name: str, title: str, values: list, current: str) -> tuple:
@@ -143,9 +145,14 @@ class SearchView(View):
         messages = form.error_list()
         if requested_page > results.pages:
             messages.append(
-                f"Page: there is no page {requested_page}; the results have "
-                f"{results.pages} page{'s' if results.pages != 1 else ''}. "
-                "Showing the last page."
+                ngettext(
+                    "Page: there is no page %(page)s; the results have %(pages)s page. "
+                    "Showing the last page.",
+                    "Page: there is no page %(page)s; the results have %(pages)s pages. "
+                    "Showing the last page.",
+                    results.pages,
+                )
+                % {"page": requested_page, "pages": results.pages}
             )
         actions, actors, suggestions = [], [], []
         if filters.text:
@@ -241,7 +248,7 @@ class PublicDetailView(DetailView):
             .values_list("withdrawal_reason", flat=True)
             .first()
         )
-        return None if row is None else (row or "No reason was given.")
+        return None if row is None else (row or _("No reason was given."))
 
 
 def treaty_table(
@@ -445,7 +452,7 @@ class StateDetailView(PublicDetailView):
         queryset = self.get_queryset() if queryset is None else queryset
         state = queryset.filter(code=self.kwargs["code"].upper()).first()
         if state is None:
-            raise Http404("No such state.")
+            raise Http404(_("No such state."))
         return state
 
     def get_context_data(self, **kwargs):
@@ -553,26 +560,31 @@ class CategoryDetailView(PublicDetailView):
 def _citation_target(citation: Citation):
     """(label, record) for what a public citation backs; the record links to its page."""
     if citation.incident_id:
-        return "Incident", citation.incident
+        return _("Incident"), citation.incident
     if citation.involvement_id:
-        return f"Involvement of {citation.involvement.actor}", citation.involvement.incident
+        actor = citation.involvement.actor
+        return _("Involvement of %(actor)s") % {"actor": actor}, citation.involvement.incident
     if citation.legal_qualification_id:
         q = citation.legal_qualification
-        return f"Legal qualification ({q.provision})", q.incident
+        return _("Legal qualification (%(provision)s)") % {"provision": q.provision}, q.incident
     if citation.action_id:
-        return "Action", citation.action
+        return _("Action"), citation.action
     if citation.charge_id:
-        return f"Charge ({citation.charge.provision})", citation.charge.action
+        provision = citation.charge.provision
+        return _("Charge (%(provision)s)") % {"provision": provision}, citation.charge.action
     if citation.action_event_id:
         event = citation.action_event
         return (
-            f"Event ({event.get_kind_display()}, {written_date(event.occurred_on)})",
+            _("Event (%(kind)s, %(date)s)")
+            % {"kind": event.get_kind_display(), "date": written_date(event.occurred_on)},
             event.action,
         )
     if citation.referral_id:
         referral = citation.referral
-        return f"Security Council referral ({referral})", referral.instrument
-    return f"Treaty act ({citation.treaty_event})", citation.treaty_event.state
+        return _("Security Council referral (%(referral)s)") % {
+            "referral": referral
+        }, referral.instrument
+    return _("Treaty act (%(act)s)") % {"act": citation.treaty_event}, citation.treaty_event.state
 
 
 class SourceDetailView(PublicDetailView):

@@ -17,6 +17,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
 from cases import changesets
 from cases.exchange import quality
@@ -27,16 +28,18 @@ UPLOADS = Path(tempfile.gettempdir()) / "ihl-exchange"
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(help_text="A .zip of CSV files, or an .ndjson file (docs/exchange.md).")
+    file = forms.FileField(
+        help_text=_("A .zip of CSV files, or an .ndjson file (docs/exchange.md).")
+    )
     create_vocabulary = forms.BooleanField(
         required=False,
-        help_text="Add states, instruments, provisions and categories this database lacks.",
+        help_text=_("Add states, instruments, provisions and categories this database lacks."),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in SUFFIXES:
-            raise forms.ValidationError("Upload a .zip of CSV files or an .ndjson file.")
+            raise forms.ValidationError(_("Upload a .zip of CSV files or an .ndjson file."))
         return upload
 
 
