@@ -215,6 +215,19 @@ class SearchExportView(View):
         return response
 
 
+def withdrawn_heading(model) -> str:
+    """The heading of a withdrawn record's page, one sentence per kind of record (the
+    sentence's grammar follows the noun's gender in other languages)."""
+    headings = {
+        "incident": _("This incident was withdrawn"),
+        "accountabilityaction": _("This accountability action was withdrawn"),
+        "actor": _("This actor was withdrawn"),
+        "source": _("This source was withdrawn"),
+        "instrument": _("This instrument was withdrawn"),
+    }
+    return headings.get(model._meta.model_name, _("This record was withdrawn"))
+
+
 class PublicDetailView(DetailView):
     """A record page. Not public: 404; withdrawn: 410 with the public reason, no content."""
 
@@ -228,7 +241,7 @@ class PublicDetailView(DetailView):
             return render(
                 request,
                 "cases/withdrawn.html",
-                {"reason": withdrawn, "kind": self.model._meta.verbose_name},
+                {"reason": withdrawn, "heading": withdrawn_heading(self.model)},
                 status=410,
             )
 
