@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.db.models import F, Prefetch, Q
 from django.http import (
     Http404,
@@ -634,4 +635,8 @@ class SourceDetailView(PublicDetailView):
 
 
 def robots(request):
-    return HttpResponse("User-agent: *\nDisallow: /search/export.csv\n", content_type="text/plain")
+    # The export under every language prefix too (/uk/search/export.csv, ...).
+    others = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    prefixes = ["", *(f"/{code}" for code in others)]
+    rules = "".join(f"Disallow: {prefix}/search/export.csv\n" for prefix in prefixes)
+    return HttpResponse(f"User-agent: *\n{rules}", content_type="text/plain")

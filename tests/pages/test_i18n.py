@@ -201,6 +201,12 @@ def test_a_translated_page_costs_no_more_queries_than_the_english_one(client, wo
     assert counts["/uk"] == counts[""] == counts["/ar"], counts
 
 
+def test_robots_keep_crawlers_off_the_export_in_every_language(client, world):
+    text = client.get("/robots.txt").content.decode()
+    for prefix in ["", "/uk", "/fr", "/es", "/ar"]:
+        assert f"Disallow: {prefix}/search/export.csv\n" in text
+
+
 def test_the_api_and_admin_keep_their_addresses(client, world):
     assert client.get("/uk/api/v1/incidents/").status_code == 404
     assert client.get("/fr/admin/login/").status_code == 404
