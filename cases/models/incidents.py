@@ -5,6 +5,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.edtf import EDTFField
@@ -373,9 +374,9 @@ class VictimCount(models.Model):
         if self.minimum == self.maximum:
             number = f"{self.minimum}"
         elif self.maximum is None:
-            number = f"at least {self.minimum}"
+            number = gettext("at least %(number)s") % {"number": self.minimum}
         elif self.minimum is None:
-            number = f"up to {self.maximum}"
+            number = gettext("up to %(number)s") % {"number": self.maximum}
         else:
             number = f"{self.minimum}–{self.maximum}"
         return f"{number} {self.group or ''} {self.get_kind_display().lower()}".replace("  ", " ")
