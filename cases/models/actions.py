@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Prefetch, Q, Value, When
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.edtf import EDTFField
@@ -392,8 +393,11 @@ def lifecycle_problems(
                 (
                     index,
                     "occurred_on",
-                    f"It is dated before the application ({written_date(applied)}): the "
-                    "application comes first. Correct one of the two dates.",
+                    gettext(
+                        "It is dated before the application (%(date)s): the application comes "
+                        "first. Correct one of the two dates."
+                    )
+                    % {"date": written_date(applied)},
                 )
             )
         elif day is not None and issued and event.kind in AFTER_ISSUE_KINDS and day < issued:
@@ -401,8 +405,11 @@ def lifecycle_problems(
                 (
                     index,
                     "occurred_on",
-                    f"It is dated before the issue ({written_date(issued)}): "
-                    f"“{event.get_kind_display()}” comes after it. Correct one of the two dates.",
+                    gettext(
+                        "It is dated before the issue (%(date)s): “%(event)s” comes after it. "
+                        "Correct one of the two dates."
+                    )
+                    % {"date": written_date(issued), "event": event.get_kind_display()},
                 )
             )
         if subject_ids is not None and event.subject_id and event.subject_id not in subject_ids:
@@ -410,8 +417,12 @@ def lifecycle_problems(
                 (
                     index,
                     "subject",
-                    f"{event.subject} is not among the subjects of this action: add them under "
-                    "Subjects, or leave the subject empty for an event concerning every subject.",
+                    gettext(
+                        "%(subject)s is not among the subjects of this action: add them under "
+                        "Subjects, or leave the subject empty for an event concerning every "
+                        "subject."
+                    )
+                    % {"subject": event.subject},
                 )
             )
     return problems
@@ -420,10 +431,10 @@ def lifecycle_problems(
 def states_problem(kind: str, states: Collection) -> str | None:
     """An event about a state's conduct must name the state."""
     if kind in STATE_KINDS and not states:
-        return (
-            f"Name the state: “{Kind(kind).label}” is about a state's conduct "
-            "(the state that refused, or that failed to comply)."
-        )
+        return gettext(
+            "Name the state: “%(event)s” is about a state's conduct (the state that refused, "
+            "or that failed to comply)."
+        ) % {"event": Kind(kind).label}
     return None
 
 
@@ -518,8 +529,14 @@ class ActionEvent(Tracked):
             elif (index, field) not in before:
                 other = others[index]
                 errors.setdefault("occurred_on", []).append(
-                    f"With this date, the “{other.get_kind_display()}” of "
-                    f"{written_date(other.occurred_on)} would be wrong: {message}"
+                    gettext(
+                        "With this date, the “%(event)s” of %(date)s would be wrong: %(problem)s"
+                    )
+                    % {
+                        "event": other.get_kind_display(),
+                        "date": written_date(other.occurred_on),
+                        "problem": message,
+                    }
                 )
         if errors:
             raise ValidationError(errors)

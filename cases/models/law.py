@@ -558,28 +558,26 @@ class TreatyEvent(Tracked):
         errors = {}
         adopted, in_force = instrument.adopted_on, instrument.entry_into_force_on
         if adopted and self.deposited_on < adopted:
-            errors["deposited_on"] = (
-                f"{instrument} was adopted on {written_date(adopted)}: no act of a state can come "
-                "before it."
-            )
+            errors["deposited_on"] = gettext(
+                "%(instrument)s was adopted on %(date)s: no act of a state can come before it."
+            ) % {"instrument": instrument, "date": written_date(adopted)}
         override = self.effective_on_override
         if override:
             if self.kind in CONSENT_KINDS and in_force and override < in_force:
-                errors["effective_on_override"] = (
-                    f"{instrument} entered into force on {written_date(in_force)}: no state can be "
-                    "bound by it earlier. Leave the field empty unless the depositary records "
-                    "a later date."
-                )
+                errors["effective_on_override"] = gettext(
+                    "%(instrument)s entered into force on %(date)s: no state can be bound by it "
+                    "earlier. Leave the field empty unless the depositary records a later date."
+                ) % {"instrument": instrument, "date": written_date(in_force)}
             elif override < self.deposited_on and self.kind != TreatyEventKind.SUCCESSION:
-                errors["effective_on_override"] = (
+                errors["effective_on_override"] = gettext(
                     "An act cannot take effect before it was deposited; only a notification of "
                     "succession reaches back (to the date of succession)."
                 )
         if self.jurisdiction_from and in_force and self.jurisdiction_from < in_force:
-            errors["jurisdiction_from"] = (
-                f"{instrument} entered into force on {written_date(in_force)}: no jurisdiction "
-                "can be accepted for earlier crimes (Rome Statute art. 11(1))."
-            )
+            errors["jurisdiction_from"] = gettext(
+                "%(instrument)s entered into force on %(date)s: no jurisdiction can be accepted "
+                "for earlier crimes (Rome Statute art. 11(1))."
+            ) % {"instrument": instrument, "date": written_date(in_force)}
         return errors
 
     def sequence_error(self) -> str | None:
@@ -610,34 +608,42 @@ def treaty_sequence_errors(events: Iterable[TreatyEvent]) -> list[tuple[TreatyEv
         state, kind, message = event.state, event.kind, None
         if kind == TreatyEventKind.DENUNCIATION:
             if bound_by is None:
-                message = (
-                    f"A denunciation needs an earlier ratification, accession, acceptance or "
-                    f"succession of {state} in force; none is recorded. Enter that act first."
-                )
+                message = gettext(
+                    "A denunciation needs an earlier ratification, accession, acceptance or "
+                    "succession of %(state)s in force; none is recorded. Enter that act first."
+                ) % {"state": state}
             bound_by = None
         elif kind == TreatyEventKind.WAR_CRIMES_EXCLUSION and bound_by is None:
-            message = (
+            message = gettext(
                 "An art. 124 declaration is made on becoming a party: enter the ratification "
                 "or accession first (it may have the same date)."
             )
         elif kind in CONSENT_KINDS:
             if bound_by is not None:
-                message = (
-                    f"{state} is already bound by its {bound_by.get_kind_display().lower()} of "
-                    f"{written_date(bound_by.deposited_on)}; record a denunciation before a "
-                    "new consent."
-                )
+                message = gettext(
+                    "%(state)s is already bound by its %(act)s of %(date)s; record a "
+                    "denunciation before a new consent."
+                ) % {
+                    "state": state,
+                    "act": bound_by.get_kind_display().lower(),
+                    "date": written_date(bound_by.deposited_on),
+                }
             else:
                 bound_by = event
         elif kind == TreatyEventKind.SIGNATURE_WITHDRAWAL:
             if bound_by is not None:
-                message = (
-                    f"{state} is a party (its {bound_by.get_kind_display().lower()} of "
-                    f"{written_date(bound_by.deposited_on)}): a party leaves by denunciation, "
-                    "not by withdrawing its signature."
-                )
+                message = gettext(
+                    "%(state)s is a party (its %(act)s of %(date)s): a party leaves by "
+                    "denunciation, not by withdrawing its signature."
+                ) % {
+                    "state": state,
+                    "act": bound_by.get_kind_display().lower(),
+                    "date": written_date(bound_by.deposited_on),
+                }
             elif not signed:
-                message = f"No signature of {state} is recorded before this date to withdraw."
+                message = gettext(
+                    "No signature of %(state)s is recorded before this date to withdraw."
+                ) % {"state": state}
             signed = False
         elif kind == TreatyEventKind.SIGNATURE:
             signed = True
