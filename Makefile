@@ -5,16 +5,16 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate demo admin lint lock
+.PHONY: run test install messages po migrate demo admin lint lock
 
-run: install migrate demo
+run: install messages migrate demo
 	@echo
 	@echo "  Site:  http://$(HOST):$(PORT)/     Admin: http://$(HOST):$(PORT)/admin/"
 	@echo "  No login exists until you make one: run 'make admin' in another terminal."
 	@echo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install
+test: install messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed .env
@@ -30,6 +30,24 @@ $(VENV)/.installed: requirements-dev.lock pyproject.toml
 
 .env:
 	cp .env.example .env
+
+# The interface's translations: locale/<lang>/LC_MESSAGES/django.po, compiled to the .mo
+# files Django reads (built, not in git). compilemessages runs GNU gettext's msgfmt; without
+# it the pages stay in English, and this says how to get it (docs/i18n.md).
+messages: install
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var >/dev/null; \
+	else \
+		echo "GNU gettext's msgfmt is missing, so the interface is English only."; \
+		echo "Install it (Debian/Ubuntu: apt-get install gettext; macOS: brew install gettext)"; \
+		echo "and run 'make messages'."; \
+	fi
+
+# After adding or changing a marked string: refresh every language's .po file (GNU gettext's
+# xgettext and msgmerge), then translate the new entries (docs/i18n.md).
+po: install
+	$(BIN)/python manage.py makemessages $(foreach lang,uk fr es ar,-l $(lang)) \
+		--add-location=file --ignore=.venv --ignore=var --ignore=tests --ignore=benchmarks
 
 migrate: install
 	$(BIN)/python manage.py migrate --no-input

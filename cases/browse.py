@@ -8,6 +8,8 @@ whole) and shows one page in two queries: the count and the page's rows.
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.generic import ListView, TemplateView
 
 from cases.models import (
@@ -23,6 +25,7 @@ from cases.models import (
     State,
     VerificationStatus,
 )
+from cases.templatetags.cases_tags import num
 
 PER_PAGE = 50
 
@@ -33,7 +36,9 @@ class BrowseView(ListView):
 
     paginate_by = PER_PAGE
     title = ""  # the page's heading: "Incidents"
-    noun = ("record", "records")  # one and many, for "1 incident", "2 incidents"
+    # "1 incident", "2 incidents": the plural form follows `count`, the number is `number`
+    # as the language writes it (1,234; 1 234).
+    noun = ngettext_lazy("%(number)s record", "%(number)s records", "count")
 
     def get(self, request, *args, **kwargs):
         raw = request.GET.get("page") or "1"
@@ -42,10 +47,9 @@ class BrowseView(ListView):
         except ValueError:
             self.requested_page = 0
         if self.requested_page < 1:
-            message = (
-                f"“{raw[:20]}” is not a page number of the {self.title.lower()}: "
-                "pages are numbered from 1."
-            )
+            message = _(
+                "“%(page)s” is not a page number of the %(list)s: pages are numbered from 1."
+            ) % {"page": raw[:20], "list": str(self.title).lower()}
             return render(
                 request, "404.html", {"message": message, "first": request.path}, status=404
             )
@@ -60,7 +64,8 @@ class BrowseView(ListView):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
         context["title"] = self.title
-        context["noun"] = self.noun[0] if page.paginator.count == 1 else self.noun[1]
+        count = page.paginator.count
+        context["counted"] = self.noun % {"count": count, "number": num(count)}
         context["past_the_end"] = self.requested_page > page.number
         context["requested_page"] = self.requested_page
         return context
@@ -68,8 +73,8 @@ class BrowseView(ListView):
 
 class IncidentListView(BrowseView):
     template_name = "cases/incident_list.html"
-    title = "Incidents"
-    noun = ("incident", "incidents")
+    title = gettext_lazy("Incidents")
+    noun = ngettext_lazy("%(number)s incident", "%(number)s incidents", "count")
 
     def get_queryset(self):
         return Incident.objects.public().with_list_related().newest_first()
@@ -77,8 +82,10 @@ class IncidentListView(BrowseView):
 
 class ActionListView(BrowseView):
     template_name = "cases/action_list.html"
-    title = "Accountability actions"
-    noun = ("accountability action", "accountability actions")
+    title = gettext_lazy("Accountability actions")
+    noun = ngettext_lazy(
+        "%(number)s accountability action", "%(number)s accountability actions", "count"
+    )
 
     def get_queryset(self):
         return (
@@ -90,8 +97,8 @@ class ActionListView(BrowseView):
 
 class ActorListView(BrowseView):
     template_name = "cases/actor_list.html"
-    title = "Actors"
-    noun = ("actor", "actors")
+    title = gettext_lazy("Actors")
+    noun = ngettext_lazy("%(number)s actor", "%(number)s actors", "count")
 
     def get_queryset(self):
         return Actor.objects.public().select_related("state").order_by("name", "pk")
@@ -99,8 +106,8 @@ class ActorListView(BrowseView):
 
 class SourceListView(BrowseView):
     template_name = "cases/source_list.html"
-    title = "Sources"
-    noun = ("source", "sources")
+    title = gettext_lazy("Sources")
+    noun = ngettext_lazy("%(number)s source", "%(number)s sources", "count")
 
     def get_queryset(self):
         return Source.objects.public().order_by(F("published_on").desc(nulls_last=True), "-pk")
@@ -110,8 +117,8 @@ class StateListView(BrowseView):
     """Every state (reference data), each with its number of public incidents."""
 
     template_name = "cases/state_list.html"
-    title = "States"
-    noun = ("state", "states")
+    title = gettext_lazy("States")
+    noun = ngettext_lazy("%(number)s state", "%(number)s states", "count")
 
     def get_queryset(self):
         incidents = (
@@ -128,13 +135,20 @@ class StateListView(BrowseView):
 
 # What each verification status means, in plain words (the models name them, no more).
 VERIFICATION_MEANINGS = {
-    VerificationStatus.ALLEGED: "Reported or claimed by a source, not yet confirmed by another.",
-    VerificationStatus.CORROBORATED: "Supported by more than one source, each independent "
-    "of the others.",
-    VerificationStatus.VERIFIED: "Confirmed from the evidence itself (documents, images, "
-    "testimony), not only from reports of it.",
-    VerificationStatus.ADJUDICATED: "Decided by a court or tribunal.",
-    VerificationStatus.DISPUTED: "Contested: the sources disagree about what happened.",
+    VerificationStatus.ALLEGED: gettext_lazy(
+        "Reported or claimed by a source, not yet confirmed by another."
+    ),
+    VerificationStatus.CORROBORATED: gettext_lazy(
+        "Supported by more than one source, each independent of the others."
+    ),
+    VerificationStatus.VERIFIED: gettext_lazy(
+        "Confirmed from the evidence itself (documents, images, testimony), not only from "
+        "reports of it."
+    ),
+    VerificationStatus.ADJUDICATED: gettext_lazy("Decided by a court or tribunal."),
+    VerificationStatus.DISPUTED: gettext_lazy(
+        "Contested: the sources disagree about what happened."
+    ),
 }
 
 

@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases import services
@@ -263,7 +264,7 @@ def conflicts(change: Change) -> list[str]:
 
 def _editable(change_set: ChangeSet, user: AbstractBaseUser) -> None:
     if change_set.created_by_id != user.pk:
-        raise PermissionDenied("Only the author of a change set changes it.")
+        raise PermissionDenied(_("Only the author of a change set changes it."))
     if not change_set.is_editable:
         raise ValidationError(
             f"Change set “{change_set}” is {change_set.get_status_display().lower()}: "
@@ -399,7 +400,7 @@ def authors(change_set: ChangeSet) -> set[int]:
 def submit(*, change_set: ChangeSet, user: AbstractBaseUser) -> ChangeSet:
     _editable(change_set, user)
     if not change_set.changes.exists():
-        raise ValidationError("The change set is empty: there is nothing to review.")
+        raise ValidationError(_("The change set is empty: there is nothing to review."))
     change_set.status = Status.SUBMITTED
     change_set.submitted_at = timezone.now()
     change_set.save()
@@ -410,7 +411,7 @@ def submit(*, change_set: ChangeSet, user: AbstractBaseUser) -> ChangeSet:
 def request_changes(*, change_set: ChangeSet, reviewer: AbstractBaseUser, comment: str) -> None:
     _review_allowed(change_set, reviewer)
     if not comment.strip():
-        raise ValidationError({"review_comment": "Say what should change: the author reads it."})
+        raise ValidationError({"review_comment": _("Say what should change: the author reads it.")})
     change_set.status = Status.CHANGES_REQUESTED
     change_set.reviewed_by = reviewer
     change_set.reviewed_at = timezone.now()
@@ -423,7 +424,7 @@ def discard(*, change_set: ChangeSet, user: AbstractBaseUser) -> None:
     """The author drops a change set not yet published: its new drafts are deleted, the live
     records were never touched."""
     if change_set.created_by_id != user.pk:
-        raise PermissionDenied("Only the author of a change set discards it.")
+        raise PermissionDenied(_("Only the author of a change set discards it."))
     if change_set.status not in (*EDITABLE, Status.SUBMITTED):
         raise ValidationError(
             f"Change set “{change_set}” is {change_set.get_status_display().lower()}."
@@ -436,7 +437,7 @@ def discard(*, change_set: ChangeSet, user: AbstractBaseUser) -> None:
 
 def _review_allowed(change_set: ChangeSet, reviewer: AbstractBaseUser) -> None:
     if not can_approve(reviewer):
-        raise PermissionDenied("Only a reviewer approves change sets or asks for changes.")
+        raise PermissionDenied(_("Only a reviewer approves change sets or asks for changes."))
     if change_set.status != Status.SUBMITTED:
         raise ValidationError(
             f"Change set “{change_set}” is {change_set.get_status_display().lower()}: "
@@ -444,7 +445,7 @@ def _review_allowed(change_set: ChangeSet, reviewer: AbstractBaseUser) -> None:
         )
     if reviewer.pk in authors(change_set):
         raise PermissionDenied(
-            "You made changes in this change set: another reviewer must review it."
+            _("You made changes in this change set: another reviewer must review it.")
         )
 
 
@@ -673,7 +674,7 @@ def keep_import(*, user: AbstractBaseUser, name: str, content: bytes, create_voc
     the one change of a new change set: nothing is imported until a reviewer approves it.
     Returns (the dry run's report, the change or None)."""
     if not user.has_perms(IMPORT_PERMISSIONS):
-        raise PermissionDenied("Importing needs the permissions to add and change incidents.")
+        raise PermissionDenied(_("Importing needs the permissions to add and change incidents."))
     report = _import_file(
         name, content, dry_run=True, create_vocabulary=create_vocabulary, user=user
     )

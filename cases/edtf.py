@@ -14,6 +14,9 @@ import re
 import edtf
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 @functools.lru_cache(maxsize=4096)
@@ -31,9 +34,11 @@ def edtf_bounds(text: str) -> tuple[datetime.date | None, datetime.date | None]:
         parsed = edtf.parse_edtf(text)
     except Exception as exc:  # the parser raises several exception types
         raise ValidationError(
-            "“%(value)s” is not a valid EDTF date. Examples: 2022-02-24, 2022-05~ "
-            "(approximately May 2022), 2022-XX (some month of 2022), "
-            "2022-02-24/.. (from 24 February 2022, ongoing), 2022-02-24/2022-03-10.",
+            gettext_lazy(
+                "“%(value)s” is not a valid EDTF date. Examples: 2022-02-24, 2022-05~ "
+                "(approximately May 2022), 2022-XX (some month of 2022), "
+                "2022-02-24/.. (from 24 February 2022, ongoing), 2022-02-24/2022-03-10."
+            ),
             code="invalid_edtf",
             params={"value": text},
         ) from exc
@@ -42,7 +47,7 @@ def edtf_bounds(text: str) -> tuple[datetime.date | None, datetime.date | None]:
     upper = None if "/" in text and end in {"", ".."} else _to_date(parsed.upper_strict())
     if lower and upper and upper < lower:
         raise ValidationError(
-            "“%(value)s” ends (%(upper)s) before it starts (%(lower)s).",
+            gettext_lazy("“%(value)s” ends (%(upper)s) before it starts (%(lower)s)."),
             code="edtf_reversed",
             params={"value": text, "lower": lower.isoformat(), "upper": upper.isoformat()},
         )
@@ -99,22 +104,23 @@ _SINGLE = re.compile(
 
 
 def edtf_in_words(text: str) -> str:
-    """An EDTF string as a reader says it: "2022-02-24/.." -> "from 24 February 2022
-    onwards", "2022-05~" -> "about May 2022", "2022-XX" -> "some month of 2022". A form
-    this does not know is shown as it is."""
+    """An EDTF string as a reader says it, in the active language: "2022-02-24/.." -> "from
+    24 February 2022 onwards" ("від 24 лютого 2022 і далі"), "2022-05~" -> "about May 2022",
+    "2022-XX" -> "some month of 2022". Day and month come from the language's date formats
+    (ihl/formats). A form this does not know is shown as it is."""
     text = (text or "").strip()
     if "/" not in text:
         return _single_in_words(text) or text
     start, end = text.split("/", 1)
     first, last = _single_in_words(start), _single_in_words(end)
     if first and end == "..":
-        return f"from {first} onwards"
+        return _("from %(start)s onwards") % {"start": first}
     if first and end == "":
-        return f"from {first} (end unknown)"
+        return _("from %(start)s (end unknown)") % {"start": first}
     if last and start == "..":
-        return f"until {last}"
+        return _("until %(end)s") % {"end": last}
     if last and start == "":
-        return f"until {last} (start unknown)"
+        return _("until %(end)s (start unknown)") % {"end": last}
     if first and last:
         return f"{first} – {last}"
     return text
@@ -126,19 +132,24 @@ def _single_in_words(text: str) -> str | None:
         return None
     year, month, day, qualifier = match.group("year", "month", "day", "q")
     if "X" in year:
-        words = f"the {year[:3]}0s"
+        words = _("the %(decade)ss") % {"decade": f"{year[:3]}0"}
     elif month in (None, "XX"):
-        words = f"some month of {year}" if month == "XX" else year
+        words = _("some month of %(year)s") % {"year": year} if month == "XX" else year
     else:
-        name = datetime.date(2000, int(month), 1).strftime("%B") if 1 <= int(month) <= 12 else None
-        if name is None:
+        try:
+            first_day = datetime.date(int(year), int(month), 1)
+        except ValueError:
             return None
         if day in (None, "XX"):
-            words = f"{'some day of ' if day == 'XX' else ''}{name} {year}"
+            month_year = date_format(first_day, "YEAR_MONTH_FORMAT")
+            words = _("some day of %(month)s") % {"month": month_year} if day else month_year
         else:
-            words = f"{int(day)} {name} {year}"
+            try:
+                words = date_format(first_day.replace(day=int(day)), "DATE_FORMAT")
+            except ValueError:
+                return None
     if qualifier in {"~", "%"}:
-        words = f"about {words}"
+        words = _("about %(date)s") % {"date": words}
     if qualifier in {"?", "%"}:
-        words = f"{words} (uncertain)"
+        words = _("%(date)s (uncertain)") % {"date": words}
     return words

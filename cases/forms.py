@@ -6,6 +6,8 @@ field name and left out of the search; it never reaches a query.
 
 from django import forms
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from cases import search
 from cases.models import (
@@ -45,22 +47,22 @@ class YearField(forms.IntegerField):
 # Parameter name -> the label used in messages and the list of active filters. The
 # filters have the same names on the page, its CSV export and the API (cases.search.Filters).
 FILTER_LABELS = {
-    "q": "Search text",
-    "country": "Country",
-    "subdivision": "Region",
-    "category": "Violation category",
-    "instrument": "Instrument",
-    "provision": "Provision",
-    "actor": "Actor",
-    "action_kind": "Action kind",
-    "action_status": "Action status",
-    "verification_status": "Verification status",
-    "conflict_type": "Conflict type",
-    "year": "Year",
-    "date_from": "From",
-    "date_to": "To",
-    "sort": "Sort",
-    "page": "Page",
+    "q": _("Search text"),
+    "country": _("Country"),
+    "subdivision": _("Region"),
+    "category": _("Violation category"),
+    "instrument": _("Instrument"),
+    "provision": _("Provision"),
+    "actor": _("Actor"),
+    "action_kind": _("Action kind"),
+    "action_status": _("Action status"),
+    "verification_status": _("Verification status"),
+    "conflict_type": _("Conflict type"),
+    "year": _("Year"),
+    "date_from": _("From"),
+    "date_to": _("To"),
+    "sort": _("Sort"),
+    "page": _("Page"),
 }
 
 
@@ -77,7 +79,7 @@ def current_names(params: QueryDict) -> QueryDict:
 
 
 def _blank_choice(choices) -> list:
-    return [("", "Any"), *choices]
+    return [("", _("Any")), *choices]
 
 
 class SearchForm(forms.Form):
@@ -85,49 +87,51 @@ class SearchForm(forms.Form):
         required=False,
         max_length=search.MAX_QUERY_LENGTH,
         strip=True,
-        label="Search text",
+        label=_("Search text"),
         error_messages={
-            "max_length": "The search text is too long: at most %(limit_value)d characters "
-            "(it has %(show_value)d). It was not used."
+            "max_length": _(
+                "The search text is too long: at most %(limit_value)d characters "
+                "(it has %(show_value)d). It was not used."
+            )
         },
     )
-    country = forms.CharField(required=False, max_length=2, label="Country")
-    category = forms.SlugField(required=False, max_length=80, label="Violation category")
-    instrument = forms.SlugField(required=False, max_length=80, label="Instrument")
-    provision = forms.IntegerField(required=False, min_value=1, label="Provision")
-    actor = forms.IntegerField(required=False, min_value=1, label="Actor")
-    subdivision = forms.CharField(required=False, max_length=10, label="Region")
+    country = forms.CharField(required=False, max_length=2, label=_("Country"))
+    category = forms.SlugField(required=False, max_length=80, label=_("Violation category"))
+    instrument = forms.SlugField(required=False, max_length=80, label=_("Instrument"))
+    provision = forms.IntegerField(required=False, min_value=1, label=_("Provision"))
+    actor = forms.IntegerField(required=False, min_value=1, label=_("Actor"))
+    subdivision = forms.CharField(required=False, max_length=10, label=_("Region"))
     action_kind = forms.ChoiceField(
-        required=False, choices=_blank_choice(ActionKind.choices), label="Action kind"
+        required=False, choices=_blank_choice(ActionKind.choices), label=_("Action kind")
     )
     action_status = forms.ChoiceField(
-        required=False, choices=_blank_choice(ActionStatus.choices), label="Action status"
+        required=False, choices=_blank_choice(ActionStatus.choices), label=_("Action status")
     )
     verification_status = forms.ChoiceField(
         required=False,
         choices=_blank_choice(VerificationStatus.choices),
-        label="Verification status",
+        label=_("Verification status"),
     )
     conflict_type = forms.ChoiceField(
-        required=False, choices=_blank_choice(ConflictType.choices), label="Conflict type"
+        required=False, choices=_blank_choice(ConflictType.choices), label=_("Conflict type")
     )
-    year = YearField(required=False, label="Year")
+    year = YearField(required=False, label=_("Year"))
     date_from = forms.DateField(
         required=False,
-        label="From",
+        label=_("From"),
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the date as YYYY-MM-DD, e.g. 2022-02-24."},
+        error_messages={"invalid": _("Enter the date as YYYY-MM-DD, e.g. 2022-02-24.")},
     )
     date_to = forms.DateField(
         required=False,
-        label="To",
+        label=_("To"),
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the date as YYYY-MM-DD, e.g. 2022-02-24."},
+        error_messages={"invalid": _("Enter the date as YYYY-MM-DD, e.g. 2022-02-24.")},
     )
-    sort = forms.ChoiceField(required=False, choices=list(search.SORTS.items()), label="Sort")
-    page = forms.IntegerField(required=False, min_value=1, max_value=100_000, label="Page")
+    sort = forms.ChoiceField(required=False, choices=list(search.SORTS.items()), label=_("Sort"))
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000, label=_("Page"))
 
     def __init__(self, params: QueryDict, *args, **kwargs):
         super().__init__(current_names(params), *args, **kwargs)
@@ -143,7 +147,9 @@ class SearchForm(forms.Form):
             return None
         state = State.objects.filter(code=code).first()
         if state is None:
-            raise forms.ValidationError(f"“{code}” is not a country in this database.")
+            raise forms.ValidationError(
+                _("“%(code)s” is not a country in this database."), params={"code": code}
+            )
         return state
 
     def clean_category(self):
@@ -152,7 +158,9 @@ class SearchForm(forms.Form):
             return None
         category = ViolationCategory.objects.filter(slug=slug).first()
         if category is None:
-            raise forms.ValidationError(f"There is no violation category “{slug}”.")
+            raise forms.ValidationError(
+                _("There is no violation category “%(slug)s”."), params={"slug": slug}
+            )
         return category
 
     def clean_instrument(self):
@@ -161,7 +169,9 @@ class SearchForm(forms.Form):
             return None
         instrument = Instrument.objects.public().filter(slug=slug).first()
         if instrument is None:
-            raise forms.ValidationError(f"There is no instrument “{slug}”.")
+            raise forms.ValidationError(
+                _("There is no instrument “%(slug)s”."), params={"slug": slug}
+            )
         return instrument
 
     def clean_provision(self):
@@ -170,7 +180,9 @@ class SearchForm(forms.Form):
             return None
         provision = Provision.objects.public().select_related("instrument").filter(pk=pk).first()
         if provision is None:
-            raise forms.ValidationError(f"There is no provision number {pk}.")
+            raise forms.ValidationError(
+                _("There is no provision number %(pk)s."), params={"pk": pk}
+            )
         return provision
 
     def clean_actor(self):
@@ -179,14 +191,14 @@ class SearchForm(forms.Form):
             return None
         actor = Actor.objects.public().filter(pk=pk).first()
         if actor is None:
-            raise forms.ValidationError(f"There is no actor number {pk}.")
+            raise forms.ValidationError(_("There is no actor number %(pk)s."), params={"pk": pk})
         return actor
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and end < start:
-            self.add_error("date_to", "The end date is before the start date.")
+            self.add_error("date_to", _("The end date is before the start date."))
         return cleaned
 
     def valid_data(self) -> dict:
@@ -208,7 +220,10 @@ class SearchForm(forms.Form):
         for name, errors in self.errors.items():
             label = self.fields[name].label if name in self.fields else name
             for error in errors:
-                messages.append(f"{label}: {error}")
+                messages.append(
+                    pgettext("a search parameter and what is wrong with it", "%(label)s: %(error)s")
+                    % {"label": label, "error": error}
+                )
         return messages
 
     def filters(self) -> search.Filters:

@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.db.models import F, Func, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Left, Length
 from django.db.models.sql import Query
+from django.utils.translation import gettext_lazy
 
 from cases.models import (
     AccountabilityAction,
@@ -439,9 +440,9 @@ def filter_incidents(queryset: QuerySet, filters: Filters) -> QuerySet:
 
 
 SORTS = {
-    "relevance": "Relevance",
-    "newest": "Newest first",
-    "oldest": "Oldest first",
+    "relevance": gettext_lazy("Relevance"),
+    "newest": gettext_lazy("Newest first"),
+    "oldest": gettext_lazy("Oldest first"),
 }
 
 

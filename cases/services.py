@@ -16,6 +16,7 @@ from itertools import pairwise
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import (
     AccountabilityAction,
@@ -218,7 +219,7 @@ def submit_for_review(*, record: Publishable, user: AbstractBaseUser) -> Publish
 def return_to_draft(*, record: Publishable, reviewer: AbstractBaseUser) -> Publishable:
     """A reviewer sends a record in review back for more work."""
     if not can_publish(reviewer, type(record)):
-        raise PermissionDenied("Only a reviewer can send a record back to draft.")
+        raise PermissionDenied(_("Only a reviewer can send a record back to draft."))
     _refuse_unless(record, (Status.IN_REVIEW,), "sent back to draft")
     save_status(record, reviewer, Status.DRAFT, "")
     return record
@@ -228,7 +229,7 @@ def return_to_draft(*, record: Publishable, reviewer: AbstractBaseUser) -> Publi
 def publish(*, record: Publishable, reviewer: AbstractBaseUser) -> Publishable:
     """Make a record public, after a second person's review and the data-quality checks."""
     if not can_publish(reviewer, type(record)):
-        raise PermissionDenied("Only a reviewer can publish.")
+        raise PermissionDenied(_("Only a reviewer can publish."))
     _refuse_unless(record, PUBLISHABLE_FROM, "published")
     editor = last_editor(record)
     if editor is not None and editor.pk == reviewer.pk:
@@ -246,12 +247,12 @@ def publish(*, record: Publishable, reviewer: AbstractBaseUser) -> Publishable:
 def withdraw(*, record: Publishable, reviewer: AbstractBaseUser, reason: str) -> Publishable:
     """Take a published record off every public surface; its page then shows the reason."""
     if not can_publish(reviewer, type(record)):
-        raise PermissionDenied("Only a reviewer can withdraw.")
+        raise PermissionDenied(_("Only a reviewer can withdraw."))
     _refuse_unless(record, (Status.PUBLISHED,), "withdrawn")
     reason = reason.strip()
     if not reason:
         raise ValidationError(
-            {"withdrawal_reason": "Say why the record is withdrawn: the public sees it."}
+            {"withdrawal_reason": _("Say why the record is withdrawn: the public sees it.")}
         )
     save_status(record, reviewer, Status.WITHDRAWN, reason)
     return record
@@ -295,7 +296,7 @@ def update_action_lifecycles(
     refusals = []
     for action in rows:
         own = events[action.pk]
-        for index, _, message in lifecycle_problems(own, None):
+        for index, _event, message in lifecycle_problems(own, None):
             event = own[index]
             refusals.append(
                 f"“{action}”: the event “{event.get_kind_display()}” of "
@@ -316,7 +317,7 @@ def update_action_lifecycles(
         }
         if not changes:
             continue
-        for name, (_, value) in changes.items():
+        for name, (_before, value) in changes.items():
             setattr(action, name, value)
         fields = [*changes, "updated_at"]
         if user is not None:

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.db.models import F, Prefetch, Q
 from django.http import (
     Http404,
@@ -11,6 +12,8 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from cases import search
@@ -98,14 +101,14 @@ def _with_text(params, text: str) -> str:
 
 
 FACETS = [
-    ("country", "Country"),
-    ("category", "Violation category"),
-    ("instrument", "Instrument"),
-    ("provision", "Provision"),
-    ("actor", "Actor"),
-    ("action_kind", "Accountability action"),
-    ("verification_status", "Verification status"),
-    ("year", "Year"),
+    ("country", gettext_lazy("Country")),
+    ("category", gettext_lazy("Violation category")),
+    ("instrument", gettext_lazy("Instrument")),
+    ("provision", gettext_lazy("Provision")),
+    ("actor", gettext_lazy("Actor")),
+    ("action_kind", gettext_lazy("Accountability action")),
+    ("verification_status", gettext_lazy("Verification status")),
+    ("year", gettext_lazy("Year")),
 ]
 # Filters the search form does not show as inputs; kept as hidden fields on resubmit.
 HIDDEN_FILTERS = [
@@ -115,7 +118,7 @@ HIDDEN_FILTERS = [
 ]
 # Facets whose values are not capped in the database: the first few are shown, the rest
 # folded under a summary (the Year facet spans decades).
-FOLDED_FACETS = {"year": (10, "Earlier years")}
+FOLDED_FACETS = {"year": (10, gettext_lazy("Earlier years"))}
 
 
 def _facet_group(name: str, title: str, values: list, current: str) -> tuple:
@@ -155,9 +158,14 @@ class SearchView(View):
         messages = form.error_list()
         if requested_page > results.pages:
             messages.append(
-                f"Page: there is no page {requested_page}; the results have "
-                f"{results.pages} page{'s' if results.pages != 1 else ''}. "
-                "Showing the last page."
+                ngettext(
+                    "Page: there is no page %(page)s; the results have %(pages)s page. "
+                    "Showing the last page.",
+                    "Page: there is no page %(page)s; the results have %(pages)s pages. "
+                    "Showing the last page.",
+                    results.pages,
+                )
+                % {"page": requested_page, "pages": results.pages}
             )
         actions, actors, suggestions = [], [], []
         did_you_mean = None
@@ -227,6 +235,19 @@ class SearchExportView(View):
         return response
 
 
+def withdrawn_heading(model) -> str:
+    """The heading of a withdrawn record's page, one sentence per kind of record (the
+    sentence's grammar follows the noun's gender in other languages)."""
+    headings = {
+        "incident": _("This incident was withdrawn"),
+        "accountabilityaction": _("This accountability action was withdrawn"),
+        "actor": _("This actor was withdrawn"),
+        "source": _("This source was withdrawn"),
+        "instrument": _("This instrument was withdrawn"),
+    }
+    return headings.get(model._meta.model_name, _("This record was withdrawn"))
+
+
 class PublicDetailView(DetailView):
     """A record page. Not public: 404; withdrawn: 410 with the public reason, no content."""
 
@@ -240,7 +261,7 @@ class PublicDetailView(DetailView):
             return render(
                 request,
                 "cases/withdrawn.html",
-                {"reason": withdrawn, "kind": self.model._meta.verbose_name},
+                {"reason": withdrawn, "heading": withdrawn_heading(self.model)},
                 status=410,
             )
 
@@ -260,7 +281,7 @@ class PublicDetailView(DetailView):
             .values_list("withdrawal_reason", flat=True)
             .first()
         )
-        return None if row is None else (row or "No reason was given.")
+        return None if row is None else (row or _("No reason was given."))
 
 
 def treaty_table(
@@ -464,7 +485,7 @@ class StateDetailView(PublicDetailView):
         queryset = self.get_queryset() if queryset is None else queryset
         state = queryset.filter(code=self.kwargs["code"].upper()).first()
         if state is None:
-            raise Http404("No such state.")
+            raise Http404(_("No such state."))
         return state
 
     def get_context_data(self, **kwargs):
@@ -572,26 +593,31 @@ class CategoryDetailView(PublicDetailView):
 def _citation_target(citation: Citation):
     """(label, record) for what a public citation backs; the record links to its page."""
     if citation.incident_id:
-        return "Incident", citation.incident
+        return _("Incident"), citation.incident
     if citation.involvement_id:
-        return f"Involvement of {citation.involvement.actor}", citation.involvement.incident
+        actor = citation.involvement.actor
+        return _("Involvement of %(actor)s") % {"actor": actor}, citation.involvement.incident
     if citation.legal_qualification_id:
         q = citation.legal_qualification
-        return f"Legal qualification ({q.provision})", q.incident
+        return _("Legal qualification (%(provision)s)") % {"provision": q.provision}, q.incident
     if citation.action_id:
-        return "Action", citation.action
+        return _("Action"), citation.action
     if citation.charge_id:
-        return f"Charge ({citation.charge.provision})", citation.charge.action
+        provision = citation.charge.provision
+        return _("Charge (%(provision)s)") % {"provision": provision}, citation.charge.action
     if citation.action_event_id:
         event = citation.action_event
         return (
-            f"Event ({event.get_kind_display()}, {written_date(event.occurred_on)})",
+            _("Event (%(kind)s, %(date)s)")
+            % {"kind": event.get_kind_display(), "date": written_date(event.occurred_on)},
             event.action,
         )
     if citation.referral_id:
         referral = citation.referral
-        return f"Security Council referral ({referral})", referral.instrument
-    return f"Treaty act ({citation.treaty_event})", citation.treaty_event.state
+        return _("Security Council referral (%(referral)s)") % {
+            "referral": referral
+        }, referral.instrument
+    return _("Treaty act (%(act)s)") % {"act": citation.treaty_event}, citation.treaty_event.state
 
 
 class SourceDetailView(PublicDetailView):
@@ -628,4 +654,8 @@ class SourceDetailView(PublicDetailView):
 
 
 def robots(request):
-    return HttpResponse("User-agent: *\nDisallow: /search/export.csv\n", content_type="text/plain")
+    # The export under every language prefix too (/uk/search/export.csv, ...).
+    others = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    prefixes = ["", *(f"/{code}" for code in others)]
+    rules = "".join(f"Disallow: {prefix}/search/export.csv\n" for prefix in prefixes)
+    return HttpResponse(f"User-agent: *\n{rules}", content_type="text/plain")

@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before CommonMiddleware (Django's order): the language of the request.
+    "ihl.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -111,6 +113,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "ihl.locale.languages",
             ],
         },
     },
@@ -197,9 +200,22 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-# The interface's languages; each has its date formats in ihl/formats/<code>/formats.py
-# (no ambiguous numeric dates in or out: ihl/formats/__init__.py says why).
-LANGUAGES = [("en", "English")]
+# The interface's languages (docs/i18n.md); each has its date formats in
+# ihl/formats/<code>/formats.py (no ambiguous numeric dates in or out: ihl/formats/__init__.py
+# says why) and its translations in locale/<code>/LC_MESSAGES/django.po. Each name is
+# written in its own language: that is how a reader finds theirs in the switcher.
+LANGUAGES = [
+    ("en", "English"),
+    ("uk", "Українська"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("ar", "العربية"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language cookie only remembers the reader's choice of language (ihl/locale.py).
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 FORMAT_MODULE_PATH = ["ihl.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -1,8 +1,11 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+# The admin and the API keep their addresses in every language (ihl/locale.py,
+# UNPREFIXED_PATHS); the public pages are under a language prefix, English without one.
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("cases.api.urls")),
-    path("", include("cases.urls")),
+    *i18n_patterns(path("", include("cases.urls")), prefix_default_language=False),
 ]

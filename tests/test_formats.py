@@ -23,9 +23,27 @@ def test_every_language_takes_iso_or_words_and_never_a_numeric_day_and_month(lan
             assert "%B" in form or "%b" in form, form
         for form in datetimes:
             assert form.startswith("%Y-%m-%d") or "%B" in form or "%b" in form, form
-        assert formats.get_format("DATE_FORMAT") == "j F Y"
-        assert formats.get_format("DATETIME_FORMAT") == "j F Y H:i"
         assert formats.get_format("SHORT_DATE_FORMAT") == "j M Y"
+
+
+# The month in words, as each language writes a date (Ukrainian puts the month in the
+# genitive, Spanish joins with "de").
+SHOWN = {
+    "en": "24 February 2022",
+    "uk": "24 лютого 2022",
+    "fr": "24 février 2022",
+    "es": "24 de febrero de 2022",
+    "ar": "24 فبراير، 2022",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_shows_a_date_with_the_month_in_its_own_words(language):
+    with translation.override(language):
+        shown = formats.date_format(datetime.date(2022, 2, 24))
+        moment = datetime.datetime(2022, 2, 24, 14, 30, tzinfo=datetime.UTC)
+        assert shown == SHOWN[language]
+        assert formats.date_format(moment, "DATETIME_FORMAT") == f"{shown} 14:30"
 
 
 @pytest.mark.parametrize(

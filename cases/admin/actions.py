@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.utils.translation import gettext_lazy as _
 
 from cases import models as m
 from cases import services
@@ -206,7 +207,7 @@ class ActionEventInline(SourceInRowInline, TabularInline):
     fields = ("kind", "occurred_on", "subject", "states", "description", "source", "pinpoint")
     autocomplete_fields = ("subject", "states")
     extra = 1
-    verbose_name_plural = "Events (the action's dated life: its status and dates follow them)"
+    verbose_name_plural = _("Events (the action's dated life: its status and dates follow them)")
 
     def get_queryset(self, request):
         return (
@@ -315,7 +316,7 @@ class AccountabilityActionAdmin(RefreshesSearchNames, PublishableAdmin):
     def related_saved(self, request, obj) -> None:
         changes = services.update_action_lifecycles(actions=[obj], user=request.user)
         for changed in changes.values():
-            for name, (_, after) in changed.items():
+            for name, (_before, after) in changed.items():
                 setattr(obj, name, after)
             said = "; ".join(
                 f"{m.AccountabilityAction._meta.get_field(name).verbose_name} "

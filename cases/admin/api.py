@@ -1,6 +1,7 @@
 """The partner API's keys, and tombstones of deleted records (written by the code only)."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from cases import models as m
 
@@ -30,7 +31,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
             # Only the hash is stored: this is the one time anyone sees the key.
             messages.warning(request, f"The new key, shown only now: {raw_key}")
 
-    @admin.action(description="Revoke the selected keys")
+    @admin.action(description=_("Revoke the selected keys"))
     def revoke(self, request, queryset):
         for key in queryset.active():
             key.revoke()

@@ -28,6 +28,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, resolve, reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases import changesets
@@ -174,7 +175,7 @@ class ReviewedEdits:
         if request.FILES:
             self.message_user(
                 request,
-                "A file cannot wait for review: upload it while the record is a draft.",
+                _("A file cannot wait for review: upload it while the record is a draft."),
                 messages.ERROR,
             )
             return redirect(request.get_full_path())

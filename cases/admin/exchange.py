@@ -18,6 +18,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditAction
 from audit.record import record
@@ -30,21 +31,28 @@ UPLOADS = Path(tempfile.gettempdir()) / "ihl-exchange"
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(help_text="A .zip of CSV files, or an .ndjson file (docs/exchange.md).")
+    file = forms.FileField(
+        help_text=_("A .zip of CSV files, or an .ndjson file (docs/exchange.md).")
+    )
     create_vocabulary = forms.BooleanField(
         required=False,
-        help_text="Add states, instruments, provisions and categories this database lacks.",
+        help_text=_("Add states, instruments, provisions and categories this database lacks."),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in SUFFIXES:
-            raise forms.ValidationError("Upload a .zip of CSV files or an .ndjson file.")
+            raise forms.ValidationError(_("Upload a .zip of CSV files or an .ndjson file."))
         if upload.size > settings.IMPORT_UPLOAD_MAX_BYTES:
             raise forms.ValidationError(
-                f"The file is {upload.size / 2**20:,.1f} MB; the most an upload may be is "
-                f"{settings.IMPORT_UPLOAD_MAX_BYTES / 2**20:,.0f} MB. Larger files are "
-                "imported with manage.py import_cases (docs/exchange.md)."
+                _(
+                    "The file is %(size)s MB; the most an upload may be is %(limit)s MB. "
+                    "Larger files are imported with manage.py import_cases (docs/exchange.md)."
+                )
+                % {
+                    "size": f"{upload.size / 2**20:,.1f}",
+                    "limit": f"{settings.IMPORT_UPLOAD_MAX_BYTES / 2**20:,.0f}",
+                }
             )
         return upload
 

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.shortcuts import redirect
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from cases import changesets
 from cases import models as m
@@ -267,7 +268,7 @@ class TreatyEventAdmin(ReviewedEdits, TrackedAdmin):
         record_fieldset(),
     )
 
-    @admin.display(description="Takes effect")
+    @admin.display(description=_("Takes effect"))
     def effective_on(self, obj):
         day = obj.effective_on if obj.instrument_id else None
         # Formatted here: a change page shows a method's value as text (2022-03-01), where

@@ -6,6 +6,7 @@ from functools import cached_property
 from django import forms
 from django.contrib import admin
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from cases import models as m
 from cases.models.sources import CITATION_TARGETS
@@ -61,12 +62,14 @@ class SourceInRowForm(forms.ModelForm):
         queryset=m.Source.objects.all(),
         required=False,
         widget=LoadedAutocompleteSelect(m.Citation._meta.get_field("source"), admin.site),
-        help_text="The source backing this row. Empty: no citation (an existing one is removed).",
+        help_text=_(
+            "The source backing this row. Empty: no citation (an existing one is removed)."
+        ),
     )
     pinpoint = forms.CharField(
         max_length=m.Citation._meta.get_field("pinpoint").max_length,
         required=False,
-        help_text="Where in the source, e.g. para. 12.",
+        help_text=_("Where in the source, e.g. para. 12."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -122,12 +125,12 @@ class SourceInRowInline:
             .prefetch_related(Prefetch("citations", queryset=cited, to_attr="ordered_citations"))
         )
 
-    @admin.display(description="Source")
+    @admin.display(description=_("Source"))
     def source(self, obj):
         cited = getattr(obj, "ordered_citations", [])
         return cited[0].source if cited else "–"
 
-    @admin.display(description="Pinpoint")
+    @admin.display(description=_("Pinpoint"))
     def pinpoint(self, obj):
         cited = getattr(obj, "ordered_citations", [])
         return cited[0].pinpoint if cited else "–"
@@ -236,13 +239,13 @@ class CitationAdmin(PartAdmin, TrackedAdmin):
         record_fieldset(),
     )
 
-    @admin.display(description="Backs a")
+    @admin.display(description=_("Backs a"))
     def claim_kind(self, obj):
         for name in CITATION_TARGETS:
             if getattr(obj, f"{name}_id"):
                 return m.Citation._meta.get_field(name).verbose_name
         return ""
 
-    @admin.display(description="Claim")
+    @admin.display(description=_("Claim"))
     def claim(self, obj):
         return obj.target

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
 from cases import services
 from cases.models import PublicationStatus
@@ -38,9 +39,9 @@ def refusal_messages(error: Exception) -> list[str]:
 
 class WithdrawalForm(forms.Form):
     withdrawal_reason = forms.CharField(
-        label="Why is it withdrawn?",
+        label=_("Why is it withdrawn?"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Shown to the public on the record's page, which stays reachable.",
+        help_text=_("Shown to the public on the record's page, which stays reachable."),
     )
 
 
@@ -180,15 +181,15 @@ class PublishableAdmin(ReviewedEdits, TrackedAdmin):
         for obj in queryset.order_by("pk"):
             self.change_status(request, obj, status, "")
 
-    @admin.action(description="Submit selected for review")
+    @admin.action(description=_("Submit selected for review"))
     def submit_selected_for_review(self, request, queryset):
         self._change_each(request, queryset, Status.IN_REVIEW)
 
-    @admin.action(description="Publish selected (reviewers)")
+    @admin.action(description=_("Publish selected (reviewers)"))
     def publish_selected(self, request, queryset):
         self._change_each(request, queryset, Status.PUBLISHED)
 
-    @admin.action(description="Send selected back to draft (reviewers)")
+    @admin.action(description=_("Send selected back to draft (reviewers)"))
     def return_selected_to_draft(self, request, queryset):
         self._change_each(request, queryset, Status.DRAFT)
 

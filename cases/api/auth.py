@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -25,7 +26,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             return None
         api_key = ApiKey.objects.authenticate(raw_key)
         if api_key is None:
-            raise exceptions.AuthenticationFailed("Unknown or revoked API key.")
+            raise exceptions.AuthenticationFailed(gettext("Unknown or revoked API key."))
         now = timezone.now()
         # At most one write a minute per key: last use is for staff, not for accounting.
         if api_key.last_used_at is None or (now - api_key.last_used_at).total_seconds() > 60:

@@ -5,6 +5,8 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, connection, transaction
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from psycopg.errors import QueryCanceled
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
@@ -35,27 +37,30 @@ class UnknownParameters(exceptions.ValidationError):
         super().__init__(
             {
                 name: [
-                    f"Unknown parameter{self._use(name, renamed)}. "
-                    f"This endpoint accepts: {accepted}."
+                    _("Unknown parameter%(use)s. This endpoint accepts: %(accepted)s.")
+                    % {"use": self._use(name, renamed), "accepted": accepted}
                 ]
                 for name in unknown
             },
             code="unknown_parameter",
         )
-        plural = "s" if len(unknown) > 1 else ""
         names = ", ".join(f"{name}{self._use(name, renamed)}" for name in unknown)
-        self.summary = f"Unknown parameter{plural}: {names}. This endpoint accepts: {accepted}."
+        self.summary = ngettext(
+            "Unknown parameter: %(names)s. This endpoint accepts: %(accepted)s.",
+            "Unknown parameters: %(names)s. This endpoint accepts: %(accepted)s.",
+            len(unknown),
+        ) % {"names": names, "accepted": accepted}
 
     @staticmethod
     def _use(name: str, renamed: dict[str, str]) -> str:
-        return f" (use {renamed[name]})" if name in renamed else ""
+        return _(" (use %(name)s)") % {"name": renamed[name]} if name in renamed else ""
 
 
 class QueryTimeout(exceptions.APIException):
     """The database did not answer within the API's statement timeout."""
 
     status_code = 503
-    default_detail = (
+    default_detail = gettext_lazy(
         "The database took too long to answer this request. Narrow it (more filters, a "
         "smaller page_size) or try again later."
     )
@@ -88,7 +93,7 @@ def api_exception_handler(exc, context):
         response.data = error_body(
             response.status_code,
             _first_code(exc.get_codes()),
-            getattr(exc, "summary", f"Invalid value for {names}."),
+            getattr(exc, "summary", _("Invalid value for %(names)s.") % {"names": names}),
             fields,
         )
     else:
@@ -102,6 +107,6 @@ def api_exception_handler(exc, context):
 
 def not_found(request, *args, **kwargs):
     """Unknown paths under /api/v1/ answer in the API's error format, not an HTML page."""
-    response = JsonResponse(error_body(404, "not_found", "No such API endpoint."), status=404)
+    response = JsonResponse(error_body(404, "not_found", _("No such API endpoint.")), status=404)
     response["Cache-Control"] = "no-store"
     return response

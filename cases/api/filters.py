@@ -10,6 +10,8 @@ import django_filters as df
 from django import forms
 from django.db.models import Exists, FloatField, OuterRef, Q
 from django.db.models.functions import Cast
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField, ModelChoiceField
 from drf_spectacular.utils import extend_schema_field
 
@@ -54,7 +56,12 @@ class RecordFilter(df.ModelChoiceFilter):
         meta = kwargs["queryset"].model._meta
         key = kwargs.get("to_field_name") or meta.pk.name
         kwargs.setdefault(
-            "error_messages", {"invalid_choice": f"No {meta.verbose_name} has this {key}."}
+            "error_messages",
+            {
+                "invalid_choice": format_lazy(
+                    _("No {model} has this {key}."), model=meta.verbose_name, key=key
+                )
+            },
         )
         super().__init__(*args, **kwargs)
         extend_schema_field({**self.schema, "description": self.label})(self)
@@ -68,7 +75,7 @@ class IdField(ModelChoiceField):
             return None
         text = str(value)
         if not (text.isascii() and text.isdigit()) or int(text) < 1:
-            raise forms.ValidationError("Enter an id: a whole number from 1.", code="invalid")
+            raise forms.ValidationError(_("Enter an id: a whole number from 1."), code="invalid")
         return super().to_python(int(text))
 
 
@@ -93,7 +100,7 @@ class UTCDateTimeField(IsoDateTimeField):
     def to_python(self, value):
         if value == "":
             raise forms.ValidationError(
-                "Enter a time (ISO 8601, e.g. 2026-01-31T00:00:00Z); it cannot be empty.",
+                _("Enter a time (ISO 8601, e.g. 2026-01-31T00:00:00Z); it cannot be empty."),
                 code="invalid",
             )
         value = super().to_python(value)
@@ -102,7 +109,7 @@ class UTCDateTimeField(IsoDateTimeField):
         try:
             return value.astimezone(datetime.UTC)
         except OverflowError as exc:
-            raise forms.ValidationError("Enter a time between the years 1 and 9999.") from exc
+            raise forms.ValidationError(_("Enter a time between the years 1 and 9999.")) from exc
 
 
 class UTCDateTimeFilter(df.IsoDateTimeFilter):
@@ -146,8 +153,8 @@ class ApiFilterSet(df.FilterSet):
             choices = filter_.extra.get("choices")
             if choices is not None and not callable(choices):
                 values = ", ".join(str(value) for value, _ in choices)
-                filter_.extra.setdefault("error_messages", {})["invalid_choice"] = (
-                    f"“%(value)s” is not one of the valid values: {values}."
+                filter_.extra.setdefault("error_messages", {})["invalid_choice"] = format_lazy(
+                    _("“%(value)s” is not one of the valid values: {values}."), values=values
                 )
         return filters
 

@@ -6,6 +6,7 @@ from base64 import b64decode
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Field, QuerySet
+from django.utils.translation import gettext
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.response import Response
@@ -52,7 +53,12 @@ class ApiCursorPagination(CursorPagination):
             size = 0
         if not 1 <= size <= self.max_page_size:
             raise ValidationError(
-                {"page_size": [f"Must be a whole number from 1 to {self.max_page_size}."]}
+                {
+                    "page_size": [
+                        gettext("Must be a whole number from 1 to %(max)s.")
+                        % {"max": self.max_page_size}
+                    ]
+                }
             )
         return size
 
@@ -72,7 +78,7 @@ class ApiCursorPagination(CursorPagination):
             if cursor is not None and cursor.position is not None:
                 self.check_position(cursor.position)
         except (NotFound, ValueError, OverflowError, DjangoValidationError) as exc:
-            raise ValidationError({"cursor": ["Invalid cursor."]}) from exc
+            raise ValidationError({"cursor": [gettext("Invalid cursor.")]}) from exc
         return cursor
 
     def check_position(self, position: str) -> None:

@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -186,7 +188,12 @@ class QueryParametersMixin:
                 raise
             formats = ", ".join(renderer.format for renderer in self.get_renderers())
             raise ValidationError(
-                {name: [f"“{value}” is not one of the valid values: {formats}."]},
+                {
+                    name: [
+                        gettext("“%(value)s” is not one of the valid values: %(values)s.")
+                        % {"value": value, "values": formats}
+                    ]
+                },
                 code="invalid_choice",
             ) from exc
 
@@ -625,7 +632,9 @@ class IccJurisdictionParams(serializers.Serializer):
         found = State.objects.select_related("predecessor__predecessor").in_bulk(codes)
         unknown = [code for code in codes if code not in found]
         if unknown:
-            raise serializers.ValidationError(f"No state has the code {', '.join(unknown)}.")
+            raise serializers.ValidationError(
+                gettext("No state has the code %(codes)s.") % {"codes": ", ".join(unknown)}
+            )
         return [found[code] for code in codes]
 
 
@@ -655,7 +664,7 @@ class IccJurisdictionView(StatementTimeoutMixin, QueryParametersMixin, HttpCachi
             on=data["on"], territory=data.get("territory"), nationals=data["nationality"]
         )
         if answer is None:
-            raise NotFound("The Rome Statute is not in the public record here.")
+            raise NotFound(gettext("The Rome Statute is not in the public record here."))
         return Response(s.IccJurisdictionSerializer(answer, context={"request": request}).data)
 
 
@@ -737,9 +746,9 @@ class FeedPlace(NamedTuple):
             removed_at, pk, reverse = base64.urlsafe_b64decode(cursor).decode().split("|")
             place = cls(datetime.datetime.fromisoformat(removed_at), int(pk), bool(int(reverse)))
         except (ValueError, UnicodeDecodeError) as exc:
-            raise serializers.ValidationError("Invalid cursor.") from exc
+            raise serializers.ValidationError(_("Invalid cursor.")) from exc
         if place.removed_at.tzinfo is None:
-            raise serializers.ValidationError("Invalid cursor.")
+            raise serializers.ValidationError(_("Invalid cursor."))
         return place
 
     def beyond(self) -> Q:

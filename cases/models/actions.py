@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Prefetch, Q, Value, When
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cases.edtf import EDTFField
 
@@ -18,30 +20,30 @@ from .law import Provision, State, written_date
 
 
 class ActionKind(models.TextChoices):
-    ARREST_WARRANT = "arrest_warrant", "Arrest warrant"
-    SUMMONS = "summons", "Summons to appear"
-    INDICTMENT = "indictment", "Indictment or charge"
-    VERDICT = "verdict", "Verdict or judgment"
-    SANCTIONS = "sanctions", "Sanctions designation"
-    UN_RESOLUTION = "un_resolution", "UN resolution"
-    INQUIRY_FINDING = "inquiry_finding", "Commission of inquiry finding"
-    OTHER = "other", "Other"
+    ARREST_WARRANT = "arrest_warrant", _("Arrest warrant")
+    SUMMONS = "summons", _("Summons to appear")
+    INDICTMENT = "indictment", _("Indictment or charge")
+    VERDICT = "verdict", _("Verdict or judgment")
+    SANCTIONS = "sanctions", _("Sanctions designation")
+    UN_RESOLUTION = "un_resolution", _("UN resolution")
+    INQUIRY_FINDING = "inquiry_finding", _("Commission of inquiry finding")
+    OTHER = "other", _("Other")
 
 
 class SealStatus(models.TextChoices):
-    PUBLIC = "public", "Public from issue"
-    UNDER_SEAL = "under_seal", "Under seal"
-    UNSEALED = "unsealed", "Issued under seal, existence made public"
+    PUBLIC = "public", _("Public from issue")
+    UNDER_SEAL = "under_seal", _("Under seal")
+    UNSEALED = "unsealed", _("Issued under seal, existence made public")
 
 
 class ActionStatus(models.TextChoices):
-    PENDING = "pending", "Pending (applied for)"
-    ACTIVE = "active", "Active"
-    EXECUTED = "executed", "Executed"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    LIFTED = "lifted", "Lifted"
-    CONCLUDED = "concluded", "Concluded"
-    WITHOUT_EFFECT = "without_effect", "Without effect (e.g. after the subject's death)"
+    PENDING = "pending", _("Pending (applied for)")
+    ACTIVE = "active", _("Active")
+    EXECUTED = "executed", _("Executed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    LIFTED = "lifted", _("Lifted")
+    CONCLUDED = "concluded", _("Concluded")
+    WITHOUT_EFFECT = "without_effect", _("Without effect (e.g. after the subject's death)")
 
 
 class ActionQuerySet(PublishableQuerySet):
@@ -103,11 +105,14 @@ class AccountabilityAction(SyncStamped, Publishable):
     title = models.CharField(max_length=300)
     issuing_body = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="issued_actions")
     reference = models.CharField(
-        max_length=100, blank=True, default="", help_text="Case or document number, e.g. ICC-01/22"
+        max_length=100,
+        blank=True,
+        default="",
+        help_text=_("Case or document number, e.g. ICC-01/22"),
     )
-    applied_on = models.DateField(null=True, blank=True, help_text="Application or request.")
+    applied_on = models.DateField(null=True, blank=True, help_text=_("Application or request."))
     issued_on = models.DateField(null=True, blank=True)
-    announced_on = models.DateField(null=True, blank=True, help_text="Made public.")
+    announced_on = models.DateField(null=True, blank=True, help_text=_("Made public."))
     seal_status = models.CharField(
         max_length=20, choices=SealStatus.choices, default=SealStatus.PUBLIC
     )
@@ -192,22 +197,22 @@ class Charge(Tracked):
         null=True,
         blank=True,
         related_name="charges",
-        help_text="Empty: the charge concerns every subject of the action.",
+        help_text=_("Empty: the charge concerns every subject of the action."),
     )
     provision = models.ForeignKey(
-        Provision, on_delete=models.PROTECT, related_name="charges", help_text="The crime."
+        Provision, on_delete=models.PROTECT, related_name="charges", help_text=_("The crime.")
     )
     modes_of_liability = models.ManyToManyField(
         Provision,
         blank=True,
         related_name="charges_as_mode",
-        help_text="e.g. Rome Statute art. 25(3)(a), art. 28(b).",
+        help_text=_("e.g. Rome Statute art. 25(3)(a), art. 28(b)."),
     )
     description = models.TextField(blank=True, default="")
     crime_period = EDTFField(
         lower_field="crime_period_start",
         upper_field="crime_period_end",
-        help_text="EDTF, e.g. 2022-02-24/.. (from at least 24 February 2022).",
+        help_text=_("EDTF, e.g. 2022-02-24/.. (from at least 24 February 2022)."),
     )
     crime_period_start = models.DateField(null=True, blank=True, editable=False)
     crime_period_end = models.DateField(null=True, blank=True, editable=False)
@@ -236,22 +241,24 @@ class Charge(Tracked):
             and self.action_id
             and not self.action.subject_links.filter(actor_id=self.subject_id).exists()
         ):
-            raise ValidationError({"subject": "The subject must be one of the action's subjects."})
+            raise ValidationError(
+                {"subject": _("The subject must be one of the action's subjects.")}
+            )
 
 
 class ActionEventKind(models.TextChoices):
     # In the order of an action's life: events of one day are placed in this order.
-    APPLIED = "applied", "Applied for"
-    ISSUED = "issued", "Issued"
-    ISSUED_UNDER_SEAL = "issued_under_seal", "Issued under seal"
-    MADE_PUBLIC = "made_public", "Made public (unsealed or announced)"
-    ARREST = "arrest", "Arrest"
-    SURRENDER = "surrender", "Surrender or transfer to the court"
-    FIRST_APPEARANCE = "first_appearance", "First appearance"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    WITHOUT_EFFECT = "without_effect", "Without effect (e.g. after the subject's death)"
-    EXECUTION_REFUSED = "execution_refused", "Execution refused by a state"
-    NON_COMPLIANCE = "non_compliance", "Finding of non-compliance by a state"
+    APPLIED = "applied", _("Applied for")
+    ISSUED = "issued", _("Issued")
+    ISSUED_UNDER_SEAL = "issued_under_seal", _("Issued under seal")
+    MADE_PUBLIC = "made_public", _("Made public (unsealed or announced)")
+    ARREST = "arrest", _("Arrest")
+    SURRENDER = "surrender", _("Surrender or transfer to the court")
+    FIRST_APPEARANCE = "first_appearance", _("First appearance")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHOUT_EFFECT = "without_effect", _("Without effect (e.g. after the subject's death)")
+    EXECUTION_REFUSED = "execution_refused", _("Execution refused by a state")
+    NON_COMPLIANCE = "non_compliance", _("Finding of non-compliance by a state")
 
 
 Kind = ActionEventKind
@@ -386,8 +393,11 @@ def lifecycle_problems(
                 (
                     index,
                     "occurred_on",
-                    f"It is dated before the application ({written_date(applied)}): the "
-                    "application comes first. Correct one of the two dates.",
+                    gettext(
+                        "It is dated before the application (%(date)s): the application comes "
+                        "first. Correct one of the two dates."
+                    )
+                    % {"date": written_date(applied)},
                 )
             )
         elif day is not None and issued and event.kind in AFTER_ISSUE_KINDS and day < issued:
@@ -395,8 +405,11 @@ def lifecycle_problems(
                 (
                     index,
                     "occurred_on",
-                    f"It is dated before the issue ({written_date(issued)}): "
-                    f"“{event.get_kind_display()}” comes after it. Correct one of the two dates.",
+                    gettext(
+                        "It is dated before the issue (%(date)s): “%(event)s” comes after it. "
+                        "Correct one of the two dates."
+                    )
+                    % {"date": written_date(issued), "event": event.get_kind_display()},
                 )
             )
         if subject_ids is not None and event.subject_id and event.subject_id not in subject_ids:
@@ -404,8 +417,12 @@ def lifecycle_problems(
                 (
                     index,
                     "subject",
-                    f"{event.subject} is not among the subjects of this action: add them under "
-                    "Subjects, or leave the subject empty for an event concerning every subject.",
+                    gettext(
+                        "%(subject)s is not among the subjects of this action: add them under "
+                        "Subjects, or leave the subject empty for an event concerning every "
+                        "subject."
+                    )
+                    % {"subject": event.subject},
                 )
             )
     return problems
@@ -414,10 +431,10 @@ def lifecycle_problems(
 def states_problem(kind: str, states: Collection) -> str | None:
     """An event about a state's conduct must name the state."""
     if kind in STATE_KINDS and not states:
-        return (
-            f"Name the state: “{Kind(kind).label}” is about a state's conduct "
-            "(the state that refused, or that failed to comply)."
-        )
+        return gettext(
+            "Name the state: “%(event)s” is about a state's conduct (the state that refused, "
+            "or that failed to comply)."
+        ) % {"event": Kind(kind).label}
     return None
 
 
@@ -472,13 +489,13 @@ class ActionEvent(Tracked):
         null=True,
         blank=True,
         related_name="action_events",
-        help_text="Empty: the event concerns every subject of the action.",
+        help_text=_("Empty: the event concerns every subject of the action."),
     )
     states = models.ManyToManyField(
         State,
         blank=True,
         related_name="action_events",
-        help_text="The states concerned, e.g. the state that arrested or failed to arrest.",
+        help_text=_("The states concerned, e.g. the state that arrested or failed to arrest."),
     )
     description = models.TextField(blank=True, default="")
 
@@ -512,8 +529,14 @@ class ActionEvent(Tracked):
             elif (index, field) not in before:
                 other = others[index]
                 errors.setdefault("occurred_on", []).append(
-                    f"With this date, the “{other.get_kind_display()}” of "
-                    f"{written_date(other.occurred_on)} would be wrong: {message}"
+                    gettext(
+                        "With this date, the “%(event)s” of %(date)s would be wrong: %(problem)s"
+                    )
+                    % {
+                        "event": other.get_kind_display(),
+                        "date": written_date(other.occurred_on),
+                        "problem": message,
+                    }
                 )
         if errors:
             raise ValidationError(errors)

@@ -8,6 +8,7 @@ from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from cases.edtf import EDTFField
 
@@ -16,16 +17,16 @@ from .law import State
 
 
 class ActorKind(models.TextChoices):
-    PERSON = "person", "Person"
-    STATE = "state", "State"
-    STATE_ORGAN = "state_organ", "State organ or official body"
-    ARMED_UNIT = "armed_unit", "Armed forces unit"
-    ARMED_GROUP = "armed_group", "Non-state armed group"
-    INTERNATIONAL_BODY = "international_body", "International body"
-    COURT = "court", "Court or tribunal"
-    COMPANY = "company", "Company"
-    ORGANISATION = "organisation", "Other organisation (NGO, commission, ...)"
-    OTHER = "other", "Other"
+    PERSON = "person", _("Person")
+    STATE = "state", _("State")
+    STATE_ORGAN = "state_organ", _("State organ or official body")
+    ARMED_UNIT = "armed_unit", _("Armed forces unit")
+    ARMED_GROUP = "armed_group", _("Non-state armed group")
+    INTERNATIONAL_BODY = "international_body", _("International body")
+    COURT = "court", _("Court or tribunal")
+    COMPANY = "company", _("Company")
+    ORGANISATION = "organisation", _("Other organisation (NGO, commission, ...)")
+    OTHER = "other", _("Other")
 
 
 class ActorQuerySet(PublishableQuerySet):
@@ -46,7 +47,7 @@ class ActorQuerySet(PublishableQuerySet):
 
 
 class Actor(SyncStamped, Publishable):
-    name = models.CharField(max_length=300, help_text="The name most used in English sources.")
+    name = models.CharField(max_length=300, help_text=_("The name most used in English sources."))
     kind = models.CharField(max_length=30, choices=ActorKind.choices)
     state = models.ForeignKey(
         State,
@@ -54,7 +55,7 @@ class Actor(SyncStamped, Publishable):
         null=True,
         blank=True,
         related_name="actors",
-        help_text="For a state, the State itself; for others, the state they belong to.",
+        help_text=_("For a state, the State itself; for others, the state they belong to."),
     )
     description = models.TextField(blank=True, default="")
 
@@ -80,16 +81,16 @@ class ActorName(models.Model):
     """Another name of an actor: a transliteration, a name in another script, a former name."""
 
     class Kind(models.TextChoices):
-        NATIVE = "native", "Name in the actor's own language"
-        TRANSLITERATION = "transliteration", "Transliteration"
-        ALIAS = "alias", "Alias or nickname"
-        FORMER = "former", "Former name"
-        FULL = "full", "Full name"
+        NATIVE = "native", _("Name in the actor's own language")
+        TRANSLITERATION = "transliteration", _("Transliteration")
+        ALIAS = "alias", _("Alias or nickname")
+        FORMER = "former", _("Former name")
+        FULL = "full", _("Full name")
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="other_names")
     name = models.CharField(max_length=300)
     language = models.CharField(
-        max_length=20, blank=True, default="", help_text="BCP 47 language tag, e.g. ru, uk."
+        max_length=20, blank=True, default="", help_text=_("BCP 47 language tag, e.g. ru, uk.")
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ALIAS)
 
@@ -112,13 +113,13 @@ class ActorIdentifier(models.Model):
     """An identifier of an actor in another system: Wikidata, a sanctions list, ..."""
 
     class Scheme(models.TextChoices):
-        WIKIDATA = "wikidata", "Wikidata"
-        UK_SANCTIONS = "uk_sanctions", "UK sanctions list"
-        EU_SANCTIONS = "eu_sanctions", "EU sanctions list"
-        US_OFAC = "us_ofac", "US OFAC SDN list"
-        UN_SANCTIONS = "un_sanctions", "UN Security Council sanctions list"
-        ACLED = "acled", "ACLED actor"
-        OTHER = "other", "Other"
+        WIKIDATA = "wikidata", _("Wikidata")
+        UK_SANCTIONS = "uk_sanctions", _("UK sanctions list")
+        EU_SANCTIONS = "eu_sanctions", _("EU sanctions list")
+        US_OFAC = "us_ofac", _("US OFAC SDN list")
+        UN_SANCTIONS = "un_sanctions", _("UN Security Council sanctions list")
+        ACLED = "acled", _("ACLED actor")
+        OTHER = "other", _("Other")
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="identifiers")
     scheme = models.CharField(max_length=20, choices=Scheme.choices)
@@ -148,7 +149,7 @@ class Membership(Tracked):
     period = EDTFField(
         lower_field="period_start",
         upper_field="period_end",
-        help_text="EDTF, e.g. 2021-10-27/.. (from 27 October 2021, ongoing).",
+        help_text=_("EDTF, e.g. 2021-10-27/.. (from 27 October 2021, ongoing)."),
     )
     period_start = models.DateField(null=True, blank=True, editable=False, db_index=True)
     period_end = models.DateField(null=True, blank=True, editable=False, db_index=True)

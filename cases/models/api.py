@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 KEY_PREFIX = "ihl_"
 
@@ -30,9 +31,9 @@ class ApiKeyQuerySet(models.QuerySet):
 class ApiKey(models.Model):
     """A partner's key: higher rate limits. Only its hash is stored; it is shown once."""
 
-    name = models.CharField(max_length=200, help_text="Who the key is for, e.g. the partner.")
+    name = models.CharField(max_length=200, help_text=_("Who the key is for, e.g. the partner."))
     prefix = models.CharField(
-        max_length=12, editable=False, help_text="The key's first characters, to recognise it."
+        max_length=12, editable=False, help_text=_("The key's first characters, to recognise it.")
     )
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -51,7 +52,7 @@ class ApiKey(models.Model):
     objects = ApiKeyQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "API key"
+        verbose_name = _("API key")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
@@ -73,9 +74,9 @@ class ApiKey(models.Model):
 
 
 class TombstoneReason(models.TextChoices):
-    DELETED = "deleted", "Deleted"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    UNPUBLISHED = "unpublished", "Unpublished"
+    DELETED = "deleted", _("Deleted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    UNPUBLISHED = "unpublished", _("Unpublished")
 
 
 class Tombstone(models.Model):
@@ -88,8 +89,8 @@ class Tombstone(models.Model):
     takes the slug or code), so a mirror never deletes a record the lists return.
     """
 
-    resource = models.CharField(max_length=30, help_text="The API resource, e.g. incidents.")
-    object_id = models.CharField(max_length=40, help_text="The record's id or code.")
+    resource = models.CharField(max_length=30, help_text=_("The API resource, e.g. incidents."))
+    object_id = models.CharField(max_length=40, help_text=_("The record's id or code."))
     reason = models.CharField(
         max_length=20, choices=TombstoneReason.choices, default=TombstoneReason.DELETED
     )

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.edtf import EDTFField
@@ -57,16 +58,16 @@ class History(HistoricalRecords):
 
 
 class PublicationStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    PUBLISHED = "published", "Published"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Confidentiality(models.TextChoices):
-    PUBLIC = "public", "Public"
-    RESTRICTED = "restricted", "Restricted (staff only)"
-    CONFIDENTIAL = "confidential", "Confidential"
+    PUBLIC = "public", _("Public")
+    RESTRICTED = "restricted", _("Restricted (staff only)")
+    CONFIDENTIAL = "confidential", _("Confidential")
 
 
 class Tracked(models.Model):
@@ -79,7 +80,7 @@ class Tracked(models.Model):
         unique=True,
         null=True,
         blank=True,
-        help_text="A stable identifier for exchange with other systems (e.g. acled:UKR12345).",
+        help_text=_("A stable identifier for exchange with other systems (e.g. acled:UKR12345)."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -114,7 +115,9 @@ class SyncStamped(models.Model):
         db_default=Now(),
         editable=False,
         db_index=True,
-        help_text="When the record or anything shown with it last changed (kept by the database).",
+        help_text=_(
+            "When the record or anything shown with it last changed (kept by the database)."
+        ),
     )
 
     class Meta:
@@ -141,7 +144,7 @@ class Publishable(Tracked):
         max_length=20, choices=Confidentiality.choices, default=Confidentiality.PUBLIC
     )
     withdrawal_reason = models.TextField(
-        blank=True, default="", help_text="Shown to the public when the record is withdrawn."
+        blank=True, default="", help_text=_("Shown to the public when the record is withdrawn.")
     )
 
     class Meta:

@@ -14,14 +14,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class ChangeSetStatus(models.TextChoices):
-    OPEN = "open", "Being edited"
-    SUBMITTED = "submitted", "Waiting for review"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
-    APPROVED = "approved", "Approved and published"
-    DISCARDED = "discarded", "Discarded"
+    OPEN = "open", _("Being edited")
+    SUBMITTED = "submitted", _("Waiting for review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved and published")
+    DISCARDED = "discarded", _("Discarded")
 
 
 # Its author may still add to it, change it or discard it.
@@ -60,7 +61,9 @@ class ChangeSet(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(
-        blank=True, default="", help_text="The reviewer's comment: what to change, or why approved."
+        blank=True,
+        default="",
+        help_text=_("The reviewer's comment: what to change, or why approved."),
     )
 
     objects = ChangeSetQuerySet.as_manager()
@@ -87,11 +90,11 @@ class ChangeSet(models.Model):
 
 
 class ChangeKind(models.TextChoices):
-    EDIT = "edit", "Edit of a published record"
-    ADDITION = "addition", "New record (created on approval)"
-    NEW = "new", "New record (a hidden draft until approval)"
-    DELETION = "deletion", "Deletion (on approval)"
-    IMPORT = "import", "Import of a file (on approval)"
+    EDIT = "edit", _("Edit of a published record")
+    ADDITION = "addition", _("New record (created on approval)")
+    NEW = "new", _("New record (a hidden draft until approval)")
+    DELETION = "deletion", _("Deletion (on approval)")
+    IMPORT = "import", _("Import of a file (on approval)")
 
 
 class ChangeQuerySet(models.QuerySet):
@@ -119,7 +122,7 @@ class Change(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     # Text: a state's key is its code. Empty for an addition until it is approved.
     object_id = models.CharField(max_length=64, blank=True, default="")
-    label = models.CharField(max_length=300, help_text="The record, as it is named.")
+    label = models.CharField(max_length=300, help_text=_("The record, as it is named."))
     form_data = models.JSONField(null=True, blank=True)
     base = models.JSONField(null=True, blank=True)
     withdrawal_reason = models.TextField(blank=True, default="")

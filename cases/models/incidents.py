@@ -5,6 +5,8 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cases.edtf import EDTFField
 
@@ -18,28 +20,28 @@ SEARCH_CONFIG = "english"
 
 
 class ConflictType(models.TextChoices):
-    INTERNATIONAL = "international", "International armed conflict"
-    OCCUPATION = "occupation", "Belligerent occupation"
-    NON_INTERNATIONAL = "non_international", "Non-international armed conflict"
-    NONE = "none", "No armed conflict"
-    UNKNOWN = "unknown", "Not determined"
+    INTERNATIONAL = "international", _("International armed conflict")
+    OCCUPATION = "occupation", _("Belligerent occupation")
+    NON_INTERNATIONAL = "non_international", _("Non-international armed conflict")
+    NONE = "none", _("No armed conflict")
+    UNKNOWN = "unknown", _("Not determined")
 
 
 class VerificationStatus(models.TextChoices):
-    ALLEGED = "alleged", "Alleged"
-    CORROBORATED = "corroborated", "Corroborated"
-    VERIFIED = "verified", "Verified"
-    ADJUDICATED = "adjudicated", "Adjudicated"
-    DISPUTED = "disputed", "Disputed"
+    ALLEGED = "alleged", _("Alleged")
+    CORROBORATED = "corroborated", _("Corroborated")
+    VERIFIED = "verified", _("Verified")
+    ADJUDICATED = "adjudicated", _("Adjudicated")
+    DISPUTED = "disputed", _("Disputed")
 
 
 class CoordinatePrecision(models.TextChoices):
-    EXACT = "exact", "Exact location"
-    NEAR = "near", "Near (within a few km)"
-    SETTLEMENT = "settlement", "Settlement"
-    DISTRICT = "district", "District"
-    REGION = "region", "Region (ISO 3166-2 subdivision)"
-    COUNTRY = "country", "Country"
+    EXACT = "exact", _("Exact location")
+    NEAR = "near", _("Near (within a few km)")
+    SETTLEMENT = "settlement", _("Settlement")
+    DISTRICT = "district", _("District")
+    REGION = "region", _("Region (ISO 3166-2 subdivision)")
+    COUNTRY = "country", _("Country")
 
 
 class IncidentQuerySet(PublishableQuerySet):
@@ -174,8 +176,10 @@ class Incident(SyncStamped, Publishable):
     date = EDTFField(
         lower_field="date_earliest",
         upper_field="date_latest",
-        help_text="As reported, in EDTF: 2022-02-24, 2022-05~ (about May 2022), "
-        "2022-XX (some month of 2022), 2022-02-24/.. (from 24 Feb 2022, ongoing).",
+        help_text=_(
+            "As reported, in EDTF: 2022-02-24, 2022-05~ (about May 2022), "
+            "2022-XX (some month of 2022), 2022-02-24/.. (from 24 Feb 2022, ongoing)."
+        ),
     )
     date_earliest = models.DateField(null=True, blank=True, editable=False)
     date_latest = models.DateField(null=True, blank=True, editable=False)
@@ -186,7 +190,7 @@ class Incident(SyncStamped, Publishable):
         max_length=6,
         blank=True,
         default="",
-        help_text="ISO 3166-2 code of the region, e.g. UA-23 (Zaporizhzhia Oblast).",
+        help_text=_("ISO 3166-2 code of the region, e.g. UA-23 (Zaporizhzhia Oblast)."),
     )
     place_name = models.CharField(max_length=300, blank=True, default="")
     latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
@@ -200,7 +204,7 @@ class Incident(SyncStamped, Publishable):
         null=True,
         blank=True,
         related_name="controlled_incidents",
-        help_text="The state in control of the territory, where it is occupied.",
+        help_text=_("The state in control of the territory, where it is occupied."),
     )
     conflict_type = models.CharField(
         max_length=20, choices=ConflictType.choices, default=ConflictType.UNKNOWN
@@ -215,7 +219,7 @@ class Incident(SyncStamped, Publishable):
         null=True,
         blank=True,
         related_name="children",
-        help_text="The larger incident or pattern this one belongs to.",
+        help_text=_("The larger incident or pattern this one belongs to."),
     )
     search_names = models.TextField(
         blank=True,
@@ -223,8 +227,10 @@ class Incident(SyncStamped, Publishable):
         editable=False,
         # The help text is older than the service: cases.search_names computes the text,
         # cases.services.refresh_search_names() keeps it current.
-        help_text="Names of involved actors, place and provision labels, for search. "
-        "Kept current by Incident.objects.refresh_search_names().",
+        help_text=_(
+            "Names of involved actors, place and provision labels, for search. "
+            "Kept current by Incident.objects.refresh_search_names()."
+        ),
     )
     search_vector = models.GeneratedField(
         expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
@@ -332,21 +338,21 @@ class VictimCount(models.Model):
     """A reported number of victims as a range: "at least 6,000 children deported"."""
 
     class Kind(models.TextChoices):
-        KILLED = "killed", "Killed"
-        INJURED = "injured", "Injured"
-        DEPORTED = "deported", "Deported or forcibly transferred"
-        DISPLACED = "displaced", "Displaced"
-        DETAINED = "detained", "Detained"
-        MISSING = "missing", "Missing"
-        AFFECTED = "affected", "Otherwise affected"
+        KILLED = "killed", _("Killed")
+        INJURED = "injured", _("Injured")
+        DEPORTED = "deported", _("Deported or forcibly transferred")
+        DISPLACED = "displaced", _("Displaced")
+        DETAINED = "detained", _("Detained")
+        MISSING = "missing", _("Missing")
+        AFFECTED = "affected", _("Otherwise affected")
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="victim_counts")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     minimum = models.PositiveIntegerField(null=True, blank=True)
     maximum = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Empty with a minimum: “at least”."
+        null=True, blank=True, help_text=_("Empty with a minimum: “at least”.")
     )
-    group = models.CharField(max_length=200, blank=True, default="", help_text="e.g. children")
+    group = models.CharField(max_length=200, blank=True, default="", help_text=_("e.g. children"))
 
     history = History(parents=("incident",))
 
@@ -368,23 +374,23 @@ class VictimCount(models.Model):
         if self.minimum == self.maximum:
             number = f"{self.minimum}"
         elif self.maximum is None:
-            number = f"at least {self.minimum}"
+            number = gettext("at least %(number)s") % {"number": self.minimum}
         elif self.minimum is None:
-            number = f"up to {self.maximum}"
+            number = gettext("up to %(number)s") % {"number": self.maximum}
         else:
             number = f"{self.minimum}–{self.maximum}"
         return f"{number} {self.group or ''} {self.get_kind_display().lower()}".replace("  ", " ")
 
 
 class InvolvementRole(models.TextChoices):
-    DIRECT_PERPETRATOR = "direct_perpetrator", "Direct perpetrator"
-    ORDERING = "ordering", "Ordered or instigated"
-    SUPERIOR = "superior", "Superior (command responsibility)"
-    FACILITATOR = "facilitator", "Facilitated or aided"
-    CONTROLLING_AUTHORITY = "controlling_authority", "Authority in control"
-    VICTIM_GROUP = "victim_group", "Victim group or affected body"
-    INVESTIGATOR = "investigator", "Investigated or documented it"
-    OTHER = "other", "Other"
+    DIRECT_PERPETRATOR = "direct_perpetrator", _("Direct perpetrator")
+    ORDERING = "ordering", _("Ordered or instigated")
+    SUPERIOR = "superior", _("Superior (command responsibility)")
+    FACILITATOR = "facilitator", _("Facilitated or aided")
+    CONTROLLING_AUTHORITY = "controlling_authority", _("Authority in control")
+    VICTIM_GROUP = "victim_group", _("Victim group or affected body")
+    INVESTIGATOR = "investigator", _("Investigated or documented it")
+    OTHER = "other", _("Other")
 
 
 PERPETRATOR_ROLES = {
@@ -397,9 +403,9 @@ PERPETRATOR_ROLES = {
 
 
 class AttributionConfidence(models.TextChoices):
-    LOW = "low", "Low: single or weak source"
-    MEDIUM = "medium", "Medium: several sources"
-    HIGH = "high", "High: corroborated or found by a court"
+    LOW = "low", _("Low: single or weak source")
+    MEDIUM = "medium", _("Medium: several sources")
+    HIGH = "high", _("High: corroborated or found by a court")
 
 
 class InvolvementQuerySet(models.QuerySet):
@@ -434,9 +440,9 @@ class Involvement(Tracked):
 
 
 class Standing(models.TextChoices):
-    ALLEGED = "alleged", "Alleged"
-    CHARGED = "charged", "Charged"
-    FOUND = "found", "Found (by a court or inquiry)"
+    ALLEGED = "alleged", _("Alleged")
+    CHARGED = "charged", _("Charged")
+    FOUND = "found", _("Found (by a court or inquiry)")
 
 
 class LegalQualificationQuerySet(models.QuerySet):
@@ -466,7 +472,7 @@ class LegalQualification(Tracked):
         null=True,
         blank=True,
         related_name="legal_qualifications",
-        help_text="The NGO, commission of inquiry or court that says so.",
+        help_text=_("The NGO, commission of inquiry or court that says so."),
     )
     asserted_on = models.DateField(null=True, blank=True)
     standing = models.CharField(max_length=10, choices=Standing.choices, default=Standing.ALLEGED)

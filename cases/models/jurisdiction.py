@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .law import (
     CONSENT_KINDS,
@@ -35,9 +37,9 @@ TERRITORY, NATIONALITY = "territory", "nationality"  # a state's link to the cri
 
 
 class Jurisdiction(models.TextChoices):
-    YES = "yes", "The Court could exercise jurisdiction"
-    NO = "no", "The Court could not exercise jurisdiction"
-    UNKNOWN = "unknown", "Not known from the acts recorded here"
+    YES = "yes", _("The Court could exercise jurisdiction")
+    NO = "no", _("The Court could not exercise jurisdiction")
+    UNKNOWN = "unknown", _("Not known from the acts recorded here")
 
 
 @dataclass(frozen=True)
@@ -91,15 +93,20 @@ class IccJurisdiction:
         if started and on < started:
             limit = Ground(
                 "art. 11(1)",
-                f"The Court has jurisdiction only over crimes committed after the Statute "
-                f"entered into force on {written_date(started)}, whoever refers them.",
+                gettext(
+                    "The Court has jurisdiction only over crimes committed after the Statute "
+                    "entered into force on %(date)s, whoever refers them."
+                )
+                % {"date": written_date(started)},
             )
             return cls(**answer, answer=Jurisdiction.NO, limits=(limit,))
         grounds: list[Ground] = []
         limits: list[Ground] = []
         unknowns: list[str] = []
         if territory is None:
-            unknowns.append("The state on whose territory the crime was committed is not recorded.")
+            unknowns.append(
+                gettext("The state on whose territory the crime was committed is not recorded.")
+            )
         else:
             grounds += _referral_grounds(territory, on, referrals)
         roles: dict[str, tuple[State, set[str]]] = {}
@@ -115,9 +122,11 @@ class IccJurisdiction:
             unknowns += unknown
         if not grounds and not nationals:
             unknowns.append(
-                "The nationality of the alleged perpetrators is not recorded here; if they were "
-                "nationals of a party, or of a state that accepted jurisdiction, the Court "
-                "could exercise it (art. 12(2)(b), 12(3))."
+                gettext(
+                    "The nationality of the alleged perpetrators is not recorded here; if they "
+                    "were nationals of a party, or of a state that accepted jurisdiction, the "
+                    "Court could exercise it (art. 12(2)(b), 12(3))."
+                )
             )
         if grounds:
             verdict = Jurisdiction.YES
@@ -142,11 +151,26 @@ def _referral_grounds(
             grounds.append(
                 Ground(
                     "art. 13(b)",
-                    f"The Security Council referred the situation in {referral.situation} to "
-                    f"the Prosecutor ({referral.resolution}, {written_date(referral.adopted_on)}), "
-                    f"covering crimes from {written_date(referral.jurisdiction_from)}"
-                    + (f" to {written_date(end)}" if end else "")
-                    + "; no state's consent is needed.",
+                    (
+                        gettext(
+                            "The Security Council referred the situation in %(situation)s to "
+                            "the Prosecutor (%(resolution)s, %(adopted)s), covering crimes from "
+                            "%(start)s to %(end)s; no state's consent is needed."
+                        )
+                        if end
+                        else gettext(
+                            "The Security Council referred the situation in %(situation)s to "
+                            "the Prosecutor (%(resolution)s, %(adopted)s), covering crimes from "
+                            "%(start)s; no state's consent is needed."
+                        )
+                    )
+                    % {
+                        "situation": referral.situation,
+                        "resolution": referral.resolution,
+                        "adopted": written_date(referral.adopted_on),
+                        "start": written_date(referral.jurisdiction_from),
+                        "end": written_date(end) if end else "",
+                    },
                     territory,
                     referral,
                 )
@@ -161,19 +185,20 @@ def _state_grounds(
     links = [
         (role, article, text)
         for role, article, text in (
-            (TERRITORY, "art. 12(2)(a)", "the crime was committed on its territory"),
-            (NATIONALITY, "art. 12(2)(b)", "the alleged perpetrators are its nationals"),
+            (TERRITORY, "art. 12(2)(a)", gettext("the crime was committed on its territory")),
+            (NATIONALITY, "art. 12(2)(b)", gettext("the alleged perpetrators are its nationals")),
         )
         if role in roles
     ]
-    article = " and ".join(link[1] for link in links)
-    where = " and ".join(link[2] for link in links)
+    article = gettext(" and ").join(link[1] for link in links)
+    where = gettext(" and ").join(link[2] for link in links)
     grounds, limits, unknowns = [], [], []
     if status.kind == TreatyStatusKind.BOUND:
         grounds.append(
             Ground(
                 article,
-                f"{state} was a party on {written_date(on)} and {where}.",
+                gettext("%(state)s was a party on %(date)s and %(where)s.")
+                % {"state": state, "date": written_date(on), "where": where},
                 state,
                 status.basis,
             )
@@ -190,10 +215,16 @@ def _state_grounds(
             grounds.append(
                 Ground(
                     "art. 127(2)",
-                    f"{state} withdrew from the Statute (notified "
-                    f"{written_date(withdrawal.deposited_on)}, "
-                    f"in effect from {written_date(withdrawal.effective_on)}); the Court keeps "
-                    "jurisdiction over crimes committed while it was a party.",
+                    gettext(
+                        "%(state)s withdrew from the Statute (notified %(notified)s, in effect "
+                        "from %(effective)s); the Court keeps jurisdiction over crimes committed "
+                        "while it was a party."
+                    )
+                    % {
+                        "state": state,
+                        "notified": written_date(withdrawal.deposited_on),
+                        "effective": written_date(withdrawal.effective_on),
+                    },
                     state,
                     withdrawal,
                 )
@@ -203,11 +234,24 @@ def _state_grounds(
         grounds.append(
             Ground(
                 "art. 12(3)",
-                f"{state} accepted the Court's jurisdiction by a declaration lodged on "
-                f"{written_date(declaration.deposited_on)}, from "
-                f"{written_date(declaration.jurisdiction_from)} "
-                + (f"to {written_date(end)}" if end else "onwards")
-                + f", and {where}.",
+                (
+                    gettext(
+                        "%(state)s accepted the Court's jurisdiction by a declaration lodged on "
+                        "%(lodged)s, from %(start)s to %(end)s, and %(where)s."
+                    )
+                    if end
+                    else gettext(
+                        "%(state)s accepted the Court's jurisdiction by a declaration lodged on "
+                        "%(lodged)s, from %(start)s onwards, and %(where)s."
+                    )
+                )
+                % {
+                    "state": state,
+                    "lodged": written_date(declaration.deposited_on),
+                    "start": written_date(declaration.jurisdiction_from),
+                    "end": written_date(end) if end else "",
+                    "where": where,
+                },
                 state,
                 declaration,
             )
@@ -218,9 +262,12 @@ def _state_grounds(
             limits.append(
                 Ground(
                     "art. 11(2)",
-                    f"{state} became a party only from {written_date(basis.effective_on)}; for "
-                    "crimes before that, only a declaration under art. 12(3) gives the Court "
-                    "jurisdiction on its account.",
+                    gettext(
+                        "%(state)s became a party only from %(date)s; for crimes before that, "
+                        "only a declaration under art. 12(3) gives the Court jurisdiction on its "
+                        "account."
+                    )
+                    % {"state": state, "date": written_date(basis.effective_on)},
                     state,
                     basis,
                 )
@@ -229,16 +276,26 @@ def _state_grounds(
             limits.append(
                 Ground(
                     "art. 127",
-                    f"{state} was no longer a party on {written_date(on)}: its withdrawal took "
-                    f"effect on {written_date(basis.effective_on)}.",
+                    gettext(
+                        "%(state)s was no longer a party on %(date)s: its withdrawal took effect "
+                        "on %(effective)s."
+                    )
+                    % {
+                        "state": state,
+                        "date": written_date(on),
+                        "effective": written_date(basis.effective_on),
+                    },
                     state,
                     basis,
                 )
             )
     if status.kind == TreatyStatusKind.NO_RECORD:
         unknowns.append(
-            f"No act of {state} under the Rome Statute is recorded here, so whether it was a "
-            f"party on {written_date(on)} or accepted jurisdiction is not known."
+            gettext(
+                "No act of %(state)s under the Rome Statute is recorded here, so whether it was "
+                "a party on %(date)s or accepted jurisdiction is not known."
+            )
+            % {"state": state, "date": written_date(on)}
         )
     exclusion = _war_crimes_exclusion(status, roles, events)
     if isinstance(exclusion, Ground):
@@ -270,26 +327,34 @@ def _war_crimes_exclusion(
         start = consent.effective_on
         end = start + relativedelta(years=7) - datetime.timedelta(days=1)
         whose = {
-            ExclusionScope.NATIONALS: "by its nationals",
-            ExclusionScope.TERRITORY: "on its territory",
-            ExclusionScope.BOTH: "by its nationals or on its territory",
+            ExclusionScope.NATIONALS: gettext("by its nationals"),
+            ExclusionScope.TERRITORY: gettext("on its territory"),
+            ExclusionScope.BOTH: gettext("by its nationals or on its territory"),
         }[declaration.exclusion_scope]
         if start <= on <= end:
             return Ground(
                 "art. 124",
-                f"{state} declared that for seven years from {written_date(start)} (to "
-                f"{written_date(end)}) it does not accept the Court's jurisdiction over war "
-                f"crimes (art. 8) alleged to have been committed {whose}. On this account war "
-                "crimes are excluded; crimes against humanity and genocide are not.",
+                gettext(
+                    "%(state)s declared that for seven years from %(start)s (to %(end)s) it does "
+                    "not accept the Court's jurisdiction over war crimes (art. 8) alleged to have "
+                    "been committed %(whose)s. On this account war crimes are excluded; crimes "
+                    "against humanity and genocide are not."
+                )
+                % {
+                    "state": state,
+                    "start": written_date(start),
+                    "end": written_date(end),
+                    "whose": whose,
+                },
                 state,
                 declaration,
             )
         if on < start and status.jurisdiction_declarations:
-            return (
-                f"Whether the art. 124 declaration of {state} also reaches war crimes {whose} "
+            return gettext(
+                "Whether the art. 124 declaration of %(state)s also reaches war crimes %(whose)s "
                 "that fall under its earlier art. 12(3) declaration is not settled; this answer "
                 "does not apply it."
-            )
+            ) % {"state": state, "whose": whose}
     return None
 
 

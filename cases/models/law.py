@@ -13,13 +13,16 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .base import History, Publishable, PublishableQuerySet, SyncStamped, Tracked
 
 
 class StateRelation(models.TextChoices):
-    CONTINUATION = "continuation", "Continuation (same legal person, treaty status carries over)"
-    SUCCESSION = "succession", "Succession (new state; joins treaties by its own acts)"
+    CONTINUATION = "continuation", _("Continuation (same legal person, treaty status carries over)")
+    SUCCESSION = "succession", _("Succession (new state; joins treaties by its own acts)")
 
 
 class State(SyncStamped, Tracked):
@@ -28,7 +31,7 @@ class State(SyncStamped, Tracked):
     code = models.CharField(
         primary_key=True,
         max_length=2,
-        help_text="ISO 3166-1 alpha-2 code in capitals, e.g. UA; former states: SU.",
+        help_text=_("ISO 3166-1 alpha-2 code in capitals, e.g. UA; former states: SU."),
     )
     name = models.CharField(max_length=200, unique=True)
     predecessor = models.ForeignKey(
@@ -93,48 +96,48 @@ class State(SyncStamped, Tracked):
 
 
 class InstrumentKind(models.TextChoices):
-    TREATY = "treaty", "Treaty or convention"
-    PROTOCOL = "protocol", "Protocol"
-    STATUTE = "statute", "Statute"
-    CUSTOMARY = "customary", "Customary rule (binds all states)"
+    TREATY = "treaty", _("Treaty or convention")
+    PROTOCOL = "protocol", _("Protocol")
+    STATUTE = "statute", _("Statute")
+    CUSTOMARY = "customary", _("Customary rule (binds all states)")
 
 
 class EntryIntoForceRule(models.TextChoices):
-    ON_DEPOSIT = "on_deposit", "On deposit"
-    DAYS_AFTER_DEPOSIT = "days_after_deposit", "A number of days after deposit"
-    MONTHS_AFTER_DEPOSIT = "months_after_deposit", "A number of months after deposit"
+    ON_DEPOSIT = "on_deposit", _("On deposit")
+    DAYS_AFTER_DEPOSIT = "days_after_deposit", _("A number of days after deposit")
+    MONTHS_AFTER_DEPOSIT = "months_after_deposit", _("A number of months after deposit")
     FIRST_OF_MONTH_AFTER_DAYS = (
         "first_of_month_after_days",
-        "First day of the month after a number of days following deposit",
+        _("First day of the month after a number of days following deposit"),
     )
 
 
 class Instrument(SyncStamped, Publishable):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=400)
-    short_title = models.CharField(max_length=80, help_text="e.g. GC IV, AP I, Rome Statute")
+    short_title = models.CharField(max_length=80, help_text=_("e.g. GC IV, AP I, Rome Statute"))
     kind = models.CharField(max_length=20, choices=InstrumentKind.choices)
     adopted_on = models.DateField(null=True, blank=True)
     entry_into_force_on = models.DateField(
-        null=True, blank=True, help_text="When the instrument itself entered into force."
+        null=True, blank=True, help_text=_("When the instrument itself entered into force.")
     )
     depositary = models.CharField(max_length=200, blank=True, default="")
     entry_into_force_rule = models.CharField(
         max_length=30,
         choices=EntryIntoForceRule.choices,
         default=EntryIntoForceRule.ON_DEPOSIT,
-        help_text="For a state joining later: when its ratification or accession takes effect.",
+        help_text=_("For a state joining later: when its ratification or accession takes effect."),
     )
     entry_into_force_delay = models.PositiveSmallIntegerField(
-        default=0, help_text="The number of days or months the rule speaks of (e.g. 6, 60, 90)."
+        default=0, help_text=_("The number of days or months the rule speaks of (e.g. 6, 60, 90).")
     )
     withdrawal_delay_months = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="Months from notification to effect of a denunciation; empty if none.",
+        help_text=_("Months from notification to effect of a denunciation; empty if none."),
     )
     rules_note = models.TextField(
-        blank=True, default="", help_text="The articles that set these rules, and conditions."
+        blank=True, default="", help_text=_("The articles that set these rules, and conditions.")
     )
     summary = models.TextField(blank=True, default="")
 
@@ -188,15 +191,15 @@ class Instrument(SyncStamped, Publishable):
 
 
 class RuleKind(models.TextChoices):
-    PROHIBITION = "prohibition", "Prohibition or obligation"
-    GRAVE_BREACH = "grave_breach", "Grave breach"
-    WAR_CRIME = "war_crime", "War crime"
-    CRIME_AGAINST_HUMANITY = "crime_against_humanity", "Crime against humanity"
-    GENOCIDE = "genocide", "Genocide"
-    MODE_OF_LIABILITY = "mode_of_liability", "Mode of liability"
-    JURISDICTION = "jurisdiction", "Jurisdiction or procedure"
-    DEFINITION = "definition", "Definition"
-    OTHER = "other", "Other"
+    PROHIBITION = "prohibition", _("Prohibition or obligation")
+    GRAVE_BREACH = "grave_breach", _("Grave breach")
+    WAR_CRIME = "war_crime", _("War crime")
+    CRIME_AGAINST_HUMANITY = "crime_against_humanity", _("Crime against humanity")
+    GENOCIDE = "genocide", _("Genocide")
+    MODE_OF_LIABILITY = "mode_of_liability", _("Mode of liability")
+    JURISDICTION = "jurisdiction", _("Jurisdiction or procedure")
+    DEFINITION = "definition", _("Definition")
+    OTHER = "other", _("Other")
 
 
 class ProvisionQuerySet(models.QuerySet):
@@ -214,12 +217,14 @@ class Provision(SyncStamped, Tracked):
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
-    label = models.CharField(max_length=80, help_text="The citation label, e.g. art. 8(2)(b)(viii)")
+    label = models.CharField(
+        max_length=80, help_text=_("The citation label, e.g. art. 8(2)(b)(viii)")
+    )
     heading = models.CharField(max_length=400, blank=True, default="")
-    text = models.TextField(blank=True, default="", help_text="The text, or a summary of it.")
+    text = models.TextField(blank=True, default="", help_text=_("The text, or a summary of it."))
     rule_kind = models.CharField(max_length=30, choices=RuleKind.choices, default=RuleKind.OTHER)
     position = models.PositiveIntegerField(
-        default=0, help_text="Order within the instrument (lower first)."
+        default=0, help_text=_("Order within the instrument (lower first).")
     )
     # A provision added to a published instrument is hidden until its change set is approved
     # (then this is cleared): a new charge or qualification in the same set can cite it.
@@ -259,7 +264,7 @@ class Provision(SyncStamped, Tracked):
             and self.parent.instrument_id != self.instrument_id
         ):
             raise ValidationError(
-                {"parent": "The parent provision must belong to the same instrument."}
+                {"parent": _("The parent provision must belong to the same instrument.")}
             )
 
 
@@ -298,7 +303,7 @@ class ViolationCategory(SyncStamped, Tracked):
     history = History(excluded_fields=["changed_at"], m2m_fields=["provisions"])
 
     class Meta:
-        verbose_name_plural = "violation categories"
+        verbose_name_plural = _("violation categories")
         constraints = [
             models.UniqueConstraint(
                 fields=["parent", "name"], name="category_name_unique_in_parent"
@@ -317,31 +322,31 @@ class ViolationCategory(SyncStamped, Tracked):
         ancestor, seen = self.parent, set()
         while ancestor is not None and ancestor.pk not in seen:
             if self.pk and ancestor.pk == self.pk:
-                raise ValidationError({"parent": "A category cannot be placed under itself."})
+                raise ValidationError({"parent": _("A category cannot be placed under itself.")})
             seen.add(ancestor.pk)
             ancestor = ancestor.parent
 
 
 class TreatyEventKind(models.TextChoices):
-    SIGNATURE = "signature", "Signature"
-    RATIFICATION = "ratification", "Ratification"
-    ACCESSION = "accession", "Accession"
-    ACCEPTANCE = "acceptance", "Acceptance or approval"
-    SUCCESSION = "succession", "Succession"
-    SIGNATURE_WITHDRAWAL = "signature_withdrawal", "Withdrawal of signature"
-    DENUNCIATION = "denunciation", "Denunciation or withdrawal"
-    RESERVATION = "reservation", "Reservation"
-    DECLARATION = "declaration", "Declaration"
+    SIGNATURE = "signature", _("Signature")
+    RATIFICATION = "ratification", _("Ratification")
+    ACCESSION = "accession", _("Accession")
+    ACCEPTANCE = "acceptance", _("Acceptance or approval")
+    SUCCESSION = "succession", _("Succession")
+    SIGNATURE_WITHDRAWAL = "signature_withdrawal", _("Withdrawal of signature")
+    DENUNCIATION = "denunciation", _("Denunciation or withdrawal")
+    RESERVATION = "reservation", _("Reservation")
+    DECLARATION = "declaration", _("Declaration")
     JURISDICTION_DECLARATION = (
         "jurisdiction_declaration",
-        "Acceptance of jurisdiction (Rome Statute art. 12(3))",
+        _("Acceptance of jurisdiction (Rome Statute art. 12(3))"),
     )
     WAR_CRIMES_EXCLUSION = (
         "war_crimes_exclusion",
-        "Exclusion of war crimes for seven years (Rome Statute art. 124)",
+        _("Exclusion of war crimes for seven years (Rome Statute art. 124)"),
     )
-    RESERVATION_WITHDRAWAL = "reservation_withdrawal", "Withdrawal of a reservation"
-    DECLARATION_WITHDRAWAL = "declaration_withdrawal", "Withdrawal of a declaration"
+    RESERVATION_WITHDRAWAL = "reservation_withdrawal", _("Withdrawal of a reservation")
+    DECLARATION_WITHDRAWAL = "declaration_withdrawal", _("Withdrawal of a declaration")
 
 
 CONSENT_KINDS = {
@@ -366,9 +371,9 @@ class ExclusionScope(models.TextChoices):
     """Whom an art. 124 declaration shields: crimes by the state's nationals, on its
     territory, or both (the article allows either; Ukraine's covers its nationals only)."""
 
-    NATIONALS = "nationals", "Crimes alleged against its nationals"
-    TERRITORY = "territory", "Crimes alleged on its territory"
-    BOTH = "both", "Crimes alleged against its nationals or on its territory"
+    NATIONALS = "nationals", _("Crimes alleged against its nationals")
+    TERRITORY = "territory", _("Crimes alleged on its territory")
+    BOTH = "both", _("Crimes alleged against its nationals or on its territory")
 
 
 class TreatyEventQuerySet(models.QuerySet):
@@ -399,12 +404,12 @@ class TreatyEvent(Tracked):
     )
     kind = models.CharField(max_length=30, choices=TreatyEventKind.choices)
     deposited_on = models.DateField(
-        help_text="Date of signature, deposit or notification, as the depositary records it."
+        help_text=_("Date of signature, deposit or notification, as the depositary records it.")
     )
     effective_on_override = models.DateField(
         null=True,
         blank=True,
-        help_text="Only if the effective date differs from what the instrument's rule gives.",
+        help_text=_("Only if the effective date differs from what the instrument's rule gives."),
     )
     withdraws = models.ForeignKey(
         "self",
@@ -412,26 +417,28 @@ class TreatyEvent(Tracked):
         null=True,
         blank=True,
         related_name="withdrawn_by",
-        help_text="For a withdrawal of a reservation or declaration: which one.",
+        help_text=_("For a withdrawal of a reservation or declaration: which one."),
     )
     provisions = models.ManyToManyField(
         Provision,
         blank=True,
         related_name="treaty_events",
-        help_text="The articles a reservation or declaration concerns.",
+        help_text=_("The articles a reservation or declaration concerns."),
     )
     jurisdiction_from = models.DateField(null=True, blank=True)
     jurisdiction_to = models.DateField(
-        null=True, blank=True, help_text="Empty: from the start date onwards."
+        null=True, blank=True, help_text=_("Empty: from the start date onwards.")
     )
     exclusion_scope = models.CharField(
         max_length=20,
         choices=ExclusionScope.choices,
         blank=True,
         default="",
-        help_text="Art. 124 declarations only: whose war crimes are excluded.",
+        help_text=_("Art. 124 declarations only: whose war crimes are excluded."),
     )
-    text = models.TextField(blank=True, default="", help_text="The text or a summary of the act.")
+    text = models.TextField(
+        blank=True, default="", help_text=_("The text or a summary of the act.")
+    )
     note = models.TextField(blank=True, default="")
 
     objects = TreatyEventQuerySet.as_manager()
@@ -551,28 +558,26 @@ class TreatyEvent(Tracked):
         errors = {}
         adopted, in_force = instrument.adopted_on, instrument.entry_into_force_on
         if adopted and self.deposited_on < adopted:
-            errors["deposited_on"] = (
-                f"{instrument} was adopted on {written_date(adopted)}: no act of a state can come "
-                "before it."
-            )
+            errors["deposited_on"] = gettext(
+                "%(instrument)s was adopted on %(date)s: no act of a state can come before it."
+            ) % {"instrument": instrument, "date": written_date(adopted)}
         override = self.effective_on_override
         if override:
             if self.kind in CONSENT_KINDS and in_force and override < in_force:
-                errors["effective_on_override"] = (
-                    f"{instrument} entered into force on {written_date(in_force)}: no state can be "
-                    "bound by it earlier. Leave the field empty unless the depositary records "
-                    "a later date."
-                )
+                errors["effective_on_override"] = gettext(
+                    "%(instrument)s entered into force on %(date)s: no state can be bound by it "
+                    "earlier. Leave the field empty unless the depositary records a later date."
+                ) % {"instrument": instrument, "date": written_date(in_force)}
             elif override < self.deposited_on and self.kind != TreatyEventKind.SUCCESSION:
-                errors["effective_on_override"] = (
+                errors["effective_on_override"] = gettext(
                     "An act cannot take effect before it was deposited; only a notification of "
                     "succession reaches back (to the date of succession)."
                 )
         if self.jurisdiction_from and in_force and self.jurisdiction_from < in_force:
-            errors["jurisdiction_from"] = (
-                f"{instrument} entered into force on {written_date(in_force)}: no jurisdiction "
-                "can be accepted for earlier crimes (Rome Statute art. 11(1))."
-            )
+            errors["jurisdiction_from"] = gettext(
+                "%(instrument)s entered into force on %(date)s: no jurisdiction can be accepted "
+                "for earlier crimes (Rome Statute art. 11(1))."
+            ) % {"instrument": instrument, "date": written_date(in_force)}
         return errors
 
     def sequence_error(self) -> str | None:
@@ -603,34 +608,42 @@ def treaty_sequence_errors(events: Iterable[TreatyEvent]) -> list[tuple[TreatyEv
         state, kind, message = event.state, event.kind, None
         if kind == TreatyEventKind.DENUNCIATION:
             if bound_by is None:
-                message = (
-                    f"A denunciation needs an earlier ratification, accession, acceptance or "
-                    f"succession of {state} in force; none is recorded. Enter that act first."
-                )
+                message = gettext(
+                    "A denunciation needs an earlier ratification, accession, acceptance or "
+                    "succession of %(state)s in force; none is recorded. Enter that act first."
+                ) % {"state": state}
             bound_by = None
         elif kind == TreatyEventKind.WAR_CRIMES_EXCLUSION and bound_by is None:
-            message = (
+            message = gettext(
                 "An art. 124 declaration is made on becoming a party: enter the ratification "
                 "or accession first (it may have the same date)."
             )
         elif kind in CONSENT_KINDS:
             if bound_by is not None:
-                message = (
-                    f"{state} is already bound by its {bound_by.get_kind_display().lower()} of "
-                    f"{written_date(bound_by.deposited_on)}; record a denunciation before a "
-                    "new consent."
-                )
+                message = gettext(
+                    "%(state)s is already bound by its %(act)s of %(date)s; record a "
+                    "denunciation before a new consent."
+                ) % {
+                    "state": state,
+                    "act": bound_by.get_kind_display().lower(),
+                    "date": written_date(bound_by.deposited_on),
+                }
             else:
                 bound_by = event
         elif kind == TreatyEventKind.SIGNATURE_WITHDRAWAL:
             if bound_by is not None:
-                message = (
-                    f"{state} is a party (its {bound_by.get_kind_display().lower()} of "
-                    f"{written_date(bound_by.deposited_on)}): a party leaves by denunciation, "
-                    "not by withdrawing its signature."
-                )
+                message = gettext(
+                    "%(state)s is a party (its %(act)s of %(date)s): a party leaves by "
+                    "denunciation, not by withdrawing its signature."
+                ) % {
+                    "state": state,
+                    "act": bound_by.get_kind_display().lower(),
+                    "date": written_date(bound_by.deposited_on),
+                }
             elif not signed:
-                message = f"No signature of {state} is recorded before this date to withdraw."
+                message = gettext(
+                    "No signature of %(state)s is recorded before this date to withdraw."
+                ) % {"state": state}
             signed = False
         elif kind == TreatyEventKind.SIGNATURE:
             signed = True
@@ -640,8 +653,8 @@ def treaty_sequence_errors(events: Iterable[TreatyEvent]) -> list[tuple[TreatyEv
 
 
 def written_date(day: datetime.date) -> str:
-    """A date as the site writes it: 1 March 2022."""
-    return f"{day.day} {day:%B %Y}"
+    """A date as the site writes it, in the active language: 1 March 2022, 1 березня 2022."""
+    return date_format(day, "DATE_FORMAT")
 
 
 class SecurityCouncilReferralQuerySet(models.QuerySet):
@@ -658,17 +671,17 @@ class SecurityCouncilReferral(Tracked):
         Instrument,
         on_delete=models.PROTECT,
         related_name="referrals",
-        help_text="The statute under which the situation is referred (the Rome Statute).",
+        help_text=_("The statute under which the situation is referred (the Rome Statute)."),
     )
-    resolution = models.CharField(max_length=100, help_text="e.g. S/RES/1593 (2005)")
+    resolution = models.CharField(max_length=100, help_text=_("e.g. S/RES/1593 (2005)"))
     adopted_on = models.DateField()
-    situation = models.CharField(max_length=300, help_text="e.g. Darfur, Sudan")
+    situation = models.CharField(max_length=300, help_text=_("e.g. Darfur, Sudan"))
     states = models.ManyToManyField(
-        State, related_name="referrals", help_text="The states whose territory is referred."
+        State, related_name="referrals", help_text=_("The states whose territory is referred.")
     )
-    jurisdiction_from = models.DateField(help_text="The referral covers crimes from this day.")
+    jurisdiction_from = models.DateField(help_text=_("The referral covers crimes from this day."))
     jurisdiction_to = models.DateField(
-        null=True, blank=True, help_text="Empty: from the start date onwards."
+        null=True, blank=True, help_text=_("Empty: from the start date onwards.")
     )
     note = models.TextField(blank=True, default="")
 
@@ -696,15 +709,15 @@ class SecurityCouncilReferral(Tracked):
 
 
 class TreatyStatusKind(models.TextChoices):
-    BOUND = "bound", "Bound"
-    SIGNATORY = "signatory", "Signatory, not bound"
+    BOUND = "bound", _("Bound")
+    SIGNATORY = "signatory", _("Signatory, not bound")
     JURISDICTION_ACCEPTED = (
         "jurisdiction_accepted",
-        "Not a party; jurisdiction accepted under art. 12(3)",
+        _("Not a party; jurisdiction accepted under art. 12(3)"),
     )
-    NOT_BOUND = "not_bound", "Not bound"
-    NO_RECORD = "no_record", "No treaty act recorded here"
-    CUSTOMARY = "customary", "Binds all states as customary law"
+    NOT_BOUND = "not_bound", _("Not bound")
+    NO_RECORD = "no_record", _("No treaty act recorded here")
+    CUSTOMARY = "customary", _("Binds all states as customary law")
 
 
 # Acts that only a state not (yet) bound makes: a recorded one after a date shows that the
@@ -751,8 +764,9 @@ class TreatyStatus:
         if instrument.kind == InstrumentKind.CUSTOMARY:
             return answer(
                 kind=TreatyStatusKind.CUSTOMARY,
-                reason="Customary international law binds every state; no act of acceptance "
-                "is needed.",
+                reason=gettext(
+                    "Customary international law binds every state; no act of acceptance is needed."
+                ),
             )
         events = sorted(events, key=lambda e: (e.deposited_on, e.pk))
         in_effect = sorted(
@@ -800,9 +814,12 @@ class TreatyStatus:
                 and in_force(e)
             ]
             reason = (
-                f"{_act(bound_by, start=True)}, in effect from "
-                f"{written_date(bound_by.effective_on)}."
-                f"{_continues(state, bound_by)}{_also_covered(covering)}"
+                gettext("%(act)s, in effect from %(date)s.")
+                % {
+                    "act": _act(bound_by, start=True),
+                    "date": written_date(bound_by.effective_on),
+                }
+                + f"{_continues(state, bound_by)}{_also_covered(covering)}"
             )
             return answer(
                 kind=TreatyStatusKind.BOUND,
@@ -818,7 +835,8 @@ class TreatyStatus:
             first = covering[0]
             return answer(
                 kind=TreatyStatusKind.JURISDICTION_ACCEPTED,
-                reason=f"Not a party on {written_date(on)}; {_scope(first)}"
+                reason=gettext("Not a party on %(date)s; %(scope)s")
+                % {"date": written_date(on), "scope": _scope(first)}
                 + _continues(state, first),
                 since=first.jurisdiction_from,
                 basis=first,
@@ -828,10 +846,13 @@ class TreatyStatus:
         if signed_by:
             return answer(
                 kind=TreatyStatusKind.SIGNATORY,
-                reason=f"Signed on {written_date(signed_by.deposited_on)}; no ratification in "
-                f"effect on {written_date(on)}. A signatory is not bound by the treaty, but must "
-                "not defeat its object and purpose (Vienna Convention on the Law of Treaties, "
-                "art. 18)." + _continues(state, signed_by),
+                reason=gettext(
+                    "Signed on %(signed)s; no ratification in effect on %(date)s. A signatory "
+                    "is not bound by the treaty, but must not defeat its object and purpose "
+                    "(Vienna Convention on the Law of Treaties, art. 18)."
+                )
+                % {"signed": written_date(signed_by.deposited_on), "date": written_date(on)}
+                + _continues(state, signed_by),
                 since=signed_by.effective_on,
                 basis=signed_by,
                 via=via(signed_by),
@@ -839,8 +860,9 @@ class TreatyStatus:
         if ended_by:
             return answer(
                 kind=TreatyStatusKind.NOT_BOUND,
-                reason=f"{_act(ended_by, start=True)}, in effect from "
-                f"{written_date(ended_by.effective_on)}." + _continues(state, ended_by),
+                reason=gettext("%(act)s, in effect from %(date)s.")
+                % {"act": _act(ended_by, start=True), "date": written_date(ended_by.effective_on)}
+                + _continues(state, ended_by),
                 since=ended_by.effective_on,
                 basis=ended_by,
                 via=via(ended_by),
@@ -849,8 +871,10 @@ class TreatyStatus:
         if started and on < started:
             return answer(
                 kind=TreatyStatusKind.NOT_BOUND,
-                reason=f"{instrument} entered into force on {written_date(started)}; before "
-                "that it bound no state.",
+                reason=gettext(
+                    "%(instrument)s entered into force on %(date)s; before that it bound no state."
+                )
+                % {"instrument": instrument, "date": written_date(started)},
             )
         later = next(
             (
@@ -863,29 +887,36 @@ class TreatyStatus:
         )
         if later:
             if later.kind == TreatyEventKind.JURISDICTION_DECLARATION:
-                shows = "which only a state that is not a party makes (art. 12(3))"
+                shows = gettext("which only a state that is not a party makes (art. 12(3))")
             elif later.kind == TreatyEventKind.SIGNATURE:
-                shows = "so it had not joined before"
+                shows = gettext("so it had not joined before")
             elif later.effective_on:
-                shows = f"in effect only from {written_date(later.effective_on)}"
+                shows = gettext("in effect only from %(date)s") % {
+                    "date": written_date(later.effective_on)
+                }
             else:
-                shows = f"which takes effect once {instrument} is in force"
+                shows = gettext("which takes effect once %(instrument)s is in force") % {
+                    "instrument": instrument
+                }
             return answer(
                 kind=TreatyStatusKind.NOT_BOUND,
-                reason=f"Not yet bound on {written_date(on)}: {_act(later)}, {shows}."
+                reason=gettext("Not yet bound on %(date)s: %(act)s, %(shows)s.")
+                % {"date": written_date(on), "act": _act(later), "shows": shows}
                 + _continues(state, later),
                 basis=later,
                 via=via(later),
             )
-        reason = (
-            f"No treaty act of {state} under {instrument} is recorded here"
-            if not events
-            else f"The acts of {state} recorded here do not settle its status on {written_date(on)}"
-        )
-        return answer(
-            kind=TreatyStatusKind.NO_RECORD,
-            reason=reason + ". This is not a finding that it was not bound.",
-        )
+        if not events:
+            reason = gettext(
+                "No treaty act of %(state)s under %(instrument)s is recorded here. This is not "
+                "a finding that it was not bound."
+            ) % {"state": state, "instrument": instrument}
+        else:
+            reason = gettext(
+                "The acts of %(state)s recorded here do not settle its status on %(date)s. "
+                "This is not a finding that it was not bound."
+            ) % {"state": state, "date": written_date(on)}
+        return answer(kind=TreatyStatusKind.NO_RECORD, reason=reason)
 
 
 def _via(state: State, event: TreatyEvent) -> State | None:
@@ -894,39 +925,53 @@ def _via(state: State, event: TreatyEvent) -> State | None:
 
 def _act(event: TreatyEvent, *, start: bool = False) -> str:
     """ "ratification deposited on 10 May 1954" and the like; `start`: opening a sentence."""
+    day = written_date(event.deposited_on)
     if event.kind == TreatyEventKind.SIGNATURE:
-        text = f"signed on {written_date(event.deposited_on)}"
+        text = gettext("signed on %(date)s") % {"date": day}
     else:
-        verb = "deposited"
-        if event.kind in {TreatyEventKind.DENUNCIATION, TreatyEventKind.SIGNATURE_WITHDRAWAL}:
-            verb = "notified"
-        elif event.kind == TreatyEventKind.JURISDICTION_DECLARATION:
-            verb = "lodged"
         label = event.get_kind_display()
-        text = f"{label[0].lower()}{label[1:]} {verb} on {written_date(event.deposited_on)}"
+        values = {"act": f"{label[0].lower()}{label[1:]}", "date": day}
+        if event.kind in {TreatyEventKind.DENUNCIATION, TreatyEventKind.SIGNATURE_WITHDRAWAL}:
+            text = gettext("%(act)s notified on %(date)s") % values
+        elif event.kind == TreatyEventKind.JURISDICTION_DECLARATION:
+            text = gettext("%(act)s lodged on %(date)s") % values
+        else:
+            text = gettext("%(act)s deposited on %(date)s") % values
     return text[0].upper() + text[1:] if start else text
 
 
 def _continues(state: State, event: TreatyEvent) -> str:
     if event.state_id == state.pk:
         return ""
-    return f" {state} continues the treaty status of {event.state} (the act is the latter's)."
+    return " " + gettext(
+        "%(state)s continues the treaty status of %(predecessor)s (the act is the latter's)."
+    ) % {"state": state, "predecessor": event.state}
 
 
 def _scope(declaration: TreatyEvent) -> str:
     end = declaration.jurisdiction_to
-    until = f"to {written_date(end)}" if end else "onwards"
+    values = {
+        "lodged": written_date(declaration.deposited_on),
+        "start": written_date(declaration.jurisdiction_from),
+    }
+    if end:
+        return gettext(
+            "its declaration under art. 12(3) lodged on %(lodged)s accepts the Court's "
+            "jurisdiction from %(start)s to %(end)s."
+        ) % {**values, "end": written_date(end)}
     return (
-        f"its declaration under art. 12(3) lodged on {written_date(declaration.deposited_on)} "
-        "accepts the Court's jurisdiction from "
-        f"{written_date(declaration.jurisdiction_from)} {until}."
+        gettext(
+            "its declaration under art. 12(3) lodged on %(lodged)s accepts the Court's "
+            "jurisdiction from %(start)s onwards."
+        )
+        % values
     )
 
 
 def _also_covered(covering: tuple[TreatyEvent, ...]) -> str:
     if not covering:
         return ""
-    return f" Also, {_scope(covering[0])}"
+    return " " + gettext("Also, %(scope)s") % {"scope": _scope(covering[0])}
 
 
 def treaty_events_of(

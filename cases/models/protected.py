@@ -5,6 +5,7 @@ sit in their own tables, readable only with the `cases.view_protected_identity` 
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .base import History, Tracked
 from .incidents import Incident
@@ -12,12 +13,12 @@ from .incidents import Incident
 
 class ProtectedPerson(Tracked):
     class Role(models.TextChoices):
-        VICTIM = "victim", "Victim"
-        WITNESS = "witness", "Witness"
-        VICTIM_WITNESS = "victim_witness", "Victim and witness"
+        VICTIM = "victim", _("Victim")
+        WITNESS = "witness", _("Witness")
+        VICTIM_WITNESS = "victim_witness", _("Victim and witness")
 
     pseudonym = models.CharField(
-        max_length=50, unique=True, help_text="The only name used outside this record: W-0042."
+        max_length=50, unique=True, help_text=_("The only name used outside this record: W-0042.")
     )
     role = models.CharField(max_length=20, choices=Role.choices)
     incidents = models.ManyToManyField(Incident, blank=True, related_name="protected_persons")
@@ -25,7 +26,7 @@ class ProtectedPerson(Tracked):
     history = History(m2m_fields=["incidents"])
 
     class Meta:
-        verbose_name_plural = "protected persons"
+        verbose_name_plural = _("protected persons")
         permissions = [
             ("view_protected_identity", "Can see protected persons' identities and contacts"),
         ]
@@ -47,7 +48,7 @@ class ProtectedIdentity(Tracked):
     history = History()
 
     class Meta:
-        verbose_name_plural = "protected identities"
+        verbose_name_plural = _("protected identities")
 
     def __str__(self) -> str:
         return f"Identity of {self.person}"
@@ -55,11 +56,11 @@ class ProtectedIdentity(Tracked):
 
 class ProtectedContact(Tracked):
     class Kind(models.TextChoices):
-        PHONE = "phone", "Phone"
-        EMAIL = "email", "Email"
-        ADDRESS = "address", "Postal address"
-        MESSENGER = "messenger", "Messenger account"
-        INTERMEDIARY = "intermediary", "Through an intermediary"
+        PHONE = "phone", _("Phone")
+        EMAIL = "email", _("Email")
+        ADDRESS = "address", _("Postal address")
+        MESSENGER = "messenger", _("Messenger account")
+        INTERMEDIARY = "intermediary", _("Through an intermediary")
 
     person = models.ForeignKey(ProtectedPerson, on_delete=models.CASCADE, related_name="contacts")
     kind = models.CharField(max_length=20, choices=Kind.choices)

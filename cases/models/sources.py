@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .actions import AccountabilityAction, ActionEvent, Charge
 from .base import History, Publishable, PublishableQuerySet, SyncStamped, Tracked
@@ -12,27 +13,27 @@ from .law import SecurityCouncilReferral, TreatyEvent
 
 
 class SourceKind(models.TextChoices):
-    COURT_DOCUMENT = "court_document", "Court document"
-    PRESS_RELEASE = "press_release", "Press release"
-    UN_DOCUMENT = "un_document", "UN document"
-    NGO_REPORT = "ngo_report", "NGO or think-tank report"
-    GOVERNMENT = "government", "Government document"
-    MEDIA = "media", "Media report"
-    SOCIAL_MEDIA = "social_media", "Social media post"
-    TESTIMONY = "testimony", "Testimony"
-    DATASET = "dataset", "Dataset"
-    OTHER = "other", "Other"
+    COURT_DOCUMENT = "court_document", _("Court document")
+    PRESS_RELEASE = "press_release", _("Press release")
+    UN_DOCUMENT = "un_document", _("UN document")
+    NGO_REPORT = "ngo_report", _("NGO or think-tank report")
+    GOVERNMENT = "government", _("Government document")
+    MEDIA = "media", _("Media report")
+    SOCIAL_MEDIA = "social_media", _("Social media post")
+    TESTIMONY = "testimony", _("Testimony")
+    DATASET = "dataset", _("Dataset")
+    OTHER = "other", _("Other")
 
 
 class Reliability(models.TextChoices):
     """The source-reliability scale of the Admiralty code, used by many investigators."""
 
-    A = "A", "A – completely reliable"
-    B = "B", "B – usually reliable"
-    C = "C", "C – fairly reliable"
-    D = "D", "D – not usually reliable"
-    E = "E", "E – unreliable"
-    F = "F", "F – reliability cannot be judged"
+    A = "A", _("A – completely reliable")
+    B = "B", _("B – usually reliable")
+    C = "C", _("C – fairly reliable")
+    D = "D", _("D – not usually reliable")
+    E = "E", _("E – unreliable")
+    F = "F", _("F – reliability cannot be judged")
 
 
 class Source(SyncStamped, Publishable):
@@ -41,10 +42,10 @@ class Source(SyncStamped, Publishable):
     publisher = models.CharField(max_length=300, blank=True, default="")
     published_on = models.DateField(null=True, blank=True)
     url = models.URLField(max_length=1000, blank=True, default="")
-    language = models.CharField(max_length=20, blank=True, default="", help_text="e.g. en, uk")
+    language = models.CharField(max_length=20, blank=True, default="", help_text=_("e.g. en, uk"))
     reliability = models.CharField(max_length=1, choices=Reliability.choices, default=Reliability.F)
     note = models.TextField(
-        blank=True, default="", help_text="What the source is and any caveat about it."
+        blank=True, default="", help_text=_("What the source is and any caveat about it.")
     )
 
     objects = PublishableQuerySet.as_manager()
@@ -65,11 +66,11 @@ class SourceCapture(models.Model):
     """A preserved copy of a source, as the Berkeley Protocol asks: when, where, its hash."""
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="captures")
-    captured_at = models.DateTimeField(help_text="When it was captured (stored in UTC).")
+    captured_at = models.DateTimeField(help_text=_("When it was captured (stored in UTC)."))
     archive_url = models.URLField(max_length=1000, blank=True, default="")
     file = models.FileField(upload_to="captures/%Y/%m/", blank=True, default="")
     sha256 = models.CharField(
-        max_length=64, blank=True, default="", help_text="SHA-256 of the captured file, in hex."
+        max_length=64, blank=True, default="", help_text=_("SHA-256 of the captured file, in hex.")
     )
     captured_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -150,7 +151,7 @@ class Citation(Tracked):
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
     pinpoint = models.CharField(
-        max_length=200, blank=True, default="", help_text="e.g. para. 12, p. 3, 00:14:05"
+        max_length=200, blank=True, default="", help_text=_("e.g. para. 12, p. 3, 00:14:05")
     )
     quote = models.TextField(blank=True, default="")
     incident = models.ForeignKey(

@@ -5,8 +5,10 @@ import datetime
 from urllib.parse import urlsplit
 
 from django import template
+from django.utils.formats import date_format, number_format
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from cases.edtf import edtf_in_words
 from cases.search import MARK_START, MARK_STOP
@@ -63,7 +65,7 @@ def timeline_svg(points: list[tuple[datetime.date, int]], unit: str) -> str:
     bar = max(slot * 0.8, 1)
 
     def label(day: datetime.date) -> str:
-        return day.strftime("%b %Y") if unit == "month" else str(day.year)
+        return date_format(day, "M Y") if unit == "month" else str(day.year)
 
     bars = []
     for i, (day, n) in enumerate(points):
@@ -78,9 +80,18 @@ def timeline_svg(points: list[tuple[datetime.date, int]], unit: str) -> str:
     )
     total = sum(n for _, n in points)
     first, last = label(points[0][0]), label(points[-1][0])
-    summary = (
-        f"Incidents per {unit}, {first} to {last}: {total} in all, at most {peak} in one {unit}."
-    )
+    values = {"first": first, "last": last, "total": num(total), "peak": num(peak)}
+    if unit == "month":
+        summary = _(
+            "Incidents per month, %(first)s to %(last)s: %(total)s in all, at most %(peak)s "
+            "in one month."
+        )
+    else:
+        summary = _(
+            "Incidents per year, %(first)s to %(last)s: %(total)s in all, at most %(peak)s "
+            "in one year."
+        )
+    summary = summary % values
     axis = format_html(
         '<text x="0" y="{}" class="axis">{}</text>'
         '<text x="{}" y="{}" class="axis" text-anchor="end">{}</text>',
@@ -130,8 +141,9 @@ def mul(value, factor):
 
 @register.filter
 def num(value) -> str:
-    """1234567 -> 1,234,567 (django.contrib.humanize is not installed)."""
-    return f"{int(value):,}"
+    """1234567 -> 1,234,567, grouped as the active language groups digits (1 234 567 in
+    Ukrainian and French); django.contrib.humanize is not installed."""
+    return number_format(int(value), force_grouping=True)
 
 
 @register.simple_tag

@@ -136,10 +136,10 @@ def test_page_window(page, pages, window):
 def test_the_home_page_counts_link_to_the_lists(client, world):
     html = client.get("/").content.decode()
     for url, noun in [
-        ("/incidents/", "incidents"),
-        ("/actions/", "accountability actions"),
-        ("/actors/", "actors"),
-        ("/sources/", "sources"),
+        ("/incidents/", "incidents?"),
+        ("/actions/", "accountability actions?"),
+        ("/actors/", "actors?"),
+        ("/sources/", "sources?"),
     ]:
         assert re.search(rf'<a href="{url}"><strong>\d+</strong> {noun}</a>', html), url
 
