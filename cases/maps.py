@@ -37,6 +37,11 @@ LIST_SIZE = 12
 MAP_LIMIT = 2_000
 # Incidents named in a place's pop-up; the rest are a link to the search.
 TITLES_PER_PLACE = 5
+# The map reads at most this many matches, the most recently added: as far as the
+# search's count is exact, so are the map's figures; past it, they describe the newest
+# matches, as the facets do. Grouping every one of 89,000 matches cost three times the
+# search page's own database work (docs/map.md, "Cost").
+SAMPLE_SIZE = search.COUNT_LIMIT
 
 PLACED_AT_COORDINATES = "coordinates"
 PLACED_AT_SUBDIVISION = "subdivision"
@@ -57,6 +62,17 @@ def subdivision_point(code: str) -> tuple[float, float, str] | None:
     """(latitude, longitude, Natural Earth's name) of an ISO 3166-2 subdivision, or None."""
     point = _points()["subdivisions"].get(code or "")
     return (point[0], point[1], point[2]) if point else None
+
+
+@functools.cache
+def _incident_url_pattern() -> str:
+    return reverse("cases:incident-detail", args=[123456789])
+
+
+def incident_url(pk: int) -> str:
+    """An incident's address, without resolving the URL pattern again for each of the
+    map's thousands of titles."""
+    return _incident_url_pattern().replace("123456789", str(int(pk)))
 
 
 @dataclass
@@ -92,14 +108,13 @@ class Place:
 
     @property
     def point(self) -> tuple[float, float] | None:
-        placed_at = self.placed_at
-        if placed_at == PLACED_AT_COORDINATES:
+        """Where the marker stands (see placed_at), or None."""
+        if self.latitude is not None and self.longitude is not None:
             return (self.latitude, self.longitude)
-        if placed_at == PLACED_AT_SUBDIVISION:
-            return subdivision_point(self.subdivision)[:2]
-        if placed_at == PLACED_AT_COUNTRY:
-            return country_point(self.country_code)
-        return None
+        region = subdivision_point(self.subdivision) if self.subdivision else None
+        if region is not None:
+            return (region[0], region[1])
+        return country_point(self.country_code)
 
     @property
     def label(self) -> str:
@@ -161,6 +176,8 @@ class Place:
     def as_json(self, params: QueryDict) -> dict:
         """The map's marker of a place (static/js/map.js); only for a place with a point."""
         point = self.point
+        if point is None:
+            raise ValueError(f"{self.label} has no point to draw")
         return {
             "lat": point[0],
             "lon": point[1],
@@ -170,8 +187,7 @@ class Place:
             "label": self.label,
             "count": self.count,
             "incidents": [
-                {"title": title, "url": reverse("cases:incident-detail", args=[pk])}
-                for pk, title in self.incidents
+                {"title": title, "url": incident_url(pk)} for pk, title in self.incidents
             ],
             "search_url": self.search_url(params) if self.count > len(self.incidents) else "",
         }
@@ -181,7 +197,7 @@ class Place:
         """One incident's place (its country already loaded: no query)."""
         return cls(
             country_code=incident.country_id or "",
-            country_name=incident.country.name if incident.country_id else "",
+            country_name=incident.country.name if incident.country else "",
             subdivision=incident.subdivision,
             latitude=float(incident.latitude) if incident.latitude is not None else None,
             longitude=float(incident.longitude) if incident.longitude is not None else None,
@@ -199,6 +215,11 @@ class Places:
     places: list[Place]
     place_count: int  # every place, listed or not
     incident_count: int
+    sampled: bool  # past SAMPLE_SIZE matches: the places of the SAMPLE_SIZE newest
+
+    @property
+    def sample_size(self) -> int:
+        return SAMPLE_SIZE
 
     @property
     def drawn(self) -> list[Place]:
@@ -213,14 +234,17 @@ class Places:
 # titles and its place names; and the number of places and of incidents in all (window
 # functions over the groups, so the limit does not hide them).
 _PLACES_SQL = """
+WITH newest AS MATERIALIZED ({incidents}),  -- the newest SAMPLE_SIZE + 1 matches, by id
+m AS (SELECT * FROM newest ORDER BY id DESC LIMIT %s)
 SELECT m.country_id, s.name, m.subdivision, m.latitude, m.longitude, m.coordinate_precision,
        count(*) AS n,
        (array_agg(m.id ORDER BY m.id DESC))[1:%s] AS ids,
        (array_agg(m.title ORDER BY m.id DESC))[1:%s] AS titles,
        (array_agg(DISTINCT m.place_name) FILTER (WHERE m.place_name <> ''))[1:3] AS names,
        count(*) OVER () AS places,
-       sum(count(*)) OVER () AS incidents
-FROM ({incidents}) m LEFT JOIN cases_state s ON s.code = m.country_id
+       sum(count(*)) OVER () AS incidents,
+       (SELECT count(*) FROM newest) > %s AS sampled
+FROM m LEFT JOIN cases_state s ON s.code = m.country_id
 GROUP BY m.country_id, s.name, m.subdivision, m.latitude, m.longitude, m.coordinate_precision
 ORDER BY n DESC, m.country_id, m.subdivision, m.latitude, m.longitude
 LIMIT %s
@@ -228,14 +252,16 @@ LIMIT %s
 
 
 def incident_places(incidents: QuerySet, *, limit: int) -> Places:
-    """The places of `incidents` (a public() queryset), in one query."""
+    """The places of `incidents` (a public() queryset), in one query: of every incident up
+    to SAMPLE_SIZE, else of the SAMPLE_SIZE most recently added (by id, as the search's
+    sample: the scan stops there instead of grouping every match)."""
     columns = ["id", "title", "country_id", "subdivision", "latitude", "longitude"]
-    inner = incidents.order_by().values(*columns, "coordinate_precision", "place_name")
-    sql, params = inner.query.sql_with_params()
+    newest = incidents.order_by("-pk").values(*columns, "coordinate_precision", "place_name")
+    sql, params = newest[: SAMPLE_SIZE + 1].query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
             _PLACES_SQL.format(incidents=sql),
-            [TITLES_PER_PLACE, TITLES_PER_PLACE, *params, limit],
+            [*params, SAMPLE_SIZE, TITLES_PER_PLACE, TITLES_PER_PLACE, SAMPLE_SIZE, limit],
         )
         rows = cursor.fetchall()
     places = [
@@ -250,11 +276,11 @@ def incident_places(incidents: QuerySet, *, limit: int) -> Places:
             place_names=names or [],
             incidents=list(zip(ids, titles, strict=True)),
         )
-        for code, name, subdivision, lat, lon, precision, n, ids, titles, names, _p, _i in rows
+        for code, name, subdivision, lat, lon, precision, n, ids, titles, names, *_ in rows
     ]
-    place_count = rows[0][10] if rows else 0
-    incident_count = int(rows[0][11]) if rows else 0
-    return Places(places, place_count, incident_count)
+    if not rows:
+        return Places([], 0, 0, sampled=False)
+    return Places(places, rows[0][10], int(rows[0][11]), sampled=rows[0][12])
 
 
 class SearchMapView(View):
@@ -278,5 +304,6 @@ class SearchMapView(View):
                 "incident_count": places.incident_count,
                 "not_drawn": sum(p.count for p in places.places if not p.placed_at),
                 "places_left_out": places.more,
+                "sample_size": places.sample_size if places.sampled else 0,
             }
         )
