@@ -8,10 +8,12 @@ whole) and shows one page in two queries: the count and the page's rows.
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.generic import ListView, TemplateView
 
+from cases import maps
 from cases.models import (
     AccountabilityAction,
     ActionStatus,
@@ -78,6 +80,12 @@ class IncidentListView(BrowseView):
 
     def get_queryset(self):
         return Incident.objects.public().with_list_related().newest_first()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["places"] = maps.incident_places(Incident.objects.public(), limit=maps.LIST_SIZE)
+        context["places_url"] = reverse("cases:search-map")
+        return context
 
 
 class ActionListView(BrowseView):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cases import browse, cite, views
+from cases import browse, cite, maps, views
 
 app_name = "cases"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("search/export.csv", views.SearchExportView.as_view(), name="search-export"),
+    path("search/map.json", maps.SearchMapView.as_view(), name="search-map"),
     path("incidents/", browse.IncidentListView.as_view(), name="incident-list"),
     path("actions/", browse.ActionListView.as_view(), name="action-list"),
     path("actors/", browse.ActorListView.as_view(), name="actor-list"),

@@ -9,14 +9,16 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponsePermanentRedirect,
+    QueryDict,
     StreamingHttpResponse,
 )
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import DetailView, ListView, TemplateView, View
 
-from cases import search
+from cases import maps, search
 from cases.exports import INCIDENT_COLUMNS, csv_lines, incident_rows
 from cases.forms import FILTER_LABELS, SearchForm, current_names
 from cases.models import (
@@ -202,9 +204,14 @@ class SearchView(View):
             "facet_sample": results.sample_size if results.facets_are_sample else 0,
             "did_you_mean": did_you_mean,
             "did_you_mean_query": _with_text(request.GET, did_you_mean) if did_you_mean else "",
-            # The results shown leave invalid filters out; so does their export.
+            # The results shown leave invalid filters out; so do their export and map.
             "query_string": form.valid_params().urlencode(),
         }
+        if results.total:
+            context["places"] = maps.incident_places(
+                search.matching_incidents(filters), limit=maps.LIST_SIZE
+            )
+            context["places_url"] = f"{reverse('cases:search-map')}?{context['query_string']}"
         return render(request, self.template_name, context)
 
 
@@ -351,6 +358,18 @@ class ActionDetailView(PublicDetailView):
         return AccountabilityAction.objects.public().with_detail_related()
 
 
+def _map_context(incidents, **filters) -> dict:
+    """The map of a record's incidents (cases/maps.py): its list of places, and its data
+    from the search's map JSON with the search filter that selects the same incidents."""
+    query_string = QueryDict(mutable=True)
+    query_string.update(filters)
+    return {
+        "places": maps.incident_places(incidents, limit=maps.LIST_SIZE),
+        "places_url": f"{reverse('cases:search-map')}?{query_string.urlencode()}",
+        "query_string": query_string.urlencode(),
+    }
+
+
 class ActorDetailView(PublicDetailView):
     model = Actor
     template_name = "cases/actor_detail.html"
@@ -386,6 +405,9 @@ class ActorDetailView(PublicDetailView):
             len(context["involvements"])
             if len(context["involvements"]) < LIST_LIMIT
             else involvements.count()
+        )
+        context.update(
+            _map_context(Incident.objects.public().involving(self.object), actor=self.object.pk)
         )
         return context
 
@@ -516,6 +538,9 @@ class StateDetailView(PublicDetailView):
         context["incidents"] = list(incidents[:20])
         context["incident_count"] = (
             len(context["incidents"]) if len(context["incidents"]) < 20 else incidents.count()
+        )
+        context.update(
+            _map_context(Incident.objects.public().filter(country=state), country=state.pk)
         )
         return context
 

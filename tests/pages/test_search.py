@@ -173,10 +173,12 @@ def test_pagination_keeps_the_state_in_the_url(client, world):
     assert "Page 2 of 2" in html
 
 
-def test_timeline_is_inline_svg_with_a_text_alternative(client, world):
+def test_timeline_has_linked_bars_and_a_table(client, world):
+    """More in tests/pages/test_map_timeline.py."""
     html = search(client).content.decode()
-    assert '<svg class="timeline"' in html
-    assert "Incidents per month, Feb 2022 to Mar 2022: 2 in all" in html
+    assert '<figure class="timeline-tool"' in html
+    assert '<span class="visually-hidden">March 2022: 1 incident</span>' in html
+    assert '<th scope="row">In all</th><td>2</td>' in html
 
 
 @pytest.mark.parametrize(
@@ -361,7 +363,15 @@ def test_live_filtering_scripts_come_from_this_site(client, world):
     security policy allows scripts from this site only)."""
     html = search(client, q="hospital").content.decode()
     sources = re.findall(r'<script src="([^"]+)"', html)
-    assert sources == ["/static/vendor/htmx-2.0.11.min.js", "/static/js/search.js"]
+    assert sources == [
+        "/static/vendor/htmx-2.0.11.min.js",
+        "/static/js/search.js",
+        # the map (docs/map.md)
+        "/static/vendor/leaflet/leaflet.js",
+        "/static/vendor/leaflet.markercluster/leaflet.markercluster.js",
+        "/static/vendor/topojson-client/topojson-client.min.js",
+        "/static/js/map.js",
+    ]
     for source in sources:
         assert finders.find(source.removeprefix("/static/"))
     assert html.count("<script") == len(sources)

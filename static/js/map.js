@@ -1,0 +1,212 @@
+// The map of incidents (templates/cases/_map.html, docs/map.md): Leaflet with clustered
+// markers over country boundaries drawn from Natural Earth (static/vendor/world-atlas).
+// No tile server: every file it reads is on this site. Each marker is a place: its
+// number of incidents, a class for how exact its position is, and a title and pop-up
+// that say so in words. The list of places below the map says the same without scripts.
+(function () {
+  "use strict";
+
+  var boundaries = {}; // url -> promise of GeoJSON, read once per page
+
+  function countries(url) {
+    if (!boundaries[url]) {
+      boundaries[url] = fetch(url, { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error("boundaries: HTTP " + response.status);
+          }
+          return response.json();
+        })
+        .then(function (topology) {
+          return topojson.feature(topology, topology.objects.countries);
+        });
+    }
+    return boundaries[url];
+  }
+
+  function placesOf(container) {
+    var id = container.getAttribute("data-places-id");
+    if (id) {
+      return Promise.resolve(JSON.parse(document.getElementById(id).textContent));
+    }
+    return fetch(container.getAttribute("data-places-url"), {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    }).then(function (response) {
+      if (!response.ok) {
+        throw new Error("places: HTTP " + response.status);
+      }
+      return response.json();
+    });
+  }
+
+  function plural(n, one, many) {
+    return n.toLocaleString() + " " + (n === 1 ? one : many);
+  }
+
+  // The pop-up, built as nodes: titles are text, never markup.
+  function popup(place) {
+    var box = document.createElement("div");
+    var heading = document.createElement("p");
+    heading.className = "map-popup-title";
+    heading.textContent = place.label + ": " + plural(place.count, "incident", "incidents");
+    box.appendChild(heading);
+    var precision = document.createElement("p");
+    precision.className = "map-popup-precision";
+    precision.textContent = place.precision_text + ".";
+    box.appendChild(precision);
+    if (place.incidents.length) {
+      var list = document.createElement("ul");
+      place.incidents.forEach(function (incident) {
+        var item = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = incident.url;
+        link.textContent = incident.title;
+        item.appendChild(link);
+        list.appendChild(item);
+      });
+      box.appendChild(list);
+    }
+    if (place.search_url) {
+      var more = document.createElement("a");
+      more.href = place.search_url;
+      more.textContent = "All incidents in this region or country";
+      box.appendChild(more);
+    }
+    return box;
+  }
+
+  function marker(place) {
+    var size = place.count > 99 ? 34 : place.count > 1 ? 28 : 18;
+    return L.marker([place.lat, place.lon], {
+      icon: L.divIcon({
+        className: "map-marker precision-" + place.precision,
+        // a number only: the words are the marker's title
+        html: place.count > 1 ? "<span>" + Number(place.count) + "</span>" : "",
+        iconSize: [size, size],
+      }),
+      title:
+        place.label + ": " + plural(place.count, "incident", "incidents") + ". " +
+        place.precision_text + ".",
+      keyboard: true,
+      count: place.count,
+    }).bindPopup(popup(place));
+  }
+
+  function clusterIcon(cluster) {
+    var total = 0;
+    cluster.getAllChildMarkers().forEach(function (m) {
+      total += m.options.count;
+    });
+    var places = cluster.getChildCount();
+    var size = total > 999 ? 48 : total > 99 ? 42 : 36;
+    return L.divIcon({
+      className: "map-cluster",
+      html:
+        '<span aria-hidden="true">' + Number(total) + "</span>" +
+        '<span class="visually-hidden">' +
+        plural(total, "incident", "incidents") + " at " + plural(places, "place", "places") +
+        ": zoom in</span>",
+      iconSize: [size, size],
+    });
+  }
+
+  function status(container, data) {
+    var parts = [
+      plural(data.incident_count - data.not_drawn, "incident", "incidents") +
+        " on the map at " + plural(data.places.length, "place", "places") + ".",
+    ];
+    if (data.not_drawn) {
+      parts.push(plural(data.not_drawn, "incident has", "incidents have") +
+        " no place that can be drawn: see the list.");
+    }
+    if (data.sample_size) {
+      parts.push("The map shows the " + data.sample_size.toLocaleString() +
+        " matching incidents most recently added to the database; " +
+        "add words or filters to narrow the search.");
+    }
+    if (data.places_left_out) {
+      parts.push(plural(data.places_left_out, "place", "places") +
+        " with the fewest incidents are left out; narrow the search to see them.");
+    }
+    container.querySelector(".map-status").textContent = parts.join(" ");
+  }
+
+  function draw(container) {
+    if (container.getAttribute("data-drawn") || typeof L === "undefined") {
+      return;
+    }
+    container.setAttribute("data-drawn", "true");
+    var canvas = container.querySelector(".map-canvas");
+    canvas.hidden = false;
+    container.querySelector(".map-help").hidden = false;
+    container.querySelector(".map-legend").hidden = false;
+    var map = L.map(canvas, { worldCopyJump: true, minZoom: 1, maxZoom: 12, zoomSnap: 0.5 });
+    map.attributionControl.setPrefix("Leaflet");
+    map.attributionControl.addAttribution("Boundaries: Natural Earth");
+    map.setView([30, 15], 1.5);
+    // From the keyboard: Enter on a marker opens its pop-up and moves to its first link;
+    // Escape closes it and goes back to the marker (Leaflet's own Escape works only while
+    // the map itself has the focus, not one of its markers).
+    var opened = null;
+    map.on("popupopen", function (event) {
+      opened = event.popup._source || null;
+      var icon = opened && opened.getElement && opened.getElement();
+      var link = event.popup.getElement().querySelector(".leaflet-popup-content a");
+      if (icon && link && document.activeElement === icon) {
+        link.focus();
+      }
+    });
+    map.on("popupclose", function () {
+      opened = null;
+    });
+    canvas.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && opened) {
+        var marker = opened;
+        map.closePopup();
+        if (marker.getElement()) {
+          marker.getElement().focus();
+        }
+      }
+    });
+    var single = container.hasAttribute("data-places-id");
+    var cluster = single
+      ? L.featureGroup()
+      : L.markerClusterGroup({
+          iconCreateFunction: clusterIcon,
+          showCoverageOnHover: false,
+          maxClusterRadius: 40,
+        });
+    Promise.all([countries(container.getAttribute("data-boundaries-url")), placesOf(container)])
+      .then(function (loaded) {
+        L.geoJSON(loaded[0], { interactive: false, className: "map-country" }).addTo(map);
+        var data = loaded[1];
+        data.places.forEach(function (place) {
+          cluster.addLayer(marker(place));
+        });
+        cluster.addTo(map);
+        if (data.places.length) {
+          var zoom = { exact: 9, near: 9, settlement: 8, district: 7, region: 6 };
+          var most = single ? zoom[data.places[0].precision] || 5 : 6;
+          map.fitBounds(cluster.getBounds(), { maxZoom: most, padding: [20, 20] });
+        }
+        status(container, data);
+      })
+      .catch(function (error) {
+        container.querySelector(".map-status").textContent =
+          "The map could not be drawn (" + error.message + "); the list of places is below.";
+      });
+  }
+
+  function drawAll() {
+    document.querySelectorAll(".incident-map").forEach(draw);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", drawAll);
+  } else {
+    drawAll();
+  }
+  // The search page replaces its results (and their map) as the filters change.
+  document.addEventListener("htmx:afterSettle", drawAll);
+})();
