@@ -350,7 +350,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     empty_tables()
     vocabulary()
-    path = Path(f"/tmp/import-benchmark-{args.incidents}.zip")
+    path = Path(f"/tmp/import-benchmark-{database}-{args.incidents}.zip")
     started = time.perf_counter()
     rows = write_package(path, args.incidents)
     print(f"package: {rows:,} rows, {path.stat().st_size / 1e6:.1f} MB zipped, "

@@ -447,6 +447,9 @@ class Importer:
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
+                # Sync stamps once per record, at the end, rather than once per statement
+                # that writes a part of it (migration 0014; the triggers' rules unchanged).
+                cursor.execute("SELECT ihl_sync_defer()")
             source = Source(path, self.report)
             self.search_names.read_ahead(source.lines)
             try:
@@ -461,6 +464,8 @@ class Importer:
             self.refresh_search_names()
             self.update_action_lifecycles()
             self.search_names.drop()
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT ihl_sync_flush()")
             self.check_references()
             if not self.report.committed:
                 transaction.set_rollback(True)

@@ -133,3 +133,104 @@ def test_a_query_over_the_statement_timeout_is_a_503_in_the_api_s_error(api, set
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "0"
+
+
+# Deferred stamps (migration 0014): a bulk writer stamps each record once, at the end.
+
+
+def defer_stamps() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ihl_sync_defer()")
+
+
+def flush_stamps() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ihl_sync_flush()")
+
+
+@pytest.mark.parametrize("change", PART_CHANGES)
+def test_deferred_stamps_bring_the_same_incident_at_the_flush(api, world, change):
+    incident, _, since = world
+    defer_stamps()
+    PART_CHANGES[change](incident)
+    assert changed(api, "incidents", since) == set()  # not yet
+    flush_stamps()
+    assert changed(api, "incidents", since) == {str(incident.pk)}
+
+
+@pytest.mark.parametrize("change", NO_CHANGES)
+def test_deferred_writes_that_change_nothing_bring_nothing(api, world, change):
+    incident, _, since = world
+    defer_stamps()
+    NO_CHANGES[change](incident)
+    flush_stamps()
+    assert changed(api, "incidents", since) == set()
+
+
+@pytest.mark.parametrize("change", ACTION_CHANGES)
+def test_deferred_stamps_bring_the_same_action_at_the_flush(api, world, change):
+    incident, _, since = world
+    action = incident.actions.get()
+    defer_stamps()
+    ACTION_CHANGES[change](action)
+    flush_stamps()
+    assert str(action.pk) in changed(api, "actions", since)
+
+
+def test_deferred_stamps_are_one_instant_for_every_record_after_the_last_write(world):
+    incident, other, _ = world
+    defer_stamps()
+    incident.involvements.update(confidence="high")
+    m.Incident.objects.filter(pk=other.pk).update(summary="Edited")
+    new = f.IncidentFactory(published=True)
+    m.VictimCount.objects.create(incident=new, kind="killed", minimum=1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT clock_timestamp()")
+        last_write_done = cursor.fetchone()[0]
+    flush_stamps()
+    stamps = set(
+        m.Incident.objects.filter(pk__in=[incident.pk, other.pk, new.pk]).values_list(
+            "changed_at", flat=True
+        )
+    )
+    assert len(stamps) == 1
+    assert stamps.pop() > last_write_done
+
+
+def test_deferred_stamps_are_written_at_commit_when_nobody_flushes(api, world):
+    """A deferred constraint trigger flushes at commit; SET CONSTRAINTS ALL IMMEDIATE
+    fires it in this test's transaction, as a commit would."""
+    incident, _, since = world
+    defer_stamps()
+    incident.involvements.update(confidence="high")
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    assert changed(api, "incidents", since) == {str(incident.pk)}
+    # Stamping is immediate again.
+    m.Incident.objects.filter(pk=world[1].pk).update(summary="Edited")
+    assert changed(api, "incidents", since) == {str(incident.pk), str(world[1].pk)}
+
+
+def test_stamps_turned_off_stay_off_when_a_writer_defers(api, world):
+    incident, _, since = world
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL ihl.sync_stamps = 'off'")
+        defer_stamps()
+        incident.involvements.update(confidence="high")
+        flush_stamps()
+        cursor.execute("SET LOCAL ihl.sync_stamps = 'on'")
+    assert changed(api, "incidents", since) == set()
+
+
+def test_a_deferred_proposed_provision_stamps_nothing(api, world):
+    """As immediate stamping (migration 0013): a provision proposed in a change set is
+    not shown, so its insert brings no instrument into the feed."""
+    incident, _, since = world
+    instrument = incident.legal_qualifications.get().provision.instrument
+    change_set = m.ChangeSet.objects.create(title="New article", created_by=f.UserFactory())
+    defer_stamps()
+    f.ProvisionFactory(instrument=instrument, proposed_in=change_set)
+    flush_stamps()
+    assert changed(api, "instruments", since) == set()
+    f.ProvisionFactory(instrument=instrument)
+    assert changed(api, "instruments", since) == {instrument.slug}
