@@ -28,6 +28,13 @@ from .base import (
     record_fieldset,
     refuse_date_before,
 )
+from .entry import (
+    ROW_SOURCE_JS,
+    RowsFromIncidents,
+    creating_actor_picker,
+    incidents_asked,
+    rows_from_incidents,
+)
 from .sources import (
     ActionCitationInline,
     ActionEventCitationInline,
@@ -36,8 +43,17 @@ from .sources import (
 )
 from .workflow import PartAdmin, PublishableAdmin
 
+# The kinds of actor a picker offers to create, the likeliest first.
+SUBJECT_KINDS = (m.ActorKind.PERSON, m.ActorKind.ARMED_UNIT, m.ActorKind.COMPANY)
+ISSUER_KINDS = (
+    m.ActorKind.COURT,
+    m.ActorKind.STATE_ORGAN,
+    m.ActorKind.INTERNATIONAL_BODY,
+    m.ActorKind.ORGANISATION,
+)
 
-class ActionSubjectInline(TabularInline):
+
+class ActionSubjectInline(RowsFromIncidents, TabularInline):
     model = m.ActionSubject
     fields = ("actor", "note")
     autocomplete_fields = ("actor",)
@@ -45,6 +61,11 @@ class ActionSubjectInline(TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "actor":  # a subject not yet recorded is typed and created here
+            kwargs["widget"] = creating_actor_picker(db_field, self, SUBJECT_KINDS)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ChargeForm(forms.ModelForm):
@@ -118,7 +139,7 @@ class ChargeInlineForm(SourceInRowForm, ChargeForm):
     cites = "charge"
 
 
-class ChargeInline(SourceInRowInline, StackedInline):
+class ChargeInline(RowsFromIncidents, SourceInRowInline, StackedInline):
     model = m.Charge
     form = ChargeInlineForm
     formset = ChargeFormSet
@@ -229,6 +250,10 @@ class ActionEventInline(SourceInRowInline, TabularInline):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class ActionForIncidentCitations(RowsFromIncidents, ActionCitationInline):
+    pass
+
+
 def shown(name: str, value) -> str:
     """A value of an action's field as staff read it: a date in words, a choice's label."""
     if value is None or value == "":
@@ -280,7 +305,8 @@ class AccountabilityActionAdmin(RefreshesSearchNames, PublishableAdmin):
     autocomplete_fields = ("issuing_body", "incidents")
     date_hierarchy = "issued_on"
     ordering = ("-issued_on", "-pk")
-    inlines = (ActionSubjectInline, ChargeInline, ActionEventInline, ActionCitationInline)
+    inlines = (ActionSubjectInline, ChargeInline, ActionEventInline, ActionForIncidentCitations)
+
     fieldsets = (
         (None, {"fields": ("kind", "title", "issuing_body", "reference", "incidents")}),
         (
@@ -291,6 +317,39 @@ class AccountabilityActionAdmin(RefreshesSearchNames, PublishableAdmin):
         publication_fieldset(),
         record_fieldset(),
     )
+
+    class Media:
+        js = ("admin/js/jquery.init.js", ROW_SOURCE_JS)  # after django.jQuery
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "issuing_body":  # a body not yet recorded is typed and created here
+            kwargs["widget"] = creating_actor_picker(db_field, self, ISSUER_KINDS)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        incidents = incidents_asked(request)
+        if incidents and any(rows_from_incidents(request).values()):
+            self.message_user(
+                request,
+                f"Started from {', '.join(f'“{i}”' for i in incidents)}: its perpetrators who "
+                "are persons as subjects, its legal qualifications as charges, its sources as "
+                "citations. Check each row; remove what does not apply (✕).",
+                messages.INFO,
+            )
+        return super().add_view(request, form_url, extra_context)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if "incidents" in initial:  # ids only: another value would fail the page
+            initial["incidents"] = [i for i in initial["incidents"] if i.strip().isdigit()]
+        return initial
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        rows = rows_from_incidents(request).get(inline.model) if obj.pk is None else None
+        if rows:  # only shown: posted back, they are rows like typed ones
+            kwargs["initial"] = rows
+        return kwargs
 
     @staticmethod
     def has_events(obj) -> bool:

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.urls import path
 
 from cases import models as m
 
@@ -15,6 +16,7 @@ from .base import (
     record_fieldset,
     refuse_self_reference,
 )
+from .entry import quick_add_actor
 from .workflow import PartAdmin, PublishableAdmin
 
 
@@ -81,6 +83,18 @@ class ActorAdmin(RefreshesSearchNames, PublishableAdmin):
         publication_fieldset(),
         record_fieldset(),
     )
+
+    def get_urls(self):
+        # An actor typed in a picker, created by this add page (cases.admin.entry).
+        quick_add = path(
+            "quick-add/",
+            self.admin_site.admin_view(self.quick_add_view),
+            name="cases_actor_quick_add",
+        )
+        return [quick_add, *super().get_urls()]
+
+    def quick_add_view(self, request):
+        return quick_add_actor(self, request)
 
 
 @admin.register(m.ActorName)

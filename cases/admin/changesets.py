@@ -10,6 +10,7 @@ and saved by one code path whether it is made now or approved later.
 """
 
 import copy
+import re
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -42,6 +43,7 @@ NOT_CONTENT = {
     "_addanother",
     "_saveasnew",
     "_rebase",
+    "_addaction",  # an incident's "Save and add an action for this incident"
     IS_POPUP_VAR,
     TO_FIELD_VAR,
     "_changelist_filters",
@@ -58,6 +60,19 @@ def query_dict(data: dict[str, list[str]]) -> QueryDict:
         result.setlist(key, values)
     result._mutable = False
     return result
+
+
+def without_new_rows(data: dict[str, list[str]], prefix: str) -> dict[str, list[str]]:
+    """A form's data without the new (not yet saved) rows of one inline formset."""
+    initial = int(data[f"{prefix}-INITIAL_FORMS"][0])
+    row = re.compile(rf"^{re.escape(prefix)}-(\d+)-")
+    kept = {
+        key: values
+        for key, values in data.items()
+        if not ((match := row.match(key)) and int(match.group(1)) >= initial)
+    }
+    kept[f"{prefix}-TOTAL_FORMS"] = [str(initial)]
+    return kept
 
 
 def form_errors(response) -> list[str]:
@@ -126,6 +141,10 @@ class ReviewedEdits:
 
     additions_wait = False
     change_form_template = "admin/cases/reviewed_change_form.html"
+    # Part models whose new rows on a live record's page are added at once, as hidden drafts
+    # of the change set, through their own add page (a provision of a published instrument),
+    # so that the change set can cite them; the kept edit holds the rest of the form.
+    rows_added_as_drafts: tuple = ()
 
     def is_live(self, obj) -> bool:
         return True
@@ -191,18 +210,41 @@ class ReviewedEdits:
         if obj is None:
             data["_model"] = self.model
         try:
-            change = changesets.save_edit(
-                user=request.user,
-                obj=obj,
-                form_data=data,
-                label=str(saved),
-                change=change,
-                rebase="_rebase" in request.POST,
-            )
+            with transaction.atomic():
+                data, drafts = self._add_rows_as_drafts(request, obj, data)
+                if not drafts or change is not None or getattr(request, "edit_changes_more", True):
+                    change = changesets.save_edit(
+                        user=request.user,
+                        obj=obj,
+                        form_data=data,
+                        label=str(saved),
+                        change=change,
+                        rebase="_rebase" in request.POST,
+                    )
         except (ValidationError, PermissionDenied) as error:
             for message in getattr(error, "messages", [str(error)]):
                 self.message_user(request, message, messages.ERROR)
             return redirect(request.get_full_path())
+        if drafts:
+            change_set = changesets.pending_changes(drafts[0]).get().change_set
+            self.message_user(
+                request,
+                format_html(
+                    '{} in your change set <a href="{}">{}</a>: hidden from the public until '
+                    "a reviewer approves it, and ready to be cited in it now.",
+                    "; ".join(f"“{record}”" for record in drafts),
+                    change_set.get_absolute_url(),
+                    change_set,
+                ),
+                messages.SUCCESS,
+            )
+            if change is None:  # nothing else was edited
+                if "_continue" in request.POST:
+                    return redirect(request.path)
+                return redirect(change_set.get_absolute_url())
+        return self._after_keeping(request, obj, change)
+
+    def _after_keeping(self, request, obj, change):
         change_set = change.change_set
         self.message_user(
             request,
@@ -219,6 +261,50 @@ class ReviewedEdits:
                 return redirect(request.path)
             return redirect(f"{request.path}?change={change.pk}")
         return redirect(change_set.get_absolute_url())
+
+    def _add_rows_as_drafts(self, request, obj, data):
+        """The new rows of `rows_added_as_drafts` models, validated by the rehearsal, added
+        through their own add page as hidden drafts of the change set; the form's data
+        without them. Raises ValidationError with the add page's errors."""
+        from .entry import add_through_admin  # it builds on this module
+
+        drafts: list = []
+        if obj is None:
+            return data, drafts
+        for formset, rows in getattr(request, "rows_as_drafts", []):
+            part_admin = self.admin_site.get_model_admin(formset.model)
+            for row in rows:
+                values = {
+                    name: request.POST.getlist(row.add_prefix(name))
+                    for name in row.fields
+                    if name not in ("id", "DELETE", formset.fk.name)
+                }
+                values[formset.fk.name] = [str(obj.pk)]
+                record, errors = add_through_admin(part_admin, request, values)
+                if record is None:
+                    raise ValidationError(errors)
+                drafts.append(record)
+            data = without_new_rows(data, formset.prefix)
+        return data, drafts
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if getattr(request, "capturing_draft", False) and (
+            formset.model in self.rows_added_as_drafts
+        ):
+            saved = formset.new_objects
+            new = [row for row in formset.extra_forms if any(row.instance is o for o in saved)]
+            request.rows_as_drafts = [*getattr(request, "rows_as_drafts", []), (formset, new)]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Whether the edit changes more than rows added as drafts (then it is kept).
+        request.edit_changes_more = form.has_changed() or any(
+            formset.changed_objects
+            or formset.deleted_objects
+            or (formset.new_objects and formset.model not in self.rows_added_as_drafts)
+            for formset in formsets
+        )
 
     def _show_draft(self, request, change, object_id, form_url, context):
         """The change page with the kept form in it, as it was submitted; nothing saved."""

@@ -4,6 +4,9 @@ import re
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from cases import models as m
 
@@ -17,6 +20,7 @@ from .base import (
     record_fieldset,
     refuse_self_reference,
 )
+from .entry import ROW_SOURCE_JS, creating_actor_picker
 from .sources import IncidentCitationInline, SourceInRowForm, SourceInRowInline
 from .workflow import PartAdmin, PublishableAdmin
 
@@ -25,6 +29,16 @@ class VictimCountInline(TabularInline):
     model = m.VictimCount
     fields = ("kind", "minimum", "maximum", "group")
     extra = 0
+
+
+# The kinds of actor the involvement's picker offers to create, the likeliest first.
+INVOLVED_KINDS = (
+    m.ActorKind.PERSON,
+    m.ActorKind.ARMED_UNIT,
+    m.ActorKind.ARMED_GROUP,
+    m.ActorKind.STATE_ORGAN,
+    m.ActorKind.ORGANISATION,
+)
 
 
 class InvolvementForm(SourceInRowForm):
@@ -40,6 +54,11 @@ class InvolvementInline(SourceInRowInline, TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor", "incident")  # its name
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "actor":  # an actor not yet recorded is typed and created here
+            kwargs["widget"] = creating_actor_picker(db_field, self, INVOLVED_KINDS)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class LegalQualificationFormSet(DistinctRowsFormSet):
@@ -82,6 +101,14 @@ class IncidentForm(forms.ModelForm):
                     f"it should look like {country.code}-23.",
                 )
         return cleaned
+
+
+ADD_ACTION = "_addaction"  # the button "Save and add an action for this incident"
+
+
+def add_action_url(incident: m.Incident) -> str:
+    """The add page of an action, started from the incident (cases.admin.entry)."""
+    return f"{reverse('admin:cases_accountabilityaction_add')}?incidents={incident.pk}"
 
 
 @admin.register(m.Incident)
@@ -143,6 +170,29 @@ class IncidentAdmin(RefreshesSearchNames, PublishableAdmin):
     )
     # Its place, categories and involvements and qualifications (inlines) name it.
     search_names_kind = "incidents"
+
+    class Media:
+        js = ("admin/js/jquery.init.js", ROW_SOURCE_JS)  # after django.jQuery
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # "Save and add an action for this incident", where the save writes the incident (a
+        # new one, a draft): a live incident's edit only waits in the change set.
+        context["show_save_and_add_action"] = (
+            not context.get("reviewed_edit")
+            and not context.get("is_popup")
+            and self.admin_site.get_model_admin(m.AccountabilityAction).has_add_permission(request)
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if ADD_ACTION in request.POST and IS_POPUP_VAR not in request.POST:
+            return redirect(add_action_url(obj))
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if ADD_ACTION in request.POST and IS_POPUP_VAR not in request.POST:
+            return redirect(add_action_url(obj))
+        return super().response_change(request, obj)
 
 
 @admin.register(m.VictimCount)

@@ -62,7 +62,7 @@ class ProvisionInline(TabularInline):
     fields = ("label", "heading", "rule_kind", "parent", "position")
     autocomplete_fields = ("parent",)
     ordering = ("position", "pk")
-    extra = 1
+    extra = 3  # provisions the law lacked come in runs
 
 
 class TreatyEventFormSet(DistinctRowsFormSet):
@@ -160,6 +160,9 @@ class InstrumentAdmin(RefreshesSearchNames, PublishableAdmin):
     date_hierarchy = "adopted_on"
     ordering = ("adopted_on", "pk")
     inlines = (ProvisionInline, TreatyEventInline)
+    # New provisions of a published instrument are hidden drafts at once, citable in the
+    # change set (as on the provision's own page); the instrument's other edits are kept.
+    rows_added_as_drafts = (m.Provision,)
     fieldsets = (
         (None, {"fields": ("title", "short_title", "slug", "kind", "depositary", "summary")}),
         (
