@@ -187,6 +187,6 @@ def backward_sql() -> list[str]:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0013_proposed_provisions_stay_out_of_sync")]
+    dependencies = [("cases", "0016_about_page_text")]
 
     operations = [migrations.RunSQL(forward_sql(), backward_sql())]
