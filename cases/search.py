@@ -281,7 +281,7 @@ def levenshtein(a: str, b: str, limit: int) -> int:
         if min(current) > limit:
             return limit + 1
         previous = current
-    return previous[-1]
+    return min(previous[-1], limit + 1)
 
 
 def _closest_word(word: str, *, in_sql: bool) -> str | None:
@@ -360,11 +360,20 @@ def _excluded(text: str, match: re.Match) -> bool:
     return start > 0 and text[start - 1] == "-" and (start == 1 or text[start - 2].isspace())
 
 
+def _same_case(typed: str, word: str) -> str:
+    """`word` capitalised as the user typed: "Bleova" -> "Belova", "ICCC" -> "ICC"."""
+    if len(typed) > 1 and typed.isupper():
+        return word.upper()
+    if typed[0].isupper():
+        return word[0].upper() + word[1:]
+    return word
+
+
 def _replace_words(text: str, matches: list, replacements: dict[str, str]):
     position = 0
     for match in matches:
         yield text[position : match.start()]
-        yield replacements[match.group().lower()]
+        yield _same_case(match.group(), replacements[match.group().lower()])
         position = match.end()
     yield text[position:]
 
