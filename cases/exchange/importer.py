@@ -448,7 +448,7 @@ class Importer:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
                 # Sync stamps once per record, at the end, rather than once per statement
-                # that writes a part of it (migration 0014; the triggers' rules unchanged).
+                # that writes a part of it (migration 0017; the triggers' rules unchanged).
                 cursor.execute("SELECT ihl_sync_defer()")
             source = Source(path, self.report)
             self.search_names.read_ahead(source.lines)

@@ -135,7 +135,7 @@ def test_a_query_over_the_statement_timeout_is_a_503_in_the_api_s_error(api, set
         assert cursor.fetchone()[0] == "0"
 
 
-# Deferred stamps (migration 0014): a bulk writer stamps each record once, at the end.
+# Deferred stamps (migration 0017): a bulk writer stamps each record once, at the end.
 
 
 def defer_stamps() -> None:

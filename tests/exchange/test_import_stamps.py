@@ -1,5 +1,5 @@
 """An import stamps the records it touched for the sync feed once each, at its end
-(migration 0014), and a partner syncing with updated_since finds every one of them."""
+(migration 0017), and a partner syncing with updated_since finds every one of them."""
 
 import datetime
 
