@@ -1,5 +1,6 @@
 """The facts: incidents, who was involved, and how the law qualifies them."""
 
+from django.apps import apps
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
@@ -11,6 +12,10 @@ from cases.edtf import EDTFField
 from .actors import Actor
 from .base import History, Publishable, PublishableQuerySet, SyncStamped, Tracked
 from .law import Provision, State, ViolationCategory
+from .sources import Citation
+
+# actions.py imports this module (an action concerns incidents), so the incident's queries
+# reach AccountabilityAction through the app registry: apps.get_model("cases", ...).
 
 # Titles and descriptions are English; names in other scripts sit in search_names and are
 # indexed without stemming ("simple"), so Львова-Бєлова matches exactly.
@@ -60,8 +65,6 @@ class IncidentQuerySet(PublishableQuerySet):
         incident, of a public involvement or of a public qualification when its source is
         (Citation.of_public_record()).
         """
-        from .sources import Citation
-
         public_citations = Citation.objects.of_public_record()
         cited = models.Prefetch(
             "citations", queryset=public_citations.order_by("pk"), to_attr="public_citations"
@@ -95,8 +98,7 @@ class IncidentQuerySet(PublishableQuerySet):
         """Everything an incident's page and its API detail show, public related rows only,
         in a fixed number of queries: the export's rows, and its actions, victim counts and
         public children."""
-        from .actions import AccountabilityAction
-
+        AccountabilityAction = apps.get_model("cases", "AccountabilityAction")
         return self.with_export_related().prefetch_related(
             models.Prefetch(
                 "actions",
@@ -145,8 +147,7 @@ class IncidentQuerySet(PublishableQuerySet):
     def with_action(self, *, kind: str = "", status: str = ""):
         """Incidents with a public accountability action of this kind and status (both
         given: the same action has both)."""
-        from .actions import AccountabilityAction
-
+        AccountabilityAction = apps.get_model("cases", "AccountabilityAction")
         actions = AccountabilityAction.objects.public().filter(incidents=OuterRef("pk"))
         if kind:
             actions = actions.filter(kind=kind)
