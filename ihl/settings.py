@@ -264,6 +264,7 @@ SPECTACULAR_SETTINGS = {
     "accountability actions, actors and sources. Start with "
     "[the API guide](/api/v1/guide/) (quick start, filters, pagination, errors, sync); "
     "[what changed](/api/v1/changelog/).",
+    "GET_LIB_DOC_EXCLUDES": "cases.api.schema.doc_excludes",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "cases.api.schema.add_error_responses",
