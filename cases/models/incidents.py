@@ -237,6 +237,11 @@ class Incident(SyncStamped, Publishable):
     )
 
     objects = IncidentQuerySet.as_manager()
+    # Set by with_export_related() and with_detail_related() (prefetches with to_attr):
+    # the public related rows, in the order the page and the API show them.
+    public_involvements: list["Involvement"]
+    public_qualifications: list["LegalQualification"]
+    public_citations: list[Citation]
     # The search columns are derived; keeping them in every history row would only cost.
     history = History(
         excluded_fields=["changed_at", "search_names", "search_vector"], m2m_fields=["categories"]
@@ -420,6 +425,8 @@ class Involvement(Tracked):
     note = models.TextField(blank=True, default="")
 
     objects = InvolvementQuerySet.as_manager()
+    # Set by IncidentQuerySet.with_export_related() (a prefetch with to_attr).
+    public_citations: list[Citation]
 
     history = History(parents=("incident",))
 
@@ -474,6 +481,8 @@ class LegalQualification(Tracked):
     note = models.TextField(blank=True, default="")
 
     objects = LegalQualificationQuerySet.as_manager()
+    # Set by IncidentQuerySet.with_export_related() (a prefetch with to_attr).
+    public_citations: list[Citation]
 
     history = History(parents=("incident",))
 
