@@ -14,9 +14,14 @@ incidents changed since the instant, each instant read from the data (the 100th 
 10,000th latest `changed_at` of a public incident; just after the latest for 0), against
 the plain first page of the list measured in turn in the same run.
 
+Lists and their count: every list answers `count`, exact up to 1,000 and then "more than
+1,000" (`count_exact` false), from one query that stops after 1,001 rows. The first page of
+each list endpoint, with and without filters and with common, rare and absent search
+terms, against the plain first page of incidents measured in turn in the same run.
+
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ihl_bench \\
         .venv/bin/python benchmarks/api_benchmark.py [--requests 200] [--seconds 10] \\
-        [--only list|sync]
+        [--only list|sync|counts]
 
 The database is only read. Run it on a database filled by `manage.py generate_demo`
 (which spreads `updated_at` and `changed_at` over six years, so the instants exist).
@@ -40,6 +45,31 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGE = 50
 SEARCH_TERM = "liberation"
 SYNC_CHANGES = (0, 100, 10_000)
+# (what it is, the API path): first pages whose count stops at 1,000 or reads every match.
+# The terms and codes suit generate_demo's data (--seed 1); the run prints what each matched.
+COUNT_CASES = [
+    ("incidents, no filter", f"/api/v1/incidents/?page_size={PAGE}"),
+    ("incidents, country=UA (common)", f"/api/v1/incidents/?page_size={PAGE}&country=UA"),
+    ("incidents, country=BY (rare)", f"/api/v1/incidents/?page_size={PAGE}&country=BY"),
+    (
+        "incidents, country=BY + verification_status=disputed",
+        f"/api/v1/incidents/?page_size={PAGE}&country=BY&verification_status=disputed",
+    ),
+    ("incidents, year=2022", f"/api/v1/incidents/?page_size={PAGE}&year=2022"),
+    (
+        "incidents, action_kind=summons",
+        f"/api/v1/incidents/?page_size={PAGE}&action_kind=summons",
+    ),
+    ("incidents, q=civilians (very common)", f"/api/v1/incidents/?page_size={PAGE}&q=civilians"),
+    ("incidents, q=liberation (medium)", f"/api/v1/incidents/?page_size={PAGE}&q=liberation"),
+    ("incidents, q=Inoshabad (rare)", f"/api/v1/incidents/?page_size={PAGE}&q=Inoshabad"),
+    ("incidents, q=zzyzxq (no match)", f"/api/v1/incidents/?page_size={PAGE}&q=zzyzxq"),
+    ("actions, no filter", f"/api/v1/actions/?page_size={PAGE}"),
+    ("actions, kind=summons", f"/api/v1/actions/?page_size={PAGE}&kind=summons"),
+    ("actors, no filter", f"/api/v1/actors/?page_size={PAGE}"),
+    ("actors, name=Kuzmov", f"/api/v1/actors/?page_size={PAGE}&name=Kuzmov"),
+    ("sources, no filter", f"/api/v1/sources/?page_size={PAGE}"),
+]
 
 # The same rows and fields as /api/v1/incidents/ (IncidentListSerializer), in one query.
 SELECT = """
@@ -269,7 +299,9 @@ def main() -> None:
         "--walks", type=int, default=5, help="times every page of each sync is read"
     )
     parser.add_argument(
-        "--only", choices=["list", "sync"], help="only the list and search, or only the sync"
+        "--only",
+        choices=["list", "sync", "counts"],
+        help="only the list and search, only the sync, or only the lists' counts",
     )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
@@ -295,8 +327,10 @@ def main() -> None:
     sync_paths = [
         f"{plain}&updated_since={quote(instant.isoformat())}" for _, instant, _ in instants
     ]
-    if args.only == "sync":
+    if args.only in ("sync", "counts"):
         cases = []
+    if args.only == "counts":
+        instants, sync_paths = [], []
     try:
         # Every worker booted and past its first requests (imports, connection, first
         # plans) before anything is timed: gunicorn accepts before its workers are ready.
@@ -323,6 +357,7 @@ def main() -> None:
                     instants, returned, sync_ms, walks, strict=True
                 )
             ]
+        count_rows = list_counts(api_port, args.requests) if args.only in (None, "counts") else []
         rows = []
         for name, api_path, base_path in cases:
             api_rows = len(
@@ -377,6 +412,40 @@ def main() -> None:
                 f"| {n:,} | {found:,} | {page} | {ms:.1f} | {plain_ms:.1f} "
                 f"| {ms / plain_ms:.2f}x | {pages} | {walk:.0f} | {per} |"
             )
+    if count_rows:
+        plain_ms = count_rows[0][2]
+        print("\n| first page of | count (or error) | median ms | ratio to incidents, no filter |")
+        print("|---|---|---|---|")
+        for name, answer, ms in count_rows:
+            print(f"| {name} | {answer} | {ms:.1f} | {ms / plain_ms:.2f}x |")
+
+
+def list_counts(port: int, requests: int) -> list[tuple[str, str, float | None]]:
+    """(case, what the first page answered, median ms) of each COUNT_CASES path, the first
+    being the plain incident list: every path warmed up, then all taken in turn (one request
+    of each, repeated) so that each sees the same background load. A path that answers an
+    error (the statement timeout's 503) is reported with it and its time, not repeated."""
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    answers = []
+    for _, path in COUNT_CASES:
+        start = time.perf_counter()
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = json.loads(response.read())
+        took = (time.perf_counter() - start) * 1000
+        if response.status == 200:
+            answers.append((f"{body['count']:,}, exact: {body['count_exact']}", None))
+        else:
+            answers.append((f"HTTP {response.status} {body['error']['code']}", took))
+    connection.close()
+    timed = [path for (_, path), (_, error) in zip(COUNT_CASES, answers, strict=True) if not error]
+    for path in timed:
+        load(port, path, 1, 2)
+    medians = iter(latencies_ms([(port, path) for path in timed], requests))
+    return [
+        (name, answer, error_ms if error_ms is not None else next(medians))
+        for (name, _), (answer, error_ms) in zip(COUNT_CASES, answers, strict=True)
+    ]
 
 
 if __name__ == "__main__":

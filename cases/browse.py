@@ -9,6 +9,7 @@ from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.generic import ListView, TemplateView
@@ -37,7 +38,7 @@ class BrowseView(ListView):
     404 that says so; one past the last page shows the last page and says so."""
 
     paginate_by = PER_PAGE
-    title = ""  # the page's heading: "Incidents"
+    title: str | Promise = ""  # the page's heading: "Incidents"
     # "1 incident", "2 incidents": the plural form follows `count`, the number is `number`
     # as the language writes it (1,234; 1 234).
     noun = ngettext_lazy("%(number)s record", "%(number)s records", "count")

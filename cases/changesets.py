@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
@@ -59,11 +59,11 @@ BOOKKEEPING = {"id", "updated_at", "search_names"}
 PUBLISH_ORDER = (Provision, Source, Actor, Instrument, Incident, AccountabilityAction)
 
 
-def can_approve(user: AbstractBaseUser) -> bool:
+def can_approve(user: User) -> bool:
     return user.has_perm(APPROVE_PERMISSION)
 
 
-def open_change_set(user: AbstractBaseUser) -> ChangeSet:
+def open_change_set(user: User) -> ChangeSet:
     """The change set the user's next edit goes into: their latest one still open (not an
     upload's: an import is reviewed on its own), or a new one named after them and the day."""
     current = ChangeSet.objects.editable_by(user).exclude(changes__kind=ChangeKind.IMPORT).first()
@@ -153,7 +153,7 @@ def snapshot(obj) -> dict:
     """The record's content and its parts': what a conflict is judged on and a diff shows."""
     model = type(obj)
     obj = _with_related(model._default_manager.filter(pk=obj.pk)).get()
-    parts = {}
+    parts: dict[str, dict[str, dict]] = {}
     for part_model, fk_name in part_relations(model):
         rows = _with_related(part_model._default_manager.filter(**{fk_name: obj}), fk_name)
         # Citations come by several paths (of the record, of its qualifications, ...).
@@ -262,7 +262,7 @@ def conflicts(change: Change) -> list[str]:
 # Saving edits into a change set --------------------------------------------------------
 
 
-def _editable(change_set: ChangeSet, user: AbstractBaseUser) -> None:
+def _editable(change_set: ChangeSet, user: User) -> None:
     if change_set.created_by_id != user.pk:
         raise PermissionDenied(_("Only the author of a change set changes it."))
     if not change_set.is_editable:
@@ -275,7 +275,7 @@ def _editable(change_set: ChangeSet, user: AbstractBaseUser) -> None:
 @transaction.atomic
 def save_edit(
     *,
-    user: AbstractBaseUser,
+    user: User,
     obj,
     form_data: dict,
     label: str,
@@ -286,8 +286,8 @@ def save_edit(
     set; the live record does not change. A second edit of the same record replaces the
     first; `rebase` accepts the live record as it is now as the edit's starting point."""
     if change is None and obj is not None:
-        change = pending_changes(obj).filter(change_set__in=ChangeSet.objects.editable_by(user))
-        change = change.first()
+        mine = ChangeSet.objects.editable_by(user)
+        change = pending_changes(obj).filter(change_set__in=mine).first()
     if change is None:
         change_set = open_change_set(user)
         kind = ChangeKind.EDIT if obj is not None else ChangeKind.ADDITION
@@ -310,7 +310,7 @@ def save_edit(
 
 
 @transaction.atomic
-def save_deletion(*, user: AbstractBaseUser, obj) -> Change:
+def save_deletion(*, user: User, obj) -> Change:
     """Ask for a live row (a treaty act, a state, ...) to be deleted, on approval."""
     change_set = open_change_set(user)
     change, _ = Change.objects.update_or_create(
@@ -329,7 +329,7 @@ def save_deletion(*, user: AbstractBaseUser, obj) -> Change:
     return change
 
 
-def add_new(*, user: AbstractBaseUser, obj) -> Change | None:
+def add_new(*, user: User, obj) -> Change | None:
     """A record saved as a hidden draft joins the user's change set, to be published by its
     approval; unless a change set not yet approved holds it already."""
     if pending_changes(obj).exists():
@@ -350,7 +350,7 @@ def add_new(*, user: AbstractBaseUser, obj) -> Change | None:
     return change
 
 
-def remove_change(*, change: Change, user: AbstractBaseUser) -> None:
+def remove_change(*, change: Change, user: User) -> None:
     """Take one record's edit out of a change set (a new draft record is deleted with it:
     nobody but staff ever saw it)."""
     _editable(change.change_set, user)
@@ -390,14 +390,14 @@ def authors(change_set: ChangeSet) -> set[int]:
         new.setdefault(type_id, []).append(pk)
     for type_id, pks in new.items():
         model = ContentType.objects.get_for_id(type_id).model_class()
-        if hasattr(model, "history"):
+        if model is not None and hasattr(model, "history"):
             editors = model.history.filter(id__in=pks).values_list("history_user_id", flat=True)
             people |= set(editors) - {None}
     return people
 
 
 @transaction.atomic
-def submit(*, change_set: ChangeSet, user: AbstractBaseUser) -> ChangeSet:
+def submit(*, change_set: ChangeSet, user: User) -> ChangeSet:
     _editable(change_set, user)
     if not change_set.changes.exists():
         raise ValidationError(_("The change set is empty: there is nothing to review."))
@@ -408,7 +408,7 @@ def submit(*, change_set: ChangeSet, user: AbstractBaseUser) -> ChangeSet:
 
 
 @transaction.atomic
-def request_changes(*, change_set: ChangeSet, reviewer: AbstractBaseUser, comment: str) -> None:
+def request_changes(*, change_set: ChangeSet, reviewer: User, comment: str) -> None:
     _review_allowed(change_set, reviewer)
     if not comment.strip():
         raise ValidationError({"review_comment": _("Say what should change: the author reads it.")})
@@ -420,7 +420,7 @@ def request_changes(*, change_set: ChangeSet, reviewer: AbstractBaseUser, commen
 
 
 @transaction.atomic
-def discard(*, change_set: ChangeSet, user: AbstractBaseUser) -> None:
+def discard(*, change_set: ChangeSet, user: User) -> None:
     """The author drops a change set not yet published: its new drafts are deleted, the live
     records were never touched."""
     if change_set.created_by_id != user.pk:
@@ -435,7 +435,7 @@ def discard(*, change_set: ChangeSet, user: AbstractBaseUser) -> None:
     change_set.save()
 
 
-def _review_allowed(change_set: ChangeSet, reviewer: AbstractBaseUser) -> None:
+def _review_allowed(change_set: ChangeSet, reviewer: User) -> None:
     if not can_approve(reviewer):
         raise PermissionDenied(_("Only a reviewer approves change sets or asks for changes."))
     if change_set.status != Status.SUBMITTED:
@@ -450,7 +450,7 @@ def _review_allowed(change_set: ChangeSet, reviewer: AbstractBaseUser) -> None:
 
 
 @transaction.atomic
-def approve(*, change_set: ChangeSet, reviewer: AbstractBaseUser, comment: str = "") -> list:
+def approve(*, change_set: ChangeSet, reviewer: User, comment: str = "") -> list:
     """Publish every change of the set, in one transaction, or none of them.
 
     Refused for the set's authors (four eyes), while an edit is in conflict with the live
@@ -470,7 +470,7 @@ def approve(*, change_set: ChangeSet, reviewer: AbstractBaseUser, comment: str =
         raise ValidationError(in_conflict)
     touched = apply(change_set, changes, reviewer)
     now = timezone.now()
-    by_model: dict[type, list] = {}
+    by_model: dict[type[models.Model], list] = {}
     for record in touched:
         by_model.setdefault(type(record), []).append(record.pk)
     for model, pks in by_model.items():
@@ -484,7 +484,7 @@ def approve(*, change_set: ChangeSet, reviewer: AbstractBaseUser, comment: str =
 
 
 def apply(
-    change_set: ChangeSet, changes: list[Change], reviewer: AbstractBaseUser, checked: bool = True
+    change_set: ChangeSet, changes: list[Change], reviewer: User, checked: bool = True
 ) -> list:
     """Make every change live, in the caller's transaction; the records touched. Unchecked
     (for a preview), new records are published without the reviewer's permission checks."""
@@ -583,7 +583,7 @@ def diff(change_set: ChangeSet) -> tuple[list[RecordDiff], list[str]]:
     changes = list(change_set.changes.select_related("content_type", "author"))
     if change_set.status == Status.APPROVED:
         return _approved_diff(changes), []
-    before = {}
+    before: dict[int, dict | None] = {}
     for change in changes:
         live = change.live_record()
         if change.kind == ChangeKind.NEW or live is None:
@@ -669,7 +669,7 @@ def _import_file(name: str, content: bytes, **options):
 
 
 @transaction.atomic
-def keep_import(*, user: AbstractBaseUser, name: str, content: bytes, create_vocabulary: bool):
+def keep_import(*, user: User, name: str, content: bytes, create_vocabulary: bool):
     """Check an uploaded file (a dry run) and, with no problem, keep it and its options as
     the one change of a new change set: nothing is imported until a reviewer approves it.
     Returns (the dry run's report, the change or None)."""
@@ -740,7 +740,7 @@ def _import_diff(change: Change) -> RecordDiff:
     report = getattr(change, "_report", None)
     if report is None:
         return RecordDiff(change, [], [])
-    parts = []
+    parts: list[PartChange] = []
     for file, records in report.created_records.items():
         what = str(BY_FILE[file].model._meta.verbose_name)
         parts.extend(PartChange(what, "added", r.label) for r in records)

@@ -9,10 +9,10 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
-from django.db.models import QuerySet
 from django.urls import reverse
 
 from cases.models import Incident
+from cases.models.incidents import IncidentQuerySet
 
 BYTE_ORDER_MARK = "\ufeff"
 LIST_SEPARATOR = "|"
@@ -72,7 +72,7 @@ def csv_lines(rows: Iterable[dict], columns: list[str]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def incident_rows(incidents: QuerySet[Incident], base_url: str) -> Iterator[dict]:
+def incident_rows(incidents: IncidentQuerySet, base_url: str) -> Iterator[dict]:
     """One row per incident of `incidents` (from Incident.objects.public(), in the order
     wanted), read in chunks with IncidentQuerySet.with_export_related(): public related
     rows only. `base_url` is the site's, without the final slash."""

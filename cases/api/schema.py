@@ -4,9 +4,12 @@ and every query parameter an endpoint reads (it refuses the others)."""
 from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import get_lib_doc_excludes
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.settings import api_settings
+
+from cases.api.serializers import Described
 
 
 class ApiAutoSchema(AutoSchema):
@@ -126,3 +129,11 @@ def add_error_responses(result, generator, request, public):
                 "304", {"description": "Not modified: the ETag sent in If-None-Match still holds."}
             )
     return result
+
+
+def doc_excludes() -> list[type]:
+    """Classes whose docstrings do not describe a schema (GET_LIB_DOC_EXCLUDES): DRF's, as
+    drf-spectacular leaves out by default, and our serializers' base, whose docstring
+    explains our code to its readers; without this, every serializer with no docstring of
+    its own showed it to partners as its description."""
+    return [*get_lib_doc_excludes(), Described]

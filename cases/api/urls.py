@@ -29,7 +29,12 @@ urlpatterns = [
     path("changelog/", views.guide, {"name": "changelog"}, name="changelog"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: the CSP forbids inline script.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # Our template: a lang, landmarks, the guide as a link, no inline style (docs/api.md).
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/docs.html"),
+        name="docs",
+    ),
     path("tombstones/", views.TombstoneView.as_view(), name="tombstones"),
     path("icc-jurisdiction/", views.IccJurisdictionView.as_view(), name="icc-jurisdiction"),
     *router.urls,

@@ -17,6 +17,7 @@ from .actors import Actor
 from .base import History, Publishable, PublishableQuerySet, SyncStamped, Tracked
 from .incidents import Incident
 from .law import Provision, State, written_date
+from .sources import Citation
 
 
 class ActionKind(models.TextChoices):
@@ -57,8 +58,6 @@ class ActionQuerySet(PublishableQuerySet):
         """Everything an action's page and its API detail show, public related rows only,
         in a fixed number of queries: subjects by name, charges by instrument then article,
         incidents by date, citations, and the timeline."""
-        from .sources import Citation  # sources.py imports this module
-
         charges = (
             Charge.objects.public()
             .select_related("provision__instrument", "subject")
@@ -455,8 +454,6 @@ class ActionEventQuerySet(models.QuerySet):
     def public_timeline(self):
         """Public events in timeline order, with their subjects, states (by name) and public
         citations (`public_citations`): the shape the action page and the API share."""
-        from .sources import Citation  # sources.py imports this module
-
         return (
             self.public()
             .select_related("subject")

@@ -101,6 +101,10 @@ class Tracked(models.Model):
         related_name="+",
     )
 
+    # Set on an instance before a save to give its history version a reason
+    # (django-simple-history reads it); declared for the type checker.
+    _change_reason: str
+
     class Meta:
         abstract = True
 

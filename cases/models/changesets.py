@@ -9,12 +9,17 @@ as unpublished drafts (hidden by `public()`) and published by the approval. See
 docs/change-sets.md for the design and why it was chosen.
 """
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from cases.exchange import importer
 
 
 class ChangeSetStatus(models.TextChoices):
@@ -131,6 +136,11 @@ class Change(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ChangeQuerySet.as_manager()
+
+    # Set on a change by a dry run of its change set's approval (cases.changesets), for the
+    # review page: an import's report, and the record as the edit would leave it.
+    _report: "importer.Report"
+    _replayed: models.Model
 
     class Meta:
         ordering = ("pk",)

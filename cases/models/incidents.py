@@ -1,5 +1,6 @@
 """The facts: incidents, who was involved, and how the law qualifies them."""
 
+from django.apps import apps
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
@@ -13,6 +14,10 @@ from cases.edtf import EDTFField
 from .actors import Actor
 from .base import History, Publishable, PublishableQuerySet, SyncStamped, Tracked
 from .law import Provision, State, ViolationCategory
+from .sources import Citation
+
+# actions.py imports this module (an action concerns incidents), so the incident's queries
+# reach AccountabilityAction through the app registry: apps.get_model("cases", ...).
 
 # Titles and descriptions are English; names in other scripts sit in search_names and are
 # indexed without stemming ("simple"), so Львова-Бєлова matches exactly.
@@ -62,8 +67,6 @@ class IncidentQuerySet(PublishableQuerySet):
         incident, of a public involvement or of a public qualification when its source is
         (Citation.of_public_record()).
         """
-        from .sources import Citation
-
         public_citations = Citation.objects.of_public_record()
         cited = models.Prefetch(
             "citations", queryset=public_citations.order_by("pk"), to_attr="public_citations"
@@ -97,8 +100,7 @@ class IncidentQuerySet(PublishableQuerySet):
         """Everything an incident's page and its API detail show, public related rows only,
         in a fixed number of queries: the export's rows, and its actions, victim counts and
         public children."""
-        from .actions import AccountabilityAction
-
+        AccountabilityAction = apps.get_model("cases", "AccountabilityAction")
         return self.with_export_related().prefetch_related(
             models.Prefetch(
                 "actions",
@@ -147,8 +149,7 @@ class IncidentQuerySet(PublishableQuerySet):
     def with_action(self, *, kind: str = "", status: str = ""):
         """Incidents with a public accountability action of this kind and status (both
         given: the same action has both)."""
-        from .actions import AccountabilityAction
-
+        AccountabilityAction = apps.get_model("cases", "AccountabilityAction")
         actions = AccountabilityAction.objects.public().filter(incidents=OuterRef("pk"))
         if kind:
             actions = actions.filter(kind=kind)
@@ -242,6 +243,11 @@ class Incident(SyncStamped, Publishable):
     )
 
     objects = IncidentQuerySet.as_manager()
+    # Set by with_export_related() and with_detail_related() (prefetches with to_attr):
+    # the public related rows, in the order the page and the API show them.
+    public_involvements: list["Involvement"]
+    public_qualifications: list["LegalQualification"]
+    public_citations: list[Citation]
     # The search columns are derived; keeping them in every history row would only cost.
     history = History(
         excluded_fields=["changed_at", "search_names", "search_vector"], m2m_fields=["categories"]
@@ -425,6 +431,8 @@ class Involvement(Tracked):
     note = models.TextField(blank=True, default="")
 
     objects = InvolvementQuerySet.as_manager()
+    # Set by IncidentQuerySet.with_export_related() (a prefetch with to_attr).
+    public_citations: list[Citation]
 
     history = History(parents=("incident",))
 
@@ -479,6 +487,8 @@ class LegalQualification(Tracked):
     note = models.TextField(blank=True, default="")
 
     objects = LegalQualificationQuerySet.as_manager()
+    # Set by IncidentQuerySet.with_export_related() (a prefetch with to_attr).
+    public_citations: list[Citation]
 
     history = History(parents=("incident",))
 

@@ -6,9 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .actions import AccountabilityAction, ActionEvent, Charge
 from .base import History, Publishable, PublishableQuerySet, SyncStamped, Tracked
-from .incidents import Incident, Involvement, LegalQualification
 from .law import SecurityCouncilReferral, TreatyEvent
 
 
@@ -133,17 +131,15 @@ class CitationQuerySet(models.QuerySet):
         return self.filter(source__in=Source.objects.public()).select_related("source")
 
     def public(self):
-        """Citations of public sources backing public claims."""
-        return self.filter(source__in=Source.objects.public()).filter(
-            Q(incident__in=Incident.objects.public())
-            | Q(involvement__in=Involvement.objects.public())
-            | Q(legal_qualification__in=LegalQualification.objects.public())
-            | Q(action__in=AccountabilityAction.objects.public())
-            | Q(charge__in=Charge.objects.public())
-            | Q(treaty_event__in=TreatyEvent.objects.public())
-            | Q(action_event__in=ActionEvent.objects.public())
-            | Q(referral__in=SecurityCouncilReferral.objects.public())
-        )
+        """Citations of public sources backing public claims (the claim public by its own
+        model's public())."""
+        public_claim = Q()
+        for name in CITATION_TARGETS:
+            # The cited model through the relation: incidents.py and actions.py import this
+            # module, so it cannot import theirs.
+            cited = Citation._meta.get_field(name).related_model
+            public_claim |= Q(**{f"{name}__in": cited.objects.public()})
+        return self.filter(source__in=Source.objects.public()).filter(public_claim)
 
 
 class Citation(Tracked):
@@ -155,33 +151,41 @@ class Citation(Tracked):
     )
     quote = models.TextField(blank=True, default="")
     incident = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+        "cases.Incident", on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
     )
     involvement = models.ForeignKey(
-        Involvement, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+        "cases.Involvement",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="citations",
     )
     legal_qualification = models.ForeignKey(
-        LegalQualification,
+        "cases.LegalQualification",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="citations",
     )
     action = models.ForeignKey(
-        AccountabilityAction,
+        "cases.AccountabilityAction",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="citations",
     )
     charge = models.ForeignKey(
-        Charge, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+        "cases.Charge", on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
     )
     treaty_event = models.ForeignKey(
         TreatyEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
     )
     action_event = models.ForeignKey(
-        ActionEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="citations"
+        "cases.ActionEvent",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="citations",
     )
     referral = models.ForeignKey(
         SecurityCouncilReferral,
