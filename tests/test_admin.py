@@ -120,15 +120,17 @@ def one_of_each(admin_user):
     m.ApiKey.objects.create(name="Partner", prefix="ihl_abc", key_hash="0" * 64)
     m.Tombstone.objects.create(resource="incidents", object_id="7")
     m.ChangeSet.objects.create(title="Two corrections", created_by=admin_user)
+    m.SitePage.objects.get_or_create(slug="about", defaults={"title": "About", "body": "Text."})
 
 
 def test_every_cases_model_is_registered():
     from django.apps import apps
 
     # Historical* models (django-simple-history) are shown through their records' history,
-    # the changes of a change set on its page.
+    # the changes of a change set on its page; the search words are derived, not edited
+    # (manage.py refresh_search_words).
     models = apps.get_app_config("cases").get_models()
-    shown_elsewhere = {m.Change}
+    shown_elsewhere = {m.Change, m.SearchWord}
     assert (
         set(CASES_MODELS)
         == {model for model in models if not hasattr(model, "instance_type")} - shown_elsewhere
