@@ -186,7 +186,8 @@
         });
         cluster.addTo(map);
         if (data.places.length) {
-          var zoom = { exact: 9, near: 9, settlement: 8, district: 7, region: 6 };
+          // No closer than the boundaries' 1:50m detail bears, nor than the place is known.
+          var zoom = { exact: 8, near: 8, settlement: 7, district: 7, region: 6 };
           var most = single ? zoom[data.places[0].precision] || 5 : 6;
           map.fitBounds(cluster.getBounds(), { maxZoom: most, padding: [20, 20] });
         }
