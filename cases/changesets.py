@@ -98,12 +98,16 @@ def shown_value(obj, model_field) -> str:
     return str(value)
 
 
+def _content_fields(obj, skip: str = "") -> list:
+    return [
+        f for f in obj._meta.concrete_fields if f.editable and f.name not in BOOKKEEPING | {skip}
+    ]
+
+
 def _values(obj, skip: str = "") -> dict[str, list[str]]:
     """{field name: [stored value, value as shown]} of a row's content."""
     values = {}
-    for model_field in obj._meta.concrete_fields:
-        if not model_field.editable or model_field.name in BOOKKEEPING | {skip}:
-            continue
+    for model_field in _content_fields(obj, skip):
         values[model_field.name] = [model_field.value_to_string(obj), shown_value(obj, model_field)]
     for model_field in obj._meta.many_to_many:
         related = sorted(getattr(obj, model_field.name).all(), key=lambda r: str(r.pk))
@@ -131,9 +135,22 @@ def part_relations(model) -> list[tuple[type[models.Model], str]]:
     return relations
 
 
+def _relations(model, prefix: str = "", skip: str = "") -> list[str]:
+    """The editable foreign keys of a model, as select_related() paths (a provision's with
+    its instrument, which its name shows)."""
+    paths = []
+    for model_field in model._meta.concrete_fields:
+        if model_field.is_relation and model_field.editable and model_field.name != skip:
+            paths.append(f"{prefix}{model_field.name}")
+            if model_field.related_model is Provision:
+                paths.append(f"{prefix}{model_field.name}__instrument")
+    return paths
+
+
 def _with_related(queryset: models.QuerySet, skip: str = "") -> models.QuerySet:
-    """The rows with what _values() shows of their relations (a related record's name; a
-    provision's names its instrument), in a fixed number of queries however many rows."""
+    """The rows with what _values() shows of their relations (a related record's name, and
+    what that name reads: a citation's involvement names its actor and incident), in a
+    fixed number of queries however many rows."""
     model = queryset.model
     joins, prefetches = [], []
     for model_field in model._meta.concrete_fields:
@@ -141,6 +158,8 @@ def _with_related(queryset: models.QuerySet, skip: str = "") -> models.QuerySet:
             joins.append(model_field.name)
             if model_field.related_model is Provision:
                 joins.append(f"{model_field.name}__instrument")
+            else:
+                joins.extend(_relations(model_field.related_model, f"{model_field.name}__"))
     for model_field in model._meta.many_to_many:
         related = model_field.related_model._default_manager.all()
         if model_field.related_model is Provision:
@@ -172,6 +191,38 @@ def _stored(state: dict) -> dict:
             for label, rows in state["parts"].items()
         },
     }
+
+
+def _stored_values(obj, skip: str = "") -> dict[str, str]:
+    """A row's stored values, as _stored() keeps of _values(): no related record read."""
+    values = {f.name: f.value_to_string(obj) for f in _content_fields(obj, skip)}
+    for model_field in obj._meta.many_to_many:
+        related = sorted(getattr(obj, model_field.name).all(), key=lambda r: str(r.pk))
+        values[model_field.name] = ",".join(str(r.pk) for r in related)
+    return values
+
+
+def stored_states(model, pks: list[str]) -> dict[str, dict]:
+    """{pk: _stored(snapshot(record))} of many live records of one model, in a fixed number
+    of queries (a record's, its many-to-many fields', and one a kind of part): what the
+    approval judges conflicts on, without reading the related records a diff shows."""
+    m2m = [f.name for f in model._meta.many_to_many]
+    records = model._default_manager.filter(pk__in=pks).prefetch_related(*m2m)
+    states = {str(r.pk): {"fields": _stored_values(r), "parts": {}} for r in records}
+    for part_model, fk_name in part_relations(model):
+        label = part_model._meta.label_lower
+        for state in states.values():
+            state["parts"].setdefault(label, {})
+        rows = (
+            part_model._default_manager.filter(**{f"{fk_name}__in": list(states)})
+            .annotate(changeset_record=models.F(fk_name))
+            .prefetch_related(*(f.name for f in part_model._meta.many_to_many))
+            .order_by("pk")
+        )
+        for row in rows:
+            parts = states[str(row.changeset_record)]["parts"][label]
+            parts[str(row.pk)] = _stored_values(row, skip=fk_name)
+    return states
 
 
 @dataclass
@@ -459,11 +510,11 @@ def approve(*, change_set: ChangeSet, reviewer: User, comment: str = "") -> list
     """
     change_set = ChangeSet.objects.select_for_update().get(pk=change_set.pk)
     _review_allowed(change_set, reviewer)
-    changes = list(change_set.changes.select_related("content_type", "author"))
+    changes = _changes(change_set)
     in_conflict = [
         f"“{change.label}” changed since the edit began ({', '.join(found)}): its author "
         "must look at the newer version and save the edit again."
-        for change in changes
+        for change in _changed_since(changes)
         if (found := conflicts(change))
     ]
     if in_conflict:
@@ -483,6 +534,31 @@ def approve(*, change_set: ChangeSet, reviewer: User, comment: str = "") -> list
     return touched
 
 
+def _changes(change_set: ChangeSet) -> list[Change]:
+    """The changes of a set, each author one user object: their permissions, read on the
+    first replay of their edits, are not read again for each of the others."""
+    changes = list(change_set.changes.select_related("content_type", "author"))
+    users: dict[int, AbstractBaseUser] = {}
+    for change in changes:
+        change.author = users.setdefault(change.author_id, change.author)
+    return changes
+
+
+def _changed_since(changes: list[Change]) -> list[Change]:
+    """The edits whose live record is no longer as it was when the edit began (or is gone):
+    judged on stored values, all the records of a model at once; conflicts() then says
+    what changed, for these only."""
+    judged: dict[type, list[Change]] = {}
+    for change in changes:
+        if change.kind in (ChangeKind.EDIT, ChangeKind.DELETION) and change.base is not None:
+            judged.setdefault(change.model, []).append(change)
+    changed = []
+    for model, of_model in judged.items():
+        now = stored_states(model, [change.object_id for change in of_model])
+        changed += [c for c in of_model if now.get(c.object_id) != _stored(c.base)]
+    return changed
+
+
 def apply(
     change_set: ChangeSet, changes: list[Change], reviewer: User, checked: bool = True
 ) -> list:
@@ -491,6 +567,8 @@ def apply(
     from cases.admin.changesets import replay
 
     errors, touched = [], []
+    # The incidents whose search names the replays change, refreshed once at the end.
+    search_names: set[int] = set()
     rank = {model: index for index, model in enumerate(PUBLISH_ORDER)}
     new = sorted(
         (c for c in changes if c.kind == ChangeKind.NEW),
@@ -521,7 +599,7 @@ def apply(
             errors.extend(_import_problems(change, report))
             continue
         try:
-            record = replay(change, change_set)
+            record = replay(change, change_set, search_names=search_names)
         except ValidationError as error:
             errors.extend(f"“{change.label}”: {m}" for m in error.messages)
             continue
@@ -531,6 +609,7 @@ def apply(
         touched.append(record)
     if errors:
         raise ValidationError(errors)
+    services.refresh_search_names(incidents=search_names)
     return touched
 
 
@@ -559,7 +638,7 @@ def applied(change_set: ChangeSet):
     """The database as it will be once the change set is approved, for the duration of the
     block, then rolled back: what a preview reads. Yields the changes, an addition's
     `object_id` filled in; raises what the approval would refuse to apply."""
-    changes = list(change_set.changes.select_related("content_type", "author"))
+    changes = _changes(change_set)
     with transaction.atomic():
         try:
             apply(change_set, changes, change_set.created_by, checked=False)
@@ -580,7 +659,7 @@ def public_url(record) -> str:
 def diff(change_set: ChangeSet) -> tuple[list[RecordDiff], list[str]]:
     """Each change of the set as the reviewer reads it: the live record before, the record
     once approved; and the problems the approval would refuse (empty when it can go)."""
-    changes = list(change_set.changes.select_related("content_type", "author"))
+    changes = _changes(change_set)
     if change_set.status == Status.APPROVED:
         return _approved_diff(changes), []
     before: dict[int, dict | None] = {}
@@ -643,7 +722,8 @@ def _apply_for_diff(change_set: ChangeSet, changes: list[Change]) -> list[str]:
             continue
         try:
             with transaction.atomic():
-                change._replayed = replay(change, change_set)
+                # Search names are not content (BOOKKEEPING): not refreshed for a diff.
+                change._replayed = replay(change, change_set, search_names=set())
         except ValidationError as error:
             problems.extend(f"“{change.label}”: {m}" for m in error.messages)
         except IntegrityError:

@@ -1,12 +1,18 @@
 """What every ModelAdmin shares: who created and changed a row, and the standard fieldsets."""
 
 import copy
+from functools import cached_property
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import (
+    FieldDoesNotExist,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.core.paginator import Paginator
 from django.db import models
 from django.forms.models import BaseInlineFormSet
@@ -218,16 +224,203 @@ class TrackedAdmin(HistoryAdmin):
                 row.save_citation(user=request.user)
 
 
-class TabularInline(admin.TabularInline):
+class LoadedChoices:
+    """An autocomplete widget that renders its selected options from rows already loaded
+    (`loaded`: {str(pk): object}, from the inline's prefetched rows) instead of querying
+    them, as Django's does once per row. Values it was not given are queried as usual."""
+
+    loaded: dict
+
+    def optgroups(self, name, value, attr=None):
+        loaded = getattr(self, "loaded", {})
+        selected = [v for v in dict.fromkeys(str(v) for v in value) if v not in ("", "None")]
+        if not all(v in loaded for v in selected):
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required and not self.allow_multiple_selected:
+            options.append(self.create_option(name, "", "", False, 0))
+        for key in selected if self.allow_multiple_selected else selected[:1]:
+            obj = loaded[key]
+            label = self.choices.field.label_from_instance(obj)
+            options.append(self.create_option(name, obj.pk, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class LoadedAutocompleteSelect(LoadedChoices, AutocompleteSelect):
+    pass
+
+
+class LoadedAutocompleteSelectMultiple(LoadedChoices, AutocompleteSelectMultiple):
+    pass
+
+
+def give_loaded(form: forms.Form, name: str, objects) -> None:
+    field = form.fields.get(name)
+    widget = getattr(field, "widget", None)
+    widget = getattr(widget, "widget", widget)  # inside the admin's wrapper
+    loaded = {str(obj.pk): obj for obj in objects if obj is not None}
+    if isinstance(widget, LoadedChoices):
+        widget.loaded = loaded
+    if isinstance(field, LoadedModelChoiceField):
+        field.loaded = loaded
+
+
+class LoadedModelChoiceField(forms.ModelChoiceField):
+    """A choice of a related record (a row's actor, provision, source; the row itself, by
+    its id) that takes the record from `loaded` ({str(pk): record}, read by its formset for
+    all its rows at once) instead of querying it, as Django's field does for each row.
+    A value it was not given is queried as usual."""
+
+    loaded: dict = {}  # replaced by the formset, never changed in place
+
+    def to_python(self, value):
+        if isinstance(value, str | int) and (found := self.loaded.get(str(value))) is not None:
+            return found
+        return super().to_python(value)
+
+
+def loaded_widget(field: forms.Field):
+    widget = getattr(field.widget, "widget", field.widget)  # inside the admin's wrapper
+    return widget if isinstance(widget, LoadedChoices) else None
+
+
+class LoadedChoicesForm(forms.ModelForm):
+    """An inline row whose relations chosen by a LoadedModelChoiceField are not read again
+    by the model's validation: ForeignKey.validate() checks that the record exists, one
+    query a row, which the form field has just found in its queryset (the model field's
+    own, or narrower). Everything else the model validates (its clean(), its constraints)
+    runs as in any ModelForm."""
+
+    def _post_clean(self):
+        found = set()
+        for name, field in self.fields.items():
+            if isinstance(field, LoadedModelChoiceField) and name not in self._errors:
+                try:
+                    model_field = self._meta.model._meta.get_field(name)
+                except FieldDoesNotExist:
+                    continue
+                if isinstance(model_field, models.ForeignKey):
+                    found.add(name)
+        instance = self.instance
+        model_clean_fields = type(instance).clean_fields
+
+        def clean_fields(exclude=None):
+            model_clean_fields(instance, exclude={*(exclude or ()), *found})
+
+        instance.clean_fields = clean_fields
+        try:
+            super()._post_clean()
+        finally:
+            del instance.clean_fields
+
+
+class LoadedChoicesFormSet(BaseInlineFormSet):
+    """An inline formset that reads the records its rows name once for all its rows: each
+    row itself by its id (from the formset's own rows), and each related record chosen in a
+    LoadedModelChoiceField (one query a field, none when the rows were read with them). So
+    a page of 1 or 50 rows, shown or validated, takes the same number of queries."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name = self.model._meta.pk.name
+        field = form.fields.get(name)
+        if type(field) is forms.ModelChoiceField:  # Django's, for the row's id
+            form.fields[name] = LoadedModelChoiceField(
+                field.queryset, initial=field.initial, required=False, widget=field.widget
+            )
+
+    @cached_property
+    def forms(self):
+        forms_ = super().forms
+        self._load_choices(forms_)
+        return forms_
+
+    def _load_choices(self, forms_) -> None:
+        if not forms_:
+            return
+        rows = {str(row.pk): row for row in self.get_queryset()}
+        pk_name = self.model._meta.pk.name
+        for name, field in forms_[0].fields.items():
+            if not isinstance(field, LoadedModelChoiceField):
+                continue
+            known = dict(rows) if name == pk_name else {}
+            # The record a row was read with is the one its field would read, unless the
+            # field chooses among some records only (then each value is checked by query).
+            unfiltered = not field.queryset.query.where
+            wanted = set()
+            for form in forms_:
+                value = form[name].value()
+                if value in field.empty_values:
+                    continue
+                key = str(value)
+                if (unfiltered or not form.is_bound) and key not in known:
+                    cached = self._cached_relation(form, name)
+                    if cached is not None and str(cached.pk) == key:
+                        known[key] = cached
+                if key not in known:
+                    wanted.add(key)
+            if wanted:
+                known.update(self._read(field, wanted))
+            for form in forms_:
+                form.fields[name].loaded = known
+                if widget := loaded_widget(form.fields[name]):
+                    widget.loaded = known
+
+    def _cached_relation(self, form, name: str):
+        preset = getattr(form.fields[name], "loaded", {})
+        value = str(form[name].value())
+        if value in preset:
+            return preset[value]
+        try:
+            model_field = self.model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+        if isinstance(model_field, models.ForeignKey) and model_field.is_cached(form.instance):
+            return model_field.get_cached_value(form.instance)
+        return None
+
+    @staticmethod
+    def _read(field: LoadedModelChoiceField, keys: set[str]) -> dict:
+        """The records of these keys in the field's queryset, with the relations their
+        names read (a provision's instrument); {} for a key that is no key (the field then
+        refuses it row by row, as usual)."""
+        model = field.queryset.model
+        key = field.to_field_name or "pk"
+        names = [
+            f.name
+            for f in model._meta.concrete_fields
+            if f.is_relation and f.editable and not f.null
+        ]
+        try:
+            found = field.queryset.select_related(*names).filter(**{f"{key}__in": keys})
+            return {str(getattr(obj, key)): obj for obj in found}
+        except (ValueError, TypeError, ValidationError):
+            return {}
+
+
+class LoadedInline:
+    """What every inline shares: its rows' related records read once for all the rows
+    (LoadedChoicesFormSet), a chosen one shown by an autocomplete without a query a row."""
+
+    formfield_overrides = FORMFIELD_OVERRIDES
+    form = LoadedChoicesForm
+    formset = LoadedChoicesFormSet
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", LoadedModelChoiceField)
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = LoadedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class TabularInline(LoadedInline, admin.TabularInline):
     """The base of every tabular inline: its fields typed and refused like the page's."""
 
-    formfield_overrides = FORMFIELD_OVERRIDES
 
-
-class StackedInline(admin.StackedInline):
+class StackedInline(LoadedInline, admin.StackedInline):
     """The base of every stacked inline: its fields typed and refused like the page's."""
-
-    formfield_overrides = FORMFIELD_OVERRIDES
 
 
 def record_fieldset():
@@ -256,7 +449,7 @@ def refuse_date_before(form, earlier: str, later: str, message: str) -> None:
         form.add_error(later, message)
 
 
-class DistinctRowsFormSet(BaseInlineFormSet):
+class DistinctRowsFormSet(LoadedChoicesFormSet):
     """Refuses two rows of one submission that a unique constraint forbids.
 
     Django's own formset check skips constraints with a condition and rows with an empty
@@ -301,24 +494,37 @@ class RefreshesSearchNames:
         objs = [obj for obj in objs if obj is not None]
         if not objs:
             return []
-        condition = incidents_naming(**self.search_names_of(objs))
+        return self._incidents_named(self.search_names_of(objs))
+
+    @staticmethod
+    def _incidents_named(named: dict[str, list]) -> list:
+        if set(named) == {"incidents"}:  # no query to name the incidents themselves
+            return list(named["incidents"])
+        condition = incidents_naming(**named)
         return list(Incident.objects.filter(condition).values_list("pk", flat=True))
 
-    def _refresh(self, obj) -> None:
+    def _refresh(self, request, obj) -> None:
         named = self.search_names_of([obj])
         before = getattr(obj, "_incidents_named_before", [])
         named["incidents"] = [*named.get("incidents", []), *before]
-        services.refresh_search_names(**named)
+        pending = getattr(request, "search_names_pending", None)
+        if pending is not None:  # a change set's approval refreshes them once, at its end
+            pending.update(self._incidents_named(named))
+        else:
+            services.refresh_search_names(**named)
 
     def save_model(self, request, obj, form, change):
-        stored = type(obj)._default_manager.filter(pk=obj.pk).first() if change else None
-        obj._incidents_named_before = self._incidents_naming([stored])
+        if change and self.search_names_kind == "incidents":
+            obj._incidents_named_before = [obj.pk]  # an incident names itself
+        else:
+            stored = type(obj)._default_manager.filter(pk=obj.pk).first() if change else None
+            obj._incidents_named_before = self._incidents_naming([stored])
         super().save_model(request, obj, form, change)
-        self._refresh(obj)
+        self._refresh(request, obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        self._refresh(form.instance)
+        self._refresh(request, form.instance)
 
     def delete_model(self, request, obj):
         before = self._incidents_naming([obj])
@@ -329,41 +535,3 @@ class RefreshesSearchNames:
         before = self._incidents_naming(list(queryset))
         super().delete_queryset(request, queryset)
         services.refresh_search_names(incidents=before)
-
-
-class LoadedChoices:
-    """An autocomplete widget that renders its selected options from rows already loaded
-    (`loaded`: {str(pk): object}, from the inline's prefetched rows) instead of querying
-    them, as Django's does once per row. Values it was not given are queried as usual."""
-
-    loaded: dict
-
-    def optgroups(self, name, value, attr=None):
-        loaded = getattr(self, "loaded", {})
-        selected = [v for v in dict.fromkeys(str(v) for v in value) if v not in ("", "None")]
-        if not all(v in loaded for v in selected):
-            return super().optgroups(name, value, attr)
-        options = []
-        if not self.is_required and not self.allow_multiple_selected:
-            options.append(self.create_option(name, "", "", False, 0))
-        for key in selected if self.allow_multiple_selected else selected[:1]:
-            obj = loaded[key]
-            label = self.choices.field.label_from_instance(obj)
-            options.append(self.create_option(name, obj.pk, label, True, len(options)))
-        return [(None, options, 0)]
-
-
-class LoadedAutocompleteSelect(LoadedChoices, AutocompleteSelect):
-    pass
-
-
-class LoadedAutocompleteSelectMultiple(LoadedChoices, AutocompleteSelectMultiple):
-    pass
-
-
-def give_loaded(form: forms.Form, name: str, objects) -> None:
-    field = form.fields.get(name)
-    widget = getattr(field, "widget", None)
-    widget = getattr(widget, "widget", widget)  # inside the admin's wrapper
-    if isinstance(widget, LoadedChoices):
-        widget.loaded = {str(obj.pk): obj for obj in objects if obj is not None}

@@ -97,11 +97,13 @@ def form_errors(response) -> list[str]:
     return errors or [f"The form was refused (HTTP {response.status_code})."]
 
 
-def replay(change: Change, change_set: ChangeSet):
+def replay(change: Change, change_set: ChangeSet, search_names: set[int] | None = None):
     """Save a kept edit through its admin page, as its author; the record saved.
 
     Raises ValidationError with the form's errors when it no longer validates, and when
-    the author may no longer change the record."""
+    the author may no longer change the record. Given a set, the incidents whose search
+    names the save changes are added to it for the caller to refresh once for all its
+    replays (cases.admin.base.RefreshesSearchNames), instead of refreshed at each save."""
     model_admin = admin.site.get_model_admin(change.model)
     request = HttpRequest()
     request.method = "POST"
@@ -115,6 +117,7 @@ def replay(change: Change, change_set: ChangeSet):
     request._dont_enforce_csrf_checks = True
     request._messages = CookieStorage(request)
     request.replaying = True
+    request.search_names_pending = search_names
     context = HistoricalRecords.context
     previous = getattr(context, "request", None), getattr(context, "change_reason", None)
     context.request, context.change_reason = request, change_set.history_reason

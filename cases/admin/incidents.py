@@ -80,7 +80,11 @@ class LegalQualificationInline(SourceInRowInline, TabularInline):
     extra = 1
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("provision__instrument", "asserted_by")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("provision__instrument", "asserted_by", "incident")
+        )
 
 
 class IncidentForm(forms.ModelForm):

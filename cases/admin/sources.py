@@ -14,6 +14,8 @@ from cases.models.sources import CITATION_TARGETS
 from .base import (
     HistoryAdmin,
     LoadedAutocompleteSelect,
+    LoadedChoicesForm,
+    LoadedModelChoiceField,
     StackedInline,
     TabularInline,
     TrackedAdmin,
@@ -49,7 +51,7 @@ class ActionEventCitationInline(CitationInline):
     fk_name = "action_event"
 
 
-class SourceInRowForm(forms.ModelForm):
+class SourceInRowForm(LoadedChoicesForm):
     """A row of an inline (an involvement, a qualification, a charge, an event) with the
     source that backs it in the same row: saving the row creates, changes or deletes the
     row's citation (its first one, if it has several; the others are on the Citations page).
@@ -58,7 +60,7 @@ class SourceInRowForm(forms.ModelForm):
 
     cites = ""  # the Citation field naming the row: "legal_qualification"
 
-    source = forms.ModelChoiceField(
+    source = LoadedModelChoiceField(
         queryset=m.Source.objects.all(),
         required=False,
         widget=LoadedAutocompleteSelect(m.Citation._meta.get_field("source"), admin.site),
