@@ -208,7 +208,9 @@ def stored_states(model, pks: list[str]) -> dict[str, dict]:
     approval judges conflicts on, without reading the related records a diff shows."""
     m2m = [f.name for f in model._meta.many_to_many]
     records = model._default_manager.filter(pk__in=pks).prefetch_related(*m2m)
-    states = {str(r.pk): {"fields": _stored_values(r), "parts": {}} for r in records}
+    states: dict[str, dict] = {
+        str(r.pk): {"fields": _stored_values(r), "parts": {}} for r in records
+    }
     for part_model, fk_name in part_relations(model):
         label = part_model._meta.label_lower
         for state in states.values():
@@ -538,7 +540,7 @@ def _changes(change_set: ChangeSet) -> list[Change]:
     """The changes of a set, each author one user object: their permissions, read on the
     first replay of their edits, are not read again for each of the others."""
     changes = list(change_set.changes.select_related("content_type", "author"))
-    users: dict[int, AbstractBaseUser] = {}
+    users: dict[int, User] = {}
     for change in changes:
         change.author = users.setdefault(change.author_id, change.author)
     return changes
@@ -555,7 +557,7 @@ def _changed_since(changes: list[Change]) -> list[Change]:
     changed = []
     for model, of_model in judged.items():
         now = stored_states(model, [change.object_id for change in of_model])
-        changed += [c for c in of_model if now.get(c.object_id) != _stored(c.base)]
+        changed += [c for c in of_model if now.get(c.object_id) != _stored(c.base or {})]
     return changed
 
 
