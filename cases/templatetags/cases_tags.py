@@ -1,14 +1,12 @@
 """Template helpers for the public pages: URLs that keep the search state, highlighted
-snippets, and the timeline drawn as inline SVG (no JavaScript)."""
+snippets, numbers and dates in words, links to stored addresses."""
 
-import datetime
 from urllib.parse import urlsplit
 
 from django import template
-from django.utils.formats import date_format, number_format
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.formats import number_format
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 
 from cases.edtf import edtf_in_words
 from cases.search import MARK_START, MARK_STOP
@@ -52,68 +50,6 @@ def highlight(text: str) -> str:
         return ""
     html = escape(text).replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
     return mark_safe(html)  # escaped above; only our own tags are added
-
-
-@register.simple_tag
-def timeline_svg(points: list[tuple[datetime.date, int]], unit: str) -> str:
-    """A bar chart of incidents per month or year, with a text alternative."""
-    if not points:
-        return ""
-    width, height, top, bottom = 640, 160, 10, 24
-    peak = max(n for _, n in points) or 1
-    slot = width / len(points)
-    bar = max(slot * 0.8, 1)
-
-    def label(day: datetime.date) -> str:
-        return date_format(day, "M Y") if unit == "month" else str(day.year)
-
-    bars = []
-    for i, (day, n) in enumerate(points):
-        h = (height - top - bottom) * n / peak
-        x = i * slot + (slot - bar) / 2
-        y = height - bottom - h
-        bars.append((f"{x:.1f}", f"{y:.1f}", f"{bar:.1f}", f"{h:.1f}", label(day), n))
-    rects = format_html_join(
-        "",
-        '<rect x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>',
-        bars,
-    )
-    total = sum(n for _, n in points)
-    first, last = label(points[0][0]), label(points[-1][0])
-    values = {"first": first, "last": last, "total": num(total), "peak": num(peak)}
-    if unit == "month":
-        summary = _(
-            "Incidents per month, %(first)s to %(last)s: %(total)s in all, at most %(peak)s "
-            "in one month."
-        )
-    else:
-        summary = _(
-            "Incidents per year, %(first)s to %(last)s: %(total)s in all, at most %(peak)s "
-            "in one year."
-        )
-    summary = summary % values
-    axis = format_html(
-        '<text x="0" y="{}" class="axis">{}</text>'
-        '<text x="{}" y="{}" class="axis" text-anchor="end">{}</text>',
-        height - 6,
-        first,
-        width,
-        height - 6,
-        last,
-    )
-    return format_html(
-        '<svg class="timeline" viewBox="0 0 {} {}" role="img" aria-labelledby="timeline-title">'
-        '<title id="timeline-title">{}</title>'
-        '<line x1="0" y1="{}" x2="{}" y2="{}" class="baseline"/>{}{}</svg>',
-        width,
-        height,
-        summary,
-        height - bottom,
-        width,
-        height - bottom,
-        rects,
-        axis,
-    )
 
 
 @register.simple_tag(takes_context=True)
