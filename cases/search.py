@@ -26,7 +26,7 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import connection, transaction
-from django.db.models import F, Func, IntegerField, Q, QuerySet, Value
+from django.db.models import F, Func, IntegerField, QuerySet, Value
 from django.db.models.functions import Left, Length
 from django.db.models.sql import Query
 from django.utils.translation import gettext_lazy
@@ -43,6 +43,7 @@ from cases.models import (
     State,
     ViolationCategory,
 )
+from cases.models.actions import ACTION_SEARCH_DOCUMENT
 from cases.models.incidents import SEARCH_CONFIG
 from cases.search_names import actions_naming
 
@@ -152,22 +153,33 @@ def search_incidents(queryset: QuerySet, text: str) -> QuerySet:
 
 
 def search_actions(text: str) -> QuerySet:
-    """Public actions whose title, reference, summary or issuing body match, or one of whose
-    public subjects' names or other names match, in any script (a small table: the
-    document is computed per query). Ranked by their own fields, then the latest issued."""
+    """Public actions whose title, reference or summary match, or whose issuing body or one
+    of whose public subjects is an actor found by name, in any script ("Львова-Белова"
+    finds the warrant). Ranked by their own fields and their issuing body's name, then the
+    latest issued.
+
+    Each way of matching reads its own index, joined by UNION: an OR would compute every
+    action's document for every query (1 s at 4,000 actions, docs/search.md).
+    """
     query = incident_query(text)
-    vector = (
-        SearchVector("title", "reference", weight="A", config="simple")
-        + SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("issuing_body__name", weight="B", config="simple")
-        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+    actors = search_actors(text)
+    by_own_fields = (
+        AccountabilityAction.objects.annotate(document=ACTION_SEARCH_DOCUMENT)
+        .filter(document=query)
+        .values("pk")
     )
-    named = actions_naming(search_actors(text))
+    by_issuing_body = AccountabilityAction.objects.filter(
+        issuing_body__in=actors.values("pk")
+    ).values("pk")
+    matching = by_own_fields.union(by_issuing_body, actions_naming(actors))
+    # The matches only are ranked, their issuing body's name weighing as a summary does.
+    ranked_by = ACTION_SEARCH_DOCUMENT + SearchVector(
+        "issuing_body__name", weight="B", config="simple"
+    )
     return (
         AccountabilityAction.objects.public()
-        .filter(issuing_body__in=Actor.objects.public())
-        .annotate(document=vector, rank=SearchRank(vector, query))
-        .filter(Q(document=query) | Q(pk__in=named))
+        .filter(issuing_body__in=Actor.objects.public(), pk__in=matching)
+        .annotate(rank=SearchRank(ranked_by, query))
         .select_related("issuing_body")
         .order_by("-rank", F("issued_on").desc(nulls_last=True), "-pk")
     )

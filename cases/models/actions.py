@@ -4,6 +4,8 @@ import datetime
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Prefetch, Q, Value, When
@@ -15,7 +17,7 @@ from cases.edtf import EDTFField
 
 from .actors import Actor
 from .base import History, Publishable, PublishableQuerySet, SyncStamped, Tracked
-from .incidents import Incident
+from .incidents import SEARCH_CONFIG, Incident
 from .law import Provision, State, written_date
 from .sources import Citation
 
@@ -99,6 +101,16 @@ class ActionQuerySet(PublishableQuerySet):
         )
 
 
+# What an action is found and ranked by among its own fields (cases.search.search_actions):
+# one expression, matched through its GIN index (migration 0018) and ranked on the matches.
+# Its issuing body and subjects are found by their names, as actors.
+ACTION_SEARCH_DOCUMENT = (
+    SearchVector("title", "reference", weight="A", config="simple")
+    + SearchVector("title", weight="A", config=SEARCH_CONFIG)
+    + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+)
+
+
 class AccountabilityAction(SyncStamped, Publishable):
     kind = models.CharField(max_length=30, choices=ActionKind.choices)
     title = models.CharField(max_length=300)
@@ -147,6 +159,7 @@ class AccountabilityAction(SyncStamped, Publishable):
         indexes = [
             models.Index(fields=["issued_on"], name="action_issued_idx"),
             models.Index(fields=["kind", "status"], name="action_kind_status_idx"),
+            GinIndex(ACTION_SEARCH_DOCUMENT, name="action_search_idx"),
         ]
 
     def __str__(self) -> str:
