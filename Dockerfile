@@ -14,9 +14,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     GUNICORN_BIND=0.0.0.0:8000 \
     DJANGO_MEDIA_ROOT=/data/media
 
-# pg_dump and pg_restore for manage.py backup_db / restore_db (docs/operations.md, "Backups").
+# pg_dump and pg_restore for manage.py backup_db / restore_db (docs/operations.md, "Backups");
+# GNU gettext's msgfmt compiles the interface's translations (docs/i18n.md).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends postgresql-client \
+    && apt-get install -y --no-install-recommends postgresql-client gettext \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 ihl \
@@ -30,13 +31,18 @@ RUN pip install -r requirements.lock
 COPY manage.py gunicorn.conf.py pyproject.toml ./
 COPY ihl ./ihl
 COPY cases ./cases
+COPY audit ./audit
 COPY templates ./templates
 COPY static ./static
+COPY locale ./locale
 
-# Static files into var/static (WhiteNoise serves them, with hashed names). The settings
-# refuse to load without a secret key; this throwaway one exists only in this step.
+# Static files into var/static (WhiteNoise serves them, with hashed names), and the
+# translations compiled. The settings refuse to load without a secret key; this throwaway
+# one exists only in this step.
 RUN DJANGO_SECRET_KEY=collectstatic-only-not-used-at-run-time \
     python manage.py collectstatic --no-input -v0 \
+    && DJANGO_SECRET_KEY=collectstatic-only-not-used-at-run-time \
+    python manage.py compilemessages -v0 \
     && mkdir -p /data/media && chown ihl:ihl /data/media
 
 USER ihl

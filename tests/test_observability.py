@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import psycopg
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from ihl.observability import JsonFormatter, QueryObserver
@@ -353,11 +354,18 @@ def test_dockerfile_installs_the_runtime_lock_and_runs_gunicorn_as_non_root():
     assert "pip install -r requirements.lock" in runs
     assert "requirements-dev.lock" not in runs
     assert "manage.py collectstatic --no-input" in runs
+    assert "manage.py compilemessages" in runs  # else the image is English only
+    copied = set()
     for op, arg in instructions:
         if op == "COPY":
             *sources, _ = arg.split()
             for source in sources:
                 assert (ROOT / source).exists(), f"COPY {source}: no such file"
+                copied.add(source)
+    # Every app of the project, and what its pages read, is in the image.
+    local_apps = {app.split(".")[0] for app in settings.INSTALLED_APPS}
+    local_apps = {app for app in local_apps if (ROOT / app / "__init__.py").exists()}
+    assert local_apps | {"templates", "static", "locale"} <= copied
     users = [arg for op, arg in instructions if op == "USER"]
     assert users
     assert users[-1] not in {"root", "0"}
