@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .models import AuditAction, AuditEvent
 
@@ -47,7 +48,7 @@ class AuditEventAdmin(admin.ModelAdmin):
             raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
-            "title": "Unusual reads",
+            "title": gettext("Unusual reads"),
             "opts": self.model._meta,
             "limit": settings.AUDIT_UNUSUAL_READS_PER_DAY,
             "readers": identity_readers(days=1),

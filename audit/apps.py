@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
@@ -6,7 +7,7 @@ class AuditConfig(AppConfig):
     permissions: written by the code that does these things, never changed after."""
 
     name = "audit"
-    verbose_name = "Audit trail"
+    verbose_name = _("Audit trail")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

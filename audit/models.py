@@ -1,16 +1,18 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditAction(models.TextChoices):
-    VIEW_IDENTITY = "view_identity", "Viewed protected identities"
-    SEARCH = "search", "Searched in the admin"
-    EXPORT = "export", "Exported"
-    IMPORT = "import", "Imported"
-    LOGIN = "login", "Logged in"
-    LOGIN_FAILED = "login_failed", "Login failed"
-    LOGOUT = "logout", "Logged out"
-    PERMISSION_CHANGE = "permission_change", "Changed permissions"
+    VIEW_IDENTITY = "view_identity", _("Viewed protected identities")
+    SEARCH = "search", _("Searched in the admin")
+    EXPORT = "export", _("Exported")
+    IMPORT = "import", _("Imported")
+    LOGIN = "login", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Login failed")
+    LOGOUT = "logout", _("Logged out")
+    PERMISSION_CHANGE = "permission_change", _("Changed permissions")
 
 
 class AuditEvent(models.Model):
@@ -34,19 +36,21 @@ class AuditEvent(models.Model):
     username = models.CharField(max_length=150, blank=True, default="")
     action = models.CharField(max_length=30, choices=AuditAction.choices, db_index=True)
     what = models.CharField(
-        max_length=300, blank=True, default="", help_text="The kind of record, or the page."
+        max_length=300, blank=True, default="", help_text=_("The kind of record, or the page.")
     )
     object_ids = models.JSONField(
-        default=list, blank=True, help_text="The records read or changed, by id."
+        default=list, blank=True, help_text=_("The records read or changed, by id.")
     )
     detail = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     path = models.CharField(max_length=500, blank=True, default="")
 
     class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["user", "action", "at"])]
 
     def __str__(self) -> str:
-        who = self.username or "anonymous"
+        who = self.username or gettext("anonymous")
         return f"{self.at:%Y-%m-%d %H:%M:%S} {who}: {self.get_action_display()}"

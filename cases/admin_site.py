@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditAction
 from audit.record import record, request_context
@@ -28,9 +29,9 @@ from cases.models.changesets import EDITABLE, Change, ChangeKind, ChangeSet, Cha
 # edited on a record's page (involvements, citations, names...) are reached through it,
 # and stay reachable by URL. A model a user may not see is left out of its group.
 GROUPS = (
-    ("The facts", "facts", ("incident", "accountabilityaction", "actor", "source")),
+    (_("The facts"), "facts", ("incident", "accountabilityaction", "actor", "source")),
     (
-        "The law",
+        _("The law"),
         "law",
         (
             "instrument",
@@ -41,22 +42,22 @@ GROUPS = (
             "securitycouncilreferral",
         ),
     ),
-    ("Change sets", "changesets", ("changeset",)),
-    ("The site's pages", "site", ("sitepage",)),
+    (_("Change sets"), "changesets", ("changeset",)),
+    (_("The site's pages"), "site", ("sitepage",)),
     (
-        "Protected persons",
+        _("Protected persons"),
         "protected",
         ("protectedperson", "protectedidentity", "protectedcontact"),
     ),
-    ("Exchange", "exchange", ("apikey", "tombstone")),
-    ("Accounts", "auth", ("user", "group")),
-    ("Audit trail", "audit", ("auditevent",)),
+    (_("Exchange"), "exchange", ("apikey", "tombstone")),
+    (_("Accounts"), "auth", ("user", "group")),
+    (_("Audit trail"), "audit", ("auditevent",)),
 )
 # The exchange pages (cases/admin/exchange.py): URL name, label, the permissions asked.
 EXCHANGE_PAGES = (
-    ("admin:exchange-import", "Import records", ("cases.add_incident", "cases.change_incident")),
-    ("admin:exchange-export", "Export everything", ("cases.view_incident",)),
-    ("admin:exchange-quality", "Data quality", ("cases.view_incident",)),
+    ("admin:exchange-import", _("Import records"), ("cases.add_incident", "cases.change_incident")),
+    ("admin:exchange-export", _("Export everything"), ("cases.view_incident",)),
+    ("admin:exchange-quality", _("Data quality"), ("cases.view_incident",)),
 )
 # The records with a publication status, and the fields their names are made of.
 PUBLISHABLE = (
@@ -83,9 +84,9 @@ class Draft:
 
 
 class CasesAdminSite(admin.AdminSite):
-    site_header = "IHL Case Database"
-    site_title = "IHL Case Database staff"
-    index_title = "Home"
+    site_header = _("IHL Case Database")
+    site_title = _("IHL Case Database staff")
+    index_title = _("Home")
     index_template = "admin/cases/home.html"
 
     def admin_view(self, view, cacheable=False):
@@ -125,7 +126,7 @@ class CasesAdminSite(admin.AdminSite):
         try:
             content_type = ContentType.objects.get_for_id(content_type_id)
         except ContentType.DoesNotExist:
-            raise Http404("No such kind of record.") from None
+            raise Http404(_("No such kind of record.")) from None
         model = content_type.model_class()
         model_admin = self._registry.get(model)
         try:
@@ -133,7 +134,7 @@ class CasesAdminSite(admin.AdminSite):
         except (model.DoesNotExist, ValueError, TypeError, ValidationError):
             record = None
         if not record or not model_admin.has_view_permission(request, record):
-            raise Http404("No record you may view has this address.")
+            raise Http404(_("No record you may view has this address."))
         return contenttype_views.shortcut(request, content_type_id, object_id)
 
     def index(self, request, extra_context=None):

@@ -6,6 +6,7 @@ field name and left out of the search; it never reaches a query.
 
 from django import forms
 from django.http import QueryDict
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
@@ -29,9 +30,13 @@ class YearField(forms.IntegerField):
 
     def __init__(self, **kwargs):
         super().__init__(min_value=1800, max_value=2200, **kwargs)
-        self.error_messages["invalid"] = (
-            f"Enter a whole number (a year), or “{search.START_UNKNOWN}” for incidents whose "
-            "start is unknown."
+        # Lazy: the field is made once, at import, and its message read in the reader's language.
+        self.error_messages["invalid"] = format_lazy(
+            _(
+                "Enter a whole number (a year), or “{unknown}” for incidents whose start is "
+                "unknown."
+            ),
+            unknown=search.START_UNKNOWN,
         )
 
     def to_python(self, value):

@@ -844,7 +844,9 @@ def sample_and_facets(
         ],
         "year": [
             FacetValue(
-                str(year) if year else START_UNKNOWN, str(year) if year else "Start unknown", n
+                str(year) if year else START_UNKNOWN,
+                str(year) if year else gettext_lazy("Start unknown"),
+                n,
             )
             for year, n in sorted(
                 year_buckets(months, start_unknown), key=lambda b: (b[0] is None, -(b[0] or 0))

@@ -134,6 +134,17 @@ def test_each_page_showing_identities_is_recorded_with_the_persons_it_showed(cli
     assert reads[0].path == person_page
 
 
+def test_the_trail_names_what_was_read_in_english_whatever_the_readers_language(client, witnesses):
+    # One search of the trail ("list of protected identities") finds every reader's reads.
+    client.force_login(staff(identities=True, username="reader"))
+    listed = client.get(
+        reverse("admin:cases_protectedidentity_changelist"), HTTP_ACCEPT_LANGUAGE="uk"
+    )
+    assert "захищені особисті дані" in listed.content.decode().lower()
+    [read] = events(AuditAction.VIEW_IDENTITY)
+    assert read.what == "list of protected identities"
+
+
 def test_a_pseudonym_page_without_the_identity_is_no_read_of_an_identity(client, witnesses):
     client.force_login(staff(identities=False))
     page = client.get(reverse("admin:cases_protectedperson_change", args=[witnesses[0].pk]))

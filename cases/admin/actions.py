@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases import models as m
@@ -331,9 +332,12 @@ class AccountabilityActionAdmin(RefreshesSearchNames, PublishableAdmin):
         if incidents and any(rows_from_incidents(request).values()):
             self.message_user(
                 request,
-                f"Started from {', '.join(f'“{i}”' for i in incidents)}: its perpetrators who "
-                "are persons as subjects, its legal qualifications as charges, its sources as "
-                "citations. Check each row; remove what does not apply (✕).",
+                gettext(
+                    "Started from %(incidents)s: its perpetrators who are persons as subjects, "
+                    "its legal qualifications as charges, its sources as citations. Check each "
+                    "row; remove what does not apply (✕)."
+                )
+                % {"incidents": ", ".join(f"“{i}”" for i in incidents)},
                 messages.INFO,
             )
         return super().add_view(request, form_url, extra_context)

@@ -29,6 +29,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, resolve, reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -233,11 +234,14 @@ class ReviewedEdits:
             self.message_user(
                 request,
                 format_html(
-                    '{} in your change set <a href="{}">{}</a>: hidden from the public until '
-                    "a reviewer approves it, and ready to be cited in it now.",
-                    "; ".join(f"“{record}”" for record in drafts),
-                    change_set.get_absolute_url(),
-                    change_set,
+                    gettext(
+                        '{records} in your change set <a href="{url}">{change_set}</a>: hidden '
+                        "from the public until a reviewer approves it, and ready to be cited in "
+                        "it now."
+                    ),
+                    records="; ".join(f"“{record}”" for record in drafts),
+                    url=change_set.get_absolute_url(),
+                    change_set=change_set,
                 ),
                 messages.SUCCESS,
             )

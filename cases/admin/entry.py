@@ -22,6 +22,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, JsonResponse, QueryDict
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext
 
 from cases import models as m
 from cases.models.incidents import PERPETRATOR_ROLES
@@ -99,7 +100,7 @@ def quick_add_actor(model_admin, request: HttpRequest) -> JsonResponse:
     """POST name and kind: the actor created through its add page, as JSON {id, text}; or
     {errors} with status 400."""
     if request.method != "POST":
-        return JsonResponse({"errors": ["Post the actor's name and kind."]}, status=405)
+        return JsonResponse({"errors": [gettext("Post the actor's name and kind.")]}, status=405)
     name = request.POST.get("name", "").strip()
     kind = request.POST.get("kind", "")
     actor, errors = add_through_admin(model_admin, request, {"name": [name], "kind": [kind]})

@@ -5,6 +5,7 @@ persons it showed (audit/models.py).
 """
 
 from django.contrib import admin
+from django.utils import translation
 
 from audit.models import AuditAction
 from audit.record import record
@@ -57,6 +58,13 @@ def record_read(request, what: str, person_ids) -> None:
     record(AuditAction.VIEW_IDENTITY, what=what, object_ids=person_ids, request=request)
 
 
+def english(name) -> str:
+    """A model's (translated) name as the trail keeps it: in English whatever the reader's
+    language, so that one search of the trail finds every read."""
+    with translation.override("en"):
+        return str(name)
+
+
 class IdentityPermissionAdmin(TrackedAdmin):
     """Hidden, and every action refused, without cases.view_protected_identity."""
 
@@ -85,7 +93,8 @@ class IdentityPermissionAdmin(TrackedAdmin):
         changelist = getattr(response, "context_data", {}).get("cl")
         if response.status_code == 200 and changelist is not None:
             persons = sorted({row.person_id for row in changelist.result_list})
-            record_read(request, f"list of {self.model._meta.verbose_name_plural}", persons)
+            plural = english(self.model._meta.verbose_name_plural)
+            record_read(request, f"list of {plural}", persons)
         return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -108,7 +117,7 @@ class IdentityPermissionAdmin(TrackedAdmin):
 
     def _record_one(self, request, object_id, prefix="") -> None:
         person_id = self.model.objects.filter(pk=object_id).values_list("person_id", flat=True)
-        record_read(request, f"{prefix}{self.model._meta.verbose_name}", list(person_id))
+        record_read(request, f"{prefix}{english(self.model._meta.verbose_name)}", list(person_id))
 
 
 @admin.register(m.ProtectedIdentity)

@@ -32,6 +32,7 @@ from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from cases import services
 from cases.models import (
@@ -245,8 +246,13 @@ def check_unpacked_size(archive: zipfile.ZipFile) -> None:
     unpacked = sum(info.file_size for info in archive.infolist())
     if unpacked > settings.IMPORT_MAX_BYTES:
         raise TooLarge(
-            f"it unpacks to {unpacked / 2**20:,.0f} MB, more than the limit of "
-            f"{settings.IMPORT_MAX_BYTES / 2**20:,.0f} MB (IHL_IMPORT_MAX_MB)"
+            gettext(
+                "it unpacks to %(size)s MB, more than the limit of %(limit)s MB (IHL_IMPORT_MAX_MB)"
+            )
+            % {
+                "size": f"{unpacked / 2**20:,.0f}",
+                "limit": f"{settings.IMPORT_MAX_BYTES / 2**20:,.0f}",
+            }
         )
 
 
@@ -265,7 +271,9 @@ class _BoundedLines(io.RawIOBase):
         newline = data.rfind(b"\n")
         self.line = len(data) - newline - 1 if newline >= 0 else self.line + len(data)
         if self.line > MAX_LINE_BYTES:
-            raise TooLarge(f"a line is longer than {MAX_LINE_BYTES // 2**20} MB")
+            raise TooLarge(
+                gettext("a line is longer than %(limit)s MB") % {"limit": MAX_LINE_BYTES // 2**20}
+            )
         buffer[: len(data)] = data
         return len(data)
 
@@ -456,11 +464,10 @@ class Importer:
                 for record_type, name, headers, rows in source.rows():
                     self.import_file(record_type, name, headers, rows)
             except (UnicodeDecodeError, csv.Error, zipfile.BadZipFile, TooLarge) as exc:
-                self.report.add(
-                    Problem(
-                        Path(path).name, 0, "", "", f"cannot be read ({exc}); see docs/exchange.md"
-                    )
-                )
+                reason = gettext("cannot be read (%(reason)s); see docs/exchange.md") % {
+                    "reason": exc
+                }
+                self.report.add(Problem(Path(path).name, 0, "", "", reason))
             self.refresh_search_names()
             self.update_action_lifecycles()
             self.search_names.drop()

@@ -8,10 +8,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from .base import History, Publishable, PublishableQuerySet
 
-BODY_HELP = (
+BODY_HELP = _(
     "Plain text. A blank line starts a new paragraph; a line “## Heading” is a heading; "
     "lines starting with “- ” are a list; [text](https://example.org) is a link (http and "
     "https only). Any HTML is shown as text."
@@ -57,7 +58,7 @@ def _inline(text: str) -> SafeString:
 class SitePage(Publishable):
     """A page of the site's own text, by slug ("about")."""
 
-    slug = models.SlugField(max_length=50, unique=True, help_text="Its address: about.")
+    slug = models.SlugField(max_length=50, unique=True, help_text=_("Its address: about."))
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True, default="", help_text=BODY_HELP)
 

@@ -257,3 +257,30 @@ def test_a_treaty_status_reason_is_in_the_readers_language(world):
         )
         assert status.label == "Liée"
         assert "en vigueur depuis le 1 janvier 2025" in status.reason
+
+
+def test_the_map_and_timeline_of_a_search_are_in_the_readers_language(client, world):
+    html = unescape(_html(client.get("/fr/search/")))
+    assert 'aria-label="Carte des lieux ci-dessous"' in html
+    assert "<summary>Les chiffres sous forme de tableau</summary>" in html
+    assert "Map of the places below" not in html
+
+
+def test_a_year_that_is_not_one_is_refused_in_the_readers_language(client, world):
+    # The field's message is made once, at import: it must still follow each request.
+    html = unescape(_html(client.get("/es/search/", {"year": "soon"})))
+    assert "Introduzca un número entero (un año), o «unknown»" in html
+    english = unescape(_html(client.get("/search/", {"year": "soon"})))
+    assert "Enter a whole number (a year), or “unknown”" in english
+
+
+def test_the_admin_home_and_the_audit_trail_follow_the_staff_members_language(admin_client):
+    home = admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    assert "<caption>Журнал аудиту</caption>" in home
+    assert "<caption>Факти</caption>" in home
+    unusual = admin_client.get("/admin/audit/auditevent/unusual-reads/", HTTP_ACCEPT_LANGUAGE="fr")
+    html = unescape(unusual.content.decode())
+    assert "Identités consultées au cours des dernières 24 heures" in html
+    assert "Échecs de connexion au cours des dernières 24 heures" in html
+    trail = admin_client.get("/admin/audit/auditevent/", HTTP_ACCEPT_LANGUAGE="es")
+    assert "Inicio de sesión fallido" in unescape(trail.content.decode())  # an action's label

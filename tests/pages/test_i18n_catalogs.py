@@ -23,8 +23,8 @@ ROOT = Path(settings.BASE_DIR)
 TEMPLATES = ROOT / "templates"
 LOCALE = ROOT / "locale"
 LANGUAGES = [code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
-# What `make po` reads for strings: the code and the templates.
-SOURCES = ["cases", "ihl", "templates"]
+# What `make po` reads for strings: the code (the audit trail's app too) and the templates.
+SOURCES = ["audit", "cases", "ihl", "templates"]
 
 
 def _require_gettext():
@@ -46,8 +46,9 @@ _TAG = re.compile(r"{%.*?%}|{{.*?}}", re.S)
 _UNTRANSLATED_BLOCKS = re.compile(r"<(script|style|code)\b.*?</\1>", re.S)
 # Attributes a reader sees or hears.
 _SHOWN_ATTRIBUTES = re.compile(r'\b(?:aria-label|placeholder|title|alt|value)="([^"]*)"')
-# The same in every language: symbols, "SHA-256", "UTC"; colM is a class of the admin layout.
-_NOT_WORDS = {"colM", "SHA-256", "UTC", "×", "–", "—", "…", "·", "›", "→"}
+# The same in every language: symbols, "SHA-256", "UTC", the names of the citation file
+# formats; colM is a class of the admin layout.
+_NOT_WORDS = {"colM", "SHA-256", "UTC", "BibTeX", "CSL-JSON", "×", "–", "—", "…", "·", "›", "→"}
 
 
 def _untranslated_text(source: str) -> list[str]:
