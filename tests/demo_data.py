@@ -24,8 +24,18 @@ def snapshot(*, history: bool = True) -> dict[str, list[dict]]:
     }
 
 
+# Rows the migrations write, which every database has before any data is loaded.
+KEPT_FROM_MIGRATIONS = {"cases_sitepage", "cases_historicalsitepage"}
+
+
 def clear_cases_tables() -> None:
-    tables = [m._meta.db_table for m in apps.get_app_config("cases").get_models(True)]
+    """Back to the database as the migrations left it: the demo's rows gone, the site's
+    pages (migration 0016) kept."""
+    tables = [
+        m._meta.db_table
+        for m in apps.get_app_config("cases").get_models(True)
+        if m._meta.db_table not in KEPT_FROM_MIGRATIONS
+    ]
     with connection.cursor() as cursor:
         for sql in connection.ops.sql_flush(no_style(), tables, allow_cascade=True):
             cursor.execute(sql)

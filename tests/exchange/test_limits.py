@@ -38,8 +38,10 @@ def endless_line_zip(path: Path, size: int) -> Path:
 def peak_memory_of_an_import(path: Path) -> tuple[str, int]:
     """Run `manage.py import_cases --dry-run` in a process of its own, against the test
     database; return what it said and its peak resident memory in bytes."""
+    # The peak is read from VmHWM, the high-water mark of this process's own memory map:
+    # ru_maxrss would carry over the test runner's size through fork and exec.
     script = (
-        "import resource, sys, django\n"
+        "import sys, django\n"
         "from django.core.management import call_command\n"
         "from django.core.management.base import CommandError\n"
         "django.setup()\n"
@@ -47,7 +49,9 @@ def peak_memory_of_an_import(path: Path) -> tuple[str, int]:
         "    call_command('import_cases', sys.argv[1], '--dry-run', verbosity=0)\n"
         "except CommandError as exc:\n"
         "    print('refused:', exc)\n"
-        "print('peak', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)\n"
+        "status = open('/proc/self/status').read()\n"
+        "kb = int(status.split('VmHWM:')[1].split()[0])\n"
+        "print('peak', kb * 1024)\n"
     )
     database = connection.settings_dict
     env = {

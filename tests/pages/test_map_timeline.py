@@ -46,9 +46,13 @@ def test_bars_are_links_to_their_year_with_the_year_facets_figures(client, world
     assert shown["1990"][1] == 1
     assert shown["1991"][1] == 0  # the years between are there, empty
     assert len(shown) == 2021 - 1990 + 1
-    # The same figures as the Year facet, year by year.
+    # The same figures as the Year facet, year by year, and its "Start unknown" bucket.
     facet = {v.value: v.count for v in response.context["results"].facets["year"]}
+    unknown = facet.pop("unknown")
+    assert unknown > 0
     assert {year: n for year, (_, n) in shown.items() if n} == facet
+    bar = re.search(r'<th scope="row">Start unknown</th><td>(\d+)</td>', html)
+    assert int(bar.group(1)) == unknown
 
 
 def test_an_open_start_and_no_date_count_in_their_own_bar(client, world, spread):
