@@ -17,7 +17,6 @@ import json
 
 from django import forms
 from django.contrib.admin.options import IS_POPUP_VAR
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Prefetch
 from django.http import HttpRequest, JsonResponse, QueryDict
 from django.urls import reverse
@@ -27,6 +26,7 @@ from django.utils.translation import gettext
 from cases import models as m
 from cases.models.incidents import PERPETRATOR_ROLES
 
+from .base import LoadedAutocompleteSelect
 from .changesets import form_errors, query_dict
 from .history import posted
 
@@ -36,8 +36,10 @@ PICKER_JS = "js/admin-create-in-picker.js"
 ROW_SOURCE_JS = "js/admin-row-source.js"
 
 
-class CreatingAutocompleteSelect(AutocompleteSelect):
-    """An actor picker that also offers “Create <kind> “<typed name>”” for each kind given."""
+class CreatingAutocompleteSelect(LoadedAutocompleteSelect):
+    """An actor picker that also offers “Create <kind> “<typed name>”” for each kind given.
+    In an inline it shows each row's chosen actor from the rows already read (LoadedChoices),
+    not by a query a row."""
 
     def __init__(self, field, admin_site, kinds, **kwargs):
         super().__init__(field, admin_site, **kwargs)
