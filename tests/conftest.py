@@ -23,6 +23,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         name = connection.ops.quote_name(connection.settings_dict["NAME"])
         cursor.execute(f"ALTER DATABASE {name} SET ihl.audit_truncate = 'allowed'")
         cursor.execute("SET ihl.audit_truncate = 'allowed'")
+    with django_db_blocker.unblock():
+        # A database setting reaches only the sessions opened after it, and the connection
+        # pool (settings: OPTIONS "pool") already holds sessions opened before: without this
+        # a live server's flush could draw one and its TRUNCATE be refused.
+        connection.close()
+        connection.close_pool()
 
 
 @pytest.fixture(scope="module")

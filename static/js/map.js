@@ -189,7 +189,9 @@
           // No closer than the boundaries' 1:50m detail bears, nor than the place is known.
           var zoom = { exact: 8, near: 8, settlement: 7, district: 7, region: 6 };
           var most = single ? zoom[data.places[0].precision] || 5 : 6;
-          map.fitBounds(cluster.getBounds(), { maxZoom: most, padding: [20, 20] });
+          // At once, not animated: the clusters are split for the final zoom before the
+          // status below says the map is drawn (a marker reached then is the one shown).
+          map.fitBounds(cluster.getBounds(), { maxZoom: most, padding: [20, 20], animate: false });
         }
         status(container, data);
       })

@@ -98,7 +98,10 @@ def test_live_filtering_replaces_the_results_in_place(page, e2e_world):
     expect(page.get_by_role("heading", level=2, name="1 incident")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/search/\?q=hospital"))
     expect(page).to_have_title(re.compile("^“hospital” – Search"))
-    expect(page.get_by_role("status")).to_have_text("1 incident")
+    # one live region announces the count: the map's own status text is not a second one
+    search_status = page.get_by_role("status")
+    expect(search_status).to_have_id("search-status")
+    expect(search_status).to_have_text("1 incident")
     expect(page.get_by_role("searchbox", name="Search text")).to_be_focused()  # still typing there
 
     # another order: the results follow

@@ -4,10 +4,12 @@ axe-core violation once drawn. Screenshots at 1280 and 390 px go to var/screensh
 in git), beside test_accessibility.py's."""
 
 import decimal
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from cases import models as m
 from tests import factories as f
@@ -101,13 +103,13 @@ def test_a_marker_opens_from_the_keyboard(page, live_server, places):
     _drawn(page)
     page.focus(".map-canvas")
     page.keyboard.press("Tab")
-    focused = page.evaluate("document.activeElement.title")
-    assert "incident" in focused
+    marker = page.locator(".map-canvas .map-marker:focus")
+    expect(marker).to_have_attribute("title", re.compile("incident"))
+    focused = marker.get_attribute("title")
     page.keyboard.press("Enter")
+    # Leaflet fills and fades in the pop-up after the key: wait for its words, not a time
+    expect(page.locator(".leaflet-popup-content")).to_contain_text(focused.split(":")[0])
     popup = page.locator(".leaflet-popup-content")
-    popup.wait_for()
-    label = focused.split(":")[0]
-    assert label in popup.inner_text()
     # the focus is on the pop-up's first incident, a link to its page
     assert page.evaluate("document.activeElement.closest('.leaflet-popup-content') !== null")
     assert page.evaluate("document.activeElement.getAttribute('href')").startswith("/incidents/")
