@@ -184,15 +184,18 @@
         data.places.forEach(function (place) {
           cluster.addLayer(marker(place));
         });
-        cluster.addTo(map);
         if (data.places.length) {
           // No closer than the boundaries' 1:50m detail bears, nor than the place is known.
+          // Fitted at once and before the markers are added: they are grouped for the final
+          // zoom only, with no split animation still running once the status says "drawn".
           var zoom = { exact: 8, near: 8, settlement: 7, district: 7, region: 6 };
           var most = single ? zoom[data.places[0].precision] || 5 : 6;
-          // At once, not animated: the clusters are split for the final zoom before the
-          // status below says the map is drawn (a marker reached then is the one shown).
-          map.fitBounds(cluster.getBounds(), { maxZoom: most, padding: [20, 20], animate: false });
+          var bounds = L.latLngBounds(data.places.map(function (place) {
+            return [place.lat, place.lon];
+          }));
+          map.fitBounds(bounds, { maxZoom: most, padding: [20, 20], animate: false });
         }
+        cluster.addTo(map);
         status(container, data);
       })
       .catch(function (error) {
