@@ -3,6 +3,7 @@ SitePage that staff edit in the admin (the meanings of the statuses and grades s
 computed from the models' choices, cases/browse.py)."""
 
 from django.db import migrations
+from django.utils import timezone
 
 BODY = """This site is an instance of the IHL Case Database, open-source software (GNU Affero General Public License, version 3 or later) for recording violations of international humanitarian law, the law they engage and what was done about them. Its records are written by the staff who run it: researchers and editors enter them, and reviewers check them.
 
@@ -13,7 +14,7 @@ Only published records are shown. Drafts, records in review and confidential rec
 
 def create(apps, schema_editor):
     SitePage = apps.get_model("cases", "SitePage")
-    SitePage.objects.get_or_create(
+    page, created = SitePage.objects.get_or_create(
         slug="about",
         defaults={
             "title": "Who runs it and what it publishes",
@@ -22,10 +23,26 @@ def create(apps, schema_editor):
             "confidentiality": "public",
         },
     )
+    if created:
+        # Its first version, as a save in the admin writes one: its history starts here.
+        History = apps.get_model("cases", "HistoricalSitePage")
+        kept = {f.attname for f in History._meta.concrete_fields}
+        values = {
+            f.attname: getattr(page, f.attname)
+            for f in SitePage._meta.concrete_fields
+            if f.attname in kept
+        }
+        History.objects.create(
+            **values,
+            history_date=timezone.now(),
+            history_type="+",
+            history_change_reason="The About page's text, as the templates had it",
+        )
 
 
 def remove(apps, schema_editor):
     apps.get_model("cases", "SitePage").objects.filter(slug="about").delete()
+    apps.get_model("cases", "HistoricalSitePage").objects.filter(slug="about").delete()
 
 
 class Migration(migrations.Migration):
