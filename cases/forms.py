@@ -5,7 +5,7 @@ field name and left out of the search; it never reaches a query.
 """
 
 from django import forms
-from django.http import QueryDict
+from django.http import HttpResponseBadRequest, QueryDict
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
@@ -230,6 +230,14 @@ class SearchForm(forms.Form):
                     % {"label": label, "error": error}
                 )
         return messages
+
+    def bad_request(self) -> HttpResponseBadRequest:
+        """A download (the CSV, the map's data) with a filter that does not validate: a 400
+        with the page's message for each, since a file cannot show what it left out."""
+        return HttpResponseBadRequest(
+            "".join(f"{message}\n" for message in self.error_list()),
+            content_type="text/plain; charset=utf-8",
+        )
 
     def filters(self) -> search.Filters:
         data = self.valid_data()

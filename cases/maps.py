@@ -19,7 +19,7 @@ from pathlib import Path
 
 from django.db import connection
 from django.db.models import QuerySet
-from django.http import HttpResponseBadRequest, JsonResponse, QueryDict
+from django.http import JsonResponse, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
@@ -291,10 +291,7 @@ class SearchMapView(View):
     def get(self, request):
         form = SearchForm(request.GET)
         if not form.is_valid():
-            return HttpResponseBadRequest(
-                "".join(f"{message}\n" for message in form.error_list()),
-                content_type="text/plain; charset=utf-8",
-            )
+            return form.bad_request()
         places = incident_places(search.matching_incidents(form.filters()), limit=MAP_LIMIT)
         params = form.valid_params()
         return JsonResponse(

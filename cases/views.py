@@ -7,7 +7,6 @@ from django.db.models import F, Prefetch, Q
 from django.http import (
     Http404,
     HttpResponse,
-    HttpResponseBadRequest,
     HttpResponsePermanentRedirect,
     QueryDict,
     StreamingHttpResponse,
@@ -226,10 +225,7 @@ class SearchExportView(View):
     def get(self, request):
         form = SearchForm(request.GET)
         if not form.is_valid():
-            return HttpResponseBadRequest(
-                "".join(f"{message}\n" for message in form.error_list()),
-                content_type="text/plain; charset=utf-8",
-            )
+            return form.bad_request()
         filters = form.filters()
         sort = form.cleaned_data.get("sort") or ("relevance" if filters.text else "newest")
         incidents = search.ordered_incidents(filters, sort)
