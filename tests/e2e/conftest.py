@@ -6,9 +6,12 @@ a missing browser is a failure.
 
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from pytest_django.live_server_helper import LiveServer
 
+from tests.demo_data import clear_cases_tables
 from tests.pages.conftest import build_world
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -42,14 +45,32 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def e2e_world(transactional_db):
-    return build_world()
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker):
+    """A live server of the module's own over the published world, built once: most browser
+    tests only read. pytest-django's `live_server` makes every test transactional, so each
+    would build the world again and empty every table after it (seconds a test). Tests that
+    write (test_change_set.py) use `live_server` and a world of their own."""
+    with django_db_blocker.unblock():
+        world = build_world()
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
+        try:
+            yield SimpleNamespace(url=server.url, world=world)
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+            clear_cases_tables()
+
+
+@pytest.fixture(scope="module")
+def e2e_world(site):
+    return site.world
 
 
 @pytest.fixture
-def page(browser, live_server, e2e_world):
-    context = browser.new_context(base_url=live_server.url, accept_downloads=True)
+def page(browser, site):
+    context = browser.new_context(base_url=site.url, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

@@ -131,8 +131,8 @@ def test_live_filtering_replaces_the_results_in_place(page, e2e_world):
     assert problems == []  # no script error, nothing refused by the content security policy
 
 
-def test_search_and_filters_work_without_javascript(browser, live_server, e2e_world):
-    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+def test_search_and_filters_work_without_javascript(browser, site, e2e_world):
+    context = browser.new_context(base_url=site.url, java_script_enabled=False)
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.goto("/search/?q=Ukraine")

@@ -92,6 +92,16 @@ def e2e_world(transactional_db):
     return SimpleNamespace(rome=rome, **staff)
 
 
+@pytest.fixture
+def page(browser, live_server, e2e_world):
+    """On pytest-django's live server: these tests write, so each is transactional."""
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
 class Counted:
     """A user's work in the browser: every click, fill and choice counts as one action
     (opening an admin page counts as the click on its link), and every page the server

@@ -32,8 +32,8 @@ def test_the_switcher_changes_the_language_of_the_same_page(page, e2e_world):
     assert _lang_and_dir(page) == ["en", "ltr"]
 
 
-def test_a_first_visit_follows_the_browsers_language(browser, live_server, e2e_world):
-    context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+def test_a_first_visit_follows_the_browsers_language(browser, site, e2e_world):
+    context = browser.new_context(base_url=site.url, locale="fr-FR")
     try:
         page = context.new_page()
         page.goto("/search/?q=Ukraine")

@@ -21,11 +21,16 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 WIDTHS = [1280, 390]
 
 
-@pytest.fixture
-def places(e2e_world):
+@pytest.fixture(scope="module")
+def places(e2e_world, django_db_blocker):
     """Beside the world's incidents known by their country only: one at exact coordinates
     (Mariupol), one known by its region only (Zaporizhzhia, UA-23), and a hidden one at
     coordinates of its own."""
+    with django_db_blocker.unblock():
+        return _add_places(e2e_world)
+
+
+def _add_places(e2e_world):
     exact = f.IncidentFactory(
         published=True,
         title="Strike on the Mariupol drama theatre",
@@ -51,7 +56,7 @@ def places(e2e_world):
     return exact, region
 
 
-def _watch(page, live_server) -> tuple[list[str], list[str]]:
+def _watch(page, site) -> tuple[list[str], list[str]]:
     """Every request's host, and every console error (a CSP violation is one)."""
     hosts, errors = [], []
     page.on("request", lambda request: hosts.append(urlsplit(request.url).netloc))
@@ -69,8 +74,8 @@ def _axe(page) -> list:
     return page.evaluate("axe.run(document).then(r => r.violations)")
 
 
-def test_the_search_map_draws_every_place_from_this_site_alone(page, live_server, places):
-    hosts, errors = _watch(page, live_server)
+def test_the_search_map_draws_every_place_from_this_site_alone(page, site, places):
+    hosts, errors = _watch(page, site)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
@@ -92,12 +97,12 @@ def test_the_search_map_draws_every_place_from_this_site_alone(page, live_server
         assert violations == [], [v["id"] for v in violations]
         overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
         assert overflow is False, f"the search page scrolls sideways at {width} px"
-    assert set(hosts) == {urlsplit(live_server.url).netloc}, set(hosts)
+    assert set(hosts) == {urlsplit(site.url).netloc}, set(hosts)
     assert errors == []
     assert "ZZSECRETMARKER" not in page.content()
 
 
-def test_a_marker_opens_from_the_keyboard(page, live_server, places):
+def test_a_marker_opens_from_the_keyboard(page, site, places):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/search/")
     _drawn(page)
@@ -118,9 +123,9 @@ def test_a_marker_opens_from_the_keyboard(page, live_server, places):
     assert page.evaluate("document.activeElement.title") == focused  # back on the marker
 
 
-def test_the_incident_page_shows_its_place_with_its_precision(page, live_server, places):
+def test_the_incident_page_shows_its_place_with_its_precision(page, site, places):
     exact, _ = places
-    hosts, errors = _watch(page, live_server)
+    hosts, errors = _watch(page, site)
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(exact.get_absolute_url())
@@ -130,23 +135,23 @@ def test_the_incident_page_shows_its_place_with_its_precision(page, live_server,
         assert "Mariupol" in marker.get_attribute("title")
         page.screenshot(path=SCREENSHOTS / f"map-incident-{width}.png", full_page=True)
         assert _axe(page) == []
-    assert set(hosts) == {urlsplit(live_server.url).netloc}
+    assert set(hosts) == {urlsplit(site.url).netloc}
     assert errors == []
 
 
-def test_the_incidents_browse_page_has_the_map(page, live_server, places):
-    hosts, errors = _watch(page, live_server)
+def test_the_incidents_browse_page_has_the_map(page, site, places):
+    hosts, errors = _watch(page, site)
     page.set_viewport_size({"width": 390, "height": 900})
     page.goto("/incidents/")
     _drawn(page)
     assert "4 incidents on the map at 3 places" in page.locator(".map-status").inner_text()
     page.screenshot(path=SCREENSHOTS / "map-incident-list-390.png", full_page=True)
     assert _axe(page) == []
-    assert set(hosts) == {urlsplit(live_server.url).netloc}
+    assert set(hosts) == {urlsplit(site.url).netloc}
     assert errors == []
 
 
-def test_the_map_follows_the_filters(page, live_server, places):
+def test_the_map_follows_the_filters(page, site, places):
     """A filter followed on the page (htmx replaces the results) draws the map anew."""
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/search/")
@@ -157,7 +162,7 @@ def test_the_map_follows_the_filters(page, live_server, places):
     assert page.locator(".map-canvas .map-marker.precision-exact").count() == 1
 
 
-def test_timeline_bars_are_links_to_their_period(page, live_server, places):
+def test_timeline_bars_are_links_to_their_period(page, site, places):
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         page.goto("/search/")
