@@ -349,6 +349,8 @@ if IHL_CACHE_URL.startswith(("redis://", "rediss://")):
             "LOCATION": IHL_CACHE_URL,
             "TIMEOUT": IHL_CACHE_TIMEOUT,
             "KEY_PREFIX": "ihl",
+            # A Redis that does not answer is a miss within a second, not a hung request.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 elif IHL_CACHE_URL:
