@@ -159,6 +159,7 @@ class SearchView(View):
         sort = data.get("sort") or ("relevance" if filters.text else "newest")
         requested_page = data.get("page") or 1
         show_all = request.GET.get("show_all", "")
+        show_all = show_all if show_all in search.CAPPED_FACETS else ""  # else ignored
 
         def results_page() -> search.SearchPage:
             return search.search_page(
