@@ -9,12 +9,14 @@ from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.generic import ListView, TemplateView
 
 from cases import maps
+from cases.cache import cache_public_page
 from cases.models import (
     AccountabilityAction,
     ActionStatus,
@@ -33,9 +35,11 @@ from cases.templatetags.cases_tags import num
 PER_PAGE = 50
 
 
+@method_decorator(cache_public_page(params=frozenset({"page"})), name="dispatch")
 class BrowseView(ListView):
     """One page of a public list. A page number that is not a whole number from 1 is a
-    404 that says so; one past the last page shows the last page and says so."""
+    404 that says so; one past the last page shows the last page and says so. Cached for
+    anonymous readers (cases/cache.py)."""
 
     paginate_by = PER_PAGE
     title: str | Promise = ""  # the page's heading: "Incidents"

@@ -13,11 +13,13 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from cases import maps, search
+from cases.cache import cache_public_page, remember
 from cases.exports import INCIDENT_COLUMNS, csv_lines, incident_rows
 from cases.forms import FILTER_LABELS, SearchForm, current_names
 from cases.models import (
@@ -45,18 +47,23 @@ from cases.models.law import treaty_events_of, written_date
 LIST_LIMIT = 50  # related records listed on a record page; the rest via a search link
 
 
+def public_counts() -> dict[str, int]:
+    return {
+        "incidents": Incident.objects.public().count(),
+        "actions": AccountabilityAction.objects.public().count(),
+        "actors": Actor.objects.public().count(),
+        "instruments": Instrument.objects.public().count(),
+        "sources": Source.objects.public().count(),
+    }
+
+
+@method_decorator(cache_public_page, name="dispatch")
 class HomeView(TemplateView):
     template_name = "cases/home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["counts"] = {
-            "incidents": Incident.objects.public().count(),
-            "actions": AccountabilityAction.objects.public().count(),
-            "actors": Actor.objects.public().count(),
-            "instruments": Instrument.objects.public().count(),
-            "sources": Source.objects.public().count(),
-        }
+        context["counts"] = remember("home-counts", [], public_counts, self.request)
         context["latest_incidents"] = list(
             Incident.objects.public().with_list_related().newest_first()[:5]
         )
@@ -132,9 +139,11 @@ def _facet_group(name: str, title: str, values: list, current: str) -> tuple:
     return name, title, values[:shown], more, current
 
 
+@method_decorator(cache_public_page(params=frozenset({"page", "sort"})), name="dispatch")
 class SearchView(View):
     """Incidents matching text and filters, with facets, a timeline and matching actions and
-    actors. Invalid parameters are named on the page and left out; never an error page."""
+    actors. Invalid parameters are named on the page and left out; never an error page.
+    Without text or filters its count and facets are cached (cases/cache.py)."""
 
     template_name = "cases/search.html"
     per_page = 20
@@ -149,13 +158,19 @@ class SearchView(View):
         data = form.valid_data()
         sort = data.get("sort") or ("relevance" if filters.text else "newest")
         requested_page = data.get("page") or 1
-        results = search.search_page(
-            filters,
-            sort=sort,
-            page=requested_page,
-            per_page=self.per_page,
-            show_all=request.GET.get("show_all", ""),
-        )
+        show_all = request.GET.get("show_all", "")
+        show_all = show_all if show_all in search.CAPPED_FACETS else ""  # else ignored
+
+        def results_page() -> search.SearchPage:
+            return search.search_page(
+                filters, sort=sort, page=requested_page, per_page=self.per_page, show_all=show_all
+            )
+
+        if filters == search.Filters():
+            parts = [sort, requested_page, self.per_page, show_all]
+            results = remember("search-unfiltered", parts, results_page, request)
+        else:
+            results = results_page()
         messages = form.error_list()
         if requested_page > results.pages:
             messages.append(
@@ -251,8 +266,10 @@ def withdrawn_heading(model) -> str:
     return headings.get(model._meta.model_name, _("This record was withdrawn"))
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class PublicDetailView(DetailView):
-    """A record page. Not public: 404; withdrawn: 410 with the public reason, no content."""
+    """A record page. Not public: 404; withdrawn: 410 with the public reason, no content.
+    Cached for anonymous readers (cases/cache.py)."""
 
     def get(self, request, *args, **kwargs):
         try:

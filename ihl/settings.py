@@ -332,6 +332,43 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Cache (cases/cache.py; docs/operations.md "Cache") ---
+# IHL_CACHE_URL=redis://host:6379/0 (or rediss://): Django's RedisCache, shared by every
+# process and app server. Unset: a local-memory cache in each process (nothing shared, no
+# server needed: `make run`). Either way every entry's key carries the publication
+# generation, so a publication change makes all of them unreachable at once.
+IHL_CACHE_URL = env.str("IHL_CACHE_URL", default="")
+# false: nothing public is cached (every request reads the database; to rule the cache out).
+IHL_CACHE_ENABLED = env_bool("IHL_CACHE_ENABLED", True)
+# Seconds an entry lives at most; only memory is at stake: no entry outlives its generation.
+IHL_CACHE_TIMEOUT = env.int("IHL_CACHE_TIMEOUT", default=3600)
+if IHL_CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": IHL_CACHE_URL,
+            "TIMEOUT": IHL_CACHE_TIMEOUT,
+            "KEY_PREFIX": "ihl",
+            # A Redis that does not answer is a miss within a second, not a hung request.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+elif IHL_CACHE_URL:
+    raise ImproperlyConfigured(
+        # Only the scheme: the rest of the address can hold a password.
+        "IHL_CACHE_URL must start with redis:// or rediss://, "
+        f"not {IHL_CACHE_URL.partition(':')[0]!r}."
+    )
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "TIMEOUT": IHL_CACHE_TIMEOUT,
+            "OPTIONS": {"MAX_ENTRIES": env.int("IHL_CACHE_MAX_ENTRIES", default=2000)},
+        }
+    }
+# --- end of cache ---
+
 # --- Observability (ihl/observability.py; docs/operations.md "Observability") ---
 # Statements slower than this (ms) are logged with their request id (not their parameters).
 IHL_SLOW_QUERY_MS = env.float("IHL_SLOW_QUERY_MS", default=500.0)

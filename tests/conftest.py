@@ -1,6 +1,7 @@
 """Fixtures shared across the test packages."""
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from ihl.embedded_db import start_embedded_database
@@ -29,6 +30,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         # a live server's flush could draw one and its TRUNCATE be refused.
         connection.close()
         connection.close_pool()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _public_cache_off():
+    """The cache of public surfaces (cases/cache.py) is off except in tests/test_cache*.py,
+    which switch it on: the query counts asserted elsewhere are those of a page built from
+    the database, and a page cached by one test must not answer the next."""
+    settings.IHL_CACHE_ENABLED = False
 
 
 @pytest.fixture(scope="module")

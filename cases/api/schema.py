@@ -7,9 +7,12 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import get_lib_doc_excludes
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from cases.api.serializers import Described
+from cases.cache import remember
 
 
 class ApiAutoSchema(AutoSchema):
@@ -137,3 +140,24 @@ def doc_excludes() -> list[type]:
     explains our code to its readers; without this, every serializer with no docstring of
     its own showed it to partners as its description."""
     return [*get_lib_doc_excludes(), Described]
+
+
+class CachedSchemaView(SpectacularAPIView):
+    """The schema, built once per version and language in a generation (cases/cache.py):
+    building it walks every view and serializer (about a second) and it is the same for
+    every caller. Each request still renders it in the format it negotiated."""
+
+    def _get_schema_response(self, request):
+        version = self.api_version or request.version or self._get_version_parameter(request)
+
+        def build() -> dict:
+            generator = self.generator_class(
+                urlconf=self.urlconf, api_version=version, patterns=self.patterns
+            )
+            return generator.get_schema(request=request, public=self.serve_public)
+
+        filename = self._get_filename(request, version)
+        return Response(
+            data=remember("openapi-schema", [version], build, request),
+            headers={"Content-Disposition": f'inline; filename="{filename}"'},
+        )
