@@ -20,6 +20,19 @@ the same change set is measured three ways:
     replays, one updated_at for every record, committed.
 It prints each round and the medians: the approval's time, its queries, and its ratio to
 the replays (the change set's own cost) and to the plain saves. Target: approval < 2 s.
+
+To compare two versions of the code on the very same change set, in one run (the load of
+a shared machine changes from minute to minute): `--rolled-back` enters and submits one
+change set, approves it in a transaction rolled back at each round, and leaves it
+submitted, printing its id; `--change-set ID` then measures that change set again without
+entering anything, and `--tree DIR` measures the code of another tree (a `git archive` of
+the code before a change) with this script. Run the two trees alternately:
+
+    git archive main | tar -x -C /tmp/before
+    .venv/bin/python benchmarks/changeset_benchmark.py --rolled-back --rounds 1  # id 7
+    for i in 1 2 3; do for tree in /tmp/before .; do
+        .venv/bin/python benchmarks/changeset_benchmark.py --change-set 7 --rounds 2 \
+            --tree $tree | tail -4; done; done
 """
 
 import argparse
@@ -30,11 +43,13 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# --tree DIR: the code measured is that tree's (this script's helpers included).
+_tree = sys.argv[sys.argv.index("--tree") + 1] if "--tree" in sys.argv[:-1] else None
+sys.path.insert(0, str(Path(_tree or Path(__file__).resolve().parent.parent).resolve()))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ihl.settings")
 os.environ.setdefault("DJANGO_DEBUG", "true")
 
-import django
+import django  # noqa: E402
 
 django.setup()
 
@@ -178,40 +193,65 @@ def replays(change_set: ChangeSet) -> Timing:
     return rolled_back(lambda: [replay(change, change_set) for change in changes])
 
 
+def approve(change_set: ChangeSet, reviewer: User, rolled_back: bool) -> tuple[Timing, int]:
+    """The approval committed (its commit measured too), or rolled back (its commit's
+    deferred checks then not run)."""
+    if not rolled_back:
+        with Timing() as approval, counted() as queries:  # its own queries not counted
+            changesets.approve(change_set=change_set, reviewer=reviewer)
+        return approval, queries[0]
+    with transaction.atomic():
+        with Timing() as approval, counted() as queries:
+            changesets.approve(change_set=change_set, reviewer=reviewer)
+        transaction.set_rollback(True)
+    return approval, queries[0]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rolled-back", action="store_true", help="one change set, kept")
+    parser.add_argument("--change-set", type=int, help="measure this submitted one again")
+    parser.add_argument("--tree", help="measure the code of this tree")
     args = parser.parse_args()
     database = connection.settings_dict["NAME"]
     if "bench" not in database or database == "ihl_bench":
         sys.exit(f"Use a database of its own with 'bench' in its name (not {database}).")
     setup_test_environment()  # the test client's templates and context, as in the tests
-    call_command("migrate", verbosity=0)
-    clear_cases_tables()
-    call_command("load_demo", verbosity=0)
+    if args.change_set is None:
+        call_command("migrate", verbosity=0)
+        clear_cases_tables()
+        call_command("load_demo", verbosity=0)
+        records = incidents(args.records)
     researcher, reviewer = users()
-    records = incidents(args.records)
     client = Client()
     client.force_login(researcher)
+    kept = None
+    if args.change_set is not None:
+        kept = ChangeSet.objects.get(pk=args.change_set, status="submitted")
+        args.records = kept.changes.count()
     print(f"{args.records} published incidents, each with an involvement, a qualification "
-          f"and a citation; {args.rounds} rounds")  # fmt: skip
+          f"and a citation; {args.rounds} rounds; code of {sys.path[0]}")  # fmt: skip
 
     results = []
     for round_ in range(1, args.rounds + 1):
         started = time.perf_counter()
-        change_set = edit_titles(client, records, round_)
+        change_set = kept
+        if change_set is None:
+            change_set = edit_titles(client, records, round_)
+            changesets.submit(change_set=change_set, user=researcher)
         entered = time.perf_counter() - started
-        changesets.submit(change_set=change_set, user=researcher)
+        if args.rolled_back or args.change_set is not None:
+            kept = change_set
         floor = plain_saves(change_set)
         baseline = replays(change_set)
-        with Timing() as approval, counted() as queries:  # its own queries not counted
-            changesets.approve(change_set=change_set, reviewer=reviewer)
-        results.append((floor, baseline, approval, queries[0]))
+        approval, queries = approve(change_set, reviewer, rolled_back=kept is not None)
+        results.append((floor, baseline, approval, queries))
         print(f"round {round_}: {args.records} edits entered in {entered:.1f} s")
         print(f"  plain saves {floor}")
         print(f"  replays     {baseline}")
-        print(f"  approval    {approval}, {queries[0]} queries")
+        print(f"  approval    {approval}, {queries} queries")
 
     def median(index: int, value) -> float:
         return statistics.median(value(r[index]) for r in results)
@@ -227,6 +267,8 @@ def main() -> None:
               f"{name.split(' without')[0]} = {wall[2] / wall[index]:.2f} wall, "
               f"{cpu[2] / cpu[index]:.2f} CPU")  # fmt: skip
     print(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    if kept is not None:
+        print(f"  change set {kept.pk}, still submitted: --change-set {kept.pk}")
 
 
 if __name__ == "__main__":

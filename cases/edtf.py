@@ -12,6 +12,7 @@ import math
 import re
 
 import edtf
+import edtf.parser.grammar
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.formats import date_format
@@ -23,15 +24,15 @@ from django.utils.translation import gettext_lazy
 def edtf_bounds(text: str) -> tuple[datetime.date | None, datetime.date | None]:
     """The earliest and latest day an EDTF string can mean; None for an open end.
 
-    Raises ValidationError with a message a staff member can act on. Cached: the parser
-    takes a few ms a string, and one admin save asks three times (the form's validation, the
-    model's, the field's pre_save). An error is not cached, so its message is always new.
+    Raises ValidationError with a message a staff member can act on. Cached: one admin
+    save asks three times (the form's validation, the model's, the field's pre_save). An
+    error is not cached, so its message is always new.
     """
     text = text.strip()
     if not text:
         return None, None
     try:
-        parsed = edtf.parse_edtf(text)
+        parsed = _parse(text)
     except Exception as exc:  # the parser raises several exception types
         raise ValidationError(
             gettext_lazy(
@@ -52,6 +53,22 @@ def edtf_bounds(text: str) -> tuple[datetime.date | None, datetime.date | None]:
             params={"value": text, "lower": lower.isoformat(), "upper": upper.isoformat()},
         )
     return lower, upper
+
+
+# The library's grammar is "level 0 ^ level 1 ^ level 2": the longest match wins, and of
+# equal ones the first. So a string that a lower level's grammar reads whole is parsed as
+# the whole grammar would parse it, in a fifth of the time (1 to 4 ms instead of 6 to 27:
+# the whole grammar tries every level's alternatives). tests/test_edtf_parse.py compares.
+_LOWER_LEVELS = (edtf.parser.grammar.level0Expression, edtf.parser.grammar.level1Expression)
+
+
+def _parse(text: str):
+    for level in _LOWER_LEVELS:
+        try:
+            return level.parse_string(text, parse_all=True)[0]
+        except Exception:  # not of this level: the whole grammar says what is wrong
+            continue
+    return edtf.parse_edtf(text)
 
 
 def _to_date(value) -> datetime.date | None:

@@ -329,6 +329,16 @@ class LoadedChoicesFormSet(BaseInlineFormSet):
                 field.queryset, initial=field.initial, required=False, widget=field.widget
             )
 
+    def get_queryset(self):
+        """The rows, each given the record they belong to, which is this formset's instance:
+        not joined again in their query nor read for each row (its name is in theirs)."""
+        unread = not hasattr(self, "_queryset")
+        rows = super().get_queryset()
+        if unread and self.instance.pk is not None:
+            for row in rows:
+                self.fk.set_cached_value(row, self.instance)
+        return rows
+
     @cached_property
     def forms(self):
         forms_ = super().forms

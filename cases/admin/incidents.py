@@ -53,7 +53,8 @@ class InvolvementInline(SourceInRowInline, TabularInline):
     extra = 1
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor", "incident")  # its name
+        # The incident, which its name reads, is the page's (LoadedChoicesFormSet).
+        return super().get_queryset(request).select_related("actor")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "actor":  # an actor not yet recorded is typed and created here
@@ -80,11 +81,7 @@ class LegalQualificationInline(SourceInRowInline, TabularInline):
     extra = 1
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("provision__instrument", "asserted_by", "incident")
-        )
+        return super().get_queryset(request).select_related("provision__instrument", "asserted_by")
 
 
 class IncidentForm(forms.ModelForm):
