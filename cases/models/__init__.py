@@ -42,7 +42,7 @@ from .law import (
     ViolationCategory,
 )
 from .pages import SitePage
-from .protected import ProtectedContact, ProtectedIdentity, ProtectedPerson
+from .protected import DataKey, ProtectedContact, ProtectedIdentity, ProtectedPerson
 from .search_words import SearchWord
 from .sources import Citation, Reliability, Source, SourceCapture, SourceKind
 
@@ -67,6 +67,7 @@ __all__ = [
     "Charge",
     "Citation",
     "Confidentiality",
+    "DataKey",
     "ConflictType",
     "CoordinatePrecision",
     "EntryIntoForceRule",
