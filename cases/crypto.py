@@ -21,16 +21,18 @@ import hmac
 import os
 import re
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 PREFIX = "v1"
@@ -360,3 +362,86 @@ class NameHashesField(ArrayField):
         value = name_hashes(*(getattr(model_instance, source) or "" for source in self.sources))
         setattr(model_instance, self.attname, value)
         return value
+
+
+# Rotation: a new data key per table, every value sealed again with it, the old keys deleted.
+
+
+def encrypted_models() -> list[type[models.Model]]:
+    """The models with sealed fields: the protected tables and their history."""
+    return [
+        model
+        for model in apps.get_models()
+        if any(isinstance(field, Encrypted) for field in model._meta.concrete_fields)
+    ]
+
+
+def rotation_target(model: type[models.Model]):
+    """The data key a rotation of `model`'s table seals with: the one a killed run left
+    (under the current KEK), else a new one. New writes use it at once (the newest)."""
+    from cases.models import DataKey
+
+    table = model._meta.db_table
+    target = (
+        DataKey.objects.filter(table=table, kek_id=key_id(current_kek()), rotating=True)
+        .order_by("-pk")
+        .first()
+    )
+    if target is None:
+        key_pk, _aead = create_data_key(table, DataKey, rotating=True)
+        target = DataKey.objects.get(pk=key_pk)
+    return target
+
+
+def stale(model: type[models.Model], key_pk: int) -> models.Q:
+    """Rows with a value sealed with a data key other than `key_pk`."""
+    found = models.Q()
+    for field in model._meta.concrete_fields:
+        if isinstance(field, Encrypted):
+            found |= models.Q(**{f"{field.name}__under_other_key": key_pk})
+    return found
+
+
+def reseal(model: type[models.Model], target, *, batch_size: int) -> Iterator[int]:
+    """Seal every value of `model`'s table with `target`, in batches of rows, each in its
+    own transaction that also records how far it got (target.rotated_through): a killed
+    run goes on from there. Yields the rows done per batch. Then deletes the old keys."""
+    from cases.models import DataKey
+
+    table = model._meta.db_table
+    key = (target.pk, data_key(target.pk, table))
+    sealed = [field for field in model._meta.concrete_fields if isinstance(field, Encrypted)]
+    hashed = [field for field in model._meta.concrete_fields if isinstance(field, NameHashesField)]
+    while True:
+        with transaction.atomic():
+            rows = list(
+                model.objects.select_for_update()
+                .filter(stale(model, target.pk), pk__gt=target.rotated_through)
+                .order_by("pk")[:batch_size]
+            )
+            if not rows:
+                # A row a process wrote with an old key while this ran: once more from the
+                # start; otherwise done.
+                if (
+                    target.rotated_through
+                    and model.objects.filter(stale(model, target.pk)).exists()
+                ):
+                    target.rotated_through = 0
+                    target.save(update_fields=["rotated_through"])
+                    continue
+                DataKey.objects.filter(table=table).exclude(pk=target.pk).delete()
+                target.rotating = False
+                target.save(update_fields=["rotating"])
+                return
+            for row in rows:
+                for field in hashed:
+                    field.pre_save(row, add=False)
+                for field in sealed:
+                    value = getattr(row, field.attname)
+                    if value not in (None, ""):
+                        text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+                        setattr(row, field.attname, Stored(seal(text, table, field.column, key)))
+            model.objects.bulk_update(rows, [f.name for f in (*sealed, *hashed)])
+            target.rotated_through = rows[-1].pk
+            target.save(update_fields=["rotated_through"])
+        yield len(rows)
