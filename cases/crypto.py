@@ -33,7 +33,6 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
-from django.utils.translation import gettext_lazy as _
 
 PREFIX = "v1"
 NONCE_BYTES = 12
@@ -257,7 +256,6 @@ class Encrypted:
     silently matching nothing.
     """
 
-    description = _("Encrypted")
 
     def get_internal_type(self):
         # The column is text: migrations then convert a date or varchar column (USING).
