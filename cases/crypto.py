@@ -256,7 +256,6 @@ class Encrypted:
     silently matching nothing.
     """
 
-
     def get_internal_type(self):
         # The column is text: migrations then convert a date or varchar column (USING).
         return "TextField"

@@ -67,9 +67,7 @@ def key_a(db, settings):
     return settings
 
 
-def test_a_dump_and_a_backup_hold_no_protected_name_email_or_phone(
-    transactional_db, tmp_path
-):
+def test_a_dump_and_a_backup_hold_no_protected_name_email_or_phone(transactional_db, tmp_path):
     # transactional_db: pg_dump reads through its own connection, so the rows are committed.
     plant()
     assert m.ProtectedIdentity.objects.get().full_name == NAME  # the rows are there
@@ -137,9 +135,7 @@ def test_a_sealed_column_refuses_lookups_it_cannot_answer(db):
         list(m.ProtectedIdentity.objects.filter(full_name__icontains="Ivanenko"))
 
 
-def test_rotation_reseals_everything_resumably_and_the_old_key_no_longer_opens(
-    settings, key_a
-):
+def test_rotation_reseals_everything_resumably_and_the_old_key_no_longer_opens(settings, key_a):
     persons = [plant(f"W-07{n}") for n in range(3)]
     before = stored("cases_protectedcontact", "value")
 
