@@ -16,6 +16,7 @@ that says so (cases/admin/protected.py), commands into a CommandError.
 """
 
 import base64
+import functools
 import hashlib
 import hmac
 import os
@@ -104,7 +105,17 @@ def current_kek() -> bytes:
 
 
 def keks() -> dict[str, bytes]:
-    """The configured KEKs by id: the current one first, then those being rotated away."""
+    """The configured KEKs by id: the current one first, then those being rotated away.
+    Read once per configuration (not per value): a changed key needs a restart."""
+    return _keks(
+        settings.IHL_ENCRYPTION_KEY,
+        settings.IHL_ENCRYPTION_KEY_FILE,
+        tuple(settings.IHL_ENCRYPTION_PREVIOUS_KEYS),
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _keks(*configuration) -> dict[str, bytes]:
     current = current_kek()
     found = {key_id(current): current}
     for n, text in enumerate(settings.IHL_ENCRYPTION_PREVIOUS_KEYS, start=1):
@@ -129,8 +140,9 @@ _data_keys: dict[tuple[str, int], AESGCM] = {}
 
 
 def forget_keys() -> None:
-    """Drop the unwrapped data keys this process holds (after a rotation; in tests)."""
+    """Drop the keys this process holds (after a rotation; in tests)."""
     _data_keys.clear()
+    _keks.cache_clear()
 
 
 def data_key(key_pk: int, table: str) -> AESGCM:
@@ -169,8 +181,8 @@ def current_data_key(table: str) -> tuple[int, AESGCM]:
     is followed at once by every process."""
     from cases.models import DataKey
 
-    kek = current_kek()
-    row = DataKey.objects.filter(table=table, kek_id=key_id(kek)).order_by("-pk").first()
+    current_id = next(iter(keks()))
+    row = DataKey.objects.filter(table=table, kek_id=current_id).order_by("-pk").first()
     if row is None:
         return create_data_key(table, DataKey)
     return row.pk, data_key(row.pk, table)
@@ -179,7 +191,7 @@ def current_data_key(table: str) -> tuple[int, AESGCM]:
 def create_data_key(table: str, model, **fields) -> tuple[int, AESGCM]:
     """A new data key for `table`, saved wrapped in `model` (DataKey, or its historical
     model in a migration)."""
-    kek, raw = current_kek(), AESGCM.generate_key(256)
+    kek, raw = next(iter(keks().values())), AESGCM.generate_key(256)
     row = model.objects.create(
         table=table, kek_id=key_id(kek), wrapped=wrap(raw, kek, table), **fields
     )
@@ -380,7 +392,7 @@ def rotation_target(model: type[models.Model]):
 
     table = model._meta.db_table
     target = (
-        DataKey.objects.filter(table=table, kek_id=key_id(current_kek()), rotating=True)
+        DataKey.objects.filter(table=table, kek_id=next(iter(keks())), rotating=True)
         .order_by("-pk")
         .first()
     )

@@ -53,6 +53,6 @@ class Command(BaseCommand):
         crypto.forget_keys()
         self.stdout.write(
             f"Re-encrypted {rows:,} rows. Only the current key (id "
-            f"{crypto.key_id(crypto.current_kek())}) opens them now: remove "
+            f"{next(iter(crypto.keks()))}) opens them now: remove "
             "IHL_ENCRYPTION_PREVIOUS_KEYS."
         )
