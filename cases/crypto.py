@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 
@@ -122,6 +123,25 @@ def _keks(*configuration) -> dict[str, bytes]:
         key = parse_key(text, f"Key {n} of IHL_ENCRYPTION_PREVIOUS_KEYS")
         found.setdefault(key_id(key), key)
     return found
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_keys(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """`manage.py check --deploy`: the keys that protected data and backups need."""
+    problems: list[checks.CheckMessage] = []
+    try:
+        keks()
+    except EncryptionKeyError as error:
+        problems.append(checks.Warning(str(error), id="ihl.W001"))
+    if not settings.IHL_BACKUP_RECIPIENTS:
+        problems.append(
+            checks.Warning(
+                "IHL_BACKUP_RECIPIENTS is unset: backup_db refuses to run without the age "
+                "public keys to encrypt to.",
+                id="ihl.W002",
+            )
+        )
+    return problems
 
 
 def wrap(data_key: bytes, kek: bytes, table: str) -> bytes:

@@ -213,3 +213,14 @@ def test_restore_refuses_a_backup_it_cannot_decrypt(db, tmp_path):
     backup.write_bytes(pyrage.encrypt(b"PGDMP not ours", [stranger]))
     with pytest.raises(CommandError, match="cannot be decrypted with IHL_BACKUP_IDENTITY_FILE"):
         call_command("restore_db", backup, yes=True, database_url=NOWHERE)
+
+
+def test_the_deploy_check_names_the_missing_keys(settings):
+    settings.IHL_ENCRYPTION_KEY, settings.IHL_ENCRYPTION_KEY_FILE = "", ""
+    settings.IHL_BACKUP_RECIPIENTS = []
+    assert [problem.id for problem in crypto.check_keys()] == ["ihl.W001", "ihl.W002"]
+    settings.IHL_ENCRYPTION_KEY = "too-short"
+    assert "not an encryption key" in crypto.check_keys()[0].msg
+    settings.IHL_ENCRYPTION_KEY = KEY_A
+    settings.IHL_BACKUP_RECIPIENTS = [str(pyrage.x25519.Identity.generate().to_public())]
+    assert crypto.check_keys() == []
