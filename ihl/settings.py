@@ -55,6 +55,22 @@ def secret_key() -> str:
 
 
 SECRET_KEY = secret_key()
+
+# Encryption at rest of protected identities and of backups (docs/security.md, "Encryption
+# at rest"). The key-encryption key: 32 bytes in URL-safe base64, in the variable or a file
+# outside the data directory; development: a random key under var/, made on first use.
+IHL_ENCRYPTION_KEY = env.str("IHL_ENCRYPTION_KEY", default="")
+IHL_ENCRYPTION_KEY_FILE = env.str("IHL_ENCRYPTION_KEY_FILE", default="") or (
+    str(VAR_DIR / "dev-encryption-key") if DEBUG else ""
+)
+# During a rotation only: the keys being replaced (comma-separated).
+IHL_ENCRYPTION_PREVIOUS_KEYS = env_list("IHL_ENCRYPTION_PREVIOUS_KEYS")
+# backup_db encrypts to these age recipients (age1...); restore_db decrypts with the
+# identity in this file. Development: an identity under var/, made on first use.
+IHL_BACKUP_RECIPIENTS = env_list("IHL_BACKUP_RECIPIENTS")
+IHL_BACKUP_IDENTITY_FILE = env.str("IHL_BACKUP_IDENTITY_FILE", default="") or (
+    str(VAR_DIR / "dev-backup-identity") if DEBUG else ""
+)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 

@@ -263,6 +263,7 @@ def test_every_public_table_bumps_the_generation():
     not_public = {
         "cases_apikey",
         "cases_change",
+        "cases_datakey",
         "cases_changeset",
         "cases_protectedcontact",
         "cases_protectedidentity",

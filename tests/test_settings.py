@@ -34,6 +34,9 @@ def test_check_deploy_is_clean_with_production_variables():
         "WARNING",
         DJANGO_SECRET_KEY="a-production-secret-" + "x" * 50,
         DJANGO_ALLOWED_HOSTS="ihl.example.org",
+        # docs/security.md "Encryption at rest": without them, warnings ihl.W001 and W002.
+        IHL_ENCRYPTION_KEY="A" * 43 + "=",
+        IHL_BACKUP_RECIPIENTS="age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout

@@ -2,18 +2,70 @@
 
 Every page that shows an identity or a contact is recorded in the audit trail, with the
 persons it showed (audit/models.py).
+
+Identities and contacts are sealed at rest (cases/crypto.py): names are searched through
+their keyed hashes (ProtectedIdentity.objects.named), and a page that cannot open them for
+want of the right key says so instead of failing (readable_key_errors).
 """
 
+import logging
+from functools import wraps
+
 from django.contrib import admin
+from django.template.response import TemplateResponse
 from django.utils import translation
 
 from audit.models import AuditAction
 from audit.record import record
+from cases import crypto
 from cases import models as m
 
 from .base import StackedInline, TabularInline, TrackedAdmin
 
 PROTECTED_IDENTITY_PERM = "cases.view_protected_identity"
+
+logger = logging.getLogger(__name__)
+
+
+def readable_key_errors(view):
+    """A page of protected data that cannot be opened (the key missing or wrong) answers 503
+    with a page that says so; what to configure goes to the log, for an administrator."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()  # the inlines' rows are read while rendering
+            return response
+        except crypto.EncryptionKeyError as error:
+            logger.error("Protected data cannot be opened: %s", error)
+            context = {**admin.site.each_context(request), "title": ""}
+            page = "admin/cases/encryption_key_error.html"
+            return TemplateResponse(request, page, context, status=503)
+
+    return wrapper
+
+
+class SealedAdmin(TrackedAdmin):
+    """Every page of the admin of a model with sealed rows, or showing them in inlines."""
+
+    def get_urls(self):
+        urls = super().get_urls()
+        for pattern in urls:
+            pattern.callback = readable_key_errors(pattern.callback)
+        return urls
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also the rows whose protected names have every word of the term, for those who
+        may read them."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip() and request.user.has_perm(PROTECTED_IDENTITY_PERM):
+            found |= queryset.filter(pk__in=self.named(search_term.strip()).values("pk"))
+        return found, may_have_duplicates
+
+    def named(self, text: str):
+        return self.model.objects.none()
 
 
 class ProtectedIdentityInline(StackedInline):
@@ -29,7 +81,7 @@ class ProtectedContactInline(TabularInline):
 
 
 @admin.register(m.ProtectedPerson)
-class ProtectedPersonAdmin(TrackedAdmin):
+class ProtectedPersonAdmin(SealedAdmin):
     list_display = ("pseudonym", "role", "updated_at")
     search_fields = ("pseudonym",)
     list_filter = ("role",)
@@ -42,10 +94,8 @@ class ProtectedPersonAdmin(TrackedAdmin):
             return self.identity_inlines
         return ()
 
-    def get_search_fields(self, request):
-        if request.user.has_perm(PROTECTED_IDENTITY_PERM):
-            return (*self.search_fields, "identity__full_name", "identity__other_names")
-        return self.search_fields
+    def named(self, text: str):
+        return m.ProtectedPerson.objects.named(text)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -65,7 +115,7 @@ def english(name) -> str:
         return str(name)
 
 
-class IdentityPermissionAdmin(TrackedAdmin):
+class IdentityPermissionAdmin(SealedAdmin):
     """Hidden, and every action refused, without cases.view_protected_identity."""
 
     def has_module_permission(self, request):
@@ -122,21 +172,38 @@ class IdentityPermissionAdmin(TrackedAdmin):
 
 @admin.register(m.ProtectedIdentity)
 class ProtectedIdentityAdmin(IdentityPermissionAdmin):
-    list_display = ("person", "full_name", "nationality")
+    # Sealed columns neither sort nor filter: their stored text says nothing about them.
+    list_display = ("person", "name", "country")
     deleted_select_related = ("person",)
     list_select_related = ("person",)
-    search_fields = ("person__pseudonym", "full_name", "other_names")
-    list_filter = ("nationality",)
+    search_fields = ("person__pseudonym",)
+    list_filter = ("person__role",)
     autocomplete_fields = ("person",)
     ordering = ("person__pseudonym",)
+
+    @admin.display(description=m.ProtectedIdentity._meta.get_field("full_name").verbose_name)
+    def name(self, identity):
+        return identity.full_name
+
+    @admin.display(description=m.ProtectedIdentity._meta.get_field("nationality").verbose_name)
+    def country(self, identity):
+        return identity.nationality
+
+    def named(self, text: str):
+        return m.ProtectedIdentity.objects.named(text)
 
 
 @admin.register(m.ProtectedContact)
 class ProtectedContactAdmin(IdentityPermissionAdmin):
-    list_display = ("person", "kind", "value")
+    list_display = ("person", "kind", "contact")
     deleted_select_related = ("person",)
     list_select_related = ("person",)
-    search_fields = ("person__pseudonym", "value")
+    # Contacts are found by their person's pseudonym only: the values are sealed.
+    search_fields = ("person__pseudonym",)
     list_filter = ("kind",)
     autocomplete_fields = ("person",)
     ordering = ("person__pseudonym", "pk")
+
+    @admin.display(description=m.ProtectedContact._meta.get_field("value").verbose_name)
+    def contact(self, contact):
+        return contact.value

@@ -42,7 +42,7 @@ from .law import (
     ViolationCategory,
 )
 from .pages import SitePage
-from .protected import ProtectedContact, ProtectedIdentity, ProtectedPerson
+from .protected import DataKey, ProtectedContact, ProtectedIdentity, ProtectedPerson
 from .search_words import SearchWord
 from .sources import Citation, Reliability, Source, SourceCapture, SourceKind
 
@@ -69,6 +69,7 @@ __all__ = [
     "Confidentiality",
     "ConflictType",
     "CoordinatePrecision",
+    "DataKey",
     "EntryIntoForceRule",
     "ExclusionScope",
     "Incident",

@@ -1,14 +1,27 @@
 """Victims and witnesses. Never public: no public queryset, page, API, index or export.
 
 A ProtectedPerson carries only a pseudonym and a role; who they are and how to reach them
-sit in their own tables, readable only with the `cases.view_protected_identity` permission.
+sit in their own tables, readable only with the `cases.view_protected_identity` permission,
+and encrypted at rest there and in their history (cases/crypto.py).
 """
 
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
+
+from cases import crypto
 
 from .base import History, Tracked
 from .incidents import Incident
+
+
+class ProtectedPersonQuerySet(models.QuerySet):
+    def named(self, text: str) -> "ProtectedPersonQuerySet":
+        """Persons whose identity has every word of `text` in its names."""
+        return self.filter(
+            Exists(ProtectedIdentity.objects.named(text).filter(person=OuterRef("pk")))
+        )
 
 
 class ProtectedPerson(Tracked):
@@ -25,6 +38,8 @@ class ProtectedPerson(Tracked):
 
     history = History(m2m_fields=["incidents"])
 
+    objects = ProtectedPersonQuerySet.as_manager()
+
     class Meta:
         verbose_name_plural = _("protected persons")
         permissions = [
@@ -35,20 +50,37 @@ class ProtectedPerson(Tracked):
         return self.pseudonym
 
 
+class ProtectedIdentityQuerySet(models.QuerySet):
+    def named(self, text: str) -> "ProtectedIdentityQuerySet":
+        """Identities with every word of `text` (normalised: case, accents, apostrophes) in
+        their full or other names, found by keyed hashes: the names themselves are sealed."""
+        choices = crypto.query_hashes(text)
+        if not choices:
+            return self.none()
+        found = models.Q()
+        for hashes in choices:  # one list per configured key: during a rotation, two
+            found |= models.Q(name_hashes__contains=hashes)
+        return self.filter(found)
+
+
 class ProtectedIdentity(Tracked):
     person = models.OneToOneField(
         ProtectedPerson, on_delete=models.CASCADE, related_name="identity"
     )
-    full_name = models.CharField(max_length=300)
-    other_names = models.TextField(blank=True, default="")
-    date_of_birth = models.DateField(null=True, blank=True)
-    nationality = models.CharField(max_length=100, blank=True, default="")
-    notes = models.TextField(blank=True, default="")
+    full_name = crypto.EncryptedCharField(max_length=300)
+    other_names = crypto.EncryptedTextField(blank=True, default="")
+    date_of_birth = crypto.EncryptedDateField(null=True, blank=True)
+    nationality = crypto.EncryptedCharField(max_length=100, blank=True, default="")
+    notes = crypto.EncryptedTextField(blank=True, default="")
+    name_hashes = crypto.NameHashesField(sources=("full_name", "other_names"))
 
-    history = History()
+    history = History(excluded_fields=["name_hashes"])
+
+    objects = ProtectedIdentityQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = _("protected identities")
+        indexes = [GinIndex(fields=["name_hashes"], name="protected_identity_name_hashes")]
 
     def __str__(self) -> str:
         return f"Identity of {self.person}"
@@ -64,10 +96,32 @@ class ProtectedContact(Tracked):
 
     person = models.ForeignKey(ProtectedPerson, on_delete=models.CASCADE, related_name="contacts")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    value = models.CharField(max_length=500)
-    note = models.TextField(blank=True, default="")
+    value = crypto.EncryptedCharField(max_length=500)
+    note = crypto.EncryptedTextField(blank=True, default="")
 
     history = History()
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.person}"
+
+
+class DataKey(models.Model):
+    """A table's data key, wrapped by a key-encryption key that is not in the database
+    (cases/crypto.py). Its table's values are sealed with it; a rotation makes a new one,
+    re-seals every value, then deletes the others."""
+
+    table = models.CharField(max_length=63)
+    kek_id = models.CharField(
+        max_length=16, help_text="Which key-encryption key wraps it (crypto.key_id)."
+    )
+    wrapped = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    # A rotation's progress, so that a killed run goes on where it stopped.
+    rotating = models.BooleanField(default=False)
+    rotated_through = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["table", "kek_id"], name="data_key_table_kek")]
+
+    def __str__(self) -> str:
+        return f"Data key {self.pk} of {self.table}"

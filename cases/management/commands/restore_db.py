@@ -1,12 +1,16 @@
-"""manage.py restore_db FILE: replace a database's contents with a backup_db dump."""
+"""manage.py restore_db FILE: replace a database's contents with a backup_db dump,
+decrypted with the age identity of IHL_BACKUP_IDENTITY_FILE on its way to pg_restore."""
 
+import subprocess
+import tempfile
 from pathlib import Path
 
 import environ
+import pyrage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from .backup_db import pg_tool, run
+from .backup_db import backup_identities, libpq_environment, pg_tool
 
 
 class Command(BaseCommand):
@@ -16,7 +20,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("dump", type=Path, help="A file written by backup_db.")
+        parser.add_argument("dump", type=Path, help="A file written by backup_db (.dump.age).")
         parser.add_argument(
             "--database-url",
             default="",
@@ -51,7 +55,32 @@ class Command(BaseCommand):
             "--single-transaction",
             "--exit-on-error",
             f"--dbname={target['NAME']}",
-            str(dump),
         ]
-        run(command, target)
+        identities = backup_identities()
+        with (
+            tempfile.TemporaryFile() as errors,
+            dump.open("rb") as encrypted,
+            subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+                env=libpq_environment(target),
+            ) as restore,
+        ):
+            try:
+                pyrage.decrypt_io(encrypted, restore.stdin, identities)
+                refused = ""
+            except pyrage.DecryptError as error:
+                # pg_restore then sees a truncated dump: its single transaction restores nothing.
+                refused = f"{dump} cannot be decrypted with IHL_BACKUP_IDENTITY_FILE: {error}."
+            except BrokenPipeError:
+                refused = ""  # pg_restore stopped; its message says why
+            restore.stdin.close()
+            if restore.wait() != 0 or refused:
+                errors.seek(0)
+                raise CommandError(
+                    refused
+                    or f"pg_restore failed: {errors.read().decode(errors='replace').strip()}"
+                )
         self.stdout.write(f"Restored {dump} into {target['NAME']}.")
