@@ -31,8 +31,13 @@ def edtf_bounds(text: str) -> tuple[datetime.date | None, datetime.date | None]:
     text = text.strip()
     if not text:
         return None, None
+    start, _, end = text.partition("/")
     try:
         parsed = _parse(text)
+        # The library reads some strings it cannot place in the calendar ("2023-02-29",
+        # "2022-02-2X"): it fails on their bounds, so they are not dates either.
+        lower = None if start in {"", ".."} else _to_date(parsed.lower_strict())
+        upper = None if "/" in text and end in {"", ".."} else _to_date(parsed.upper_strict())
     except Exception as exc:  # the parser raises several exception types
         raise ValidationError(
             gettext_lazy(
@@ -43,9 +48,6 @@ def edtf_bounds(text: str) -> tuple[datetime.date | None, datetime.date | None]:
             code="invalid_edtf",
             params={"value": text},
         ) from exc
-    start, _, end = text.partition("/")
-    lower = None if start in {"", ".."} else _to_date(parsed.lower_strict())
-    upper = None if "/" in text and end in {"", ".."} else _to_date(parsed.upper_strict())
     if lower and upper and upper < lower:
         raise ValidationError(
             gettext_lazy("“%(value)s” ends (%(upper)s) before it starts (%(lower)s)."),

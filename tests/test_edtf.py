@@ -30,7 +30,10 @@ def test_bounds(text, bounds):
     assert edtf_bounds(text) == bounds
 
 
-@pytest.mark.parametrize("text", ["2022-02-30", "2022-13-01", "24/02/2022", "spring 2022", "x"])
+@pytest.mark.parametrize(
+    "text",
+    ["2022-02-30", "2023-02-29", "2022-02-2X", "2022-13-01", "24/02/2022", "spring 2022", "x"],
+)
 def test_invalid_dates_are_rejected_with_an_example(text):
     with pytest.raises(ValidationError, match="not a valid EDTF date"):
         edtf_bounds(text)
