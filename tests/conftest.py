@@ -3,6 +3,7 @@
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import override_settings
 
 from ihl.embedded_db import start_embedded_database
 from tests.demo_data import clear_cases_tables, load
@@ -38,6 +39,16 @@ def _public_cache_off():
     which switch it on: the query counts asserted elsewhere are those of a page built from
     the database, and a page cached by one test must not answer the next."""
     settings.IHL_CACHE_ENABLED = False
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Test users' passwords hashed with one round of MD5 instead of PBKDF2's million: every
+    `admin_client` and UserFactory user paid for a real hash, a second or more apiece on a
+    busy machine. Nothing here tests the hasher itself (Django does); production keeps its
+    own (ihl/settings.py)."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(scope="module")
