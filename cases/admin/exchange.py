@@ -18,6 +18,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditAction
@@ -85,8 +86,11 @@ def import_view(request):
         if change is not None:
             messages.success(
                 request,
-                f"“{upload.name}” is kept in change set “{change.change_set}”, and nothing is "
-                "imported yet: check what it changes below, then submit it for review.",
+                gettext(
+                    "“%(file)s” is kept in change set “%(change_set)s”, and nothing is imported "
+                    "yet: check what it changes below, then submit it for review."
+                )
+                % {"file": upload.name, "change_set": change.change_set},
             )
             return redirect(change.change_set.get_absolute_url())
     return TemplateResponse(
