@@ -96,7 +96,7 @@ def import_view(request):
     return TemplateResponse(
         request,
         "admin/exchange/import.html",
-        _context(request, "Import records", form=form, report=report),
+        _context(request, gettext("Import records"), form=form, report=report),
     )
 
 
@@ -123,7 +123,7 @@ def quality_view(request):
     return TemplateResponse(
         request,
         "admin/exchange/quality.html",
-        _context(request, "Data quality", checks=checks),
+        _context(request, gettext("Data quality"), checks=checks),
     )
 
 
