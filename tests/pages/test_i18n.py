@@ -322,6 +322,11 @@ def test_the_maps_script_speaks_the_readers_language(client, world, django_asser
     ]
     assert "n % 10 >= 2 && n % 10 <= 4" in body
     assert (formats["THOUSAND_SEPARATOR"], formats["NUMBER_GROUPING"]) == ("\xa0", 3)
+    # Asked for again on each page, and sent again only after a release (a restart).
+    response = client.get("/uk/jsi18n/")
+    assert response["Cache-Control"] == "no-cache"
+    again = client.get("/uk/jsi18n/", HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])
+    assert (again.status_code, again.content) == (304, b"")
     # English: no catalog, the scripts' own words; a count grouped by commas.
     words, formats, _ = _script_catalog(client, "/jsi18n/")
     assert "All incidents in this region or country" not in words
