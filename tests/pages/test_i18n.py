@@ -358,3 +358,14 @@ def test_staff_messages_are_in_the_staff_members_language(admin_client, world):
         "Зазначте щонайменше одне джерело для інциденту.",
         "Зазначте правову кваліфікацію (положення) або категорію порушення.",
     ]
+
+
+def test_the_maps_links_are_in_the_language_of_its_page(client, world):
+    # Each pop-up links its incidents in the page's language, whichever map was asked first.
+    def links(path: str) -> set[str]:
+        places = client.get(path).json()["places"]
+        return {re.sub(r"\d+", "N", i["url"]) for p in places for i in p["incidents"]}
+
+    assert links("/fr/search/map.json") == {"/fr/incidents/N/"}
+    assert links("/search/map.json") == {"/incidents/N/"}
+    assert links("/uk/search/map.json") == {"/uk/incidents/N/"}
