@@ -43,11 +43,15 @@ messages: install
 		echo "and run 'make messages'."; \
 	fi
 
-# After adding or changing a marked string: refresh every language's .po file (GNU gettext's
-# xgettext and msgmerge), then translate the new entries (docs/i18n.md).
+# After adding or changing a marked string: refresh every language's .po files (GNU gettext's
+# xgettext and msgmerge), then translate the new entries (docs/i18n.md): django.po from the
+# code and templates, djangojs.po from the scripts of static/js (not the vendored ones).
 po: install
 	$(BIN)/python manage.py makemessages $(foreach lang,uk fr es ar,-l $(lang)) \
 		--add-location=file --ignore=.venv --ignore=var --ignore=tests --ignore=benchmarks
+	$(BIN)/python manage.py makemessages -d djangojs $(foreach lang,uk fr es ar,-l $(lang)) \
+		--add-location=file --ignore=.venv --ignore=var --ignore=tests --ignore=benchmarks \
+		--ignore=static/vendor
 
 migrate: install
 	$(BIN)/python manage.py migrate --no-input

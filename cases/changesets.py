@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -71,7 +72,9 @@ def open_change_set(user: User) -> ChangeSet:
         return current
     name = user.get_full_name() or user.get_username()
     return ChangeSet.objects.create(
-        title=f"Changes by {name}, {date_format(timezone.localdate())}", created_by=user
+        title=_("Changes by %(name)s, %(date)s")
+        % {"name": name, "date": date_format(timezone.localdate())},
+        created_by=user,
     )
 
 
@@ -304,7 +307,7 @@ def conflicts(change: Change) -> list[str]:
         return []
     live = change.live_record()
     if live is None:
-        return ["The record was deleted."]
+        return [gettext("The record was deleted.")]
     now = snapshot(live)
     if _stored(now) == _stored(change.base):
         return []
@@ -320,8 +323,8 @@ def _editable(change_set: ChangeSet, user: User) -> None:
         raise PermissionDenied(_("Only the author of a change set changes it."))
     if not change_set.is_editable:
         raise ValidationError(
-            f"Change set “{change_set}” is {change_set.get_status_display().lower()}: "
-            "it cannot change."
+            _("Change set “%(change_set)s” is %(status)s: it cannot change.")
+            % {"change_set": change_set, "status": change_set.get_status_display().lower()}
         )
 
 
@@ -480,7 +483,8 @@ def discard(*, change_set: ChangeSet, user: User) -> None:
         raise PermissionDenied(_("Only the author of a change set discards it."))
     if change_set.status not in (*EDITABLE, Status.SUBMITTED):
         raise ValidationError(
-            f"Change set “{change_set}” is {change_set.get_status_display().lower()}."
+            _("Change set “%(change_set)s” is %(status)s.")
+            % {"change_set": change_set, "status": change_set.get_status_display().lower()}
         )
     for change in change_set.changes.order_by("-pk"):
         _forget(change)
@@ -493,8 +497,8 @@ def _review_allowed(change_set: ChangeSet, reviewer: User) -> None:
         raise PermissionDenied(_("Only a reviewer approves change sets or asks for changes."))
     if change_set.status != Status.SUBMITTED:
         raise ValidationError(
-            f"Change set “{change_set}” is {change_set.get_status_display().lower()}: "
-            "only a submitted change set is reviewed."
+            _("Change set “%(change_set)s” is %(status)s: only a submitted change set is reviewed.")
+            % {"change_set": change_set, "status": change_set.get_status_display().lower()}
         )
     if reviewer.pk in authors(change_set):
         raise PermissionDenied(
@@ -514,8 +518,11 @@ def approve(*, change_set: ChangeSet, reviewer: User, comment: str = "") -> list
     _review_allowed(change_set, reviewer)
     changes = _changes(change_set)
     in_conflict = [
-        f"“{change.label}” changed since the edit began ({', '.join(found)}): its author "
-        "must look at the newer version and save the edit again."
+        _(
+            "“%(record)s” changed since the edit began (%(changed)s): its author must look at "
+            "the newer version and save the edit again."
+        )
+        % {"record": change.label, "changed": ", ".join(found)}
         for change in _changed_since(changes)
         if (found := conflicts(change))
     ]
@@ -579,7 +586,7 @@ def apply(
     for change in new:
         record = change.live_record()
         if record is None:
-            errors.append(f"“{change.label}” was deleted.")
+            errors.append(_("“%(record)s” was deleted.") % {"record": change.label})
             continue
         try:
             _publish_new(record, reviewer, change_set, checked)
@@ -603,7 +610,7 @@ def apply(
         try:
             record = replay(change, change_set, search_names=search_names)
         except ValidationError as error:
-            errors.extend(f"“{change.label}”: {m}" for m in error.messages)
+            errors.extend(_record_problem(change, m) for m in error.messages)
             continue
         if change.kind == ChangeKind.ADDITION:
             change.object_id = str(record.pk)
@@ -727,12 +734,15 @@ def _apply_for_diff(change_set: ChangeSet, changes: list[Change]) -> list[str]:
                 # Search names are not content (BOOKKEEPING): not refreshed for a diff.
                 change._replayed = replay(change, change_set, search_names=set())
         except ValidationError as error:
-            problems.extend(f"“{change.label}”: {m}" for m in error.messages)
+            problems.extend(_record_problem(change, m) for m in error.messages)
         except IntegrityError:
             # A row the live record got since (another change set's) repeats one of the edit.
             problems.append(
-                f"“{change.label}”: a row of the edit is already in the live record; its "
-                "author must save the edit again over the newer version."
+                _(
+                    "“%(record)s”: a row of the edit is already in the live record; its author "
+                    "must save the edit again over the newer version."
+                )
+                % {"record": change.label}
             )
     return problems
 
@@ -762,7 +772,8 @@ def keep_import(*, user: User, name: str, content: bytes, create_vocabulary: boo
     )
     if not report.ok:
         return report, None
-    change_set = ChangeSet.objects.create(title=f"Import of {name}"[:200], created_by=user)
+    title = _("Import of %(file)s") % {"file": name}
+    change_set = ChangeSet.objects.create(title=title[:200], created_by=user)
     change = Change.objects.create(
         change_set=change_set,
         kind=ChangeKind.IMPORT,
@@ -786,7 +797,9 @@ def run_import(change: Change, change_set: ChangeSet, *, dry_run: bool = False):
     A dry run names the records it creates and updates, for the reviewer."""
     data = change.form_data or {}
     if not change.author.has_perms(IMPORT_PERMISSIONS):
-        raise ValidationError(f"{change.author} may no longer import records.")
+        raise ValidationError(
+            _("%(author)s may no longer import records.") % {"author": change.author}
+        )
     context = HistoricalRecords.context
     previous = getattr(context, "request", None), getattr(context, "change_reason", None)
     # Versions written by signals (child rows an import replaces) say the same.
@@ -808,10 +821,21 @@ def run_import(change: Change, change_set: ChangeSet, *, dry_run: bool = False):
 
 
 def _import_problems(change: Change, report) -> list[str]:
-    problems = [f"“{change.label}”: {problem}" for problem in report.problems]
+    problems = [_record_problem(change, problem) for problem in report.problems]
     if report.more_problems:
-        problems.append(f"“{change.label}”: and {report.more_problems} more problems.")
+        problems.append(
+            ngettext(
+                "“%(record)s”: and %(count)d more problem.",
+                "“%(record)s”: and %(count)d more problems.",
+                report.more_problems,
+            )
+            % {"record": change.label, "count": report.more_problems}
+        )
     return problems
+
+
+def _record_problem(change: Change, problem) -> str:
+    return _("“%(record)s”: %(problem)s") % {"record": change.label, "problem": problem}
 
 
 def _import_diff(change: Change) -> RecordDiff:

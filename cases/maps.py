@@ -21,6 +21,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.http import JsonResponse, QueryDict
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -65,14 +66,16 @@ def subdivision_point(code: str) -> tuple[float, float, str] | None:
 
 
 @functools.cache
-def _incident_url_pattern() -> str:
-    return reverse("cases:incident-detail", args=[123456789])
+def _incident_url_pattern(language: str) -> str:
+    with translation.override(language):
+        return reverse("cases:incident-detail", args=[123456789])
 
 
 def incident_url(pk: int) -> str:
-    """An incident's address, without resolving the URL pattern again for each of the
-    map's thousands of titles."""
-    return _incident_url_pattern().replace("123456789", str(int(pk)))
+    """An incident's address in the active language (/fr/incidents/12/), without resolving
+    the URL pattern again for each of the map's thousands of titles."""
+    pattern = _incident_url_pattern(translation.get_language())
+    return pattern.replace("123456789", str(int(pk)))
 
 
 @dataclass

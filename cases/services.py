@@ -16,6 +16,7 @@ from itertools import pairwise
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import (
@@ -114,8 +115,11 @@ def refuse_changes_to_published(records: list[Publishable]) -> None:
     for record in records:
         if is_live(record):
             raise ValidationError(
-                f"“{record}” is live: change this on its own page, where the edit waits in "
-                "your change set until another reviewer approves it."
+                gettext(
+                    "“%(record)s” is live: change this on its own page, where the edit waits "
+                    "in your change set until another reviewer approves it."
+                )
+                % {"record": record}
             )
 
 
@@ -162,20 +166,27 @@ def quality_problems(record: Publishable) -> list[str]:
     if isinstance(record, Incident):
         citations = record.citations.all()
         if not citations.exists():
-            problems.append("Cite at least one source for the incident.")
+            problems.append(gettext("Cite at least one source for the incident."))
         elif not citations.filter(source__in=Source.objects.public()).exists():
-            problems.append("None of the incident's cited sources is published: publish one.")
+            problems.append(
+                gettext("None of the incident's cited sources is published: publish one.")
+            )
         if not (record.legal_qualifications.exists() or record.categories.exists()):
-            problems.append("Give a legal qualification (a provision) or a violation category.")
+            problems.append(
+                gettext("Give a legal qualification (a provision) or a violation category.")
+            )
     elif isinstance(record, AccountabilityAction):
         if not record.issuing_body.is_public:
-            problems.append(f"Publish the issuing body ({record.issuing_body}) first.")
+            problems.append(
+                gettext("Publish the issuing body (%(body)s) first.")
+                % {"body": record.issuing_body}
+            )
         if not (record.issued_on or record.announced_on or record.applied_on):
-            problems.append("Give a date: when it was issued, announced or applied for.")
+            problems.append(gettext("Give a date: when it was issued, announced or applied for."))
         if not record.subject_links.exists():
-            problems.append("Name at least one subject (who the action is directed at).")
+            problems.append(gettext("Name at least one subject (who the action is directed at)."))
         if not record.citations.exists():
-            problems.append("Cite at least one source for the action.")
+            problems.append(gettext("Cite at least one source for the action."))
     return problems
 
 
@@ -197,11 +208,11 @@ def save_status(record: Publishable, user: AbstractBaseUser, status: str, reason
         refresh_search_names(actions=[record.pk])
 
 
-def _refuse_unless(record: Publishable, allowed: tuple[str, ...], action: str) -> None:
+def _refuse_unless(record: Publishable, allowed: tuple[str, ...], refusal: str) -> None:
+    """refusal: a whole sentence with the placeholders %(record)s and %(status)s."""
     if record.publication_status not in allowed:
         raise ValidationError(
-            f"“{record}” is {record.get_publication_status_display().lower()}: "
-            f"it cannot be {action}."
+            refusal % {"record": record, "status": record.get_publication_status_display().lower()}
         )
 
 
@@ -209,8 +220,15 @@ def _refuse_unless(record: Publishable, allowed: tuple[str, ...], action: str) -
 def submit_for_review(*, record: Publishable, user: AbstractBaseUser) -> Publishable:
     """A researcher hands a draft (or a withdrawn record, corrected) to the reviewers."""
     if not user.has_perm(f"cases.change_{record._meta.model_name}"):
-        raise PermissionDenied(f"You may not change {record._meta.verbose_name_plural}.")
-    _refuse_unless(record, SUBMITTABLE_FROM, "submitted for review")
+        raise PermissionDenied(
+            gettext("You may not change %(records)s.")
+            % {"records": record._meta.verbose_name_plural}
+        )
+    _refuse_unless(
+        record,
+        SUBMITTABLE_FROM,
+        gettext("“%(record)s” is %(status)s: it cannot be submitted for review."),
+    )
     save_status(record, user, Status.IN_REVIEW, "")
     return record
 
@@ -220,7 +238,11 @@ def return_to_draft(*, record: Publishable, reviewer: AbstractBaseUser) -> Publi
     """A reviewer sends a record in review back for more work."""
     if not can_publish(reviewer, type(record)):
         raise PermissionDenied(_("Only a reviewer can send a record back to draft."))
-    _refuse_unless(record, (Status.IN_REVIEW,), "sent back to draft")
+    _refuse_unless(
+        record,
+        (Status.IN_REVIEW,),
+        gettext("“%(record)s” is %(status)s: it cannot be sent back to draft."),
+    )
     save_status(record, reviewer, Status.DRAFT, "")
     return record
 
@@ -230,15 +252,22 @@ def publish(*, record: Publishable, reviewer: AbstractBaseUser) -> Publishable:
     """Make a record public, after a second person's review and the data-quality checks."""
     if not can_publish(reviewer, type(record)):
         raise PermissionDenied(_("Only a reviewer can publish."))
-    _refuse_unless(record, PUBLISHABLE_FROM, "published")
+    _refuse_unless(
+        record, PUBLISHABLE_FROM, gettext("“%(record)s” is %(status)s: it cannot be published.")
+    )
     editor = last_editor(record)
     if editor is not None and editor.pk == reviewer.pk:
         raise PermissionDenied(
-            f"You made the last change to “{record}”: another reviewer must publish it."
+            gettext("You made the last change to “%(record)s”: another reviewer must publish it.")
+            % {"record": record}
         )
     problems = quality_problems(record)
     if problems:
-        raise ValidationError([f"“{record}” cannot be published yet: {problems[0]}", *problems[1:]])
+        first = gettext("“%(record)s” cannot be published yet: %(problem)s") % {
+            "record": record,
+            "problem": problems[0],
+        }
+        raise ValidationError([first, *problems[1:]])
     save_status(record, reviewer, Status.PUBLISHED, "")
     return record
 
@@ -248,7 +277,9 @@ def withdraw(*, record: Publishable, reviewer: AbstractBaseUser, reason: str) ->
     """Take a published record off every public surface; its page then shows the reason."""
     if not can_publish(reviewer, type(record)):
         raise PermissionDenied(_("Only a reviewer can withdraw."))
-    _refuse_unless(record, (Status.PUBLISHED,), "withdrawn")
+    _refuse_unless(
+        record, (Status.PUBLISHED,), gettext("“%(record)s” is %(status)s: it cannot be withdrawn.")
+    )
     reason = reason.strip()
     if not reason:
         raise ValidationError(
@@ -299,8 +330,14 @@ def update_action_lifecycles(
         for index, _event, message in lifecycle_problems(own, None):
             event = own[index]
             refusals.append(
-                f"“{action}”: the event “{event.get_kind_display()}” of "
-                f"{written_date(event.occurred_on)} (id {event.external_id or event.pk}): {message}"
+                gettext("“%(action)s”: the event “%(event)s” of %(date)s (id %(id)s): %(problem)s")
+                % {
+                    "action": action,
+                    "event": event.get_kind_display(),
+                    "date": written_date(event.occurred_on),
+                    "id": event.external_id or event.pk,
+                    "problem": message,
+                }
             )
     if refusals:
         raise ValidationError(refusals)

@@ -82,8 +82,11 @@ class ChargeForm(forms.ModelForm):
         if subject is not None and ids is not None and subject.pk not in ids:
             self.add_error(
                 "subject",
-                f"{subject} is not among the subjects of this action: add them under "
-                "Subjects, or leave the subject empty for a charge against every subject.",
+                gettext(
+                    "%(subject)s is not among the subjects of this action: add them under "
+                    "Subjects, or leave the subject empty for a charge against every subject."
+                )
+                % {"subject": subject},
             )
         return cleaned
 
@@ -258,17 +261,17 @@ class ActionForIncidentCitations(RowsFromIncidents, ActionCitationInline):
 def shown(name: str, value) -> str:
     """A value of an action's field as staff read it: a date in words, a choice's label."""
     if value is None or value == "":
-        return "empty"
+        return gettext("empty")
     if isinstance(value, datetime.date):
         return written_date(value)
     return str(dict(m.AccountabilityAction._meta.get_field(name).flatchoices).get(value, value))
 
 
-DERIVED_NOTE = (
+DERIVED_NOTE = _(
     "These come from the events below (see docs/action-lifecycle.md): to change them, add or "
     "correct an event."
 )
-DERIVABLE_NOTE = (
+DERIVABLE_NOTE = _(
     "Once the action has events (below), its status, seal status and dates come from them."
 )
 
@@ -277,10 +280,10 @@ class AccountabilityActionForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         refuse_date_before(
-            self, "applied_on", "issued_on", "It cannot be issued before it was applied for."
+            self, "applied_on", "issued_on", _("It cannot be issued before it was applied for.")
         )
         refuse_date_before(
-            self, "issued_on", "announced_on", "It cannot be announced before it was issued."
+            self, "issued_on", "announced_on", _("It cannot be announced before it was issued.")
         )
         return cleaned
 
@@ -382,11 +385,17 @@ class AccountabilityActionAdmin(RefreshesSearchNames, PublishableAdmin):
             for name, (_before, after) in changed.items():
                 setattr(obj, name, after)
             said = "; ".join(
-                f"{m.AccountabilityAction._meta.get_field(name).verbose_name} "
-                f"{shown(name, before)} → {shown(name, after)}"
+                gettext("%(field)s %(before)s → %(after)s")
+                % {
+                    "field": m.AccountabilityAction._meta.get_field(name).verbose_name,
+                    "before": shown(name, before),
+                    "after": shown(name, after),
+                }
                 for name, (before, after) in changed.items()
             )
-            self.message_user(request, f"From the events: {said}.", messages.INFO)
+            self.message_user(
+                request, gettext("From the events: %(changes)s.") % {"changes": said}, messages.INFO
+            )
 
 
 class FollowsTheLifecycle:

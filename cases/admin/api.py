@@ -1,6 +1,7 @@
 """The partner API's keys, and tombstones of deleted records (written by the code only)."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases import models as m
@@ -29,7 +30,9 @@ class ApiKeyAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if raw_key:
             # Only the hash is stored: this is the one time anyone sees the key.
-            messages.warning(request, f"The new key, shown only now: {raw_key}")
+            messages.warning(
+                request, gettext("The new key, shown only now: %(key)s") % {"key": raw_key}
+            )
 
     @admin.action(description=_("Revoke the selected keys"))
     def revoke(self, request, queryset):

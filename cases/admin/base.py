@@ -22,6 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.datastructures import MultiValueDict
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases import services
@@ -91,7 +92,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         opts = self.model._meta
         context = {
             **self.admin_site.each_context(request),
-            "title": f"History: {obj}",
+            "title": gettext("History: %(record)s") % {"record": obj},
             "subtitle": None,
             "opts": opts,
             "object": obj,
@@ -174,7 +175,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
         page = Paginator(deletions, self.history_list_per_page).get_page(request.GET.get("p"))
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Deleted {self.model._meta.verbose_name_plural}",
+            "title": gettext("Deleted %(records)s")
+            % {"records": self.model._meta.verbose_name_plural},
             "opts": self.model._meta,
             "page": page,
             "rows": [self.deleted_row(deletion) for deletion in page],

@@ -85,17 +85,27 @@ def form_errors(response) -> list[str]:
         form = admin_form.form
         for name, messages_ in form.errors.items():
             label = form.fields[name].label if name in form.fields else ""
-            errors.extend(f"{label}: {m}" if label else m for m in messages_)
+            errors.extend(_field_error(label, m) if label else m for m in messages_)
     for inline in context.get("inline_admin_formsets", ()):
         formset = inline.formset
         what = formset.model._meta.verbose_name
-        errors.extend(f"{what}: {m}" for m in formset.non_form_errors())
+        errors.extend(_field_error(what, m) for m in formset.non_form_errors())
         for row, row_errors in enumerate(formset.errors, start=1):
             for name, messages_ in row_errors.items():
-                errors.extend(f"{what} {row}, {name}: {m}" for m in messages_)
+                errors.extend(
+                    gettext("%(part)s %(row)d, %(field)s: %(message)s")
+                    % {"part": what, "row": row, "field": name, "message": m}
+                    for m in messages_
+                )
     if not errors and response.status_code == 302:
-        errors.append("The record no longer exists.")
-    return errors or [f"The form was refused (HTTP {response.status_code})."]
+        errors.append(gettext("The record no longer exists."))
+    return errors or [
+        gettext("The form was refused (HTTP %(status)d).") % {"status": response.status_code}
+    ]
+
+
+def _field_error(label, message) -> str:
+    return gettext("%(field)s: %(message)s") % {"field": label, "message": message}
 
 
 def replay(change: Change, change_set: ChangeSet, search_names: set[int] | None = None):
@@ -125,7 +135,9 @@ def replay(change: Change, change_set: ChangeSet, search_names: set[int] | None 
     try:
         response = model_admin.changeform_view(request, change.object_id or None)
     except PermissionDenied:
-        raise ValidationError(f"{change.author} may no longer change this record.") from None
+        raise ValidationError(
+            gettext("%(author)s may no longer change this record.") % {"author": change.author}
+        ) from None
     finally:
         context.request, context.change_reason = previous
     saved = getattr(request, "saved_object", None)
@@ -256,10 +268,12 @@ class ReviewedEdits:
         self.message_user(
             request,
             format_html(
-                'Kept in your change set <a href="{}">{}</a>. The public sees the '
-                "published version until a reviewer approves it.",
-                change_set.get_absolute_url(),
-                change_set,
+                gettext(
+                    'Kept in your change set <a href="{url}">{change_set}</a>. The public sees '
+                    "the published version until a reviewer approves it."
+                ),
+                url=change_set.get_absolute_url(),
+                change_set=change_set,
             ),
             messages.SUCCESS,
         )
@@ -354,11 +368,13 @@ class ReviewedEdits:
                 self.message_user(
                     request,
                     format_html(
-                        '“{}” is in your change set <a href="{}">{}</a>: the public sees '
-                        "it once a reviewer approves the change set.",
-                        obj,
-                        added.change_set.get_absolute_url(),
-                        added.change_set,
+                        gettext(
+                            '“{record}” is in your change set <a href="{url}">{change_set}</a>: '
+                            "the public sees it once a reviewer approves the change set."
+                        ),
+                        record=obj,
+                        url=added.change_set.get_absolute_url(),
+                        change_set=added.change_set,
                     ),
                     messages.INFO,
                 )
@@ -394,7 +410,8 @@ class ReviewedEdits:
             change = changesets.save_deletion(user=request.user, obj=obj)
             self.message_user(
                 request,
-                f"The deletion of “{obj}” waits in your change set “{change.change_set}”.",
+                gettext("The deletion of “%(record)s” waits in your change set “%(change_set)s”.")
+                % {"record": obj, "change_set": change.change_set},
                 messages.SUCCESS,
             )
             return redirect(change.change_set.get_absolute_url())
@@ -488,10 +505,10 @@ class ChangeSetAdmin(admin.ModelAdmin):
         change_set = get_object_or_404(ChangeSet, pk=pk)
         user, comment = request.user, request.POST.get("review_comment", "")
         done = {
-            "submit": "submitted for review",
-            "approve": "approved: its changes are published",
-            "request-changes": "returned to its author",
-            "discard": "discarded",
+            "submit": _("Change set “%(change_set)s” is submitted for review."),
+            "approve": _("Change set “%(change_set)s” is approved: its changes are published."),
+            "request-changes": _("Change set “%(change_set)s” is returned to its author."),
+            "discard": _("Change set “%(change_set)s” is discarded."),
         }
         if action not in done:
             return redirect("admin:cases_changeset_change", pk)
@@ -508,7 +525,7 @@ class ChangeSetAdmin(admin.ModelAdmin):
             for message in getattr(error, "messages", [str(error)]):
                 self.message_user(request, message, messages.ERROR)
         else:
-            self.message_user(request, f"Change set “{change_set}” is {done[action]}.")
+            self.message_user(request, done[action] % {"change_set": change_set})
         return redirect("admin:cases_changeset_change", pk)
 
     def preview_view(self, request, pk, change_id):
@@ -552,11 +569,14 @@ class ChangeSetAdmin(admin.ModelAdmin):
                 for message in getattr(error, "messages", [str(error)]):
                     self.message_user(request, message, messages.ERROR)
             else:
-                self.message_user(request, f"“{change.label}” is out of the change set.")
+                self.message_user(
+                    request,
+                    gettext("“%(record)s” is out of the change set.") % {"record": change.label},
+                )
             return redirect("admin:cases_changeset_change", pk)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Take “{change.label}” out of the change set?",
+            "title": gettext("Take “%(record)s” out of the change set?") % {"record": change.label},
             "opts": self.model._meta,
             "change": change,
         }

@@ -18,6 +18,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditAction
@@ -85,14 +86,17 @@ def import_view(request):
         if change is not None:
             messages.success(
                 request,
-                f"“{upload.name}” is kept in change set “{change.change_set}”, and nothing is "
-                "imported yet: check what it changes below, then submit it for review.",
+                gettext(
+                    "“%(file)s” is kept in change set “%(change_set)s”, and nothing is imported "
+                    "yet: check what it changes below, then submit it for review."
+                )
+                % {"file": upload.name, "change_set": change.change_set},
             )
             return redirect(change.change_set.get_absolute_url())
     return TemplateResponse(
         request,
         "admin/exchange/import.html",
-        _context(request, "Import records", form=form, report=report),
+        _context(request, gettext("Import records"), form=form, report=report),
     )
 
 
@@ -119,7 +123,7 @@ def quality_view(request):
     return TemplateResponse(
         request,
         "admin/exchange/quality.html",
-        _context(request, "Data quality", checks=checks),
+        _context(request, gettext("Data quality"), checks=checks),
     )
 
 

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from cases import models as m
 
@@ -94,12 +95,19 @@ class IncidentForm(forms.ModelForm):
         subdivision, country = cleaned.get("subdivision"), cleaned.get("country")
         if subdivision:
             if not country:
-                self.add_error("country", "Give the country of the subdivision.")
+                self.add_error("country", gettext("Give the country of the subdivision."))
             elif not re.fullmatch(rf"{country.code}-[A-Z0-9]{{1,3}}", subdivision):
                 self.add_error(
                     "subdivision",
-                    f"“{subdivision}” is not an ISO 3166-2 code in {country}: "
-                    f"it should look like {country.code}-23.",
+                    gettext(
+                        "“%(subdivision)s” is not an ISO 3166-2 code in %(country)s: it should "
+                        "look like %(example)s."
+                    )
+                    % {
+                        "subdivision": subdivision,
+                        "country": country,
+                        "example": f"{country.code}-23",
+                    },
                 )
         return cleaned
 

@@ -42,7 +42,7 @@ class InstrumentForm(forms.ModelForm):
             self,
             "adopted_on",
             "entry_into_force_on",
-            "The instrument cannot enter into force before it was adopted.",
+            _("The instrument cannot enter into force before it was adopted."),
         )
         rule = cleaned.get("entry_into_force_rule")
         if (
@@ -51,7 +51,7 @@ class InstrumentForm(forms.ModelForm):
             and not cleaned.get("entry_into_force_delay")
         ):
             self.add_error(
-                "entry_into_force_delay", "This rule needs the number of days or months."
+                "entry_into_force_delay", _("This rule needs the number of days or months.")
             )
         return cleaned
 

@@ -6,6 +6,7 @@ from functools import cached_property
 from django import forms
 from django.contrib import admin
 from django.db.models import Prefetch
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from cases import models as m
@@ -94,7 +95,7 @@ class SourceInRowForm(LoadedChoicesForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("pinpoint") and not cleaned.get("source"):
-            self.add_error("source", "Give the source the pinpoint refers to.")
+            self.add_error("source", gettext("Give the source the pinpoint refers to."))
         return cleaned
 
     def save_citation(self, *, user) -> None:
@@ -194,9 +195,13 @@ class CitationForm(forms.ModelForm):
         given = [name for name in CITATION_TARGETS if cleaned.get(name)]
         if len(given) != 1:
             # Said here, field by field, rather than as the constraint's bare name.
-            message = "A citation backs exactly one claim: fill in one of these fields."
+            message = gettext("A citation backs exactly one claim: fill in one of these fields.")
             if given:
-                message = f"A citation backs exactly one claim; {len(given)} are filled in."
+                message = ngettext(
+                    "A citation backs exactly one claim; %(count)d is filled in.",
+                    "A citation backs exactly one claim; %(count)d are filled in.",
+                    len(given),
+                ) % {"count": len(given)}
             for name in given or CITATION_TARGETS:
                 self.add_error(name, message)
         return cleaned

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases import services
@@ -105,7 +106,7 @@ class PublishableAdmin(ReviewedEdits, TrackedAdmin):
                 return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", obj.pk)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Withdraw “{obj}”",
+            "title": gettext("Withdraw “%(record)s”") % {"record": obj},
             "opts": self.model._meta,
             "original": obj,
             "form": form,
@@ -168,12 +169,15 @@ class PublishableAdmin(ReviewedEdits, TrackedAdmin):
                 self.message_user(request, message, messages.ERROR)
             self.message_user(
                 request,
-                f"“{obj}” stays {obj.get_publication_status_display().lower()}.",
+                gettext("“%(record)s” stays %(status)s.")
+                % {"record": obj, "status": obj.get_publication_status_display().lower()},
                 messages.WARNING,
             )
             return False
         self.message_user(
-            request, f"“{obj}” is now {obj.get_publication_status_display().lower()}."
+            request,
+            gettext("“%(record)s” is now %(status)s.")
+            % {"record": obj, "status": obj.get_publication_status_display().lower()},
         )
         return True
 

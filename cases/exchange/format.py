@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, models
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from cases import models as m
 from cases.edtf import edtf_bounds
@@ -418,18 +419,18 @@ def from_text(kind: str, text: str | None):
         if kind == "datetime":
             value = datetime.datetime.fromisoformat(text)
             if value.tzinfo is None:
-                raise ValueProblem("give a time zone, e.g. 2023-03-17T10:00:00+00:00")
+                raise ValueProblem(gettext("give a time zone, e.g. 2023-03-17T10:00:00+00:00"))
             return value
     except (ValueError, decimal.InvalidOperation) as exc:
         if isinstance(exc, ValueProblem):
             raise
         expected = {
-            "int": "a whole number",
-            "decimal": "a number such as 48.45",
-            "date": "a date as YYYY-MM-DD",
-            "datetime": "a date and time as YYYY-MM-DDTHH:MM:SS+00:00",
+            "int": gettext("expected a whole number"),
+            "decimal": gettext("expected a number such as 48.45"),
+            "date": gettext("expected a date as YYYY-MM-DD"),
+            "datetime": gettext("expected a date and time as YYYY-MM-DDTHH:MM:SS+00:00"),
         }[kind]
-        raise ValueProblem(f"expected {expected}") from exc
+        raise ValueProblem(expected) from exc
     return text
 
 

@@ -308,7 +308,8 @@ class Source:
     def _csv_files(self, names: dict, archive: zipfile.ZipFile | None):
         for name in sorted(names):
             if name.removesuffix(".csv") not in BY_FILE and not name.endswith("/"):
-                self.report.add(Problem(name, 0, "", "", "unknown file; see docs/exchange.md"))
+                unknown = gettext("unknown file; see docs/exchange.md")
+                self.report.add(Problem(name, 0, "", "", unknown))
         for record_type in RECORD_TYPES:
             name = f"{record_type.file}.csv"
             if name not in names:
@@ -364,9 +365,11 @@ class Source:
                 record_type = BY_NAME.get(line.get("type"))
                 if record_type is None or order[record_type.name] < position:
                     problem = (
-                        "unknown record type"
+                        gettext("unknown record type")
                         if record_type is None
-                        else "out of order: lines must be grouped by type as export writes them"
+                        else gettext(
+                            "out of order: lines must be grouped by type as export writes them"
+                        )
                     )
                     self.report.add(Problem(name, number, "type", str(line.get("type")), problem))
                     pending = None
@@ -397,7 +400,8 @@ class Source:
                 if not isinstance(line, dict):
                     raise ValueError("not an object")
             except ValueError as exc:
-                self.report.add(Problem(name, number, "", text[:80], f"not a JSON object: {exc}"))
+                problem = gettext("not a JSON object: %(error)s") % {"error": exc}
+                self.report.add(Problem(name, number, "", text[:80], problem))
                 continue
             return number, line
         return None
@@ -484,7 +488,8 @@ class Importer:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         except DatabaseError as exc:
-            self.report.add(Problem("", 0, "", "", f"a reference is broken: {exc}"))
+            broken = gettext("a reference is broken: %(error)s") % {"error": exc}
+            self.report.add(Problem("", 0, "", "", broken))
 
     def import_file(self, record_type, name, headers, rows: Iterator[Row]) -> None:
         known = {*record_type.headers, ORIGIN_ROW}
@@ -522,9 +527,9 @@ class Importer:
     def _check_headers(self, record_type, name, headers, known, required, row) -> None:
         for header in headers:
             if header not in known:
-                self.report.add(Problem(name, row, header, "", "unknown column"))
+                self.report.add(Problem(name, row, header, "", gettext("unknown column")))
         for header in sorted(required - set(headers)):
-            self.report.add(Problem(name, row, header, "", "required column missing"))
+            self.report.add(Problem(name, row, header, "", gettext("required column missing")))
 
     # --- One batch: look up, resolve, validate, write ----------------------------------------
 
@@ -553,13 +558,13 @@ class Importer:
             obj = None
             if record_type.id_column:
                 if row_id is None:
-                    problem("id", "", "an id is required")
+                    problem("id", "", gettext("an id is required"))
                 elif row_id in seen:
-                    problem("id", row_id, "this id appears twice in the file")
+                    problem("id", row_id, gettext("this id appears twice in the file"))
                 else:
                     obj = existing.get(row_id)
                     if obj is not None and obj.created_at == self.now:
-                        problem("id", row_id, "this id appears twice in the file")
+                        problem("id", row_id, gettext("this id appears twice in the file"))
                     seen.add(row_id)
             adding = obj is None
             # A new row's object is made while the COPY runs, in valid_new_rows().
@@ -568,8 +573,11 @@ class Importer:
                 problem(
                     "id",
                     row_id,
-                    f"unknown {record_type.name}: terms are matched by this key; "
-                    "correct it, or import with --create-vocabulary to add the term",
+                    gettext(
+                        "unknown %(vocabulary)s: terms are matched by this key; correct it, or "
+                        "import with --create-vocabulary to add the term"
+                    )
+                    % {"vocabulary": record_type.name},
                 )
             rows.append((number, line, problems, problem, row_id, obj, adding))
         # New rows get their primary keys now, so rows of this batch can refer to each other
@@ -723,8 +731,11 @@ class Importer:
             problem(
                 "id",
                 row_id,
-                f"this record changed after the file was uploaded ({when}): upload the file "
-                "again, to review it against the current version",
+                gettext(
+                    "this record changed after the file was uploaded (%(when)s): upload the "
+                    "file again, to review it against the current version"
+                )
+                % {"when": when},
             )
 
     @staticmethod
@@ -783,9 +794,9 @@ class Importer:
         pk = references.get(ref, {}).get(key)
         if pk is None:
             if key in self.rejected[ref]:
-                problem(column, key, f"refers to a row of {BY_NAME[ref].file} that was rejected")
+                problem(column, key, _refers_to_rejected(BY_NAME[ref].file))
             else:
-                problem(column, key, f"unknown {ref} id")
+                problem(column, key, _unknown_id(ref))
         return pk
 
     def _set_id(self, record_type, obj, row_id, references, problem) -> None:
@@ -798,7 +809,7 @@ class Importer:
         elif record_type.name == "provision":
             slug, _, label = row_id.partition(" ")
             if not label:
-                problem("id", row_id, "a provision's id is “<instrument slug> <label>”")
+                problem("id", row_id, gettext("a provision's id is “<instrument slug> <label>”"))
             obj.instrument_id = self._reference("instrument", slug, references, "id", problem)
             obj.label = label
 
@@ -829,7 +840,9 @@ class Importer:
                 setattr(obj, f"{column.field_name}_id", pk)
                 continue
             if isinstance(raw, list):
-                problem(column.name, json.dumps(raw), "expected a single value, not a list")
+                problem(
+                    column.name, json.dumps(raw), gettext("expected a single value, not a list")
+                )
                 continue
             try:
                 value = from_text(column.kind, None if raw is None else str(raw))
@@ -912,9 +925,9 @@ class Importer:
             pk = found.get(key)
             if pk is None:
                 problem = (
-                    f"refers to a row of {record_type.file} that was rejected"
+                    _refers_to_rejected(record_type.file)
                     if key in self.rejected[record_type.name]
-                    else f"unknown {record_type.name} id"
+                    else _unknown_id(record_type.name)
                 )
                 self.report.add(Problem(name, number, field_name, key, problem))
                 continue
@@ -968,7 +981,11 @@ class Importer:
         if not found:
             self.report.add(
                 Problem(
-                    name, batch[0][0], "", "", f"the database refused: {_database_message(exc)}"
+                    name,
+                    batch[0][0],
+                    "",
+                    "",
+                    gettext("the database refused: %(error)s") % {"error": _database_message(exc)},
                 )
             )
 
@@ -1171,6 +1188,14 @@ def _label(model_field) -> str:
 
 def model_has_serial_pk(model: type[models.Model]) -> bool:
     return model._meta.pk.get_internal_type() in ("AutoField", "BigAutoField")
+
+
+def _refers_to_rejected(file: str) -> str:
+    return gettext("refers to a row of %(file)s that was rejected") % {"file": file}
+
+
+def _unknown_id(record_type: str) -> str:
+    return gettext("unknown %(record_type)s id") % {"record_type": record_type}
 
 
 def _database_message(exc: Exception) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext
 
 from cases.models import (
     AccountabilityAction,
@@ -42,7 +43,7 @@ class Check:
     rows: list = field(default_factory=list)  # (description, admin link or None)
 
 
-def _without_citations(model, label: str, link_name: str) -> Check:
+def _without_citations(model, title: str, link_name: str) -> Check:
     queryset = model.objects.filter(~Exists(Citation.objects.filter(**{link_name: OuterRef("pk")})))
     if model is Incident:
         queryset = queryset.only("pk", "title")
@@ -50,8 +51,8 @@ def _without_citations(model, label: str, link_name: str) -> Check:
         queryset = queryset.select_related(*_related(model))
     rows = [(str(obj), obj) for obj in queryset.order_by("pk")[:LIMIT]]
     return Check(
-        f"{label} without a citation",
-        "A fact no source backs. Add a citation, or remove the claim.",
+        title,
+        gettext("A fact no source backs. Add a citation, or remove the claim."),
         queryset.count(),
         rows,
     )
@@ -72,13 +73,29 @@ def _related(model) -> list[str]:
 
 def facts_without_citations() -> list[Check]:
     return [
-        _without_citations(Incident, "Incidents", "incident"),
-        _without_citations(Involvement, "Involvements", "involvement"),
-        _without_citations(LegalQualification, "Legal qualifications", "legal_qualification"),
-        _without_citations(AccountabilityAction, "Accountability actions", "action"),
-        _without_citations(ActionEvent, "Events of accountability actions", "action_event"),
-        _without_citations(TreatyEvent, "Treaty events", "treaty_event"),
-        _without_citations(SecurityCouncilReferral, "Security Council referrals", "referral"),
+        _without_citations(Incident, gettext("Incidents without a citation"), "incident"),
+        _without_citations(Involvement, gettext("Involvements without a citation"), "involvement"),
+        _without_citations(
+            LegalQualification,
+            gettext("Legal qualifications without a citation"),
+            "legal_qualification",
+        ),
+        _without_citations(
+            AccountabilityAction, gettext("Accountability actions without a citation"), "action"
+        ),
+        _without_citations(
+            ActionEvent,
+            gettext("Events of accountability actions without a citation"),
+            "action_event",
+        ),
+        _without_citations(
+            TreatyEvent, gettext("Treaty events without a citation"), "treaty_event"
+        ),
+        _without_citations(
+            SecurityCouncilReferral,
+            gettext("Security Council referrals without a citation"),
+            "referral",
+        ),
     ]
 
 
@@ -89,8 +106,8 @@ def published_without_qualification() -> Check:
         .only("pk", "title")
     )
     return Check(
-        "Published incidents without a legal qualification",
-        "The public page shows no law for these incidents.",
+        gettext("Published incidents without a legal qualification"),
+        gettext("The public page shows no law for these incidents."),
         queryset.count(),
         [(str(obj), obj) for obj in queryset.order_by("pk")[:LIMIT]],
     )
@@ -100,8 +117,11 @@ def sources_without_hash() -> Check:
     hashed = SourceCapture.objects.filter(source=OuterRef("pk")).exclude(sha256="")
     queryset = Source.objects.filter(~Exists(hashed)).only("pk", "title")
     return Check(
-        "Sources without a capture hash",
-        "No preserved capture with a SHA-256 (Berkeley Protocol): the source may change or vanish.",
+        gettext("Sources without a capture hash"),
+        gettext(
+            "No preserved capture with a SHA-256 (Berkeley Protocol): the source may change or "
+            "vanish."
+        ),
         queryset.count(),
         [(str(obj), obj) for obj in queryset.order_by("pk")[:LIMIT]],
     )
@@ -155,19 +175,22 @@ def duplicate_actors() -> Check:
         found = cursor.fetchall()
     total = found[0][5] if found else 0
     rows = [
-        (f"#{a} “{name_a}” and #{b} “{name_b}” (similarity {score:.2f})", None)
+        (
+            gettext("#%(a)s “%(name_a)s” and #%(b)s “%(name_b)s” (similarity %(score).2f)")
+            % {"a": a, "name_a": name_a, "b": b, "name_b": name_b, "score": score},
+            None,
+        )
         for a, b, name_a, name_b, score, _ in found
     ]
     how = (
-        "trigram similarity of names and other names"
+        gettext("Found by trigram similarity of names and other names. Merge or tell them apart.")
         if trigram
-        else (
-            "equal names once case, spaces and punctuation are ignored (pg_trgm is not installed)"
+        else gettext(
+            "Found by equal names once case, spaces and punctuation are ignored (pg_trgm is not "
+            "installed). Merge or tell them apart."
         )
     )
-    return Check(
-        "Likely duplicate actors", f"Found by {how}. Merge or tell them apart.", total, rows
-    )
+    return Check(gettext("Likely duplicate actors"), how, total, rows)
 
 
 def treaty_period_checks() -> list[Check]:
@@ -222,26 +245,42 @@ def treaty_period_checks() -> list[Check]:
             )
         if any(status.kind in accepted for status in statuses):
             continue
-        described = ", ".join(f"{s.state.name}: {s.label.lower()}" for s in statuses)
-        row = (incident_id, f"{title} — {instrument} on {on}: {described}")
+        described = ", ".join(
+            gettext("%(state)s: %(status)s") % {"state": s.state.name, "status": s.label.lower()}
+            for s in statuses
+        )
+        text = gettext("%(incident)s — %(instrument)s on %(date)s: %(statuses)s") % {
+            "incident": title,
+            "instrument": instrument,
+            "date": on,
+            "statuses": described,
+        }
+        row = (incident_id, text)
         if any(status.kind == TreatyStatusKind.NO_RECORD for status in statuses):
             unrecorded.append(row)
         else:
             flagged.append(row)
     return [
         Check(
-            "Incidents dated outside the period a qualifying instrument bound the states involved",
-            "On the incident's date no state involved (territory or occupying power) was bound "
-            "by the instrument of a qualifying provision, nor had accepted jurisdiction. Check "
-            "the date, the qualification, or the treaty events.",
+            gettext(
+                "Incidents dated outside the period a qualifying instrument bound the states "
+                "involved"
+            ),
+            gettext(
+                "On the incident's date no state involved (territory or occupying power) was "
+                "bound by the instrument of a qualifying provision, nor had accepted "
+                "jurisdiction. Check the date, the qualification, or the treaty events."
+            ),
             len(flagged),
             [(text, Incident(pk=pk, title=text)) for pk, text in flagged[:LIMIT]],
         ),
         Check(
-            "Incidents qualified under an instrument whose treaty acts are not recorded",
-            "No state involved is shown bound, and for at least one no treaty act under the "
-            "instrument is recorded, so the site answers 'no treaty act recorded here'. Enter "
-            "the state's acts (with their depositary source).",
+            gettext("Incidents qualified under an instrument whose treaty acts are not recorded"),
+            gettext(
+                "No state involved is shown bound, and for at least one no treaty act under the "
+                "instrument is recorded, so the site answers 'no treaty act recorded here'. "
+                "Enter the state's acts (with their depositary source)."
+            ),
             len(unrecorded),
             [(text, Incident(pk=pk, title=text)) for pk, text in unrecorded[:LIMIT]],
         ),

@@ -4,7 +4,8 @@
 // creates the actor through the actor's add page (POST to data-create-url, as a draft in
 // the editor's change set) and chooses it; a refusal is shown under the field, which is
 // left empty. Wraps Django's set-up of its pickers (admin/js/autocomplete.js), so pickers
-// of rows added later get it too.
+// of rows added later get it too. Its words come from the admin's JavaScript catalog
+// (admin:jsi18n, which every change form loads and which reads the project's djangojs.po).
 {
     const $ = django.jQuery;
     const plain = $.fn.djangoAdminSelect2;
@@ -50,13 +51,13 @@
                     element.appendChild(new Option(answer.text, answer.id, true, true));
                 } else {
                     $(element).val(null);
-                    showError(element, answer.errors || ['The actor could not be created.']);
+                    showError(element, answer.errors || [gettext('The actor could not be created.')]);
                 }
                 $(element).trigger('change');
             })
             .catch(() => {
                 $(element).val(null).trigger('change');
-                showError(element, ['The actor could not be created: try again.']);
+                showError(element, [gettext('The actor could not be created: try again.')]);
             });
     }
 
@@ -79,7 +80,11 @@
                         for (const [kind, label] of kinds) {
                             results.push({
                                 id: CREATE + kind + ':' + term,
-                                text: `Create “${term}” as ${label}`
+                                text: interpolate(
+                                    gettext('Create “%(name)s” as %(kind)s'),
+                                    {name: term, kind: label},
+                                    true
+                                )
                             });
                         }
                     }

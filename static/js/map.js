@@ -3,6 +3,8 @@
 // No tile server: every file it reads is on this site. Each marker is a place: its
 // number of incidents, a class for how exact its position is, and a title and pop-up
 // that say so in words. The list of places below the map says the same without scripts.
+// Its words come from Django's JavaScript catalog (gettext, ngettext, interpolate,
+// get_format: the script before this one, docs/i18n.md), in the page's language.
 (function () {
   "use strict";
 
@@ -40,8 +42,25 @@
     });
   }
 
-  function plural(n, one, many) {
-    return n.toLocaleString() + " " + (n === 1 ? one : many);
+  // A count as the page's list writes it (number_format with force_grouping): 1,234 in
+  // English, 1 234 in Ukrainian, 1234 in Arabic (no grouping). Each of the site's
+  // languages groups by a single size, or not at all.
+  function number(n) {
+    var size = get_format("NUMBER_GROUPING");
+    if (!size) {
+      return String(n);
+    }
+    var groups = new RegExp("\\B(?=(\\d{" + size + "})+(?!\\d))", "g");
+    return String(n).replace(groups, get_format("THOUSAND_SEPARATOR"));
+  }
+
+  // A translated message with named placeholders: say(ngettext(one, many, n), {count: n}).
+  function say(message, values) {
+    var shown = {};
+    Object.keys(values).forEach(function (key) {
+      shown[key] = typeof values[key] === "number" ? number(values[key]) : values[key];
+    });
+    return interpolate(message, shown, true);
   }
 
   // The pop-up, built as nodes: titles are text, never markup.
@@ -49,7 +68,10 @@
     var box = document.createElement("div");
     var heading = document.createElement("p");
     heading.className = "map-popup-title";
-    heading.textContent = place.label + ": " + plural(place.count, "incident", "incidents");
+    heading.textContent = say(
+      ngettext("%(place)s: %(count)s incident", "%(place)s: %(count)s incidents", place.count),
+      { place: place.label, count: place.count }
+    );
     box.appendChild(heading);
     var precision = document.createElement("p");
     precision.className = "map-popup-precision";
@@ -70,7 +92,7 @@
     if (place.search_url) {
       var more = document.createElement("a");
       more.href = place.search_url;
-      more.textContent = "All incidents in this region or country";
+      more.textContent = gettext("All incidents in this region or country");
       box.appendChild(more);
     }
     return box;
@@ -85,12 +107,24 @@
         html: place.count > 1 ? "<span>" + Number(place.count) + "</span>" : "",
         iconSize: [size, size],
       }),
-      title:
-        place.label + ": " + plural(place.count, "incident", "incidents") + ". " +
-        place.precision_text + ".",
+      title: say(
+        ngettext(
+          "%(place)s: %(count)s incident. %(precision)s.",
+          "%(place)s: %(count)s incidents. %(precision)s.",
+          place.count
+        ),
+        { place: place.label, count: place.count, precision: place.precision_text }
+      ),
       keyboard: true,
       count: place.count,
     }).bindPopup(popup(place));
+  }
+
+  // The icon's markup is a string: the translated words go in as text.
+  function escaped(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span.innerHTML;
   }
 
   function clusterIcon(cluster) {
@@ -105,35 +139,81 @@
       html:
         '<span aria-hidden="true">' + Number(total) + "</span>" +
         '<span class="visually-hidden">' +
-        plural(total, "incident", "incidents") + " at " + plural(places, "place", "places") +
-        ": zoom in</span>",
+        escaped(
+          say(gettext("%(incidents)s at %(places)s: zoom in"), {
+            incidents: say(ngettext("%(count)s incident", "%(count)s incidents", total), {
+              count: total,
+            }),
+            places: say(ngettext("%(count)s place", "%(count)s places", places), {
+              count: places,
+            }),
+          })
+        ) +
+        "</span>",
       iconSize: [size, size],
     });
   }
 
   function status(container, data) {
+    var drawn = data.incident_count - data.not_drawn;
     var parts = [
-      plural(data.incident_count - data.not_drawn, "incident", "incidents") +
-        " on the map at " + plural(data.places.length, "place", "places") + ".",
+      say(gettext("%(incidents)s on the map at %(places)s."), {
+        incidents: say(ngettext("%(count)s incident", "%(count)s incidents", drawn), {
+          count: drawn,
+        }),
+        places: say(ngettext("%(count)s place", "%(count)s places", data.places.length), {
+          count: data.places.length,
+        }),
+      }),
     ];
     if (data.not_drawn) {
-      parts.push(plural(data.not_drawn, "incident has", "incidents have") +
-        " no place that can be drawn: see the list.");
+      parts.push(
+        say(
+          ngettext(
+            "%(count)s incident has no place that can be drawn: see the list.",
+            "%(count)s incidents have no place that can be drawn: see the list.",
+            data.not_drawn
+          ),
+          { count: data.not_drawn }
+        )
+      );
     }
     if (data.sample_size) {
-      parts.push("The map shows the " + data.sample_size.toLocaleString() +
-        " matching incidents most recently added to the database; " +
-        "add words or filters to narrow the search.");
+      parts.push(
+        say(
+          ngettext(
+            "The map shows the %(count)s matching incident most recently added to the " +
+              "database; add words or filters to narrow the search.",
+            "The map shows the %(count)s matching incidents most recently added to the " +
+              "database; add words or filters to narrow the search.",
+            data.sample_size
+          ),
+          { count: data.sample_size }
+        )
+      );
     }
     if (data.places_left_out) {
-      parts.push(plural(data.places_left_out, "place", "places") +
-        " with the fewest incidents are left out; narrow the search to see them.");
+      parts.push(
+        say(
+          ngettext(
+            "%(count)s place with the fewest incidents is left out; narrow the search to see it.",
+            "%(count)s places with the fewest incidents are left out; narrow the search to " +
+              "see them.",
+            data.places_left_out
+          ),
+          { count: data.places_left_out }
+        )
+      );
     }
     container.querySelector(".map-status").textContent = parts.join(" ");
   }
 
   function draw(container) {
-    if (container.getAttribute("data-drawn") || typeof L === "undefined") {
+    if (
+      container.getAttribute("data-drawn") ||
+      typeof L === "undefined" ||
+      typeof interpolate === "undefined"
+    ) {
       return;
     }
     container.setAttribute("data-drawn", "true");
@@ -143,7 +223,7 @@
     container.querySelector(".map-legend").hidden = false;
     var map = L.map(canvas, { worldCopyJump: true, minZoom: 1, maxZoom: 12, zoomSnap: 0.5 });
     map.attributionControl.setPrefix("Leaflet");
-    map.attributionControl.addAttribution("Boundaries: Natural Earth");
+    map.attributionControl.addAttribution(gettext("Boundaries: Natural Earth"));
     map.setView([30, 15], 1.5);
     // From the keyboard: Enter on a marker opens its pop-up and moves to its first link;
     // Escape closes it and goes back to the marker (Leaflet's own Escape works only while
@@ -199,8 +279,10 @@
         status(container, data);
       })
       .catch(function (error) {
-        container.querySelector(".map-status").textContent =
-          "The map could not be drawn (" + error.message + "); the list of places is below.";
+        container.querySelector(".map-status").textContent = say(
+          gettext("The map could not be drawn (%(error)s); the list of places is below."),
+          { error: error.message }
+        );
       });
   }
 

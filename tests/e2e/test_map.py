@@ -147,6 +147,10 @@ def test_the_incidents_browse_page_has_the_map(page, site, places):
     assert "4 incidents on the map at 3 places" in page.locator(".map-status").inner_text()
     page.screenshot(path=SCREENSHOTS / "map-incident-list-390.png", full_page=True)
     assert _axe(page) == []
+    # In Ukrainian the script's words come from the catalog (/uk/jsi18n/), plural and all.
+    page.goto("/uk/incidents/")
+    _drawn(page)
+    assert page.locator(".map-status").inner_text() == "4 інциденти на карті (місць: 3)."
     assert set(hosts) == {urlsplit(site.url).netloc}
     assert errors == []
 

@@ -3,16 +3,20 @@ dates and numbers in the reader's language, and the API and admin answering in t
 asked for (docs/i18n.md). Translations come from the compiled catalogs (make messages)."""
 
 import datetime
+import json
 import re
 from html import unescape
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import translation
 
+from cases import services
 from cases.edtf import edtf_in_words
 from cases.templatetags.cases_tags import num
+from tests.factories import IncidentFactory
 from tests.pages.conftest import SECRET
 
 
@@ -284,3 +288,84 @@ def test_the_admin_home_and_the_audit_trail_follow_the_staff_members_language(ad
     assert "Échecs de connexion au cours des dernières 24 heures" in html
     trail = admin_client.get("/admin/audit/auditevent/", HTTP_ACCEPT_LANGUAGE="es")
     assert "Inicio de sesión fallido" in unescape(trail.content.decode())  # an action's label
+
+
+def _script_catalog(client, path: str, **headers) -> tuple[dict, dict, str]:
+    """The words and formats a page's scripts read: Django's JavaScript catalog, which
+    writes both as JSON into a script (the catalog is absent when it is empty)."""
+    response = client.get(path, **headers)
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"].startswith("text/javascript")
+    body = response.content.decode()
+    words = re.search(r"const newcatalog = (\{.*?\});\n", body, re.S)
+    formats = re.search(r"django\.formats = (\{.*?\});\n", body, re.S)
+    return (json.loads(words.group(1)) if words else {}), json.loads(formats.group(1)), body
+
+
+def test_the_maps_script_speaks_the_readers_language(client, world, django_assert_num_queries):
+    html = unescape(_html(client.get("/uk/search/")))
+    # The catalog of the page's language, read before the map's script (both deferred).
+    assert html.index('<script src="/uk/jsi18n/" defer></script>') < html.index("js/map.js")
+    assert "<summary>Дані у вигляді таблиці</summary>" in html  # the timeline's figures
+    assert "точно або поблизу (у межах кількох км)" in html  # the map's legend
+    with django_assert_num_queries(0):
+        words, formats, body = _script_catalog(client, "/uk/jsi18n/")
+    assert words["All incidents in this region or country"] == (
+        "Усі інциденти в цьому регіоні чи країні"
+    )
+    # Four forms and the Ukrainian rule that picks one: 1, 2-4, 5-20, fractions.
+    assert words["%(count)s incident"] == [
+        "%(count)s інцидент",
+        "%(count)s інциденти",
+        "%(count)s інцидентів",
+        "%(count)s інциденту",
+    ]
+    assert "n % 10 >= 2 && n % 10 <= 4" in body
+    assert (formats["THOUSAND_SEPARATOR"], formats["NUMBER_GROUPING"]) == ("\xa0", 3)
+    # Asked for again on each page, and sent again only after a release (a restart).
+    response = client.get("/uk/jsi18n/")
+    assert response["Cache-Control"] == "no-cache"
+    again = client.get("/uk/jsi18n/", HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])
+    assert (again.status_code, again.content) == (304, b"")
+    # English: no catalog, the scripts' own words; a count grouped by commas.
+    words, formats, _ = _script_catalog(client, "/jsi18n/")
+    assert "All incidents in this region or country" not in words
+    assert (formats["THOUSAND_SEPARATOR"], formats["NUMBER_GROUPING"]) == (",", 3)
+    # Arabic groups no digits, as its pages do (num: 1234).
+    words, formats, _ = _script_catalog(client, "/ar/jsi18n/")
+    assert len(words["%(count)s place"]) == 6
+    assert formats["NUMBER_GROUPING"] == 0
+
+
+def test_the_actor_pickers_script_speaks_the_staff_members_language(admin_client):
+    # The admin's own catalog (every change form loads it) holds the project's words too.
+    words, _, _ = _script_catalog(admin_client, "/admin/jsi18n/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert words["Create “%(name)s” as %(kind)s"] == "Créer « %(name)s » comme %(kind)s"
+    assert words["The actor could not be created: try again."] == (
+        "L'acteur n'a pas pu être créé : réessayez."
+    )
+
+
+def test_staff_messages_are_in_the_staff_members_language(admin_client, world):
+    # A page title built in the admin, and the publication service's refusals.
+    url = reverse("admin:cases_incident_withdraw", args=[world.incident.pk])
+    html = unescape(admin_client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode())
+    assert f"<h1>Retirer « {world.incident} »</h1>" in html
+    draft = IncidentFactory()
+    with translation.override("uk"):
+        problems = services.quality_problems(draft)
+    assert problems == [
+        "Зазначте щонайменше одне джерело для інциденту.",
+        "Зазначте правову кваліфікацію (положення) або категорію порушення.",
+    ]
+
+
+def test_the_maps_links_are_in_the_language_of_its_page(client, world):
+    # Each pop-up links its incidents in the page's language, whichever map was asked first.
+    def links(path: str) -> set[str]:
+        places = client.get(path).json()["places"]
+        return {re.sub(r"\d+", "N", i["url"]) for p in places for i in p["incidents"]}
+
+    assert links("/fr/search/map.json") == {"/fr/incidents/N/"}
+    assert links("/search/map.json") == {"/incidents/N/"}
+    assert links("/uk/search/map.json") == {"/uk/incidents/N/"}
