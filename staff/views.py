@@ -55,6 +55,7 @@ def verify(request):
         _("Second factor"),
         form=form,
         has_passkey=mfa.has_passkey(request.user),
+        is_nav_sidebar_enabled=False,  # no list of the admin's models before the factor
     )
 
 
@@ -80,6 +81,7 @@ def enrol(request):
         form=form,
         **mfa.totp_setup(device),
         required=mfa.must_use_second_factor(user),
+        is_nav_sidebar_enabled=False,
     )
 
 

@@ -24,7 +24,7 @@ TEMPLATES = ROOT / "templates"
 LOCALE = ROOT / "locale"
 LANGUAGES = [code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 # What `make po` reads for strings: the code (the audit trail's app too) and the templates.
-SOURCES = ["audit", "cases", "ihl", "templates"]
+SOURCES = ["audit", "cases", "ihl", "staff", "templates"]
 
 
 def _require_gettext():
