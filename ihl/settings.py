@@ -217,7 +217,14 @@ OTP_TOTP_ISSUER = env.str("IHL_MFA_ISSUER", default="IHL Case Database")
 # Passkeys and security keys are bound to this domain (the site's, without scheme or port)
 # and accepted only from these origins. A passkey is a second factor after the password,
 # never a login by itself.
-OTP_WEBAUTHN_RP_ID = env.str("IHL_WEBAUTHN_RP_ID", default="localhost")
+# Unset: the first of DJANGO_ALLOWED_HOSTS; localhost in development (not an IP address,
+# which WebAuthn refuses).
+OTP_WEBAUTHN_RP_ID = env.str(
+    "IHL_WEBAUTHN_RP_ID",
+    default="localhost"
+    if DEBUG
+    else next((h.lstrip(".") for h in ALLOWED_HOSTS if h != "*"), "localhost"),
+)
 OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
 OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
     "IHL_WEBAUTHN_ORIGINS",
