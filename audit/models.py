@@ -13,6 +13,11 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Login failed")
     LOGOUT = "logout", _("Logged out")
     PERMISSION_CHANGE = "permission_change", _("Changed permissions")
+    MFA_VERIFIED = "mfa_verified", _("Gave the second factor")
+    MFA_FAILED = "mfa_failed", _("Second factor refused")
+    MFA_ENROLLED = "mfa_enrolled", _("Added a second factor")
+    RECOVERY_CODE_USED = "recovery_code_used", _("Used a recovery code")
+    LOGOUT_EVERYWHERE = "logout_everywhere", _("Logged out everywhere")
 
 
 class AuditEvent(models.Model):

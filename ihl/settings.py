@@ -91,8 +91,13 @@ INSTALLED_APPS = [
     "corsheaders",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "cases",
     "audit",
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +113,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session's second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
+    # The admin's gate: idle and maximum session time, the second factor (staff/middleware.py).
+    "staff.middleware.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -204,6 +213,41 @@ AXES_VERBOSE = False  # not a banner on every manage.py command
 # Behind one reverse proxy (the production set-up) the client address is the last hop it adds.
 AXES_IPWARE_PROXY_COUNT = env.int("IHL_PROXY_COUNT", default=0) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# --- Staff logins (docs/security.md "Second factor") ---
+# Who must give a second factor: "all" staff, or only the "sensitive" ones (those who may
+# read protected identities or publish; staff/mfa.py). Others may still add one.
+MFA_REQUIRED = env.str("IHL_MFA_REQUIRED", default="all").strip().lower()
+if MFA_REQUIRED not in {"all", "sensitive"}:
+    raise ImproperlyConfigured(f"IHL_MFA_REQUIRED must be all or sensitive, not {MFA_REQUIRED!r}.")
+# A staff session ends after this many idle minutes, and this many hours after its login.
+STAFF_IDLE_MINUTES = env.int("IHL_STAFF_IDLE_MINUTES", default=30)
+STAFF_SESSION_HOURS = env.int("IHL_STAFF_SESSION_HOURS", default=12)
+if STAFF_IDLE_MINUTES < 1 or STAFF_SESSION_HOURS < 1:
+    raise ImproperlyConfigured(
+        "IHL_STAFF_IDLE_MINUTES and IHL_STAFF_SESSION_HOURS must be 1 or more."
+    )
+SESSION_COOKIE_AGE = STAFF_SESSION_HOURS * 3600
+# The name authenticator apps show next to the account.
+OTP_TOTP_ISSUER = env.str("IHL_MFA_ISSUER", default="IHL Case Database")
+# Passkeys and security keys are bound to this domain (the site's, without scheme or port)
+# and accepted only from these origins. A passkey is a second factor after the password,
+# never a login by itself.
+# Unset: the first of DJANGO_ALLOWED_HOSTS; localhost in development (not an IP address,
+# which WebAuthn refuses).
+OTP_WEBAUTHN_RP_ID = env.str(
+    "IHL_WEBAUTHN_RP_ID",
+    default="localhost"
+    if DEBUG
+    else next((h.lstrip(".") for h in ALLOWED_HOSTS if h != "*"), "localhost"),
+)
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "IHL_WEBAUTHN_ORIGINS",
+    "http://localhost:8000" if DEBUG else f"https://{OTP_WEBAUTHN_RP_ID}",
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# --- end of staff logins ---
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

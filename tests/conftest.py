@@ -63,3 +63,29 @@ def demo_loaded(django_db_setup, django_db_blocker):
 @pytest.fixture
 def demo(demo_loaded, db):
     pass
+
+
+@pytest.fixture(scope="session", autouse=True)
+def force_login_gives_the_second_factor():
+    """`client.force_login` (and pytest-django's admin_client) logs in as if the user had
+    also given a second factor in that session: a confirmed device, recorded in the session
+    as django_otp.login does. Without it the admin sends them to enrolment (staff/middleware.py);
+    tests/test_mfa.py logs in through the login form to test that."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    force_login = Client.force_login
+
+    def verified_force_login(self, user, backend=None):
+        force_login(self, user, backend)
+        device, _ = StaticDevice.objects.get_or_create(
+            user=user, name="tests", defaults={"confirmed": True}
+        )
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Client, "force_login", verified_force_login)
+        yield

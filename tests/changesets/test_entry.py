@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 # The add page of an action started from an incident with one subject, one charge and one
 # citation (its widgets read each chosen option).
-QUERIES_OF_THE_STARTED_ACTION = 16
+QUERIES_OF_THE_STARTED_ACTION = 17  # with the second factor's device
 
 
 def source_data(title: str) -> dict:

@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db
 
 ROWS = [1, 5]
 SNAPSHOT = 8  # with the citations of its qualifications and involvements
-CHANGE_FORM = 17
-CHANGE_FORM_WITH_DRAFT = 42
-REVIEW_PAGE = 71
+CHANGE_FORM = 18  # each admin page: +1, the device of the session's second factor
+CHANGE_FORM_WITH_DRAFT = 43
+REVIEW_PAGE = 72
 
 
 @pytest.fixture

@@ -29,6 +29,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from cases import models as m
@@ -180,10 +182,14 @@ class Counted:
 
 
 def log_in(page, user) -> None:
+    """The password, then the second factor: a code of the user's authenticator app."""
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     page.goto("/admin/login/?next=/admin/")
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Code").fill(f"{totp(device.bin_key):06d}")
+    page.get_by_role("button", name="Verify").click()
     expect(page).to_have_url(re.compile(r"/admin/$"))
 
 
