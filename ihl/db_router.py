@@ -19,6 +19,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,6 +62,16 @@ class RequestReads:
 _request: contextvars.ContextVar[RequestReads | None] = contextvars.ContextVar(
     "ihl_request_reads", default=None
 )
+
+
+@contextmanager
+def reading(state: RequestReads) -> Iterator[RequestReads]:
+    """Queries in this block read as `state` says (the middleware's, for one request)."""
+    token = _request.set(state)
+    try:
+        yield state
+    finally:
+        _request.reset(token)
 
 
 def read_alias() -> str:
@@ -167,11 +178,8 @@ class ReplicaRoutingMiddleware:
         if not settings.IHL_REPLICA_ALIASES:
             return self.get_response(request)
         state = RequestReads(choose_replica() if is_public_read(request) else None)
-        token = _request.set(state)
-        try:
+        with reading(state):
             response = self.get_response(request)
-        finally:
-            _request.reset(token)
         if state.wrote or request.method not in SAFE_METHODS:
             response.set_signed_cookie(
                 WROTE_COOKIE,
@@ -189,11 +197,8 @@ class ReplicaRoutingMiddleware:
 
 
 def _reading(state: RequestReads, chunks: Any) -> Iterator[Any]:
-    token = _request.set(state)
-    try:
+    with reading(state):
         yield from chunks
-    finally:
-        _request.reset(token)
 
 
 class ReplicaRouter:

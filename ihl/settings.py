@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from psycopg_pool import ConnectionPool
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -201,7 +202,13 @@ for _alias, _url in zip(IHL_REPLICA_ALIASES, IHL_REPLICA_URLS, strict=True):
         )
     _options = {**DATABASES["default"].get("OPTIONS", {}), **_replica.get("OPTIONS", {})}
     if "pool" in _options:
-        _options["pool"] = {**_options["pool"], "name": f"ihl-{_alias}"}
+        # A connection is checked as it leaves the pool (one round trip): after a replica
+        # restarts, its dead connections are replaced, not handed to a request.
+        _options["pool"] = {
+            **_options["pool"],
+            "name": f"ihl-{_alias}",
+            "check": ConnectionPool.check_connection,
+        }
     DATABASES[_alias] = {
         **_replica,
         "OPTIONS": _options,
