@@ -26,7 +26,7 @@ from typing import Any
 import psycopg
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 
 logger = logging.getLogger("ihl.replicas")
@@ -190,7 +190,7 @@ class ReplicaRoutingMiddleware:
                 httponly=True,
                 samesite="Lax",
             )
-        if response.streaming and not response.is_async and state.alias:
+        if isinstance(response, StreamingHttpResponse) and not response.is_async and state.alias:
             # A streamed export reads its rows after this returns: from the same replica.
             response.streaming_content = _reading(state, response.streaming_content)
         return response

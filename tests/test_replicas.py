@@ -127,12 +127,18 @@ def test_an_anonymous_page_is_read_from_the_standby_and_shows_a_write_once_repla
     assert on_replica > 0
     api = Client().get(f"/api/v1/incidents/{incident.pk}/")
     assert api.status_code == 404  # the API too reads the standby
+    # A streamed export reads its rows after the view returns: still from the standby.
+    export = Client().get("/search/export.csv")
+    assert export.status_code == 200
+    assert incident.title not in b"".join(export.streaming_content).decode()
 
     paused_replay.standby.sql("SELECT pg_wal_replay_resume()")
     wait_for(lambda: page(Client(), incident)[0] == 200, what="the standby to replay")
     status, on_primary, on_replica = page(Client(), incident)
     assert (status, on_primary) == (200, 0)
     assert Client().get(f"/api/v1/incidents/{incident.pk}/").json()["title"] == incident.title
+    export = Client().get("/search/export.csv")
+    assert incident.title in b"".join(export.streaming_content).decode()
 
 
 def test_staff_and_a_browser_that_wrote_read_the_primary(databases):
@@ -232,3 +238,20 @@ def test_replica_urls_become_aliases_and_a_short_read_your_writes_window_is_refu
     result = settings_in_subprocess(IHL_REPLICA_URLS=urls, IHL_READ_YOUR_WRITES_SECONDS="2")
     assert result.returncode != 0
     assert "IHL_READ_YOUR_WRITES_SECONDS must be longer than" in result.stderr
+
+
+def test_compose_runs_a_streaming_replica_that_the_app_reads():
+    import yaml
+
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
+    replica = services["db-replica"]
+    assert replica["image"] == services["db"]["image"]
+    assert "pg_basebackup -h db -U ihl" in replica["command"][-1]
+    assert "-R" in replica["command"][-1].split()  # starts as a standby of db
+    assert services["app"]["environment"]["IHL_REPLICA_URLS"].endswith("@db-replica:5432/ihl")
+    hba = ROOT / "compose" / "replication-hba.sh"
+    assert (
+        f"./compose/{hba.name}:/docker-entrypoint-initdb.d/{hba.name}:ro"
+        in services["db"]["volumes"]
+    )
+    assert "host replication ihl all scram-sha-256" in hba.read_text()
