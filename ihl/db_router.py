@@ -9,8 +9,8 @@ transaction on the primary, and the tables of sessions, logins and the audit tra
 `ReplicaRouter` (DATABASE_ROUTERS) reads it for every query. A replica is used only while
 it answers and lags no more than IHL_REPLICA_MAX_LAG_SECONDS; each process measures that
 at most once every IHL_REPLICA_CHECK_SECONDS, on a connection of its own, so a request
-pays for the check only when it is due. Read-your-writes: a request that wrote (or
-posted) gets a signed cookie, and its browser reads the primary for
+pays for the check only when it is due. Read-your-writes: the response to a POST (PUT,
+PATCH, DELETE) sets a signed cookie, and that browser reads the primary for
 IHL_READ_YOUR_WRITES_SECONDS after it.
 """
 
@@ -51,12 +51,11 @@ LAG_SQL = """
 """
 
 
-@dataclass
+@dataclass(frozen=True)
 class RequestReads:
-    """Where this request reads (None: the primary), and whether it wrote."""
+    """Where this request reads (None: the primary)."""
 
     alias: str | None
-    wrote: bool = False
 
 
 _request: contextvars.ContextVar[RequestReads | None] = contextvars.ContextVar(
@@ -168,7 +167,8 @@ def is_public_read(request: HttpRequest) -> bool:
 
 
 class ReplicaRoutingMiddleware:
-    """Decides where the request reads, and stamps the browser of a request that wrote.
+    """Decides where the request reads, and stamps the browser of a request that may have
+    written.
     After AuthenticationMiddleware (it asks whether the user is logged in)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -180,7 +180,9 @@ class ReplicaRoutingMiddleware:
         state = RequestReads(choose_replica() if is_public_read(request) else None)
         with reading(state):
             response = self.get_response(request)
-        if state.wrote or request.method not in SAFE_METHODS:
+        # Only after an unsafe method: a GET's bookkeeping write (an API key's last use)
+        # must not put a Set-Cookie on a publicly cacheable response.
+        if request.method not in SAFE_METHODS:
             response.set_signed_cookie(
                 WROTE_COOKIE,
                 "1",
@@ -217,9 +219,6 @@ class ReplicaRouter:
         return state.alias
 
     def db_for_write(self, model: Any, **hints: Any) -> str:
-        state = _request.get()
-        if state is not None:
-            state.wrote = True
         return DEFAULT_DB_ALIAS
 
     def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
-from psycopg_pool import ConnectionPool
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -194,29 +193,31 @@ if IHL_READ_YOUR_WRITES_SECONDS <= IHL_REPLICA_MAX_LAG_SECONDS + IHL_REPLICA_CHE
         "IHL_READ_YOUR_WRITES_SECONDS must be longer than IHL_REPLICA_MAX_LAG_SECONDS plus "
         "IHL_REPLICA_CHECK_SECONDS, or a writer could read a replica without its write."
     )
-for _alias, _url in zip(IHL_REPLICA_ALIASES, IHL_REPLICA_URLS, strict=True):
-    _replica = env.db_url_config(_url)
-    if _replica["ENGINE"] != "django.db.backends.postgresql":
-        raise ImproperlyConfigured(
-            f"IHL_REPLICA_URLS: {_alias} must be postgres://..., not {_replica['ENGINE']}."
-        )
-    _options = {**DATABASES["default"].get("OPTIONS", {}), **_replica.get("OPTIONS", {})}
-    if "pool" in _options:
-        # A connection is checked as it leaves the pool (one round trip): after a replica
-        # restarts, its dead connections are replaced, not handed to a request.
-        _options["pool"] = {
-            **_options["pool"],
-            "name": f"ihl-{_alias}",
-            "check": ConnectionPool.check_connection,
-        }
-    DATABASES[_alias] = {
-        **_replica,
-        "OPTIONS": _options,
-        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+
+
+def replica_database(url: str, alias: str) -> dict:
+    """A replica's DATABASES entry: its URL with the primary's connection settings (the
+    pool, health checks, options). CONN_HEALTH_CHECKS makes the pool check a connection as
+    it lends it, so a replica's dead connections are replaced after it restarts."""
+    replica = env.db_url_config(url)
+    if replica["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(f"IHL_REPLICA_URLS: {alias} must be a postgres:// URL.")
+    primary = DATABASES["default"]
+    options = {**primary.get("OPTIONS", {}), **replica.get("OPTIONS", {})}
+    if "pool" in options:
+        options["pool"] = {**options["pool"], "name": f"ihl-{alias}"}
+    return {
+        **replica,
+        "OPTIONS": options,
+        "CONN_MAX_AGE": primary["CONN_MAX_AGE"],
         "CONN_HEALTH_CHECKS": True,
         # Tests never create a database for it: it would be the test database's copy.
         "TEST": {"MIRROR": "default"},
     }
+
+
+for _alias, _url in zip(IHL_REPLICA_ALIASES, IHL_REPLICA_URLS, strict=True):
+    DATABASES[_alias] = replica_database(_url, _alias)
 DATABASE_ROUTERS = ["ihl.db_router.ReplicaRouter"]
 # --- end of read replicas ---
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

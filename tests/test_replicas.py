@@ -23,11 +23,13 @@ from django.test import Client
 from cases.models import Incident
 from ihl import db_router
 from ihl.db_router import WROTE_COOKIE, WROTE_SALT, RequestReads, reading
+from ihl.settings import replica_database
 from tests.factories import IncidentFactory, UserFactory
 from tests.pg_clusters import streaming_pair, wait_for  # noqa: F401 (a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 REPLICA = "replica_1"
+ENGINE = "django.db.backends.postgresql"
 # The test database, copied into the primary of the pair (tests/pg_clusters.py).
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +47,7 @@ def wrapper(alias: str, port: int, database: str) -> BaseDatabaseWrapper:
     settings_dict["OPTIONS"] = {
         key: value for key, value in settings_dict["OPTIONS"].items() if key != "pool"
     }
-    return load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, alias)
+    return load_backend(ENGINE).DatabaseWrapper(settings_dict, alias)
 
 
 @pytest.fixture
@@ -55,7 +57,10 @@ def databases(streaming_pair, settings):  # noqa: F811
     and put back after. Writes here commit: a standby sees nothing uncommitted."""
     test_database = connections["default"]
     primary = wrapper("default", streaming_pair.primary.port, streaming_pair.database)
-    replica = wrapper(REPLICA, streaming_pair.standby.port, streaming_pair.database)
+    # The replica as settings.py configures one from IHL_REPLICA_URLS (its pool included).
+    url = f"postgres://postgres@127.0.0.1:{streaming_pair.standby.port}/{streaming_pair.database}"
+    replica_settings = connections.configure_settings({REPLICA: replica_database(url, REPLICA)})
+    replica = load_backend(ENGINE).DatabaseWrapper(replica_settings[REPLICA], REPLICA)
     connections["default"], connections[REPLICA] = primary, replica
     settings.IHL_REPLICA_ALIASES = [REPLICA]
     settings.IHL_REPLICA_CHECK_SECONDS = 0  # measured on every request: a change shows at once
@@ -65,6 +70,7 @@ def databases(streaming_pair, settings):  # noqa: F811
     finally:
         primary.close()
         replica.close()
+        replica.close_pool()
         connections["default"] = test_database
         del connections[REPLICA]
 
