@@ -59,7 +59,9 @@ def databases(streaming_pair, settings):  # noqa: F811
     primary = wrapper("default", streaming_pair.primary.port, streaming_pair.database)
     # The replica as settings.py configures one from IHL_REPLICA_URLS (its pool included).
     url = f"postgres://postgres@127.0.0.1:{streaming_pair.standby.port}/{streaming_pair.database}"
-    replica_settings = connections.configure_settings({REPLICA: replica_database(url, REPLICA)})
+    replica_settings = connections.configure_settings(
+        {"default": connections.settings["default"], REPLICA: replica_database(url, REPLICA)}
+    )
     replica = load_backend(ENGINE).DatabaseWrapper(replica_settings[REPLICA], REPLICA)
     connections["default"], connections[REPLICA] = primary, replica
     settings.IHL_REPLICA_ALIASES = [REPLICA]
