@@ -13,6 +13,9 @@ Servers (--servers, comma-separated, in this order):
   runserver            `make run`'s server (threaded runserver, DEBUG) with the pool
   runserver-nopool     `make run`'s server as it was: persistent connections, 60 s
   runserver-noreuse    the development server closing its connection after each request
+  gunicorn-N-replica   gunicorn-N reading public requests from --replica-url (a streaming
+                       replica of DATABASE_URL: IHL_REPLICA_URLS, docs/operations.md);
+                       the other servers never read a replica
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ihl_ops \\
         .venv/bin/python benchmarks/load_benchmark.py [--users 50] [--seconds 30] \\
@@ -44,7 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Words of the generated text (cases/synthetic.py) spread by how many incidents they match,
 # at 100,000 generated incidents: all of them, about a third, 4%, under 1%, one.
 SEARCH_TERMS = ["attack", "detention", "liberation", "carlo", "putin"]
-SERVER_NAME = re.compile(r"gunicorn-[1-9][0-9]?(-nopool)?|runserver(-nopool|-noreuse)?")
+SERVER_NAME = re.compile(r"gunicorn-[1-9][0-9]?(-nopool|-replica)?|runserver(-nopool|-noreuse)?")
 
 
 @dataclass
@@ -62,9 +65,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def server_env(pool: bool) -> dict[str, str]:
+def server_env(pool: bool, replica_url: str = "") -> dict[str, str]:
     return {
         **os.environ,
+        "IHL_REPLICA_URLS": replica_url,
         "DJANGO_SECRET_KEY": "benchmark-only-not-a-secret-" + "x" * 30,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "false",
@@ -74,10 +78,11 @@ def server_env(pool: bool) -> dict[str, str]:
     }
 
 
-def start_server(name: str, port: int) -> subprocess.Popen:
+def start_server(name: str, port: int, replica_url: str = "") -> subprocess.Popen:
     python = sys.executable
     if name.startswith("gunicorn"):
-        env = server_env(pool=not name.endswith("nopool"))
+        replica = replica_url if name.endswith("-replica") else ""
+        env = server_env(pool=not name.endswith("nopool"), replica_url=replica)
         env.update(DJANGO_DEBUG="false", WEB_CONCURRENCY=name.split("-")[1])
         gunicorn = str(Path(python).parent / "gunicorn")
         command = [gunicorn, "-c", "gunicorn.conf.py", "ihl.wsgi", "-b", f"127.0.0.1:{port}"]
@@ -238,6 +243,7 @@ def main() -> None:
     parser.add_argument("--servers", default="gunicorn-1,gunicorn-2,runserver")
     parser.add_argument("--new-connections", action="store_true", help="one per request")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--replica-url", default="", help="for the gunicorn-N-replica servers")
     parser.add_argument(
         "--terms", default=",".join(SEARCH_TERMS), help="search terms, comma-separated"
     )
@@ -246,6 +252,8 @@ def main() -> None:
     unknown = [name for name in names if not SERVER_NAME.fullmatch(name)]
     if unknown:
         sys.exit(f"--servers: unknown {', '.join(unknown)} (see the module's docstring)")
+    if any(name.endswith("-replica") for name in names) and not args.replica_url:
+        sys.exit("--servers: a gunicorn-N-replica server needs --replica-url")
 
     # Production settings serve static files from collectstatic's manifest (WhiteNoise).
     subprocess.run(
@@ -258,7 +266,7 @@ def main() -> None:
     paths = None
     for name in names:
         port = free_port()
-        process = start_server(name, port)
+        process = start_server(name, port, args.replica_url)
         try:
             if paths is None:
                 paths = pick_paths(port, args.seed, args.terms.split(","))

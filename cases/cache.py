@@ -22,9 +22,11 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, connections
+from django.db import connections, router
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+
+from cases.models import Incident
 
 logger = logging.getLogger("ihl.cache")
 
@@ -42,7 +44,10 @@ def publication_generation(request: HttpRequest | None = None) -> int:
     known = getattr(request, "_publication_generation", None)
     if known is not None:
         return known
-    with connection.cursor() as cursor:
+    # Where the page's rows are read (a replica for a public request, ihl/db_router.py): a
+    # generation read on the primary while the rows come from a lagging replica would keep
+    # an old page under the new number.
+    with connections[router.db_for_read(Incident)].cursor() as cursor:
         cursor.execute(GENERATION_SQL)
         row = cursor.fetchone()
     generation = row[0] if row else 0

@@ -18,11 +18,12 @@ import re
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import ExitStack
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse
 from django.utils.functional import empty
 from prometheus_client import (
@@ -33,6 +34,8 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+
+from ihl.db_router import replica_state
 
 request_logger = logging.getLogger("ihl.request")
 slow_query_logger = logging.getLogger("ihl.slow_query")
@@ -185,7 +188,10 @@ class RequestObservabilityMiddleware:
         observer = QueryObserver(request_id, settings.IHL_SLOW_QUERY_MS)
         started = time.perf_counter()
         try:
-            with connection.execute_wrapper(observer):
+            with ExitStack() as stack:
+                # The replicas' statements too (ihl/db_router.py): a public read runs there.
+                for conn in connections.all():
+                    stack.enter_context(conn.execute_wrapper(observer))
                 response = self.get_response(request)
             duration = time.perf_counter() - started
             response["X-Request-ID"] = request_id
@@ -240,10 +246,22 @@ def readyz(request: HttpRequest) -> HttpResponse:
     to the caller (it may name hosts)."""
     checks = {"database": _check_database(), "cache": _check_cache()}
     ready = all(value == "ok" for value in checks.values())
-    return JsonResponse(
-        {"status": "ready" if ready else "unavailable", "checks": checks},
-        status=200 if ready else 503,
-    )
+    body: dict[str, Any] = {"status": "ready" if ready else "unavailable", "checks": checks}
+    if settings.IHL_REPLICA_ALIASES:
+        # Reported, not required: without a usable replica the primary serves the reads.
+        body["replicas"] = _check_replicas()
+    return JsonResponse(body, status=200 if ready else 503)
+
+
+def _check_replicas() -> dict[str, dict[str, Any]]:
+    """Each replica measured now: "ok", "lagging" (past IHL_REPLICA_MAX_LAG_SECONDS, or
+    behind by an unknown amount) or "unavailable", with its lag in seconds."""
+    report = {}
+    for alias in settings.IHL_REPLICA_ALIASES:
+        state = replica_state(alias, max_age=0)
+        lag = None if state.lag_seconds is None else round(state.lag_seconds, 3)
+        report[alias] = {"status": state.status, "lag_seconds": lag}
+    return report
 
 
 def _check_database() -> str:

@@ -117,6 +117,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # The admin's gate: idle and maximum session time, the second factor (staff/middleware.py).
     "staff.middleware.StaffSessionMiddleware",
+    # After authentication: a logged-in user's request reads the primary (ihl/db_router.py).
+    "ihl.db_router.ReplicaRoutingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -196,6 +198,53 @@ DATABASES["default"].setdefault("OPTIONS", {}).setdefault("application_name", "i
 # JIT compilation pays only for long analytical queries; on search it added over a second
 # to misestimated plans (docs/search.md).
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# --- Read replicas (ihl/db_router.py; docs/operations.md "Read replicas") ---
+# PostgreSQL streaming replicas for public reads, comma-separated URLs; none: every query
+# on the primary. Each becomes the alias replica_1, replica_2, ... with the primary's
+# connection settings (pool included); migrations run on the primary only.
+IHL_REPLICA_URLS = env_list("IHL_REPLICA_URLS")
+IHL_REPLICA_ALIASES = [f"replica_{number}" for number in range(1, len(IHL_REPLICA_URLS) + 1)]
+# A replica further behind than this (seconds) is skipped until it catches up.
+IHL_REPLICA_MAX_LAG_SECONDS = env.float("IHL_REPLICA_MAX_LAG_SECONDS", default=2.0)
+# Each process measures a replica's lag at most this often (seconds), on its own
+# connection, which gives up after IHL_REPLICA_CONNECT_TIMEOUT seconds (whole seconds).
+IHL_REPLICA_CHECK_SECONDS = env.float("IHL_REPLICA_CHECK_SECONDS", default=1.0)
+IHL_REPLICA_CONNECT_TIMEOUT = env.int("IHL_REPLICA_CONNECT_TIMEOUT", default=2)
+# A browser that wrote reads the primary this long after (seconds): longer than the
+# worst lag a replica may have and still be read, plus the time to notice it.
+IHL_READ_YOUR_WRITES_SECONDS = env.int("IHL_READ_YOUR_WRITES_SECONDS", default=10)
+if IHL_READ_YOUR_WRITES_SECONDS <= IHL_REPLICA_MAX_LAG_SECONDS + IHL_REPLICA_CHECK_SECONDS:
+    raise ImproperlyConfigured(
+        "IHL_READ_YOUR_WRITES_SECONDS must be longer than IHL_REPLICA_MAX_LAG_SECONDS plus "
+        "IHL_REPLICA_CHECK_SECONDS, or a writer could read a replica without its write."
+    )
+
+
+def replica_database(url: str, alias: str) -> dict:
+    """A replica's DATABASES entry: its URL with the primary's connection settings (the
+    pool, health checks, options). CONN_HEALTH_CHECKS makes the pool check a connection as
+    it lends it, so a replica's dead connections are replaced after it restarts."""
+    replica = env.db_url_config(url)
+    if replica["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(f"IHL_REPLICA_URLS: {alias} must be a postgres:// URL.")
+    primary = DATABASES["default"]
+    options = {**primary.get("OPTIONS", {}), **replica.get("OPTIONS", {})}
+    if "pool" in options:
+        options["pool"] = {**options["pool"], "name": f"ihl-{alias}"}
+    return {
+        **replica,
+        "OPTIONS": options,
+        "CONN_MAX_AGE": primary["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        # Tests never create a database for it: it would be the test database's copy.
+        "TEST": {"MIRROR": "default"},
+    }
+
+
+for _alias, _url in zip(IHL_REPLICA_ALIASES, IHL_REPLICA_URLS, strict=True):
+    DATABASES[_alias] = replica_database(_url, _alias)
+DATABASE_ROUTERS = ["ihl.db_router.ReplicaRouter"]
+# --- end of read replicas ---
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # django-axes first: it refuses a login from a locked-out username and address before any

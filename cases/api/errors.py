@@ -3,13 +3,15 @@
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, connections, transaction
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from psycopg.errors import QueryCanceled
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
+
+from ihl.db_router import read_alias
 
 
 def error_body(status: int, code: str, message: str, fields: dict | None = None) -> dict:
@@ -81,8 +83,9 @@ def api_exception_handler(exc, context):
     elif isinstance(exc, OperationalError) and isinstance(exc.__cause__, QueryCanceled):
         # Cancelled by the statement timeout (StatementTimeoutMixin): the transaction is
         # aborted, so it must roll back, not commit.
-        if connection.in_atomic_block:
-            transaction.set_rollback(True)
+        using = read_alias()  # the replica a public read ran on (ihl/db_router.py)
+        if connections[using].in_atomic_block:
+            transaction.set_rollback(True, using=using)
         exc = QueryTimeout()
     response = exception_handler(exc, context)
     if response is None:

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
@@ -55,6 +55,7 @@ from cases.models import (
 from cases.models.jurisdiction import IccJurisdiction, icc_jurisdiction, incident_jurisdiction
 from cases.models.law import treaty_events_of
 from cases.search import OLD_NAMES
+from ihl.db_router import read_alias
 
 from . import filters
 from . import serializers as s
@@ -127,14 +128,16 @@ class StatementTimeoutMixin:
         timeout = settings.API_STATEMENT_TIMEOUT_MS
         if not timeout:
             return super().dispatch(request, *args, **kwargs)
-        nested = connection.in_atomic_block
-        with transaction.atomic():
-            with connection.cursor() as cursor:
+        # On the database this request reads from: a replica for a public read (ihl/db_router.py).
+        using = read_alias()
+        nested = connections[using].in_atomic_block
+        with transaction.atomic(using=using):
+            with connections[using].cursor() as cursor:
                 cursor.execute("SELECT set_config('statement_timeout', %s, true)", [str(timeout)])
             response = super().dispatch(request, *args, **kwargs)
-            if nested and not transaction.get_rollback():
+            if nested and not transaction.get_rollback(using=using):
                 # Inside an outer transaction (tests), SET LOCAL would outlive the request.
-                with connection.cursor() as cursor:
+                with connections[using].cursor() as cursor:
                     cursor.execute("SET LOCAL statement_timeout TO DEFAULT")
         return response
 
