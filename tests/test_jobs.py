@@ -41,7 +41,8 @@ def run_worker():
 
 
 def staff(username: str, *, superuser: bool = False):
-    user = f.UserFactory(username=username, is_staff=True, is_superuser=superuser)
+    # No password (a hash costs about a second here): the clients log in with force_login.
+    user = f.UserFactory(username=username, is_staff=True, is_superuser=superuser, password=None)
     user.user_permissions.set(
         Permission.objects.filter(content_type__app_label="cases", codename__in=PERMISSIONS)
     )
