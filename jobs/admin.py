@@ -24,6 +24,8 @@ class JobAdmin(admin.ModelAdmin):
     search_fields = ("options__name",)
     ordering = ("-created_at", "-pk")
     change_list_template = "admin/jobs/job/change_list.html"
+    # Nothing is edited: the page is change_view's own, and Django's form has no field.
+    fields = readonly_fields = ("kind", "state", "progress", "stage", "owner", "created_at")
 
     # Any member of staff has jobs; which ones they see is get_queryset's.
     def has_module_permission(self, request) -> bool:

@@ -237,7 +237,11 @@ def test_staff_see_their_own_jobs_superusers_all(run_worker):
     owner, colleague = staff("owner"), staff("colleague")
     for user in (owner, owner, colleague):
         client_of(user).post(reverse("admin:exchange-export"))
-    mine = client_of(owner).get(reverse("admin:jobs_job_changelist"))
+    client = client_of(owner)
+    assert (
+        reverse("admin:jobs_job_changelist") in client.get(reverse("admin:index")).content.decode()
+    )
+    mine = client.get(reverse("admin:jobs_job_changelist"))
     assert mine.context["cl"].result_count == 2
     everyone = client_of(staff("admin", superuser=True)).get(reverse("admin:jobs_job_changelist"))
     assert everyone.context["cl"].result_count == 3
