@@ -5,6 +5,7 @@
 #   docker build -t ihl .
 #   docker run --env-file prod.env -p 8000:8000 ihl
 #   docker run --env-file prod.env ihl python manage.py migrate --no-input   (each release)
+#   docker run --env-file prod.env -v jobs:/data/jobs ihl python manage.py db_worker   (the worker)
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -12,7 +13,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     GUNICORN_BIND=0.0.0.0:8000 \
-    DJANGO_MEDIA_ROOT=/data/media
+    DJANGO_MEDIA_ROOT=/data/media \
+    IHL_JOBS_DIR=/data/jobs
 
 # pg_dump and pg_restore for manage.py backup_db / restore_db (docs/operations.md, "Backups");
 # GNU gettext's msgfmt compiles the interface's translations (docs/i18n.md).
@@ -32,6 +34,7 @@ COPY manage.py gunicorn.conf.py pyproject.toml ./
 COPY ihl ./ihl
 COPY cases ./cases
 COPY audit ./audit
+COPY jobs ./jobs
 COPY templates ./templates
 COPY static ./static
 COPY locale ./locale
@@ -43,7 +46,7 @@ RUN DJANGO_SECRET_KEY=collectstatic-only-not-used-at-run-time \
     python manage.py collectstatic --no-input -v0 \
     && DJANGO_SECRET_KEY=collectstatic-only-not-used-at-run-time \
     python manage.py compilemessages -v0 \
-    && mkdir -p /data/media && chown ihl:ihl /data/media
+    && mkdir -p /data/media /data/jobs && chown ihl:ihl /data/media /data/jobs
 
 USER ihl
 EXPOSE 8000

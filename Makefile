@@ -5,14 +5,21 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install messages po migrate demo admin lint lock
+.PHONY: run worker test install messages po migrate demo admin lint lock
 
 run: install messages migrate demo
 	@echo
 	@echo "  Site:  http://$(HOST):$(PORT)/     Admin: http://$(HOST):$(PORT)/admin/"
 	@echo "  No login exists until you make one: run 'make admin' in another terminal."
 	@echo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@# The background worker (imports' checks, exports, re-indexing) beside the site; it
+	@# stops with it.
+	$(BIN)/python manage.py db_worker & trap "kill $$!" EXIT INT TERM; \
+		$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The background worker alone (docs/operations.md, "Background work").
+worker: install migrate
+	$(BIN)/python manage.py db_worker
 
 test: install messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -162,6 +162,8 @@ class CasesAdminSite(admin.AdminSite):
             app_label = key if key in ("auth", "audit") else "cases"
             rows = [models[app_label, n] for n in model_names if (app_label, n) in models]
             if key == "exchange":
+                # Background jobs (jobs/: uploads' checks, exports): every staff member's own.
+                rows += [models[k] for k in [("jobs", "job")] if k in models]
                 rows += [
                     {
                         "name": label,

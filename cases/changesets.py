@@ -761,17 +761,12 @@ def _import_file(name: str, content: bytes, **options):
 
 
 @transaction.atomic
-def keep_import(*, user: User, name: str, content: bytes, create_vocabulary: bool):
-    """Check an uploaded file (a dry run) and, with no problem, keep it and its options as
-    the one change of a new change set: nothing is imported until a reviewer approves it.
-    Returns (the dry run's report, the change or None)."""
+def keep_import(*, user: User, name: str, content: bytes, create_vocabulary: bool) -> Change:
+    """Keep an uploaded file whose dry run found no problem (run by the worker: its owner
+    confirms it, jobs.services.keep_checked_upload) and its options as the one change of a
+    new change set: nothing is imported until a reviewer approves it. The change."""
     if not user.has_perms(IMPORT_PERMISSIONS):
         raise PermissionDenied(_("Importing needs the permissions to add and change incidents."))
-    report = _import_file(
-        name, content, dry_run=True, create_vocabulary=create_vocabulary, user=user
-    )
-    if not report.ok:
-        return report, None
     title = _("Import of %(file)s") % {"file": name}
     change_set = ChangeSet.objects.create(title=title[:200], created_by=user)
     change = Change.objects.create(
@@ -787,7 +782,7 @@ def keep_import(*, user: User, name: str, content: bytes, create_vocabulary: boo
         },
         author=user,
     )
-    return report, change
+    return change
 
 
 def run_import(change: Change, change_set: ChangeSet, *, dry_run: bool = False):

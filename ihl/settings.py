@@ -98,6 +98,9 @@ INSTALLED_APPS = [
     "cases",
     "audit",
     "staff",
+    "django_tasks",
+    "django_tasks_db",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -404,6 +407,30 @@ API_STATEMENT_TIMEOUT_MS = env.int("IHL_API_STATEMENT_TIMEOUT_MS", default=10000
 AUDIT_UNUSUAL_READS_PER_DAY = env.int("IHL_AUDIT_UNUSUAL_READS_PER_DAY", default=20)
 IMPORT_MAX_BYTES = env.int("IHL_IMPORT_MAX_MB", default=1024) * 1024 * 1024
 IMPORT_UPLOAD_MAX_BYTES = env.int("IHL_IMPORT_UPLOAD_MAX_MB", default=50) * 1024 * 1024
+
+# Background work (docs/operations.md, "Background work"): jobs queued in PostgreSQL and run
+# by `manage.py db_worker` (`make worker`; `make run` starts one). An upload's check and an
+# export are kept this many hours (then `manage.py prune_jobs` deletes their files).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+IHL_JOB_FILES_HOURS = env.float("IHL_JOB_FILES_HOURS", default=24.0)
+# Uploads waiting to be checked and kept, and exports waiting to be downloaded: private (no
+# URL), on a directory the app servers and the worker share, or S3 through django-storages
+# (IHL_JOBS_STORAGE_BACKEND=storages.backends.s3.S3Storage: IHL_JOBS_DIR is then the key
+# prefix in IHL_JOBS_BUCKET).
+STORAGES["jobs"] = {
+    "BACKEND": env.str(
+        "IHL_JOBS_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+    ),
+    "OPTIONS": {
+        "location": env.str("IHL_JOBS_DIR", default=str(BASE_DIR / "var" / "jobs")),
+        **(
+            {"bucket_name": env.str("IHL_JOBS_BUCKET")}
+            if env.str("IHL_JOBS_BUCKET", default="")
+            else {}
+        ),
+    },
+}
+
 # The API is read-only and public: any origin may read it (no cookies are involved).
 CORS_URLS_REGEX = r"^/api/v1/.*$"
 CORS_ALLOW_ALL_ORIGINS = True

@@ -2,33 +2,30 @@
 
 The admin site adds them to its own URLs (cases/admin_site.py: no model to hang them on),
 behind admin_view(): staff only, and the import asks for the permission to add and change
-incidents. An upload is a change set (cases.changesets.keep_import): checked on upload,
-imported by the reviewer's approval, like any other edit.
+incidents. The import's check and the export run in the worker (jobs/): these pages only
+queue them. A checked upload becomes a change set (cases.changesets.keep_import), imported
+by the reviewer's approval, like any other edit.
 """
 
-import tempfile
-import uuid
 from pathlib import Path
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditAction
 from audit.record import record
 from cases import changesets
 from cases.exchange import quality
-from cases.exchange.export import export
+from jobs.models import JobKind
+from jobs.services import start_import_check, start_job
 
 SUFFIXES = (".zip", ".ndjson", ".jsonl")
-UPLOADS = Path(tempfile.gettempdir()) / "ihl-exchange"
 
 
 class UploadForm(forms.Form):
@@ -63,15 +60,15 @@ def _context(request, title: str, **extra) -> dict:
 
 
 def import_view(request):
-    """GET: the upload form. POST: check the file (a dry run); with no problem, keep it in a
-    change set of its own and show that: a reviewer's approval imports it."""
+    """GET: the upload form. POST: keep the file in the private job storage and queue its
+    check (a dry run) for the worker; its page shows the result and, with no problem, lets
+    the uploader keep it in a change set of its own (jobs.services.keep_checked_upload)."""
     if not request.user.has_perms(changesets.IMPORT_PERMISSIONS):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        report, change = changesets.keep_import(
+        job = start_import_check(
             user=request.user,
             name=upload.name,
             content=upload.read(),
@@ -80,37 +77,27 @@ def import_view(request):
         record(
             AuditAction.IMPORT,
             what=upload.name,
-            object_ids=[change.change_set_id] if change else [],
-            detail={"stage": "uploaded for review", "ok": report.ok, "bytes": upload.size},
+            detail={"stage": "uploaded for a check", "job": job.pk, "bytes": upload.size},
         )
-        if change is not None:
-            messages.success(
-                request,
-                gettext(
-                    "“%(file)s” is kept in change set “%(change_set)s”, and nothing is imported "
-                    "yet: check what it changes below, then submit it for review."
-                )
-                % {"file": upload.name, "change_set": change.change_set},
-            )
-            return redirect(change.change_set.get_absolute_url())
+        return redirect(job.get_absolute_url())
     return TemplateResponse(
         request,
         "admin/exchange/import.html",
-        _context(request, gettext("Import records"), form=form, report=report),
+        _context(request, _("Import records"), form=form),
     )
 
 
 def export_view(request):
-    """Download everything staff can see (not protected persons) as a .zip of CSV files."""
+    """GET: what an export is. POST: queue an export of everything staff can see (not
+    protected persons) for the worker; its page offers the .zip to its owner only."""
     if not request.user.has_perm("cases.view_incident"):
         raise PermissionDenied
-    UPLOADS.mkdir(parents=True, exist_ok=True)
-    target = UPLOADS / f"export-{uuid.uuid4().hex}.zip"
-    counts = export(target)
-    record(AuditAction.EXPORT, what="everything staff can see (.zip)", detail={"rows": counts})
-    response = FileResponse(target.open("rb"), as_attachment=True, filename="ihl-export.zip")
-    target.unlink()  # the open file stays readable until the response closes it
-    return response
+    if request.method == "POST":
+        job = start_job(kind=JobKind.EXPORT, owner=request.user)
+        return redirect(job.get_absolute_url())
+    return TemplateResponse(
+        request, "admin/exchange/export.html", _context(request, _("Export everything"))
+    )
 
 
 def quality_view(request):
@@ -123,7 +110,7 @@ def quality_view(request):
     return TemplateResponse(
         request,
         "admin/exchange/quality.html",
-        _context(request, gettext("Data quality"), checks=checks),
+        _context(request, _("Data quality"), checks=checks),
     )
 
 

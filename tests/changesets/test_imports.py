@@ -12,7 +12,9 @@ from django.urls import reverse
 from cases import changesets
 from cases import models as m
 from cases.exchange.importer import import_path
+from jobs.models import Job
 from tests import factories as f
+from tests.worker import run_worker, use_job_storage
 from tests.workflow.conftest import member_of
 
 pytestmark = pytest.mark.django_db
@@ -53,9 +55,18 @@ def public_titles() -> list[str]:
     return sorted(m.Incident.objects.public().values_list("title", flat=True))
 
 
+@pytest.fixture(autouse=True)
+def job_storage(monkeypatch, tmp_path):
+    use_job_storage(monkeypatch, tmp_path)
+
+
 def upload(client, user, file):
+    """Upload, let the worker check it, and keep it in a change set (tests/test_jobs.py)."""
     client.force_login(user)
-    return client.post(reverse("admin:exchange-import"), {"file": file})
+    client.post(reverse("admin:exchange-import"), {"file": file})
+    run_worker()
+    job = Job.objects.latest("pk")
+    return client.post(reverse("admin:jobs_job_keep", args=[job.pk]))
 
 
 def test_an_upload_changes_nothing_public_until_a_reviewer_approves_it(client, world):
@@ -135,10 +146,9 @@ def test_a_broken_row_is_refused_with_its_row_and_field_and_nothing_is_kept(clie
         }
     )
 
-    response = upload(client, researcher, broken)
+    upload(client, researcher, broken)
 
-    assert response.status_code == 200
-    page = response.content.decode()
+    page = client.get(Job.objects.get().get_absolute_url()).content.decode()
     assert "<td>incidents.csv</td><td>3</td><td>date</td><td>2022-13</td>" in page
     assert "Nothing was kept" in page
     assert not m.ChangeSet.objects.exists()

@@ -1,5 +1,5 @@
-"""The staff pages: upload (tests/changesets/test_imports.py: it becomes a change set),
-export download, data quality."""
+"""The staff pages: upload (tests/changesets/test_imports.py: it becomes a change set;
+tests/test_jobs.py: its check and the export run in the worker), data quality."""
 
 import csv
 import io
@@ -10,7 +10,6 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cases import models as m
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -39,18 +38,6 @@ def editor(client):
     return user
 
 
-def test_preview_lists_every_bad_row_and_offers_no_confirm(client, editor):
-    upload = zipped({"incidents.csv": [["id", "title", "date"], ["ngo:1", "A", "2022-13"]]})
-
-    preview = client.post(reverse("admin:exchange-import"), {"file": upload})
-
-    page = preview.content.decode()
-    assert 'id="problems"' in page
-    assert "<td>incidents.csv</td><td>2</td><td>date</td><td>2022-13</td>" in page
-    assert "Confirm" not in page
-    assert not m.Incident.objects.exists()
-
-
 def test_wrong_file_type_is_a_form_error(client, editor):
     upload = SimpleUploadedFile("cases.xlsx", b"not a zip")
     response = client.post(reverse("admin:exchange-import"), {"file": upload})
@@ -65,26 +52,3 @@ def test_staff_only(client):
     client.force_login(f.UserFactory(is_staff=True))  # staff without permissions
     for name in ("exchange-import", "exchange-quality", "exchange-export"):
         assert client.get(reverse(f"admin:{name}")).status_code == 403
-
-
-def test_export_download(client, editor):
-    f.IncidentFactory(title="Exported incident")
-    response = client.get(reverse("admin:exchange-export"))
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
-    assert "Exported incident" in archive.read("incidents.csv").decode()
-
-
-def test_unreadable_files_are_reported_not_a_server_error(client, editor):
-    not_a_zip = SimpleUploadedFile("package.zip", b"this is not a zip file")
-    response = client.post(reverse("admin:exchange-import"), {"file": not_a_zip})
-    assert response.status_code == 200
-    assert "cannot be read" in response.content.decode()
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("incidents.csv", "id,title\nngo:1,Caf\xe9\n".encode("latin-1"))
-    latin1 = SimpleUploadedFile("package.zip", buffer.getvalue())
-    response = client.post(reverse("admin:exchange-import"), {"file": latin1})
-    assert response.status_code == 200
-    assert "cannot be read" in response.content.decode()
-    assert not m.Incident.objects.exists()

@@ -16,6 +16,7 @@ from django.db import connection
 from cases import models as m
 from cases.exchange.acled import import_acled
 from cases.exchange.importer import MAX_LINE_BYTES, import_path
+from jobs.models import Job
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +128,4 @@ def test_the_admin_refuses_an_upload_past_its_limit_and_keeps_nothing(admin_clie
     assert response.status_code == 200
     assert "The file is 1.0 MB; the most an upload may be is 1 MB." in response.content.decode()
     assert not m.ChangeSet.objects.exists()
+    assert not Job.objects.exists()  # nothing queued, no file kept

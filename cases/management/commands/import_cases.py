@@ -6,6 +6,7 @@ from tqdm import tqdm
 from audit.models import AuditAction
 from audit.record import record, system_user
 from cases.exchange.importer import import_path
+from jobs.services import start_import
 
 
 class Command(BaseCommand):
@@ -25,8 +26,23 @@ class Command(BaseCommand):
             help="Add states, instruments, provisions and categories the database lacks "
             "(otherwise an unknown term is an error).",
         )
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="Queue the import for the worker (manage.py db_worker) and return; the "
+            "admin's Jobs page shows its progress and report.",
+        )
 
-    def handle(self, *args, path, dry_run, create_vocabulary, **options):
+    def handle(self, *args, path, dry_run, create_vocabulary, background, **options):
+        if background:
+            if dry_run:
+                raise CommandError("--background imports; check a file with --dry-run alone.")
+            try:
+                job = start_import(path=path, create_vocabulary=create_vocabulary)
+            except OSError as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(f"Queued as job {job.pk}: /admin/jobs/job/{job.pk}/")
+            return
         with tqdm(unit=" rows", disable=options["verbosity"] < 1, file=self.stderr) as bar:
             try:
                 report = import_path(

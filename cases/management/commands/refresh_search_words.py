@@ -3,6 +3,8 @@
 from django.core.management.base import BaseCommand
 
 from cases.search import refresh_search_words
+from jobs.models import JobKind
+from jobs.services import start_job
 
 
 class Command(BaseCommand):
@@ -12,6 +14,17 @@ class Command(BaseCommand):
         "data and after publishing or withdrawing records (for example hourly)."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="Queue it for the worker (manage.py db_worker) and return.",
+        )
+
+    def handle(self, *args, background, **options):
+        if background:
+            job = start_job(kind=JobKind.SEARCH_WORDS)
+            self.stdout.write(f"Queued as job {job.pk}: /admin/jobs/job/{job.pk}/")
+            return
         words = refresh_search_words()
         self.stdout.write(f"{words} words of the public incidents kept for suggestions.")
