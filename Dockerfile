@@ -35,6 +35,7 @@ COPY ihl ./ihl
 COPY cases ./cases
 COPY audit ./audit
 COPY jobs ./jobs
+COPY staff ./staff
 COPY templates ./templates
 COPY static ./static
 COPY locale ./locale

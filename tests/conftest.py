@@ -1,8 +1,12 @@
 """Fixtures shared across the test packages."""
 
+import functools
+from importlib import import_module
+
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.test import override_settings
 
 from ihl.embedded_db import start_embedded_database
@@ -31,6 +35,45 @@ def django_db_setup(django_db_setup, django_db_blocker):
         # a live server's flush could draw one and its TRUNCATE be refused.
         connection.close()
         connection.close_pool()
+
+
+# The rows that migrations write: the staff roles and their permissions, the About page's
+# first version. A transactional test ends by emptying every table (pytest-django's flush),
+# and the next test in the process would find no role: they are written again after it,
+# each by its migration's own function on the models of its time.
+DATA_MIGRATIONS = [
+    ("cases", "0005_roles_and_publish_permissions", "create_roles"),
+    ("cases", "0009_roles_edit_action_events_and_referrals", "grant"),
+    ("cases", "0011_change_sets", "grant"),
+    ("cases", "0015_site_pages", "grant"),
+    ("cases", "0016_about_page_text", "create"),
+    ("audit", "0002_administrators_read_the_trail", "grant"),
+]
+
+
+@functools.cache
+def _models_at(app: str, migration: str):
+    return MigrationLoader(connection).project_state((app, migration)).apps
+
+
+def restore_migration_data() -> None:
+    for app, migration, function in DATA_MIGRATIONS:
+        forward = getattr(import_module(f"{app}.migrations.{migration}"), function)
+        forward(_models_at(app, migration), None)
+
+
+@pytest.fixture(autouse=True)
+def _migration_data_after_a_flush(request, django_db_blocker):
+    """After a transactional test (its flush runs first: this fixture is set up before it)."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or (marker is not None and marker.kwargs.get("transaction"))
+    ):
+        with django_db_blocker.unblock():
+            restore_migration_data()
 
 
 @pytest.fixture(scope="session", autouse=True)

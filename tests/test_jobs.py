@@ -255,11 +255,11 @@ def test_job_pages_query_counts(run_worker, django_assert_num_queries):
     run_worker()
     job = Job.objects.filter(owner=owner).first()
     client.get(reverse("admin:jobs_job_changelist"))  # warm the content types' cache
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.get(reverse("admin:jobs_job_changelist")).status_code == 200
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get(job.get_absolute_url()).status_code == 200
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert client.get(reverse("admin:exchange-export")).status_code == 200
 
 

@@ -35,6 +35,11 @@ def assign_missing_ids() -> None:
         for record_type in RECORD_TYPES:
             if record_type.kind != "record":
                 continue
+            # Only where one is missing: a write, even of no row, moves the publication
+            # generation at commit (cases/cache.py), which a snapshot's transaction must
+            # not do once others have written.
+            if not record_type.model._default_manager.filter(external_id__isnull=True).exists():
+                continue
             table = connection.ops.quote_name(record_type.model._meta.db_table)
             cursor.execute(
                 f"UPDATE {table} SET external_id = %s || gen_random_uuid() "
@@ -136,6 +141,12 @@ def export(path: str | Path) -> dict[str, int]:
     """
     path = Path(path)
     outermost = not connection.in_atomic_block
+    if outermost:
+        # Committed before the snapshot: so that the snapshot's transaction writes nothing
+        # (a write would move the publication generation at its commit, and fail there
+        # if anyone else had written meanwhile: REPEATABLE READ).
+        with transaction.atomic():
+            assign_missing_ids()
     with transaction.atomic():
         if outermost:
             # Every file from one snapshot: a row written while the export runs cannot
@@ -143,7 +154,7 @@ def export(path: str | Path) -> dict[str, int]:
             # transaction, a test's, that transaction's view is used as it is.)
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        assign_missing_ids()
+        assign_missing_ids()  # a record added since: rarely any
         return _write(path)
 
 

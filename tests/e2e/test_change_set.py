@@ -22,13 +22,10 @@ by the test before the save.
 
 import datetime
 import re
-from importlib import import_module
 from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
@@ -52,29 +49,9 @@ PROVISIONS = [
 
 ACTION_BUDGET = 40  # issue 14's target for entering the case
 
-# The migrations that made the staff roles, each run on the models of its own time.
-ROLE_MIGRATIONS = (
-    ("0005_roles_and_publish_permissions", "create_roles"),
-    ("0009_roles_edit_action_events_and_referrals", "grant"),
-    ("0011_change_sets", "grant"),
-)
-
-
-def restore_staff_roles() -> None:
-    """The researcher and reviewer groups as the migrations made them: an earlier browser
-    test's database flush removed every row, groups included."""
-    if Group.objects.filter(name="reviewer").exists():
-        return
-    loader = MigrationLoader(connection)
-    for name, function in ROLE_MIGRATIONS:
-        state_apps = loader.project_state(("cases", name)).apps
-        getattr(import_module(f"cases.migrations.{name}"), function)(state_apps, None)
-
-
 @pytest.fixture
 def e2e_world(transactional_db):
     """The published law the case needs, and the staff who enter and review it."""
-    restore_staff_roles()
     f.StateFactory(code="UA", name="Ukraine")
     rome = f.InstrumentFactory(
         published=True,
