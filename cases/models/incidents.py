@@ -15,6 +15,7 @@ from .actors import Actor
 from .base import History, Publishable, PublishableQuerySet, SyncStamped, Tracked
 from .law import Provision, State, ViolationCategory
 from .sources import Citation
+from .translations import translated_texts
 
 # actions.py imports this module (an action concerns incidents), so the incident's queries
 # reach AccountabilityAction through the app registry: apps.get_model("cases", ...).
@@ -170,7 +171,18 @@ class IncidentQuerySet(PublishableQuerySet):
         return qs
 
 
-class Incident(SyncStamped, Publishable):
+IncidentTexts = translated_texts(
+    "IncidentTexts",
+    {
+        "title": (_("title"), 300),
+        "summary": (_("summary"), None),
+        "description": (_("description"), None),
+        "withdrawal_reason": (_("withdrawal reason"), None),
+    },
+)
+
+
+class Incident(IncidentTexts, SyncStamped, Publishable):
     title = models.CharField(max_length=300)
     summary = models.TextField(blank=True, default="")
     description = models.TextField(blank=True, default="")
