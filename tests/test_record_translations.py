@@ -74,6 +74,7 @@ def test_a_translation_of_a_live_record_waits_for_review(demo, client):
     change_set = ChangeSet.objects.get(created_by=researcher)
     workflow(client, change_set, "submit")
     assert page(address) == before  # nothing public until the approval
+    assert not found("/fr/search/?q=énergétiques", incident)
 
     client.force_login(reviewer)
     diff = client.get(change_set.get_absolute_url()).content.decode()
@@ -81,4 +82,28 @@ def test_a_translation_of_a_live_record_waits_for_review(demo, client):
     assert french in diff
     workflow(client, change_set, "approve")
     assert f"<h1>{french}</h1>" in page(address)
+    assert found("/fr/search/?q=énergétiques", incident)
     assert incident.history.latest().title_fr == french
+
+
+def found(address: str, incident) -> bool:
+    content = page(address).replace("/fr/", "/")
+    return f'href="{incident.get_absolute_url()}"' in content.split("<main")[1]
+
+
+def test_each_language_is_searched_with_its_own_stemming():
+    incident = IncidentFactory(
+        published=True,
+        title="Shelling of a children's hospital",
+        title_fr="Bombardement de l'hôpital pour enfant",
+        title_uk="Обстріл дитячої лікарні",
+        title_ar="قصف مستشفى الأطفال",
+    )
+    other = IncidentFactory(published=True, title="Detention of a journalist")
+    assert found("/search/?q=enfants", incident)  # French plural, French stem
+    assert found("/search/?q=лікарні", incident)  # Ukrainian: the word as written
+    assert found("/search/?q=أطفال", incident)  # Arabic, without the article
+    assert found("/search/?q=hospitals", incident)  # English as before
+    assert not found("/search/?q=enfants", other)
+    hidden = IncidentFactory(title="Hidden", title_fr="Enfants cachés")  # a draft
+    assert not found("/fr/search/?q=enfants", hidden)

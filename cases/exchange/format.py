@@ -81,6 +81,7 @@ def _translations(model: type[models.Model]) -> tuple[Column, ...]:
         *(f"translated_by_{code}" for code in RECORD_LANGUAGES),
     )
 
+
 RECORD_TYPES: tuple[RecordType, ...] = (
     RecordType(
         "state",

@@ -15,7 +15,7 @@ from .actors import Actor
 from .base import History, Publishable, PublishableQuerySet, SyncStamped, Tracked
 from .law import Provision, State, ViolationCategory
 from .sources import Citation
-from .translations import translated_texts
+from .translations import translated_search_vector, translated_texts
 
 # actions.py imports this module (an action concerns incidents), so the incident's queries
 # reach AccountabilityAction through the app registry: apps.get_model("cases", ...).
@@ -245,11 +245,12 @@ class Incident(IncidentTexts, SyncStamped, Publishable):
             "Kept current by Incident.objects.refresh_search_names()."
         ),
     )
+    # Each text in each language with its language's configuration (docs/search.md).
     search_vector = models.GeneratedField(
-        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        expression=translated_search_vector("title", weight="A")
         + SearchVector("search_names", weight="A", config="simple")
-        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("description", weight="C", config=SEARCH_CONFIG),
+        + translated_search_vector("summary", weight="B")
+        + translated_search_vector("description", weight="C"),
         output_field=SearchVectorField(),
         db_persist=True,
     )

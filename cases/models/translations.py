@@ -8,11 +8,15 @@ the search document and the exchange format see them as ordinary fields, with no
 patching (docs/i18n.md says why not django-modeltranslation or django-parler).
 """
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 from django.conf import settings
+from django.contrib.postgres.search import CombinedSearchVector, SearchVector
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Case, F, Value, When
 from django.utils.text import format_lazy
 from django.utils.translation import get_language, get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +31,29 @@ SEARCH_CONFIGS: dict[str, str] = {
     "es": "spanish",
     "ar": "arabic",
 }
+
+
+def translated_search_vector(field: str, *, weight: str) -> CombinedSearchVector:
+    """`field` in every language, each with its language's text-search configuration: the
+    original (in the row's original_language) and each translation. It reads only its own
+    row, so a generated column can hold it. For an English original with no translation it
+    holds exactly what `SearchVector(field, config="english")` did."""
+    return reduce(
+        operator.add,
+        (
+            SearchVector(
+                Case(
+                    When(original_language=code, then=F(field)),
+                    default=Value(""),
+                    output_field=models.TextField(),
+                ),
+                F(f"{field}_{code}"),
+                weight=weight,
+                config=SEARCH_CONFIGS[code],
+            )
+            for code in RECORD_LANGUAGES
+        ),
+    )
 
 
 def language_label(code: str):
