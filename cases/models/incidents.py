@@ -15,7 +15,7 @@ from .actors import Actor
 from .base import History, Publishable, PublishableQuerySet, SyncStamped, Tracked
 from .law import Provision, State, ViolationCategory
 from .sources import Citation
-from .translations import translated_search_vector, translated_texts
+from .translations import RECORD_LANGUAGES, translated_search_vector, translated_texts
 
 # actions.py imports this module (an action concerns incidents), so the incident's queries
 # reach AccountabilityAction through the app registry: apps.get_model("cases", ...).
@@ -115,7 +115,10 @@ class IncidentQuerySet(PublishableQuerySet):
                 "children",
                 # parent_id too: the prefetch matches children to the incident by it.
                 queryset=Incident.objects.public()
-                .only("id", "parent_id", "title", "date", "date_earliest")
+                .only(
+                    *("id", "parent_id", "title", "date", "date_earliest", "original_language"),
+                    *(f"title_{code}" for code in RECORD_LANGUAGES),  # {% record_text %}
+                )
                 .order_by("date_earliest", "pk"),
                 to_attr="public_children",
             ),
