@@ -61,6 +61,119 @@ VERIFY = "(verify) Commonly cited; not checked against the depositary's own reco
 
 Date = datetime.date
 
+# Translations of the demo's texts (docs/i18n.md): written for the demo, not reviewed by a
+# translator, and said so in translated_by. The facts are the English originals'.
+DEMO_TRANSLATOR = "IHL Case Database demo (unreviewed translation)"
+DEMO_TRANSLATED = {"translated_by_uk": DEMO_TRANSLATOR, "translated_by_fr": DEMO_TRANSLATOR}
+INCIDENT_TRANSLATIONS = {
+    "children": {
+        "title_uk": "Депортація та переміщення українських дітей з окупованих територій "
+        "України до Російської Федерації",
+        "summary_uk": "Українських дітей депортували та переміщували з окупованих територій "
+        "України до Російської Федерації щонайменше з 24 лютого 2022 року. 17 березня "
+        "2023 року Палата попереднього провадження II МКС видала ордери на арешт "
+        "Володимира Путіна та Марії Львової-Бєлової.",
+        "title_fr": "Déportation et transfert d'enfants ukrainiens des zones occupées de "
+        "l'Ukraine vers la Fédération de Russie",
+        "summary_fr": "Des enfants ukrainiens ont été déportés et transférés des zones "
+        "occupées de l'Ukraine vers la Fédération de Russie depuis au moins le 24 février "
+        "2022. La Chambre préliminaire II de la CPI a délivré des mandats d'arrêt contre "
+        "Vladimir Poutine et Maria Lvova-Belova le 17 mars 2023.",
+    },
+    "strikes": {
+        "title_uk": "Кампанія ударів по електроенергетичній інфраструктурі України",
+        "summary_uk": "Удари по електроенергетичній інфраструктурі України щонайменше з "
+        "10 жовтня 2022 року щонайменше до 9 березня 2023 року. 5 березня 2024 року Палата "
+        "попереднього провадження II МКС видала ордери на арешт Сергія Кобилаша та Віктора "
+        "Соколова.",
+        "title_fr": "Campagne de frappes contre les infrastructures électriques ukrainiennes",
+        "summary_fr": "Frappes contre les infrastructures électriques ukrainiennes depuis au "
+        "moins le 10 octobre 2022 et jusqu'au moins le 9 mars 2023. La Chambre préliminaire "
+        "II de la CPI a délivré des mandats d'arrêt contre Sergueï Kobylach et Viktor "
+        "Sokolov le 5 mars 2024.",
+    },
+    "partisans": {
+        "title_uk": "Затримання трьох українських партизанів в окупованій Запорізькій області",
+        "summary_uk": "Російська влада, за повідомленнями, затримала трьох українських "
+        "партизанів в окупованій Запорізькій області, як повідомив ISW 17 березня 2023 року.",
+        "title_fr": "Détention de trois partisans ukrainiens dans l'oblast de Zaporijjia occupé",
+        "summary_fr": "Les autorités russes auraient détenu trois partisans ukrainiens dans "
+        "l'oblast de Zaporijjia occupé, selon l'ISW le 17 mars 2023.",
+    },
+}
+_CHILDREN_WARRANT = {
+    "summary_uk": "Видано під грифом таємності; того ж дня палата оприлюднила факт існування "
+    "ордера. Незаконна депортація та переміщення дітей з окупованих територій України до "
+    "Російської Федерації щонайменше з 24 лютого 2022 року.",
+    "summary_fr": "Délivré sous scellés ; la Chambre a rendu publique l'existence du mandat le "
+    "jour même. Déportation et transfert illégaux d'enfants des zones occupées de l'Ukraine "
+    "vers la Fédération de Russie, depuis au moins le 24 février 2022.",
+}
+_STRIKES_WARRANT = {
+    "summary_uk": "За кампанію ударів по електроенергетичній інфраструктурі України щонайменше "
+    "з 10 жовтня 2022 року щонайменше до 9 березня 2023 року.",
+    "summary_fr": "Pour la campagne de frappes contre les infrastructures électriques "
+    "ukrainiennes depuis au moins le 10 octobre 2022 et jusqu'au moins le 9 mars 2023.",
+}
+WARRANT_TRANSLATIONS = {
+    "Vladimir Putin": {
+        "title_uk": "Ордер МКС на арешт Володимира Путіна",
+        "title_fr": "Mandat d'arrêt de la CPI contre Vladimir Poutine",
+        **_CHILDREN_WARRANT,
+    },
+    "Maria Lvova-Belova": {
+        "title_uk": "Ордер МКС на арешт Марії Львової-Бєлової",
+        "title_fr": "Mandat d'arrêt de la CPI contre Maria Lvova-Belova",
+        **_CHILDREN_WARRANT,
+    },
+    "Sergei Kobylash": {
+        "title_uk": "Ордер МКС на арешт Сергія Кобилаша",
+        "title_fr": "Mandat d'arrêt de la CPI contre Sergueï Kobylach",
+        **_STRIKES_WARRANT,
+    },
+    "Viktor Sokolov": {
+        "title_uk": "Ордер МКС на арешт Віктора Соколова",
+        "title_fr": "Mandat d'arrêt de la CPI contre Viktor Sokolov",
+        **_STRIKES_WARRANT,
+    },
+}
+SANCTIONS_TRANSLATIONS = {
+    "title_uk": "Санкції Великої Британії щодо Марії Львової-Бєлової",
+    "summary_uk": "Замороження активів і заборона на в'їзд за примусове переміщення та "
+    "усиновлення українських дітей.",
+    "title_fr": "Désignation de Maria Lvova-Belova au titre des sanctions du Royaume-Uni",
+    "summary_fr": "Gel des avoirs et interdiction de voyager, pour le transfert forcé et "
+    "l'adoption d'enfants ukrainiens.",
+}
+# The titles of the Rome Statute's articles in its French and Spanish authentic texts.
+# verify: written from memory of the authentic texts, not checked against them.
+AUTHENTIC_TEXTS = {
+    "translated_by_fr": "Rome Statute, French authentic text (verify)",
+    "translated_by_es": "Rome Statute, Spanish authentic text (verify)",
+}
+ROME_STATUTE_HEADINGS = {
+    "art. 7": ("Crimes contre l'humanité", "Crímenes de lesa humanidad"),
+    "art. 8": ("Crimes de guerre", "Crímenes de guerra"),
+    "art. 12": (
+        "Conditions préalables à l'exercice de la compétence",
+        "Condiciones previas para el ejercicio de la competencia",
+    ),
+    "art. 25": ("Responsabilité pénale individuelle", "Responsabilidad penal individual"),
+    "art. 28": (
+        "Responsabilité des chefs militaires et autres supérieurs hiérarchiques",
+        "Responsabilidad de los jefes y otros superiores",
+    ),
+    "art. 124": ("Disposition transitoire", "Disposición de transición"),
+}
+
+
+def heading_translations(slug: str, label: str) -> dict[str, str]:
+    if slug != "rome-statute" or label not in ROME_STATUTE_HEADINGS:
+        return {}
+    french, spanish = ROME_STATUTE_HEADINGS[label]
+    return {"heading_fr": french, "heading_es": spanish, **AUTHENTIC_TEXTS}
+
+
 # Provisions per instrument slug: (label, parent label, heading, text, rule kind).
 PROVISIONS = {
     "gc-iv": [
@@ -428,6 +541,7 @@ class DemoLoader:
                         "text": text,
                         "rule_kind": rule_kind,
                         "position": position * 10,
+                        **heading_translations(slug, label),
                     },
                     instrument=instrument,
                     label=label,
@@ -927,7 +1041,14 @@ class DemoLoader:
         for key, title, values, categories in rows:
             incident = self.put(
                 Incident,
-                {"description": "", "subdivision": "", **values, **PUBLIC},
+                {
+                    "description": "",
+                    "subdivision": "",
+                    **values,
+                    **INCIDENT_TRANSLATIONS[key],
+                    **DEMO_TRANSLATED,
+                    **PUBLIC,
+                },
                 title=title,
             )
             self.put_m2m(incident.categories, [self.categories[c] for c in categories])
@@ -1062,7 +1183,13 @@ class DemoLoader:
             created = self.created["AccountabilityAction"]
             action = self.put(
                 AccountabilityAction,
-                {"issuing_body": chamber, "summary": summary, **PUBLIC},
+                {
+                    "issuing_body": chamber,
+                    "summary": summary,
+                    **WARRANT_TRANSLATIONS[person],
+                    **DEMO_TRANSLATED,
+                    **PUBLIC,
+                },
                 kind=ActionKind.ARREST_WARRANT,
                 reference="ICC-01/22",
                 title=f"ICC arrest warrant for {person}",
@@ -1107,6 +1234,8 @@ class DemoLoader:
                 "status": ActionStatus.ACTIVE,
                 "summary": "Asset freeze and travel ban, for the forced transfer and adoption "
                 "of Ukrainian children.",
+                **SANCTIONS_TRANSLATIONS,
+                **DEMO_TRANSLATED,
                 **PUBLIC,
             },
             kind=ActionKind.SANCTIONS,

@@ -45,7 +45,12 @@ from cases.models import (
 )
 from cases.models.actions import ACTION_SEARCH_DOCUMENT
 from cases.models.incidents import SEARCH_CONFIG
+from cases.models.translations import RECORD_LANGUAGES, SEARCH_CONFIGS
 from cases.search_names import actions_naming
+
+# The records' languages that PostgreSQL stems, besides English (its original query form);
+# Ukrainian is `simple`, which every query already matches.
+STEMMED_CONFIGS = tuple(sorted(set(SEARCH_CONFIGS.values()) - {SEARCH_CONFIG, "simple"}))
 
 MAX_QUERY_LENGTH = 500
 # The count is exact up to COUNT_LIMIT. Past it, facets, the timeline and the relevance
@@ -105,9 +110,21 @@ class _WordQuery(SearchQuery):
             "ELSE websearch_to_tsquery('english', %s) || to_tsquery('simple', %s) END)"
         )
         word, prefix = self.word, f"{self.word}:*"
+        params = [word, word, prefix, word, prefix]
+        # The stems of the records' other languages (docs/search.md), each only where it
+        # differs from the word (then the prefix already matches it): an empty tsquery
+        # adds nothing to the OR, and the CASE is folded before the estimate.
+        for config in STEMMED_CONFIGS:
+            sql += (
+                f" || (CASE WHEN websearch_to_tsquery('{config}', %s) = "
+                "to_tsquery('simple', %s) THEN ''::tsquery "
+                f"ELSE websearch_to_tsquery('{config}', %s) END)"
+            )
+            params += [word, word, word]
+        sql = f"({sql})"
         if self.invert:
             sql = f"!!{sql}"
-        return sql, [word, word, prefix, word, prefix]
+        return sql, params
 
 
 def incident_query(text: str) -> SearchQuery:
@@ -124,6 +141,8 @@ def incident_query(text: str) -> SearchQuery:
     query = SearchQuery(positive, search_type="websearch", config=SEARCH_CONFIG) | SearchQuery(
         positive, search_type="websearch", config="simple"
     )
+    for config in STEMMED_CONFIGS:
+        query = query | SearchQuery(positive, search_type="websearch", config=config)
     last = _LAST_WORD.search(positive) if positive.count('"') % 2 == 0 else None
     if last and last.group("word").upper() != "OR":
         prefix = _prefix_tsquery(last.group("word"))
@@ -139,6 +158,8 @@ def incident_query(text: str) -> SearchQuery:
             & ~SearchQuery(term, search_type="websearch", config=SEARCH_CONFIG)
             & ~SearchQuery(term, search_type="websearch", config="simple")
         )
+        for config in STEMMED_CONFIGS:
+            query = query & ~SearchQuery(term, search_type="websearch", config=config)
     return query
 
 
@@ -664,6 +685,11 @@ SELECT json_agg(json_build_object(
     'id', i.id, 'title', i.title, 'date', i.date, 'place_name', i.place_name,
     'verification_status', i.verification_status, 'summary', i.summary,
     'country_id', i.country_id, 'country_name', s.name, 'snippet', {snippet},
+    'original_language', i.original_language,
+    'title_en', i.title_en, 'title_uk', i.title_uk, 'title_fr', i.title_fr,
+    'title_es', i.title_es, 'title_ar', i.title_ar,
+    'summary_en', i.summary_en, 'summary_uk', i.summary_uk, 'summary_fr', i.summary_fr,
+    'summary_es', i.summary_es, 'summary_ar', i.summary_ar,
     'categories', (
         SELECT json_agg(json_build_object('id', c.id, 'slug', c.slug, 'name', c.name)
                         ORDER BY c.name, c.id)
@@ -676,7 +702,14 @@ FROM page JOIN cases_incident i ON i.id = page.id
 LEFT JOIN cases_state s ON s.code = i.country_id
 """
 
-_ROW_FIELDS = ["id", "title", "summary", "date", "place_name", "verification_status"]
+_SHOWN = {
+    *("id", "title", "summary", "date", "place_name", "verification_status"),
+    # What {% record_text %} reads to show the title and summary in the reader's language.
+    "original_language",
+    *(f"{text}_{code}" for text in ("title", "summary") for code in RECORD_LANGUAGES),
+}
+# In the model's field order, which Model.from_db() expects.
+_ROW_FIELDS = [f.attname for f in Incident._meta.concrete_fields if f.attname in _SHOWN]
 
 
 def _tsquery_sql(query: SearchQuery) -> str:

@@ -42,6 +42,7 @@ from .sources import (
     SourceInRowForm,
     SourceInRowInline,
 )
+from .translations import TranslatedTextsAdmin
 from .workflow import PartAdmin, PublishableAdmin
 
 # The kinds of actor a picker offers to create, the likeliest first.
@@ -289,7 +290,7 @@ class AccountabilityActionForm(forms.ModelForm):
 
 
 @admin.register(m.AccountabilityAction)
-class AccountabilityActionAdmin(RefreshesSearchNames, PublishableAdmin):
+class AccountabilityActionAdmin(TranslatedTextsAdmin, RefreshesSearchNames, PublishableAdmin):
     search_names_kind = "actions"  # its reference, title, incidents and visibility
     form = AccountabilityActionForm
     list_display = (

@@ -23,6 +23,7 @@ from .base import (
 )
 from .entry import ROW_SOURCE_JS, creating_actor_picker
 from .sources import IncidentCitationInline, SourceInRowForm, SourceInRowInline
+from .translations import TranslatedTextsAdmin
 from .workflow import PartAdmin, PublishableAdmin
 
 
@@ -121,7 +122,7 @@ def add_action_url(incident: m.Incident) -> str:
 
 
 @admin.register(m.Incident)
-class IncidentAdmin(RefreshesSearchNames, PublishableAdmin):
+class IncidentAdmin(TranslatedTextsAdmin, RefreshesSearchNames, PublishableAdmin):
     form = IncidentForm
     list_display = (
         "title",

@@ -23,6 +23,7 @@ from .base import (
 )
 from .changesets import ReviewedEdits
 from .sources import CitationInline
+from .translations import TranslatedTextsAdmin
 from .workflow import PublishableAdmin
 
 
@@ -142,7 +143,7 @@ class StateAdmin(RefreshesSearchNames, ReviewedEdits, TrackedAdmin):
 
 
 @admin.register(m.Instrument)
-class InstrumentAdmin(RefreshesSearchNames, PublishableAdmin):
+class InstrumentAdmin(TranslatedTextsAdmin, RefreshesSearchNames, PublishableAdmin):
     search_names_kind = "instruments"  # its short title, provisions (inline), visibility
     form = InstrumentForm
     list_display = (
@@ -182,7 +183,7 @@ class InstrumentAdmin(RefreshesSearchNames, PublishableAdmin):
 
 
 @admin.register(m.Provision)
-class ProvisionAdmin(RefreshesSearchNames, ReviewedEdits, TrackedAdmin):
+class ProvisionAdmin(TranslatedTextsAdmin, RefreshesSearchNames, ReviewedEdits, TrackedAdmin):
     """A provision added here is hidden until its change set is approved, and can be cited at
     once in that change set; an edit of a live provision waits in the change set."""
 
@@ -224,7 +225,9 @@ class ProvisionAdmin(RefreshesSearchNames, ReviewedEdits, TrackedAdmin):
 
 
 @admin.register(m.ViolationCategory)
-class ViolationCategoryAdmin(RefreshesSearchNames, ReviewedEdits, TrackedAdmin):
+class ViolationCategoryAdmin(
+    TranslatedTextsAdmin, RefreshesSearchNames, ReviewedEdits, TrackedAdmin
+):
     additions_wait = True
     search_names_kind = "categories"  # its name
     list_display = ("name", "slug", "parent")

@@ -8,11 +8,12 @@ from django.contrib import admin
 from cases import models as m
 
 from .base import publication_fieldset, record_fieldset
+from .translations import TranslatedTextsAdmin
 from .workflow import PublishableAdmin
 
 
 @admin.register(m.SitePage)
-class SitePageAdmin(PublishableAdmin):
+class SitePageAdmin(TranslatedTextsAdmin, PublishableAdmin):
     list_display = ("title", "slug", "publication_status", "updated_at")
     list_select_related = ()
     search_fields = ("title", "slug", "body")

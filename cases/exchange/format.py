@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 
 from cases import models as m
 from cases.edtf import edtf_bounds
+from cases.models.translations import RECORD_LANGUAGES
 
 # The CSV separator between several references in one cell; JSON uses a list.
 MULTI_SEPARATOR = "|"
@@ -71,6 +72,17 @@ def _c(*names: str, kind: str = "text") -> tuple[Column, ...]:
 
 PUBLICATION = _c("publication_status", "confidentiality", "withdrawal_reason")
 
+
+def _translations(model: type[models.Model]) -> tuple[Column, ...]:
+    """The texts' language and every translation with its translator (docs/i18n.md):
+    original_language, then title_en ... title_ar, ..., translated_by_en ... _ar."""
+    return _c(
+        "original_language",
+        *(f"{text}_{code}" for text in model.TRANSLATED_TEXTS for code in RECORD_LANGUAGES),
+        *(f"translated_by_{code}" for code in RECORD_LANGUAGES),
+    )
+
+
 RECORD_TYPES: tuple[RecordType, ...] = (
     RecordType(
         "state",
@@ -95,6 +107,7 @@ RECORD_TYPES: tuple[RecordType, ...] = (
             *_c("entry_into_force_delay", "withdrawal_delay_months", kind="int"),
             *_c("rules_note", "summary"),
             *PUBLICATION,
+            *_translations(m.Instrument),
             Column("external_id"),
         ),
         kind="vocabulary",
@@ -107,6 +120,7 @@ RECORD_TYPES: tuple[RecordType, ...] = (
             Column("parent", "ref", "provision"),
             *_c("heading", "text", "rule_kind"),
             Column("position", "int"),
+            *_translations(m.Provision),
             Column("external_id"),
         ),
         kind="vocabulary",
@@ -120,6 +134,7 @@ RECORD_TYPES: tuple[RecordType, ...] = (
             Column("parent", "ref", "category"),
             Column("description"),
             Column("provisions", "refs", "provision"),
+            *_translations(m.ViolationCategory),
             Column("external_id"),
         ),
         kind="vocabulary",
@@ -204,6 +219,7 @@ RECORD_TYPES: tuple[RecordType, ...] = (
             Column("categories", "refs", "category"),
             Column("parent", "ref", "incident"),
             *PUBLICATION,
+            *_translations(m.Incident),
         ),
         edtf={"date": ("date_earliest", "date_latest")},
     ),
@@ -255,6 +271,7 @@ RECORD_TYPES: tuple[RecordType, ...] = (
             *_c("seal_status", "status", "summary", "description"),
             Column("incidents", "refs", "incident"),
             *PUBLICATION,
+            *_translations(m.AccountabilityAction),
         ),
     ),
     RecordType(

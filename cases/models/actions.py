@@ -20,6 +20,7 @@ from .base import History, Publishable, PublishableQuerySet, SyncStamped, Tracke
 from .incidents import SEARCH_CONFIG, Incident
 from .law import Provision, State, written_date
 from .sources import Citation
+from .translations import translated_texts
 
 
 class ActionKind(models.TextChoices):
@@ -111,7 +112,18 @@ ACTION_SEARCH_DOCUMENT = (
 )
 
 
-class AccountabilityAction(SyncStamped, Publishable):
+ActionTexts = translated_texts(
+    "ActionTexts",
+    {
+        "title": (_("title"), 300),
+        "summary": (_("summary"), None),
+        "description": (_("description"), None),
+        "withdrawal_reason": (_("withdrawal reason"), None),
+    },
+)
+
+
+class AccountabilityAction(ActionTexts, SyncStamped, Publishable):
     kind = models.CharField(max_length=30, choices=ActionKind.choices)
     title = models.CharField(max_length=300)
     issuing_body = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="issued_actions")

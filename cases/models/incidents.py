@@ -15,6 +15,7 @@ from .actors import Actor
 from .base import History, Publishable, PublishableQuerySet, SyncStamped, Tracked
 from .law import Provision, State, ViolationCategory
 from .sources import Citation
+from .translations import RECORD_LANGUAGES, translated_search_vector, translated_texts
 
 # actions.py imports this module (an action concerns incidents), so the incident's queries
 # reach AccountabilityAction through the app registry: apps.get_model("cases", ...).
@@ -114,7 +115,10 @@ class IncidentQuerySet(PublishableQuerySet):
                 "children",
                 # parent_id too: the prefetch matches children to the incident by it.
                 queryset=Incident.objects.public()
-                .only("id", "parent_id", "title", "date", "date_earliest")
+                .only(
+                    *("id", "parent_id", "title", "date", "date_earliest", "original_language"),
+                    *(f"title_{code}" for code in RECORD_LANGUAGES),  # {% record_text %}
+                )
                 .order_by("date_earliest", "pk"),
                 to_attr="public_children",
             ),
@@ -170,7 +174,18 @@ class IncidentQuerySet(PublishableQuerySet):
         return qs
 
 
-class Incident(SyncStamped, Publishable):
+IncidentTexts = translated_texts(
+    "IncidentTexts",
+    {
+        "title": (_("title"), 300),
+        "summary": (_("summary"), None),
+        "description": (_("description"), None),
+        "withdrawal_reason": (_("withdrawal reason"), None),
+    },
+)
+
+
+class Incident(IncidentTexts, SyncStamped, Publishable):
     title = models.CharField(max_length=300)
     summary = models.TextField(blank=True, default="")
     description = models.TextField(blank=True, default="")
@@ -233,11 +248,12 @@ class Incident(SyncStamped, Publishable):
             "Kept current by Incident.objects.refresh_search_names()."
         ),
     )
+    # Each text in each language with its language's configuration (docs/search.md).
     search_vector = models.GeneratedField(
-        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        expression=translated_search_vector("title", weight="A")
         + SearchVector("search_names", weight="A", config="simple")
-        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("description", weight="C", config=SEARCH_CONFIG),
+        + translated_search_vector("summary", weight="B")
+        + translated_search_vector("description", weight="C"),
         output_field=SearchVectorField(),
         db_persist=True,
     )

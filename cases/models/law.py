@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .base import History, Publishable, PublishableQuerySet, SyncStamped, Tracked
+from .translations import translated_texts
 
 
 class StateRelation(models.TextChoices):
@@ -112,7 +113,18 @@ class EntryIntoForceRule(models.TextChoices):
     )
 
 
-class Instrument(SyncStamped, Publishable):
+InstrumentTexts = translated_texts(
+    "InstrumentTexts",
+    {
+        "title": (_("title"), 400),
+        "short_title": (_("short title"), 80),
+        "summary": (_("summary"), None),
+        "withdrawal_reason": (_("withdrawal reason"), None),
+    },
+)
+
+
+class Instrument(InstrumentTexts, SyncStamped, Publishable):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=400)
     short_title = models.CharField(max_length=80, help_text=_("e.g. GC IV, AP I, Rome Statute"))
@@ -210,7 +222,16 @@ class ProvisionQuerySet(models.QuerySet):
         return self.filter(rule_kind=RuleKind.MODE_OF_LIABILITY)
 
 
-class Provision(SyncStamped, Tracked):
+ProvisionTexts = translated_texts(
+    "ProvisionTexts",
+    {
+        "heading": (_("heading"), 400),
+        "text": (_("text"), None),
+    },
+)
+
+
+class Provision(ProvisionTexts, SyncStamped, Tracked):
     """An article or sub-paragraph of an instrument, in a tree under it."""
 
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="provisions")
@@ -284,7 +305,16 @@ class ViolationCategoryQuerySet(models.QuerySet):
         return found
 
 
-class ViolationCategory(SyncStamped, Tracked):
+CategoryTexts = translated_texts(
+    "CategoryTexts",
+    {
+        "name": (_("name"), 200),
+        "description": (_("description"), None),
+    },
+)
+
+
+class ViolationCategory(CategoryTexts, SyncStamped, Tracked):
     """A term of the thesaurus of violations, mapped to the provisions that prohibit it.
 
     A vocabulary, public as a whole: it holds no facts about anyone.

@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .base import History, Publishable, PublishableQuerySet
+from .translations import translated_texts
 
 BODY_HELP = _(
     "Plain text. A blank line starts a new paragraph; a line “## Heading” is a heading; "
@@ -55,7 +56,16 @@ def _inline(text: str) -> SafeString:
     return mark_safe("".join(parts))
 
 
-class SitePage(Publishable):
+SitePageTexts = translated_texts(
+    "SitePageTexts",
+    {
+        "title": (_("title"), 200),
+        "body": (_("body"), None),
+    },
+)
+
+
+class SitePage(SitePageTexts, Publishable):
     """A page of the site's own text, by slug ("about")."""
 
     slug = models.SlugField(max_length=50, unique=True, help_text=_("Its address: about."))

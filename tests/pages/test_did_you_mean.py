@@ -77,9 +77,10 @@ def test_a_word_of_a_record_withdrawn_since_the_refresh_is_not_suggested(client,
     reviewer = f.UserFactory(is_superuser=True)
     unique = f.IncidentFactory(published=True, title="Xylophones confiscated", summary="")
     call_command("refresh_search_words", verbosity=0)
-    assert search(client, q="xylophonez").context["did_you_mean"] == "xylophones"
+    # A typo no language's stemmer undoes: French stems "xylophonez" as "xylophones".
+    assert search(client, q="xylofones").context["did_you_mean"] == "xylophones"
     services.withdraw(record=unique, reviewer=reviewer, reason="Duplicate.")
-    assert search(client, q="xylophonez").context["did_you_mean"] is None
+    assert search(client, q="xylofones").context["did_you_mean"] is None
 
 
 def test_the_suggestion_link_keeps_the_filters(client, ranking, world):
