@@ -21,8 +21,12 @@ run: install messages migrate demo
 worker: install migrate
 	$(BIN)/python manage.py db_worker
 
+# One test process per core (pytest-xdist), each with its own test database
+# (test_<name>_gw0, ...); a file's tests stay in one process, so a module's fixtures are
+# built once. TEST_PROCESSES=0 runs them in this process.
+TEST_PROCESSES ?= auto
 test: install messages
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 
 install: $(VENV)/.installed .env
 

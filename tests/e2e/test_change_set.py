@@ -49,6 +49,7 @@ PROVISIONS = [
 
 ACTION_BUDGET = 40  # issue 14's target for entering the case
 
+
 @pytest.fixture
 def e2e_world(transactional_db):
     """The published law the case needs, and the staff who enter and review it."""
