@@ -6,7 +6,7 @@
 `check` fails when a locked version is affected by an advisory, when a locked
 package has no entry in the snapshot's manifest, or when the snapshot is older than
 --max-age-days. `refresh` rebuilds security/advisories/ from a clone for the packages of the
-lock (`make advisories`). Why our own ~200 lines: docs/security.md "Dependency audit".
+lock (`make advisories`). Why our own: docs/security.md "Dependency audit".
 """
 
 import argparse
