@@ -165,12 +165,17 @@ def affecting(advisory: dict, path: Path, package: str, version: Version) -> Fin
     """The finding when `advisory` (an OSV record) affects `package` at `version`."""
     if advisory.get("withdrawn"):
         return None
+    entries = [
+        affected
+        for affected in advisory["affected"]
+        if affected["package"]["ecosystem"] == "PyPI"
+        and canonicalize_name(affected["package"]["name"]) == package
+    ]
+    if not entries:
+        # Filed under the wrong package: it could never match, so it must not pass unseen.
+        raise AuditError(f"{path}: names no affected PyPI package {package!r}")
     hit, fixes = False, []
-    for affected in advisory["affected"]:
-        if affected["package"]["ecosystem"] != "PyPI":
-            continue
-        if canonicalize_name(affected["package"]["name"]) != package:
-            continue
+    for affected in entries:
         ranges = _events(affected, path)
         listed = {_version(text, path) for text in affected.get("versions") or []}
         hit = hit or version in listed or any(_in_range(version, r) for r in ranges)

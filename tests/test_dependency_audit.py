@@ -147,6 +147,7 @@ def test_a_locked_package_missing_from_the_snapshot_fails(tmp_path, capsys):
         ("id: PYSEC-0000-3\n", "no list of affected packages"),
         (RANGE.replace('fixed: "1.4"', "fixed: not a version"), "'not a version' is not a version"),
         (RANGE.replace("type: ECOSYSTEM\n", ""), "not an OSV advisory (KeyError('type'))"),
+        (RANGE.replace("Example_Package", "other"), "names no affected PyPI package"),
     ],
 )
 def test_a_malformed_advisory_is_an_error_naming_the_file(tmp_path, capsys, text, problem):
