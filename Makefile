@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run worker test install messages po migrate demo admin lint lock
+.PHONY: run worker test install messages po migrate demo admin lint lock advisories audit
 
 run: install messages migrate demo
 	@echo
@@ -84,3 +84,19 @@ lock: install
 	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --quiet -o requirements.lock
 	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --quiet \
 		-c requirements.lock -o requirements-dev.lock
+
+# The dependency audit (docs/security.md "Dependency audit"): the runtime lock against the
+# snapshot of the PyPA advisory database in security/advisories/, offline, as CI runs it.
+audit: install
+	$(BIN)/python security/audit_dependencies.py check requirements.lock
+
+# For a maintainer with GitHub access, after `make lock` and at least every 90 days: rebuild
+# security/advisories/ from a fresh clone, for every package of requirements.lock; then run
+# `make audit` and commit the folder.
+ADVISORY_DATABASE ?= https://github.com/pypa/advisory-database
+ADVISORY_CLONE := var/advisory-database
+advisories: install
+	rm -rf $(ADVISORY_CLONE)
+	git clone --quiet --depth 1 $(ADVISORY_DATABASE) $(ADVISORY_CLONE)
+	$(BIN)/python security/audit_dependencies.py refresh $(ADVISORY_CLONE) requirements.lock
+	rm -rf $(ADVISORY_CLONE)
