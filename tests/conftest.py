@@ -4,9 +4,13 @@ import functools
 from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+from django.db.models.signals import post_migrate
 from django.test import override_settings
 
 from ihl.embedded_db import start_embedded_database
@@ -39,8 +43,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 # The rows that migrations write: the staff roles and their permissions, the About page's
 # first version. A transactional test ends by emptying every table (pytest-django's flush),
-# and the next test in the process would find no role: they are written again after it,
-# each by its migration's own function on the models of its time.
+# and the next test in the process would find no role: the flush's post_migrate signal
+# writes them again, each by its migration's own function on the models of its time.
 DATA_MIGRATIONS = [
     ("cases", "0005_roles_and_publish_permissions", "create_roles"),
     ("cases", "0009_roles_edit_action_events_and_referrals", "grant"),
@@ -56,24 +60,19 @@ def _models_at(app: str, migration: str):
     return MigrationLoader(connection).project_state((app, migration)).apps
 
 
-def restore_migration_data() -> None:
+def restore_migration_data(using="default", **kwargs) -> None:
+    """After a flush (post_migrate): only when the roles are gone, so after `migrate`
+    itself, which wrote them, it does nothing."""
+    if Group.objects.using(using).filter(name="reviewer").exists():
+        return
+    for app_config in apps.get_app_configs():  # the permissions the grants give
+        create_permissions(app_config, verbosity=0, using=using)
     for app, migration, function in DATA_MIGRATIONS:
         forward = getattr(import_module(f"{app}.migrations.{migration}"), function)
         forward(_models_at(app, migration), None)
 
 
-@pytest.fixture(autouse=True)
-def _migration_data_after_a_flush(request, django_db_blocker):
-    """After a transactional test (its flush runs first: this fixture is set up before it)."""
-    yield
-    marker = request.node.get_closest_marker("django_db")
-    if (
-        "transactional_db" in request.fixturenames
-        or "live_server" in request.fixturenames
-        or (marker is not None and marker.kwargs.get("transaction"))
-    ):
-        with django_db_blocker.unblock():
-            restore_migration_data()
+post_migrate.connect(restore_migration_data, dispatch_uid="tests-restore-migration-data")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -78,6 +78,9 @@ def translated_texts(name: str, texts: dict[str, tuple[object, int | None]]) -> 
             max_length=8,
             choices=settings.LANGUAGES,
             default=settings.LANGUAGE_CODE,
+            # Defaults in the database too: rows written without these columns (the
+            # generator's COPY, an earlier migration's data written again) stay valid.
+            db_default=settings.LANGUAGE_CODE,
             # Optional in forms: a form without it (a client of the admin written before it,
             # a change set kept then) means the default, as the records then were.
             blank=True,
@@ -88,15 +91,18 @@ def translated_texts(name: str, texts: dict[str, tuple[object, int | None]]) -> 
         for field, (label, max_length) in texts.items():
             verbose = format_lazy("{} ({})", label, language_label(code))
             attrs[f"{field}_{code}"] = (
-                models.CharField(verbose, max_length=max_length, blank=True, default="")
+                models.CharField(
+                    verbose, max_length=max_length, blank=True, default="", db_default=""
+                )
                 if max_length
-                else models.TextField(verbose, blank=True, default="")
+                else models.TextField(verbose, blank=True, default="", db_default="")
             )
         attrs[f"translated_by_{code}"] = models.CharField(
             format_lazy("{} ({})", _("translated by"), language_label(code)),
             max_length=200,
             blank=True,
             default="",
+            db_default="",
             help_text=_("Who translated the texts into this language (a person or a service)."),
         )
     return type(name, (TranslatedTexts,), attrs)
