@@ -13,6 +13,27 @@ from rest_framework.settings import api_settings
 
 from cases.api.serializers import Described
 from cases.cache import remember
+from cases.models.translations import RECORD_LANGUAGES
+
+# The records' texts in several languages (docs/api.md, "Languages"): read by
+# views.text_options on the resources whose records have translated texts.
+TEXT_PARAMETERS = {
+    "lang": OpenApiParameter(
+        "lang",
+        OpenApiTypes.STR,
+        enum=list(RECORD_LANGUAGES),
+        description="The language of the records' texts (titles, summaries, ...): each "
+        "text in it where translated, else the original; `languages` says which. Without "
+        "it, the language of Accept-Language; without either, the originals.",
+    ),
+    "translations": OpenApiParameter(
+        "translations",
+        OpenApiTypes.STR,
+        enum=["all"],
+        description="`all`: add `translations`, every translation of the record's texts "
+        "and who translated them.",
+    ),
+}
 
 
 class ApiAutoSchema(AutoSchema):
@@ -43,6 +64,9 @@ class ApiAutoSchema(AutoSchema):
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
+        translated = getattr(self.view, "translated", None)
+        if translated is not None and translated():
+            parameters = [*parameters, *TEXT_PARAMETERS.values()]
         name = api_settings.URL_FORMAT_OVERRIDE
         if not name:
             return parameters

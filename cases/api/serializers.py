@@ -39,6 +39,7 @@ from cases.models import (
     ViolationCategory,
 )
 from cases.models.jurisdiction import Jurisdiction
+from cases.models.translations import RECORD_LANGUAGES
 
 LINK_DESCRIPTIONS = {
     "api": "This record in the API (absolute URL).",
@@ -164,6 +165,106 @@ class LabelField(serializers.Field):
         return self.labels.get(value, value)
 
 
+def _getter(record):
+    """Reads a model instance's attributes or a values() row's keys alike."""
+    return record.get if isinstance(record, dict) else lambda name: getattr(record, name)
+
+
+def text_in(record, field: str, language: str | None) -> tuple[str, str]:
+    """`field` of `record` (a model instance, or a values() row) and the language it is in:
+    the translation into `language` where there is one, else the original. No language
+    asked: the original. Reads only the text columns (a nested ref's query loads no more)."""
+    get = _getter(record)
+    original = get("original_language")
+    if language and language != original and (translation := get(f"{field}_{language}")):
+        return translation, language
+    return get(field), original
+
+
+def all_translations(record, texts: list[str]) -> dict:
+    """Every translation of `record`'s texts, by language, with its translator
+    (`?translations=all`): `{"fr": {"title": "…", "translated_by": "…"}}`."""
+    get = _getter(record)
+    result = {}
+    for code in RECORD_LANGUAGES:
+        found = {field: value for field in texts if (value := get(f"{field}_{code}"))}
+        if found and code != get("original_language"):
+            result[code] = {**found, "translated_by": get(f"translated_by_{code}")}
+    return result
+
+
+class TranslatedText(serializers.CharField):
+    """A translated text (title, summary, ...): in the language the request asked for
+    (`?lang=`, else Accept-Language) where a translation exists, else the original
+    (docs/api.md, "Languages")."""
+
+    def __init__(self, name: str, field: serializers.Field):
+        super().__init__(
+            source="*",
+            read_only=True,
+            allow_null=field.allow_null,
+            help_text=f"{field.help_text} In the language asked for where translated, "
+            "else the original: `languages` says which.",
+        )
+        self.text_name = field.source or name
+
+    def to_representation(self, record) -> str:
+        return text_in(record, self.text_name, self.context.get("text_language"))[0]
+
+
+@extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
+class LanguagesField(serializers.Field):
+    """`{"title": "fr", "summary": "en"}`: the language each text of the record is in."""
+
+    def __init__(self, texts: list[str]):
+        self.texts = texts
+        super().__init__(
+            source="*",
+            read_only=True,
+            help_text="The language (code) each translated text above is in: the one asked "
+            "for (?lang= or Accept-Language) where translated, else the original's.",
+        )
+
+    def to_representation(self, record) -> dict:
+        language = self.context.get("text_language")
+        return {field: text_in(record, field, language)[1] for field in self.texts}
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "object", "additionalProperties": {"type": "string"}},
+    }
+)
+class TranslationsField(serializers.Field):
+    """Only with `?translations=all`: every translation of every text, with its translator."""
+
+    def __init__(self, texts: list[str]):
+        self.texts = texts
+        # Not read-only: the schema would list a read-only field as always present.
+        super().__init__(
+            source="*",
+            required=False,
+            help_text="Only with ?translations=all: each language's translations of the "
+            'texts and who translated them, e.g. {"fr": {"title": "…", "translated_by": '
+            '"…"}}. The original is in the fields above, in original_language.',
+        )
+
+    def get_attribute(self, instance):
+        if not self.context.get("all_translations"):
+            raise serializers.SkipField
+        return super().get_attribute(instance)
+
+    def to_representation(self, record) -> dict:
+        return all_translations(record, self.texts)
+
+
+def is_top_level(serializer: serializers.Serializer) -> bool:
+    """The response's own record(s), not a record nested in one."""
+    parent = serializer.parent
+    return parent is None or (isinstance(parent, serializers.ListSerializer) and not parent.parent)
+
+
 class Described(serializers.ModelSerializer):
     """A ModelSerializer that gives every field a description (for the OpenAPI schema), and
     follows the API's two conventions (docs/api.md, "Links and labels"):
@@ -172,9 +273,12 @@ class Described(serializers.ModelSerializer):
       and `link_key` if its URLs take another key than the pk) carries `url` and
       `html_url`, absolute, after its first field;
     - every coded value (a field with choices) has its label beside it: `kind` and
-      `kind_label`.
+      `kind_label`;
+    - a record with translated texts (its model's TRANSLATED_TEXTS) gives each in the
+      language asked for, says which in `languages`, and, the response's own record only,
+      all its translations in `translations` when asked (docs/api.md, "Languages").
 
-    Both are added here rather than listed in Meta.fields, which are also the columns of
+    They are added here rather than listed in Meta.fields, which are also the columns of
     the CSV export.
     """
 
@@ -182,10 +286,14 @@ class Described(serializers.ModelSerializer):
         declared = super().get_fields()
         links = getattr(self.Meta, "links", {})
         key = getattr(self.Meta, "link_key", "pk")
+        translated = getattr(self.Meta.model, "TRANSLATED_TEXTS", ())
+        texts = [name for name in declared if name in translated]
         fields = {}
         for position, (name, field) in enumerate(declared.items()):
             if not getattr(field, "help_text", None):
                 field.help_text = DESCRIPTIONS.get(name, name.replace("_", " ").capitalize())
+            if name in texts:
+                field = TranslatedText(name, field)
             fields[name] = field
             if position == 0:
                 for link_name, view_name in links.items():
@@ -195,6 +303,10 @@ class Described(serializers.ModelSerializer):
             label_name = f"{name}_label"
             if isinstance(field, serializers.ChoiceField) and label_name not in declared:
                 fields[label_name] = LabelField(name, field)
+        if texts:
+            fields["languages"] = LanguagesField(texts)
+            if is_top_level(self):
+                fields["translations"] = TranslationsField(texts)
         return fields
 
 
@@ -317,12 +429,15 @@ class IncidentListSerializer(Described):
         and DRF's per-field machinery cost several times the query.
         tests/api/test_serializers.py checks that both agree."""
         label = self.label_of
-        return {
+        language = self.context.get("text_language")
+        title, title_language = text_in(row, "title", language)
+        summary, summary_language = text_in(row, "summary", language)
+        data = {
             "id": row["id"],
             "url": record_url(self.context, "api:incident-detail", row["id"]),
             "html_url": record_url(self.context, "cases:incident-detail", row["id"]),
-            "title": row["title"],
-            "summary": row["summary"],
+            "title": title,
+            "summary": summary,
             "date": row["date"],
             "date_earliest": _date(row["date_earliest"]),
             "date_latest": _date(row["date_latest"]),
@@ -345,7 +460,11 @@ class IncidentListSerializer(Described):
             "categories": row["category_slugs"],
             "parent": row["public_parent_id"],
             "updated_at": _datetime(row["updated_at"]),
+            "languages": {"title": title_language, "summary": summary_language},
         }
+        if self.context.get("all_translations"):
+            data["translations"] = all_translations(row, ["title", "summary"])
+        return data
 
     def state_ref(self, code: str | None, name: str) -> dict | None:
         if code is None:
@@ -618,7 +737,7 @@ class IncidentDetailSerializer(IncidentListSerializer):
         ]
 
     # One record: the declared fields, through DRF's standard machinery.
-    to_representation = serializers.ModelSerializer.to_representation
+    to_representation = Described.to_representation
 
     @extend_schema_field(IncidentStateLawSerializer(many=True))
     def get_law(self, obj: Incident) -> list[dict]:

@@ -54,6 +54,7 @@ from cases.models import (
 )
 from cases.models.jurisdiction import IccJurisdiction, icc_jurisdiction, incident_jurisdiction
 from cases.models.law import treaty_events_of
+from cases.models.translations import RECORD_LANGUAGES
 from cases.search import OLD_NAMES
 from ihl.db_router import read_alias
 
@@ -61,7 +62,7 @@ from . import filters
 from . import serializers as s
 from .errors import UnknownParameters
 from .pagination import ApiCursorPagination
-from .schema import ApiAutoSchema
+from .schema import TEXT_PARAMETERS, ApiAutoSchema
 
 CACHE_SECONDS = 60
 
@@ -209,6 +210,33 @@ class QueryParametersMixin:
                 raise UnknownParameters(unknown, accepted, self.renamed_parameters)
 
 
+def text_options(request) -> tuple[str | None, bool]:
+    """The language asked for the records' texts (`?lang=`, else the Accept-Language or
+    language cookie Django resolved; None: the originals, as before) and whether all the
+    translations are asked for. A value it does not know is a 400 naming the parameter."""
+    params = request.query_params
+    errors = {}
+    language = params.get("lang")
+    if language is not None and language not in RECORD_LANGUAGES:
+        errors["lang"] = [
+            gettext("“%(value)s” is not one of the valid values: %(values)s.")
+            % {"value": language, "values": ", ".join(RECORD_LANGUAGES)}
+        ]
+    translations = params.get("translations")
+    if translations is not None and translations != "all":
+        errors["translations"] = [
+            gettext("“%(value)s” is not one of the valid values: %(values)s.")
+            % {"value": translations, "values": "all"}
+        ]
+    if errors:
+        raise ValidationError(errors, code="invalid_choice")
+    if language is None and (
+        "HTTP_ACCEPT_LANGUAGE" in request.META or settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+    ):
+        language = getattr(request, "LANGUAGE_CODE", None)
+    return language, translations == "all"
+
+
 class PublicViewSet(
     StatementTimeoutMixin, QueryParametersMixin, HttpCachingMixin, ReadOnlyModelViewSet
 ):
@@ -223,6 +251,28 @@ class PublicViewSet(
 
     def list_queryset(self):
         raise NotImplementedError
+
+    def translated(self) -> bool:
+        """Whether the answer's records have texts in several languages (`?lang=`). Not
+        the CSV export: its columns are the originals (the incidents' are the search
+        page's)."""
+        model = self.list_serializer_class.Meta.model
+        return bool(getattr(model, "TRANSLATED_TEXTS", ())) and self.action != "export_csv"
+
+    def query_parameters(self) -> set[str]:
+        names = super().query_parameters()
+        return names | set(TEXT_PARAMETERS) if self.translated() else names
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self.translated():
+            self.text_language, self.all_translations = text_options(request)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["text_language"] = getattr(self, "text_language", None)
+        context["all_translations"] = getattr(self, "all_translations", False)
+        return context
 
     def detail_queryset(self):
         return self.list_queryset()
@@ -342,6 +392,10 @@ INCIDENT_LIST_VALUES = [
     "country__name",
     "controlling_power__code",
     "controlling_power__name",
+    # The texts in every language (`?lang=`, `?translations=all`): columns of the same row.
+    "original_language",
+    *(f"{text}_{code}" for text in ("title", "summary") for code in RECORD_LANGUAGES),
+    *(f"translated_by_{code}" for code in RECORD_LANGUAGES),
 ]
 INCIDENT_LIST_ANNOTATIONS = {
     # Slugs in the row itself: no second query, no category objects to build.

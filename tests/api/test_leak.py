@@ -54,6 +54,7 @@ def hidden_world() -> dict:
             **text,
             slug=f"zqxleak-instrument-{n}",
             title=marked(n, "instrument"),
+            title_fr=marked(n, "instrument fr"),
             short_title=marked(n, "short"),
             depositary=marked(n, "depositary"),
             rules_note=marked(n, "rules"),
@@ -63,6 +64,7 @@ def hidden_world() -> dict:
             instrument=instrument,
             label=marked(n, "label"),
             heading=marked(n, "heading"),
+            heading_fr=marked(n, "heading fr"),
             text=marked(n, "text"),
         )
         actor = f.ActorFactory(
@@ -77,6 +79,8 @@ def hidden_world() -> dict:
             **state,
             **text,
             title=marked(n, "incident"),
+            title_fr=marked(n, "incident fr"),
+            translated_by_fr=marked(n, "translator"),
             summary=marked(n, "summary"),
             description=marked(n, "description"),
             place_name=marked(n, "place"),
@@ -95,6 +99,7 @@ def hidden_world() -> dict:
             **state,
             **text,
             title=marked(n, "action"),
+            title_uk=marked(n, "action uk"),
             reference=marked(n, "ref"),
             summary=marked(n, "summary"),
             description=marked(n, "description"),
@@ -195,12 +200,24 @@ def test_no_hidden_record_reaches_any_endpoint(api):
     urls += [f"/api/v1/provisions/?instrument={slug}" for slug in hidden["instruments"]]
     urls += ["/api/v1/actors/?name=ZQX", "/api/v1/actions/?kind=arrest_warrant"]
 
+    # The same answers with the texts' translations (docs/api.md, "Languages"): the same
+    # status, and no hidden text in any language.
+    translated = tuple(
+        f"/api/v1/{r}/" for r in ("incidents", "actions", "instruments", "provisions", "categories")
+    )
+    statuses = {}
     for url in urls:
         response = api.get(url)
         assert response.status_code in (200, 400), url
+        statuses[url] = response.status_code
         content = body(response).decode()
         assert MARKER.lower() not in content.lower(), url
         assert "W1" not in content, url
+    for url in [u for u in urls if u.startswith(translated) and "/csv/" not in u]:
+        for params in ("lang=fr&translations=all", "lang=uk"):
+            response = api.get(f"{url}{'&' if '?' in url else '?'}{params}")
+            assert response.status_code == statuses[url], (url, params)
+            assert MARKER.lower() not in body(response).decode().lower(), (url, params)
 
     for resource in resources:
         for key in hidden[resource]:
