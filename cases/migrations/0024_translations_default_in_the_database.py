@@ -4,1270 +4,2401 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0023_search_in_every_language'),
+        ("cases", "0023_search_in_every_language"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accountabilityaction',
-            name='description_ar',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='accountabilityaction',
-            name='description_en',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (English)'),
-        ),
-        migrations.AlterField(
-            model_name='accountabilityaction',
-            name='description_es',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='accountabilityaction',
-            name='description_fr',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (French)'),
-        ),
-        migrations.AlterField(
-            model_name='accountabilityaction',
-            name='description_uk',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='accountabilityaction',
-            name='original_language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('uk', 'Українська'), ('fr', 'Français'), ('es', 'Español'), ('ar', 'العربية')], db_default='en', default='en', help_text='The language the texts above are written in.', max_length=8, verbose_name='original language'),
-        ),
-        migrations.AlterField(
-            model_name='accountabilityaction',
-            name='summary_ar',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='accountabilityaction',
-            name='summary_en',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (English)'),
-        ),
-        migrations.AlterField(
-            model_name='accountabilityaction',
-            name='summary_es',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='accountabilityaction',
-            name='summary_fr',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (French)'),
-        ),
-        migrations.AlterField(
-            model_name='accountabilityaction',
-            name='summary_uk',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='accountabilityaction',
-            name='title_ar',
-            field=models.CharField(blank=True, db_default='', default='', max_length=300, verbose_name='title (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='accountabilityaction',
-            name='title_en',
-            field=models.CharField(blank=True, db_default='', default='', max_length=300, verbose_name='title (English)'),
-        ),
-        migrations.AlterField(
-            model_name='accountabilityaction',
-            name='title_es',
-            field=models.CharField(blank=True, db_default='', default='', max_length=300, verbose_name='title (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='accountabilityaction',
-            name='title_fr',
-            field=models.CharField(blank=True, db_default='', default='', max_length=300, verbose_name='title (French)'),
-        ),
-        migrations.AlterField(
-            model_name='accountabilityaction',
-            name='title_uk',
-            field=models.CharField(blank=True, db_default='', default='', max_length=300, verbose_name='title (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='accountabilityaction',
-            name='translated_by_ar',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='accountabilityaction',
-            name='translated_by_en',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (English)'),
-        ),
-        migrations.AlterField(
-            model_name='accountabilityaction',
-            name='translated_by_es',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='accountabilityaction',
-            name='translated_by_fr',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (French)'),
-        ),
-        migrations.AlterField(
-            model_name='accountabilityaction',
-            name='translated_by_uk',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='accountabilityaction',
-            name='withdrawal_reason_ar',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='accountabilityaction',
-            name='withdrawal_reason_en',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (English)'),
-        ),
-        migrations.AlterField(
-            model_name='accountabilityaction',
-            name='withdrawal_reason_es',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='accountabilityaction',
-            name='withdrawal_reason_fr',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (French)'),
-        ),
-        migrations.AlterField(
-            model_name='accountabilityaction',
-            name='withdrawal_reason_uk',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccountabilityaction',
-            name='description_ar',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccountabilityaction',
-            name='description_en',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (English)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccountabilityaction',
-            name='description_es',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccountabilityaction',
-            name='description_fr',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (French)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccountabilityaction',
-            name='description_uk',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccountabilityaction',
-            name='original_language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('uk', 'Українська'), ('fr', 'Français'), ('es', 'Español'), ('ar', 'العربية')], db_default='en', default='en', help_text='The language the texts above are written in.', max_length=8, verbose_name='original language'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccountabilityaction',
-            name='summary_ar',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccountabilityaction',
-            name='summary_en',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (English)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccountabilityaction',
-            name='summary_es',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccountabilityaction',
-            name='summary_fr',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (French)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccountabilityaction',
-            name='summary_uk',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccountabilityaction',
-            name='title_ar',
-            field=models.CharField(blank=True, db_default='', default='', max_length=300, verbose_name='title (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccountabilityaction',
-            name='title_en',
-            field=models.CharField(blank=True, db_default='', default='', max_length=300, verbose_name='title (English)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccountabilityaction',
-            name='title_es',
-            field=models.CharField(blank=True, db_default='', default='', max_length=300, verbose_name='title (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccountabilityaction',
-            name='title_fr',
-            field=models.CharField(blank=True, db_default='', default='', max_length=300, verbose_name='title (French)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccountabilityaction',
-            name='title_uk',
-            field=models.CharField(blank=True, db_default='', default='', max_length=300, verbose_name='title (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccountabilityaction',
-            name='translated_by_ar',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccountabilityaction',
-            name='translated_by_en',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (English)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccountabilityaction',
-            name='translated_by_es',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccountabilityaction',
-            name='translated_by_fr',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (French)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccountabilityaction',
-            name='translated_by_uk',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccountabilityaction',
-            name='withdrawal_reason_ar',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccountabilityaction',
-            name='withdrawal_reason_en',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (English)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccountabilityaction',
-            name='withdrawal_reason_es',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccountabilityaction',
-            name='withdrawal_reason_fr',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (French)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalaccountabilityaction',
-            name='withdrawal_reason_uk',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='description_ar',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='description_en',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (English)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='description_es',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='description_fr',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (French)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='description_uk',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='original_language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('uk', 'Українська'), ('fr', 'Français'), ('es', 'Español'), ('ar', 'العربية')], db_default='en', default='en', help_text='The language the texts above are written in.', max_length=8, verbose_name='original language'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='summary_ar',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='summary_en',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (English)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='summary_es',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='summary_fr',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (French)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='summary_uk',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='title_ar',
-            field=models.CharField(blank=True, db_default='', default='', max_length=300, verbose_name='title (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='title_en',
-            field=models.CharField(blank=True, db_default='', default='', max_length=300, verbose_name='title (English)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='title_es',
-            field=models.CharField(blank=True, db_default='', default='', max_length=300, verbose_name='title (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='title_fr',
-            field=models.CharField(blank=True, db_default='', default='', max_length=300, verbose_name='title (French)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='title_uk',
-            field=models.CharField(blank=True, db_default='', default='', max_length=300, verbose_name='title (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='translated_by_ar',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='translated_by_en',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (English)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='translated_by_es',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='translated_by_fr',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (French)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='translated_by_uk',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='withdrawal_reason_ar',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='withdrawal_reason_en',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (English)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='withdrawal_reason_es',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='withdrawal_reason_fr',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (French)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalincident',
-            name='withdrawal_reason_uk',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinstrument',
-            name='original_language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('uk', 'Українська'), ('fr', 'Français'), ('es', 'Español'), ('ar', 'العربية')], db_default='en', default='en', help_text='The language the texts above are written in.', max_length=8, verbose_name='original language'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinstrument',
-            name='short_title_ar',
-            field=models.CharField(blank=True, db_default='', default='', max_length=80, verbose_name='short title (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinstrument',
-            name='short_title_en',
-            field=models.CharField(blank=True, db_default='', default='', max_length=80, verbose_name='short title (English)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinstrument',
-            name='short_title_es',
-            field=models.CharField(blank=True, db_default='', default='', max_length=80, verbose_name='short title (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinstrument',
-            name='short_title_fr',
-            field=models.CharField(blank=True, db_default='', default='', max_length=80, verbose_name='short title (French)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinstrument',
-            name='short_title_uk',
-            field=models.CharField(blank=True, db_default='', default='', max_length=80, verbose_name='short title (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinstrument',
-            name='summary_ar',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinstrument',
-            name='summary_en',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (English)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinstrument',
-            name='summary_es',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinstrument',
-            name='summary_fr',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (French)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinstrument',
-            name='summary_uk',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinstrument',
-            name='title_ar',
-            field=models.CharField(blank=True, db_default='', default='', max_length=400, verbose_name='title (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinstrument',
-            name='title_en',
-            field=models.CharField(blank=True, db_default='', default='', max_length=400, verbose_name='title (English)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinstrument',
-            name='title_es',
-            field=models.CharField(blank=True, db_default='', default='', max_length=400, verbose_name='title (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinstrument',
-            name='title_fr',
-            field=models.CharField(blank=True, db_default='', default='', max_length=400, verbose_name='title (French)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinstrument',
-            name='title_uk',
-            field=models.CharField(blank=True, db_default='', default='', max_length=400, verbose_name='title (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinstrument',
-            name='translated_by_ar',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinstrument',
-            name='translated_by_en',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (English)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinstrument',
-            name='translated_by_es',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinstrument',
-            name='translated_by_fr',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (French)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinstrument',
-            name='translated_by_uk',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinstrument',
-            name='withdrawal_reason_ar',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinstrument',
-            name='withdrawal_reason_en',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (English)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinstrument',
-            name='withdrawal_reason_es',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinstrument',
-            name='withdrawal_reason_fr',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (French)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalinstrument',
-            name='withdrawal_reason_uk',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalprovision',
-            name='heading_ar',
-            field=models.CharField(blank=True, db_default='', default='', max_length=400, verbose_name='heading (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalprovision',
-            name='heading_en',
-            field=models.CharField(blank=True, db_default='', default='', max_length=400, verbose_name='heading (English)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalprovision',
-            name='heading_es',
-            field=models.CharField(blank=True, db_default='', default='', max_length=400, verbose_name='heading (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalprovision',
-            name='heading_fr',
-            field=models.CharField(blank=True, db_default='', default='', max_length=400, verbose_name='heading (French)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalprovision',
-            name='heading_uk',
-            field=models.CharField(blank=True, db_default='', default='', max_length=400, verbose_name='heading (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalprovision',
-            name='original_language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('uk', 'Українська'), ('fr', 'Français'), ('es', 'Español'), ('ar', 'العربية')], db_default='en', default='en', help_text='The language the texts above are written in.', max_length=8, verbose_name='original language'),
-        ),
-        migrations.AlterField(
-            model_name='historicalprovision',
-            name='text_ar',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='text (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalprovision',
-            name='text_en',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='text (English)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalprovision',
-            name='text_es',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='text (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalprovision',
-            name='text_fr',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='text (French)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalprovision',
-            name='text_uk',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='text (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalprovision',
-            name='translated_by_ar',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalprovision',
-            name='translated_by_en',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (English)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalprovision',
-            name='translated_by_es',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalprovision',
-            name='translated_by_fr',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (French)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalprovision',
-            name='translated_by_uk',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalsitepage',
-            name='body_ar',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='body (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalsitepage',
-            name='body_en',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='body (English)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalsitepage',
-            name='body_es',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='body (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalsitepage',
-            name='body_fr',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='body (French)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalsitepage',
-            name='body_uk',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='body (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalsitepage',
-            name='original_language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('uk', 'Українська'), ('fr', 'Français'), ('es', 'Español'), ('ar', 'العربية')], db_default='en', default='en', help_text='The language the texts above are written in.', max_length=8, verbose_name='original language'),
-        ),
-        migrations.AlterField(
-            model_name='historicalsitepage',
-            name='title_ar',
-            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='title (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalsitepage',
-            name='title_en',
-            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='title (English)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalsitepage',
-            name='title_es',
-            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='title (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalsitepage',
-            name='title_fr',
-            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='title (French)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalsitepage',
-            name='title_uk',
-            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='title (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalsitepage',
-            name='translated_by_ar',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalsitepage',
-            name='translated_by_en',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (English)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalsitepage',
-            name='translated_by_es',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalsitepage',
-            name='translated_by_fr',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (French)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalsitepage',
-            name='translated_by_uk',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalviolationcategory',
-            name='description_ar',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalviolationcategory',
-            name='description_en',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (English)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalviolationcategory',
-            name='description_es',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalviolationcategory',
-            name='description_fr',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (French)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalviolationcategory',
-            name='description_uk',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalviolationcategory',
-            name='name_ar',
-            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='name (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalviolationcategory',
-            name='name_en',
-            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='name (English)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalviolationcategory',
-            name='name_es',
-            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='name (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalviolationcategory',
-            name='name_fr',
-            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='name (French)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalviolationcategory',
-            name='name_uk',
-            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='name (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalviolationcategory',
-            name='original_language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('uk', 'Українська'), ('fr', 'Français'), ('es', 'Español'), ('ar', 'العربية')], db_default='en', default='en', help_text='The language the texts above are written in.', max_length=8, verbose_name='original language'),
-        ),
-        migrations.AlterField(
-            model_name='historicalviolationcategory',
-            name='translated_by_ar',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalviolationcategory',
-            name='translated_by_en',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (English)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalviolationcategory',
-            name='translated_by_es',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalviolationcategory',
-            name='translated_by_fr',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (French)'),
-        ),
-        migrations.AlterField(
-            model_name='historicalviolationcategory',
-            name='translated_by_uk',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='incident',
-            name='description_ar',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='incident',
-            name='description_en',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (English)'),
-        ),
-        migrations.AlterField(
-            model_name='incident',
-            name='description_es',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='incident',
-            name='description_fr',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (French)'),
-        ),
-        migrations.AlterField(
-            model_name='incident',
-            name='description_uk',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='incident',
-            name='original_language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('uk', 'Українська'), ('fr', 'Français'), ('es', 'Español'), ('ar', 'العربية')], db_default='en', default='en', help_text='The language the texts above are written in.', max_length=8, verbose_name='original language'),
-        ),
-        migrations.AlterField(
-            model_name='incident',
-            name='summary_ar',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='incident',
-            name='summary_en',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (English)'),
-        ),
-        migrations.AlterField(
-            model_name='incident',
-            name='summary_es',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='incident',
-            name='summary_fr',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (French)'),
-        ),
-        migrations.AlterField(
-            model_name='incident',
-            name='summary_uk',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='incident',
-            name='title_ar',
-            field=models.CharField(blank=True, db_default='', default='', max_length=300, verbose_name='title (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='incident',
-            name='title_en',
-            field=models.CharField(blank=True, db_default='', default='', max_length=300, verbose_name='title (English)'),
-        ),
-        migrations.AlterField(
-            model_name='incident',
-            name='title_es',
-            field=models.CharField(blank=True, db_default='', default='', max_length=300, verbose_name='title (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='incident',
-            name='title_fr',
-            field=models.CharField(blank=True, db_default='', default='', max_length=300, verbose_name='title (French)'),
-        ),
-        migrations.AlterField(
-            model_name='incident',
-            name='title_uk',
-            field=models.CharField(blank=True, db_default='', default='', max_length=300, verbose_name='title (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='incident',
-            name='translated_by_ar',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='incident',
-            name='translated_by_en',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (English)'),
-        ),
-        migrations.AlterField(
-            model_name='incident',
-            name='translated_by_es',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='incident',
-            name='translated_by_fr',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (French)'),
-        ),
-        migrations.AlterField(
-            model_name='incident',
-            name='translated_by_uk',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='incident',
-            name='withdrawal_reason_ar',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='incident',
-            name='withdrawal_reason_en',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (English)'),
-        ),
-        migrations.AlterField(
-            model_name='incident',
-            name='withdrawal_reason_es',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='incident',
-            name='withdrawal_reason_fr',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (French)'),
-        ),
-        migrations.AlterField(
-            model_name='incident',
-            name='withdrawal_reason_uk',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='instrument',
-            name='original_language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('uk', 'Українська'), ('fr', 'Français'), ('es', 'Español'), ('ar', 'العربية')], db_default='en', default='en', help_text='The language the texts above are written in.', max_length=8, verbose_name='original language'),
-        ),
-        migrations.AlterField(
-            model_name='instrument',
-            name='short_title_ar',
-            field=models.CharField(blank=True, db_default='', default='', max_length=80, verbose_name='short title (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='instrument',
-            name='short_title_en',
-            field=models.CharField(blank=True, db_default='', default='', max_length=80, verbose_name='short title (English)'),
-        ),
-        migrations.AlterField(
-            model_name='instrument',
-            name='short_title_es',
-            field=models.CharField(blank=True, db_default='', default='', max_length=80, verbose_name='short title (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='instrument',
-            name='short_title_fr',
-            field=models.CharField(blank=True, db_default='', default='', max_length=80, verbose_name='short title (French)'),
-        ),
-        migrations.AlterField(
-            model_name='instrument',
-            name='short_title_uk',
-            field=models.CharField(blank=True, db_default='', default='', max_length=80, verbose_name='short title (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='instrument',
-            name='summary_ar',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='instrument',
-            name='summary_en',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (English)'),
-        ),
-        migrations.AlterField(
-            model_name='instrument',
-            name='summary_es',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='instrument',
-            name='summary_fr',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (French)'),
-        ),
-        migrations.AlterField(
-            model_name='instrument',
-            name='summary_uk',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='summary (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='instrument',
-            name='title_ar',
-            field=models.CharField(blank=True, db_default='', default='', max_length=400, verbose_name='title (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='instrument',
-            name='title_en',
-            field=models.CharField(blank=True, db_default='', default='', max_length=400, verbose_name='title (English)'),
-        ),
-        migrations.AlterField(
-            model_name='instrument',
-            name='title_es',
-            field=models.CharField(blank=True, db_default='', default='', max_length=400, verbose_name='title (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='instrument',
-            name='title_fr',
-            field=models.CharField(blank=True, db_default='', default='', max_length=400, verbose_name='title (French)'),
-        ),
-        migrations.AlterField(
-            model_name='instrument',
-            name='title_uk',
-            field=models.CharField(blank=True, db_default='', default='', max_length=400, verbose_name='title (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='instrument',
-            name='translated_by_ar',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='instrument',
-            name='translated_by_en',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (English)'),
-        ),
-        migrations.AlterField(
-            model_name='instrument',
-            name='translated_by_es',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='instrument',
-            name='translated_by_fr',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (French)'),
-        ),
-        migrations.AlterField(
-            model_name='instrument',
-            name='translated_by_uk',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='instrument',
-            name='withdrawal_reason_ar',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='instrument',
-            name='withdrawal_reason_en',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (English)'),
-        ),
-        migrations.AlterField(
-            model_name='instrument',
-            name='withdrawal_reason_es',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='instrument',
-            name='withdrawal_reason_fr',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (French)'),
-        ),
-        migrations.AlterField(
-            model_name='instrument',
-            name='withdrawal_reason_uk',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='withdrawal reason (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='provision',
-            name='heading_ar',
-            field=models.CharField(blank=True, db_default='', default='', max_length=400, verbose_name='heading (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='provision',
-            name='heading_en',
-            field=models.CharField(blank=True, db_default='', default='', max_length=400, verbose_name='heading (English)'),
-        ),
-        migrations.AlterField(
-            model_name='provision',
-            name='heading_es',
-            field=models.CharField(blank=True, db_default='', default='', max_length=400, verbose_name='heading (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='provision',
-            name='heading_fr',
-            field=models.CharField(blank=True, db_default='', default='', max_length=400, verbose_name='heading (French)'),
-        ),
-        migrations.AlterField(
-            model_name='provision',
-            name='heading_uk',
-            field=models.CharField(blank=True, db_default='', default='', max_length=400, verbose_name='heading (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='provision',
-            name='original_language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('uk', 'Українська'), ('fr', 'Français'), ('es', 'Español'), ('ar', 'العربية')], db_default='en', default='en', help_text='The language the texts above are written in.', max_length=8, verbose_name='original language'),
-        ),
-        migrations.AlterField(
-            model_name='provision',
-            name='text_ar',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='text (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='provision',
-            name='text_en',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='text (English)'),
-        ),
-        migrations.AlterField(
-            model_name='provision',
-            name='text_es',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='text (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='provision',
-            name='text_fr',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='text (French)'),
-        ),
-        migrations.AlterField(
-            model_name='provision',
-            name='text_uk',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='text (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='provision',
-            name='translated_by_ar',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='provision',
-            name='translated_by_en',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (English)'),
-        ),
-        migrations.AlterField(
-            model_name='provision',
-            name='translated_by_es',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='provision',
-            name='translated_by_fr',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (French)'),
-        ),
-        migrations.AlterField(
-            model_name='provision',
-            name='translated_by_uk',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='sitepage',
-            name='body_ar',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='body (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='sitepage',
-            name='body_en',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='body (English)'),
-        ),
-        migrations.AlterField(
-            model_name='sitepage',
-            name='body_es',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='body (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='sitepage',
-            name='body_fr',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='body (French)'),
-        ),
-        migrations.AlterField(
-            model_name='sitepage',
-            name='body_uk',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='body (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='sitepage',
-            name='original_language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('uk', 'Українська'), ('fr', 'Français'), ('es', 'Español'), ('ar', 'العربية')], db_default='en', default='en', help_text='The language the texts above are written in.', max_length=8, verbose_name='original language'),
-        ),
-        migrations.AlterField(
-            model_name='sitepage',
-            name='title_ar',
-            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='title (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='sitepage',
-            name='title_en',
-            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='title (English)'),
-        ),
-        migrations.AlterField(
-            model_name='sitepage',
-            name='title_es',
-            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='title (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='sitepage',
-            name='title_fr',
-            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='title (French)'),
-        ),
-        migrations.AlterField(
-            model_name='sitepage',
-            name='title_uk',
-            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='title (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='sitepage',
-            name='translated_by_ar',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='sitepage',
-            name='translated_by_en',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (English)'),
-        ),
-        migrations.AlterField(
-            model_name='sitepage',
-            name='translated_by_es',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='sitepage',
-            name='translated_by_fr',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (French)'),
-        ),
-        migrations.AlterField(
-            model_name='sitepage',
-            name='translated_by_uk',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='violationcategory',
-            name='description_ar',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='violationcategory',
-            name='description_en',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (English)'),
-        ),
-        migrations.AlterField(
-            model_name='violationcategory',
-            name='description_es',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='violationcategory',
-            name='description_fr',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (French)'),
-        ),
-        migrations.AlterField(
-            model_name='violationcategory',
-            name='description_uk',
-            field=models.TextField(blank=True, db_default='', default='', verbose_name='description (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='violationcategory',
-            name='name_ar',
-            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='name (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='violationcategory',
-            name='name_en',
-            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='name (English)'),
-        ),
-        migrations.AlterField(
-            model_name='violationcategory',
-            name='name_es',
-            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='name (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='violationcategory',
-            name='name_fr',
-            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='name (French)'),
-        ),
-        migrations.AlterField(
-            model_name='violationcategory',
-            name='name_uk',
-            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='name (Ukrainian)'),
-        ),
-        migrations.AlterField(
-            model_name='violationcategory',
-            name='original_language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('uk', 'Українська'), ('fr', 'Français'), ('es', 'Español'), ('ar', 'العربية')], db_default='en', default='en', help_text='The language the texts above are written in.', max_length=8, verbose_name='original language'),
-        ),
-        migrations.AlterField(
-            model_name='violationcategory',
-            name='translated_by_ar',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Arabic)'),
-        ),
-        migrations.AlterField(
-            model_name='violationcategory',
-            name='translated_by_en',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (English)'),
-        ),
-        migrations.AlterField(
-            model_name='violationcategory',
-            name='translated_by_es',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Spanish)'),
-        ),
-        migrations.AlterField(
-            model_name='violationcategory',
-            name='translated_by_fr',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (French)'),
-        ),
-        migrations.AlterField(
-            model_name='violationcategory',
-            name='translated_by_uk',
-            field=models.CharField(blank=True, db_default='', default='', help_text='Who translated the texts into this language (a person or a service).', max_length=200, verbose_name='translated by (Ukrainian)'),
+            model_name="accountabilityaction",
+            name="description_ar",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accountabilityaction",
+            name="description_en",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (English)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accountabilityaction",
+            name="description_es",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Spanish)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accountabilityaction",
+            name="description_fr",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accountabilityaction",
+            name="description_uk",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Ukrainian)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accountabilityaction",
+            name="original_language",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("en", "English"),
+                    ("uk", "Українська"),
+                    ("fr", "Français"),
+                    ("es", "Español"),
+                    ("ar", "العربية"),
+                ],
+                db_default="en",
+                default="en",
+                help_text="The language the texts above are written in.",
+                max_length=8,
+                verbose_name="original language",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accountabilityaction",
+            name="summary_ar",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accountabilityaction",
+            name="summary_en",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (English)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accountabilityaction",
+            name="summary_es",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Spanish)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accountabilityaction",
+            name="summary_fr",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accountabilityaction",
+            name="summary_uk",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Ukrainian)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accountabilityaction",
+            name="title_ar",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=300, verbose_name="title (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accountabilityaction",
+            name="title_en",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=300,
+                verbose_name="title (English)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accountabilityaction",
+            name="title_es",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=300,
+                verbose_name="title (Spanish)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accountabilityaction",
+            name="title_fr",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=300, verbose_name="title (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accountabilityaction",
+            name="title_uk",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=300,
+                verbose_name="title (Ukrainian)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accountabilityaction",
+            name="translated_by_ar",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Arabic)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accountabilityaction",
+            name="translated_by_en",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (English)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accountabilityaction",
+            name="translated_by_es",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Spanish)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accountabilityaction",
+            name="translated_by_fr",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (French)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accountabilityaction",
+            name="translated_by_uk",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Ukrainian)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accountabilityaction",
+            name="withdrawal_reason_ar",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accountabilityaction",
+            name="withdrawal_reason_en",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (English)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accountabilityaction",
+            name="withdrawal_reason_es",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Spanish)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accountabilityaction",
+            name="withdrawal_reason_fr",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="accountabilityaction",
+            name="withdrawal_reason_uk",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Ukrainian)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalaccountabilityaction",
+            name="description_ar",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalaccountabilityaction",
+            name="description_en",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (English)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalaccountabilityaction",
+            name="description_es",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Spanish)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalaccountabilityaction",
+            name="description_fr",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalaccountabilityaction",
+            name="description_uk",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Ukrainian)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalaccountabilityaction",
+            name="original_language",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("en", "English"),
+                    ("uk", "Українська"),
+                    ("fr", "Français"),
+                    ("es", "Español"),
+                    ("ar", "العربية"),
+                ],
+                db_default="en",
+                default="en",
+                help_text="The language the texts above are written in.",
+                max_length=8,
+                verbose_name="original language",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalaccountabilityaction",
+            name="summary_ar",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalaccountabilityaction",
+            name="summary_en",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (English)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalaccountabilityaction",
+            name="summary_es",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Spanish)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalaccountabilityaction",
+            name="summary_fr",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalaccountabilityaction",
+            name="summary_uk",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Ukrainian)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalaccountabilityaction",
+            name="title_ar",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=300, verbose_name="title (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalaccountabilityaction",
+            name="title_en",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=300,
+                verbose_name="title (English)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalaccountabilityaction",
+            name="title_es",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=300,
+                verbose_name="title (Spanish)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalaccountabilityaction",
+            name="title_fr",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=300, verbose_name="title (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalaccountabilityaction",
+            name="title_uk",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=300,
+                verbose_name="title (Ukrainian)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalaccountabilityaction",
+            name="translated_by_ar",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Arabic)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalaccountabilityaction",
+            name="translated_by_en",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (English)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalaccountabilityaction",
+            name="translated_by_es",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Spanish)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalaccountabilityaction",
+            name="translated_by_fr",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (French)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalaccountabilityaction",
+            name="translated_by_uk",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Ukrainian)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalaccountabilityaction",
+            name="withdrawal_reason_ar",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalaccountabilityaction",
+            name="withdrawal_reason_en",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (English)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalaccountabilityaction",
+            name="withdrawal_reason_es",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Spanish)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalaccountabilityaction",
+            name="withdrawal_reason_fr",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalaccountabilityaction",
+            name="withdrawal_reason_uk",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Ukrainian)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalincident",
+            name="description_ar",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalincident",
+            name="description_en",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (English)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalincident",
+            name="description_es",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Spanish)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalincident",
+            name="description_fr",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalincident",
+            name="description_uk",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Ukrainian)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalincident",
+            name="original_language",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("en", "English"),
+                    ("uk", "Українська"),
+                    ("fr", "Français"),
+                    ("es", "Español"),
+                    ("ar", "العربية"),
+                ],
+                db_default="en",
+                default="en",
+                help_text="The language the texts above are written in.",
+                max_length=8,
+                verbose_name="original language",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalincident",
+            name="summary_ar",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalincident",
+            name="summary_en",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (English)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalincident",
+            name="summary_es",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Spanish)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalincident",
+            name="summary_fr",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalincident",
+            name="summary_uk",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Ukrainian)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalincident",
+            name="title_ar",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=300, verbose_name="title (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalincident",
+            name="title_en",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=300,
+                verbose_name="title (English)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalincident",
+            name="title_es",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=300,
+                verbose_name="title (Spanish)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalincident",
+            name="title_fr",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=300, verbose_name="title (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalincident",
+            name="title_uk",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=300,
+                verbose_name="title (Ukrainian)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalincident",
+            name="translated_by_ar",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Arabic)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalincident",
+            name="translated_by_en",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (English)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalincident",
+            name="translated_by_es",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Spanish)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalincident",
+            name="translated_by_fr",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (French)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalincident",
+            name="translated_by_uk",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Ukrainian)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalincident",
+            name="withdrawal_reason_ar",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalincident",
+            name="withdrawal_reason_en",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (English)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalincident",
+            name="withdrawal_reason_es",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Spanish)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalincident",
+            name="withdrawal_reason_fr",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalincident",
+            name="withdrawal_reason_uk",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Ukrainian)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalinstrument",
+            name="original_language",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("en", "English"),
+                    ("uk", "Українська"),
+                    ("fr", "Français"),
+                    ("es", "Español"),
+                    ("ar", "العربية"),
+                ],
+                db_default="en",
+                default="en",
+                help_text="The language the texts above are written in.",
+                max_length=8,
+                verbose_name="original language",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalinstrument",
+            name="short_title_ar",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=80,
+                verbose_name="short title (Arabic)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalinstrument",
+            name="short_title_en",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=80,
+                verbose_name="short title (English)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalinstrument",
+            name="short_title_es",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=80,
+                verbose_name="short title (Spanish)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalinstrument",
+            name="short_title_fr",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=80,
+                verbose_name="short title (French)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalinstrument",
+            name="short_title_uk",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=80,
+                verbose_name="short title (Ukrainian)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalinstrument",
+            name="summary_ar",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalinstrument",
+            name="summary_en",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (English)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalinstrument",
+            name="summary_es",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Spanish)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalinstrument",
+            name="summary_fr",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalinstrument",
+            name="summary_uk",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Ukrainian)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalinstrument",
+            name="title_ar",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=400, verbose_name="title (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalinstrument",
+            name="title_en",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="title (English)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalinstrument",
+            name="title_es",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="title (Spanish)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalinstrument",
+            name="title_fr",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=400, verbose_name="title (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalinstrument",
+            name="title_uk",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="title (Ukrainian)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalinstrument",
+            name="translated_by_ar",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Arabic)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalinstrument",
+            name="translated_by_en",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (English)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalinstrument",
+            name="translated_by_es",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Spanish)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalinstrument",
+            name="translated_by_fr",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (French)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalinstrument",
+            name="translated_by_uk",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Ukrainian)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalinstrument",
+            name="withdrawal_reason_ar",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalinstrument",
+            name="withdrawal_reason_en",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (English)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalinstrument",
+            name="withdrawal_reason_es",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Spanish)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalinstrument",
+            name="withdrawal_reason_fr",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalinstrument",
+            name="withdrawal_reason_uk",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Ukrainian)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalprovision",
+            name="heading_ar",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="heading (Arabic)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalprovision",
+            name="heading_en",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="heading (English)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalprovision",
+            name="heading_es",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="heading (Spanish)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalprovision",
+            name="heading_fr",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="heading (French)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalprovision",
+            name="heading_uk",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="heading (Ukrainian)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalprovision",
+            name="original_language",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("en", "English"),
+                    ("uk", "Українська"),
+                    ("fr", "Français"),
+                    ("es", "Español"),
+                    ("ar", "العربية"),
+                ],
+                db_default="en",
+                default="en",
+                help_text="The language the texts above are written in.",
+                max_length=8,
+                verbose_name="original language",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalprovision",
+            name="text_ar",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="text (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalprovision",
+            name="text_en",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="text (English)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalprovision",
+            name="text_es",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="text (Spanish)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalprovision",
+            name="text_fr",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="text (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalprovision",
+            name="text_uk",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="text (Ukrainian)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalprovision",
+            name="translated_by_ar",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Arabic)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalprovision",
+            name="translated_by_en",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (English)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalprovision",
+            name="translated_by_es",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Spanish)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalprovision",
+            name="translated_by_fr",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (French)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalprovision",
+            name="translated_by_uk",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Ukrainian)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalsitepage",
+            name="body_ar",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="body (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalsitepage",
+            name="body_en",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="body (English)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalsitepage",
+            name="body_es",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="body (Spanish)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalsitepage",
+            name="body_fr",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="body (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalsitepage",
+            name="body_uk",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="body (Ukrainian)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalsitepage",
+            name="original_language",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("en", "English"),
+                    ("uk", "Українська"),
+                    ("fr", "Français"),
+                    ("es", "Español"),
+                    ("ar", "العربية"),
+                ],
+                db_default="en",
+                default="en",
+                help_text="The language the texts above are written in.",
+                max_length=8,
+                verbose_name="original language",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalsitepage",
+            name="title_ar",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=200, verbose_name="title (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalsitepage",
+            name="title_en",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=200,
+                verbose_name="title (English)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalsitepage",
+            name="title_es",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=200,
+                verbose_name="title (Spanish)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalsitepage",
+            name="title_fr",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=200, verbose_name="title (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalsitepage",
+            name="title_uk",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=200,
+                verbose_name="title (Ukrainian)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalsitepage",
+            name="translated_by_ar",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Arabic)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalsitepage",
+            name="translated_by_en",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (English)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalsitepage",
+            name="translated_by_es",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Spanish)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalsitepage",
+            name="translated_by_fr",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (French)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalsitepage",
+            name="translated_by_uk",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Ukrainian)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalviolationcategory",
+            name="description_ar",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalviolationcategory",
+            name="description_en",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (English)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalviolationcategory",
+            name="description_es",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Spanish)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalviolationcategory",
+            name="description_fr",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalviolationcategory",
+            name="description_uk",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Ukrainian)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalviolationcategory",
+            name="name_ar",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=200, verbose_name="name (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalviolationcategory",
+            name="name_en",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=200, verbose_name="name (English)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalviolationcategory",
+            name="name_es",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=200, verbose_name="name (Spanish)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalviolationcategory",
+            name="name_fr",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=200, verbose_name="name (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalviolationcategory",
+            name="name_uk",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=200,
+                verbose_name="name (Ukrainian)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalviolationcategory",
+            name="original_language",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("en", "English"),
+                    ("uk", "Українська"),
+                    ("fr", "Français"),
+                    ("es", "Español"),
+                    ("ar", "العربية"),
+                ],
+                db_default="en",
+                default="en",
+                help_text="The language the texts above are written in.",
+                max_length=8,
+                verbose_name="original language",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalviolationcategory",
+            name="translated_by_ar",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Arabic)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalviolationcategory",
+            name="translated_by_en",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (English)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalviolationcategory",
+            name="translated_by_es",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Spanish)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalviolationcategory",
+            name="translated_by_fr",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (French)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalviolationcategory",
+            name="translated_by_uk",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Ukrainian)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="incident",
+            name="description_ar",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="incident",
+            name="description_en",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (English)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="incident",
+            name="description_es",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Spanish)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="incident",
+            name="description_fr",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="incident",
+            name="description_uk",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Ukrainian)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="incident",
+            name="original_language",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("en", "English"),
+                    ("uk", "Українська"),
+                    ("fr", "Français"),
+                    ("es", "Español"),
+                    ("ar", "العربية"),
+                ],
+                db_default="en",
+                default="en",
+                help_text="The language the texts above are written in.",
+                max_length=8,
+                verbose_name="original language",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="incident",
+            name="summary_ar",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="incident",
+            name="summary_en",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (English)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="incident",
+            name="summary_es",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Spanish)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="incident",
+            name="summary_fr",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="incident",
+            name="summary_uk",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Ukrainian)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="incident",
+            name="title_ar",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=300, verbose_name="title (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="incident",
+            name="title_en",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=300,
+                verbose_name="title (English)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="incident",
+            name="title_es",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=300,
+                verbose_name="title (Spanish)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="incident",
+            name="title_fr",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=300, verbose_name="title (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="incident",
+            name="title_uk",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=300,
+                verbose_name="title (Ukrainian)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="incident",
+            name="translated_by_ar",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Arabic)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="incident",
+            name="translated_by_en",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (English)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="incident",
+            name="translated_by_es",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Spanish)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="incident",
+            name="translated_by_fr",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (French)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="incident",
+            name="translated_by_uk",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Ukrainian)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="incident",
+            name="withdrawal_reason_ar",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="incident",
+            name="withdrawal_reason_en",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (English)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="incident",
+            name="withdrawal_reason_es",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Spanish)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="incident",
+            name="withdrawal_reason_fr",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="incident",
+            name="withdrawal_reason_uk",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Ukrainian)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="instrument",
+            name="original_language",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("en", "English"),
+                    ("uk", "Українська"),
+                    ("fr", "Français"),
+                    ("es", "Español"),
+                    ("ar", "العربية"),
+                ],
+                db_default="en",
+                default="en",
+                help_text="The language the texts above are written in.",
+                max_length=8,
+                verbose_name="original language",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="instrument",
+            name="short_title_ar",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=80,
+                verbose_name="short title (Arabic)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="instrument",
+            name="short_title_en",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=80,
+                verbose_name="short title (English)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="instrument",
+            name="short_title_es",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=80,
+                verbose_name="short title (Spanish)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="instrument",
+            name="short_title_fr",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=80,
+                verbose_name="short title (French)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="instrument",
+            name="short_title_uk",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=80,
+                verbose_name="short title (Ukrainian)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="instrument",
+            name="summary_ar",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="instrument",
+            name="summary_en",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (English)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="instrument",
+            name="summary_es",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Spanish)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="instrument",
+            name="summary_fr",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="instrument",
+            name="summary_uk",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Ukrainian)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="instrument",
+            name="title_ar",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=400, verbose_name="title (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="instrument",
+            name="title_en",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="title (English)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="instrument",
+            name="title_es",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="title (Spanish)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="instrument",
+            name="title_fr",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=400, verbose_name="title (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="instrument",
+            name="title_uk",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="title (Ukrainian)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="instrument",
+            name="translated_by_ar",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Arabic)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="instrument",
+            name="translated_by_en",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (English)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="instrument",
+            name="translated_by_es",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Spanish)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="instrument",
+            name="translated_by_fr",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (French)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="instrument",
+            name="translated_by_uk",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Ukrainian)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="instrument",
+            name="withdrawal_reason_ar",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="instrument",
+            name="withdrawal_reason_en",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (English)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="instrument",
+            name="withdrawal_reason_es",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Spanish)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="instrument",
+            name="withdrawal_reason_fr",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="instrument",
+            name="withdrawal_reason_uk",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Ukrainian)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="provision",
+            name="heading_ar",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="heading (Arabic)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="provision",
+            name="heading_en",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="heading (English)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="provision",
+            name="heading_es",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="heading (Spanish)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="provision",
+            name="heading_fr",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="heading (French)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="provision",
+            name="heading_uk",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="heading (Ukrainian)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="provision",
+            name="original_language",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("en", "English"),
+                    ("uk", "Українська"),
+                    ("fr", "Français"),
+                    ("es", "Español"),
+                    ("ar", "العربية"),
+                ],
+                db_default="en",
+                default="en",
+                help_text="The language the texts above are written in.",
+                max_length=8,
+                verbose_name="original language",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="provision",
+            name="text_ar",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="text (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="provision",
+            name="text_en",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="text (English)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="provision",
+            name="text_es",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="text (Spanish)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="provision",
+            name="text_fr",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="text (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="provision",
+            name="text_uk",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="text (Ukrainian)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="provision",
+            name="translated_by_ar",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Arabic)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="provision",
+            name="translated_by_en",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (English)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="provision",
+            name="translated_by_es",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Spanish)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="provision",
+            name="translated_by_fr",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (French)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="provision",
+            name="translated_by_uk",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Ukrainian)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="sitepage",
+            name="body_ar",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="body (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="sitepage",
+            name="body_en",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="body (English)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="sitepage",
+            name="body_es",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="body (Spanish)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="sitepage",
+            name="body_fr",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="body (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="sitepage",
+            name="body_uk",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="body (Ukrainian)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="sitepage",
+            name="original_language",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("en", "English"),
+                    ("uk", "Українська"),
+                    ("fr", "Français"),
+                    ("es", "Español"),
+                    ("ar", "العربية"),
+                ],
+                db_default="en",
+                default="en",
+                help_text="The language the texts above are written in.",
+                max_length=8,
+                verbose_name="original language",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="sitepage",
+            name="title_ar",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=200, verbose_name="title (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="sitepage",
+            name="title_en",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=200,
+                verbose_name="title (English)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="sitepage",
+            name="title_es",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=200,
+                verbose_name="title (Spanish)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="sitepage",
+            name="title_fr",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=200, verbose_name="title (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="sitepage",
+            name="title_uk",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=200,
+                verbose_name="title (Ukrainian)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="sitepage",
+            name="translated_by_ar",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Arabic)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="sitepage",
+            name="translated_by_en",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (English)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="sitepage",
+            name="translated_by_es",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Spanish)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="sitepage",
+            name="translated_by_fr",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (French)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="sitepage",
+            name="translated_by_uk",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Ukrainian)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="violationcategory",
+            name="description_ar",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="violationcategory",
+            name="description_en",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (English)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="violationcategory",
+            name="description_es",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Spanish)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="violationcategory",
+            name="description_fr",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="violationcategory",
+            name="description_uk",
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Ukrainian)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="violationcategory",
+            name="name_ar",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=200, verbose_name="name (Arabic)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="violationcategory",
+            name="name_en",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=200, verbose_name="name (English)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="violationcategory",
+            name="name_es",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=200, verbose_name="name (Spanish)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="violationcategory",
+            name="name_fr",
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=200, verbose_name="name (French)"
+            ),
+        ),
+        migrations.AlterField(
+            model_name="violationcategory",
+            name="name_uk",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                max_length=200,
+                verbose_name="name (Ukrainian)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="violationcategory",
+            name="original_language",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("en", "English"),
+                    ("uk", "Українська"),
+                    ("fr", "Français"),
+                    ("es", "Español"),
+                    ("ar", "العربية"),
+                ],
+                db_default="en",
+                default="en",
+                help_text="The language the texts above are written in.",
+                max_length=8,
+                verbose_name="original language",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="violationcategory",
+            name="translated_by_ar",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Arabic)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="violationcategory",
+            name="translated_by_en",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (English)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="violationcategory",
+            name="translated_by_es",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Spanish)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="violationcategory",
+            name="translated_by_fr",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (French)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="violationcategory",
+            name="translated_by_uk",
+            field=models.CharField(
+                blank=True,
+                db_default="",
+                default="",
+                help_text="Who translated the texts into this language (a person or a service).",
+                max_length=200,
+                verbose_name="translated by (Ukrainian)",
+            ),
         ),
     ]
