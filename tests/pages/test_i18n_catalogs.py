@@ -29,7 +29,7 @@ LOCALE = ROOT / "locale"
 LANGUAGES = [code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 # What `make po` reads for strings: the code (the audit trail's app too) and the templates;
 # for the scripts' catalog (djangojs), the site's own scripts.
-SOURCES = ["audit", "cases", "ihl", "staff", "templates"]
+SOURCES = ["audit", "cases", "ihl", "jobs", "staff", "templates"]
 SCRIPTS = "static/js"
 DOMAINS = ["django", "djangojs"]
 
