@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.models.signals import post_migrate
 from django.test import override_settings
+from django.utils import translation
 
 from ihl.embedded_db import start_embedded_database
 from tests.demo_data import clear_cases_tables, load
@@ -91,6 +92,16 @@ def _fast_password_hashing():
     own (ihl/settings.py)."""
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """A test client's request activates its language in the test's thread and leaves it
+    active: without this, the addresses a later test computes (get_absolute_url) depend on
+    which test ran before it in the same process."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="module")

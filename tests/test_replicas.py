@@ -209,10 +209,11 @@ def test_a_standby_lagging_past_the_limit_is_skipped_until_it_catches_up(paused_
     status, on_primary, on_replica = page(Client(), incident)
     assert (status, on_primary) == (200, 0)
     assert on_replica > 0
-    assert Client().get("/readyz").json()["replicas"][REPLICA] == {
-        "status": "ok",
-        "lag_seconds": 0.0,
-    }
+    # Later writes (the cache's generation, the audit) may still be in replay: the lag
+    # is then under the limit, not necessarily zero.
+    ready = Client().get("/readyz").json()["replicas"][REPLICA]
+    assert ready["status"] == "ok"
+    assert ready["lag_seconds"] <= 0.5
 
 
 def test_a_stopped_standby_is_skipped_and_used_again_once_back(databases, caplog):

@@ -20,15 +20,6 @@ from tests.factories import IncidentFactory
 from tests.pages.conftest import SECRET
 
 
-@pytest.fixture(autouse=True)
-def english_outside_requests():
-    """A request activates its language in this thread and leaves it active: the addresses
-    the tests compute (and the next test's) are the English ones."""
-    translation.activate("en")
-    yield
-    translation.activate("en")
-
-
 def _path(record) -> str:
     with translation.override("en"):
         return record.get_absolute_url()
