@@ -12,27 +12,37 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="accountabilityaction",
             name="description_ar",
-            field=models.TextField(blank=True, default="", verbose_name="description (Arabic)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Arabic)"
+            ),
         ),
         migrations.AddField(
             model_name="accountabilityaction",
             name="description_en",
-            field=models.TextField(blank=True, default="", verbose_name="description (English)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (English)"
+            ),
         ),
         migrations.AddField(
             model_name="accountabilityaction",
             name="description_es",
-            field=models.TextField(blank=True, default="", verbose_name="description (Spanish)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Spanish)"
+            ),
         ),
         migrations.AddField(
             model_name="accountabilityaction",
             name="description_fr",
-            field=models.TextField(blank=True, default="", verbose_name="description (French)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (French)"
+            ),
         ),
         migrations.AddField(
             model_name="accountabilityaction",
             name="description_uk",
-            field=models.TextField(blank=True, default="", verbose_name="description (Ukrainian)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Ukrainian)"
+            ),
         ),
         migrations.AddField(
             model_name="accountabilityaction",
@@ -46,6 +56,7 @@ class Migration(migrations.Migration):
                     ("es", "Español"),
                     ("ar", "العربية"),
                 ],
+                db_default="en",
                 default="en",
                 help_text="The language the texts above are written in.",
                 max_length=8,
@@ -55,61 +66,83 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="accountabilityaction",
             name="summary_ar",
-            field=models.TextField(blank=True, default="", verbose_name="summary (Arabic)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Arabic)"
+            ),
         ),
         migrations.AddField(
             model_name="accountabilityaction",
             name="summary_en",
-            field=models.TextField(blank=True, default="", verbose_name="summary (English)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (English)"
+            ),
         ),
         migrations.AddField(
             model_name="accountabilityaction",
             name="summary_es",
-            field=models.TextField(blank=True, default="", verbose_name="summary (Spanish)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Spanish)"
+            ),
         ),
         migrations.AddField(
             model_name="accountabilityaction",
             name="summary_fr",
-            field=models.TextField(blank=True, default="", verbose_name="summary (French)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (French)"
+            ),
         ),
         migrations.AddField(
             model_name="accountabilityaction",
             name="summary_uk",
-            field=models.TextField(blank=True, default="", verbose_name="summary (Ukrainian)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Ukrainian)"
+            ),
         ),
         migrations.AddField(
             model_name="accountabilityaction",
             name="title_ar",
             field=models.CharField(
-                blank=True, default="", max_length=300, verbose_name="title (Arabic)"
+                blank=True, db_default="", default="", max_length=300, verbose_name="title (Arabic)"
             ),
         ),
         migrations.AddField(
             model_name="accountabilityaction",
             name="title_en",
             field=models.CharField(
-                blank=True, default="", max_length=300, verbose_name="title (English)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=300,
+                verbose_name="title (English)",
             ),
         ),
         migrations.AddField(
             model_name="accountabilityaction",
             name="title_es",
             field=models.CharField(
-                blank=True, default="", max_length=300, verbose_name="title (Spanish)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=300,
+                verbose_name="title (Spanish)",
             ),
         ),
         migrations.AddField(
             model_name="accountabilityaction",
             name="title_fr",
             field=models.CharField(
-                blank=True, default="", max_length=300, verbose_name="title (French)"
+                blank=True, db_default="", default="", max_length=300, verbose_name="title (French)"
             ),
         ),
         migrations.AddField(
             model_name="accountabilityaction",
             name="title_uk",
             field=models.CharField(
-                blank=True, default="", max_length=300, verbose_name="title (Ukrainian)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=300,
+                verbose_name="title (Ukrainian)",
             ),
         ),
         migrations.AddField(
@@ -117,6 +150,7 @@ class Migration(migrations.Migration):
             name="translated_by_ar",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -128,6 +162,7 @@ class Migration(migrations.Migration):
             name="translated_by_en",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -139,6 +174,7 @@ class Migration(migrations.Migration):
             name="translated_by_es",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -150,6 +186,7 @@ class Migration(migrations.Migration):
             name="translated_by_fr",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -161,6 +198,7 @@ class Migration(migrations.Migration):
             name="translated_by_uk",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -171,61 +209,71 @@ class Migration(migrations.Migration):
             model_name="accountabilityaction",
             name="withdrawal_reason_ar",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (Arabic)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Arabic)"
             ),
         ),
         migrations.AddField(
             model_name="accountabilityaction",
             name="withdrawal_reason_en",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (English)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (English)"
             ),
         ),
         migrations.AddField(
             model_name="accountabilityaction",
             name="withdrawal_reason_es",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (Spanish)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Spanish)"
             ),
         ),
         migrations.AddField(
             model_name="accountabilityaction",
             name="withdrawal_reason_fr",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (French)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (French)"
             ),
         ),
         migrations.AddField(
             model_name="accountabilityaction",
             name="withdrawal_reason_uk",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (Ukrainian)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Ukrainian)"
             ),
         ),
         migrations.AddField(
             model_name="historicalaccountabilityaction",
             name="description_ar",
-            field=models.TextField(blank=True, default="", verbose_name="description (Arabic)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Arabic)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalaccountabilityaction",
             name="description_en",
-            field=models.TextField(blank=True, default="", verbose_name="description (English)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (English)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalaccountabilityaction",
             name="description_es",
-            field=models.TextField(blank=True, default="", verbose_name="description (Spanish)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Spanish)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalaccountabilityaction",
             name="description_fr",
-            field=models.TextField(blank=True, default="", verbose_name="description (French)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (French)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalaccountabilityaction",
             name="description_uk",
-            field=models.TextField(blank=True, default="", verbose_name="description (Ukrainian)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Ukrainian)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalaccountabilityaction",
@@ -239,6 +287,7 @@ class Migration(migrations.Migration):
                     ("es", "Español"),
                     ("ar", "العربية"),
                 ],
+                db_default="en",
                 default="en",
                 help_text="The language the texts above are written in.",
                 max_length=8,
@@ -248,61 +297,83 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="historicalaccountabilityaction",
             name="summary_ar",
-            field=models.TextField(blank=True, default="", verbose_name="summary (Arabic)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Arabic)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalaccountabilityaction",
             name="summary_en",
-            field=models.TextField(blank=True, default="", verbose_name="summary (English)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (English)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalaccountabilityaction",
             name="summary_es",
-            field=models.TextField(blank=True, default="", verbose_name="summary (Spanish)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Spanish)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalaccountabilityaction",
             name="summary_fr",
-            field=models.TextField(blank=True, default="", verbose_name="summary (French)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (French)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalaccountabilityaction",
             name="summary_uk",
-            field=models.TextField(blank=True, default="", verbose_name="summary (Ukrainian)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Ukrainian)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalaccountabilityaction",
             name="title_ar",
             field=models.CharField(
-                blank=True, default="", max_length=300, verbose_name="title (Arabic)"
+                blank=True, db_default="", default="", max_length=300, verbose_name="title (Arabic)"
             ),
         ),
         migrations.AddField(
             model_name="historicalaccountabilityaction",
             name="title_en",
             field=models.CharField(
-                blank=True, default="", max_length=300, verbose_name="title (English)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=300,
+                verbose_name="title (English)",
             ),
         ),
         migrations.AddField(
             model_name="historicalaccountabilityaction",
             name="title_es",
             field=models.CharField(
-                blank=True, default="", max_length=300, verbose_name="title (Spanish)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=300,
+                verbose_name="title (Spanish)",
             ),
         ),
         migrations.AddField(
             model_name="historicalaccountabilityaction",
             name="title_fr",
             field=models.CharField(
-                blank=True, default="", max_length=300, verbose_name="title (French)"
+                blank=True, db_default="", default="", max_length=300, verbose_name="title (French)"
             ),
         ),
         migrations.AddField(
             model_name="historicalaccountabilityaction",
             name="title_uk",
             field=models.CharField(
-                blank=True, default="", max_length=300, verbose_name="title (Ukrainian)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=300,
+                verbose_name="title (Ukrainian)",
             ),
         ),
         migrations.AddField(
@@ -310,6 +381,7 @@ class Migration(migrations.Migration):
             name="translated_by_ar",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -321,6 +393,7 @@ class Migration(migrations.Migration):
             name="translated_by_en",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -332,6 +405,7 @@ class Migration(migrations.Migration):
             name="translated_by_es",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -343,6 +417,7 @@ class Migration(migrations.Migration):
             name="translated_by_fr",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -354,6 +429,7 @@ class Migration(migrations.Migration):
             name="translated_by_uk",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -364,61 +440,71 @@ class Migration(migrations.Migration):
             model_name="historicalaccountabilityaction",
             name="withdrawal_reason_ar",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (Arabic)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Arabic)"
             ),
         ),
         migrations.AddField(
             model_name="historicalaccountabilityaction",
             name="withdrawal_reason_en",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (English)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (English)"
             ),
         ),
         migrations.AddField(
             model_name="historicalaccountabilityaction",
             name="withdrawal_reason_es",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (Spanish)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Spanish)"
             ),
         ),
         migrations.AddField(
             model_name="historicalaccountabilityaction",
             name="withdrawal_reason_fr",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (French)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (French)"
             ),
         ),
         migrations.AddField(
             model_name="historicalaccountabilityaction",
             name="withdrawal_reason_uk",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (Ukrainian)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Ukrainian)"
             ),
         ),
         migrations.AddField(
             model_name="historicalincident",
             name="description_ar",
-            field=models.TextField(blank=True, default="", verbose_name="description (Arabic)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Arabic)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalincident",
             name="description_en",
-            field=models.TextField(blank=True, default="", verbose_name="description (English)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (English)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalincident",
             name="description_es",
-            field=models.TextField(blank=True, default="", verbose_name="description (Spanish)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Spanish)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalincident",
             name="description_fr",
-            field=models.TextField(blank=True, default="", verbose_name="description (French)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (French)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalincident",
             name="description_uk",
-            field=models.TextField(blank=True, default="", verbose_name="description (Ukrainian)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Ukrainian)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalincident",
@@ -432,6 +518,7 @@ class Migration(migrations.Migration):
                     ("es", "Español"),
                     ("ar", "العربية"),
                 ],
+                db_default="en",
                 default="en",
                 help_text="The language the texts above are written in.",
                 max_length=8,
@@ -441,61 +528,83 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="historicalincident",
             name="summary_ar",
-            field=models.TextField(blank=True, default="", verbose_name="summary (Arabic)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Arabic)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalincident",
             name="summary_en",
-            field=models.TextField(blank=True, default="", verbose_name="summary (English)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (English)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalincident",
             name="summary_es",
-            field=models.TextField(blank=True, default="", verbose_name="summary (Spanish)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Spanish)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalincident",
             name="summary_fr",
-            field=models.TextField(blank=True, default="", verbose_name="summary (French)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (French)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalincident",
             name="summary_uk",
-            field=models.TextField(blank=True, default="", verbose_name="summary (Ukrainian)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Ukrainian)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalincident",
             name="title_ar",
             field=models.CharField(
-                blank=True, default="", max_length=300, verbose_name="title (Arabic)"
+                blank=True, db_default="", default="", max_length=300, verbose_name="title (Arabic)"
             ),
         ),
         migrations.AddField(
             model_name="historicalincident",
             name="title_en",
             field=models.CharField(
-                blank=True, default="", max_length=300, verbose_name="title (English)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=300,
+                verbose_name="title (English)",
             ),
         ),
         migrations.AddField(
             model_name="historicalincident",
             name="title_es",
             field=models.CharField(
-                blank=True, default="", max_length=300, verbose_name="title (Spanish)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=300,
+                verbose_name="title (Spanish)",
             ),
         ),
         migrations.AddField(
             model_name="historicalincident",
             name="title_fr",
             field=models.CharField(
-                blank=True, default="", max_length=300, verbose_name="title (French)"
+                blank=True, db_default="", default="", max_length=300, verbose_name="title (French)"
             ),
         ),
         migrations.AddField(
             model_name="historicalincident",
             name="title_uk",
             field=models.CharField(
-                blank=True, default="", max_length=300, verbose_name="title (Ukrainian)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=300,
+                verbose_name="title (Ukrainian)",
             ),
         ),
         migrations.AddField(
@@ -503,6 +612,7 @@ class Migration(migrations.Migration):
             name="translated_by_ar",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -514,6 +624,7 @@ class Migration(migrations.Migration):
             name="translated_by_en",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -525,6 +636,7 @@ class Migration(migrations.Migration):
             name="translated_by_es",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -536,6 +648,7 @@ class Migration(migrations.Migration):
             name="translated_by_fr",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -547,6 +660,7 @@ class Migration(migrations.Migration):
             name="translated_by_uk",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -557,35 +671,35 @@ class Migration(migrations.Migration):
             model_name="historicalincident",
             name="withdrawal_reason_ar",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (Arabic)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Arabic)"
             ),
         ),
         migrations.AddField(
             model_name="historicalincident",
             name="withdrawal_reason_en",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (English)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (English)"
             ),
         ),
         migrations.AddField(
             model_name="historicalincident",
             name="withdrawal_reason_es",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (Spanish)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Spanish)"
             ),
         ),
         migrations.AddField(
             model_name="historicalincident",
             name="withdrawal_reason_fr",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (French)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (French)"
             ),
         ),
         migrations.AddField(
             model_name="historicalincident",
             name="withdrawal_reason_uk",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (Ukrainian)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Ukrainian)"
             ),
         ),
         migrations.AddField(
@@ -600,6 +714,7 @@ class Migration(migrations.Migration):
                     ("es", "Español"),
                     ("ar", "العربية"),
                 ],
+                db_default="en",
                 default="en",
                 help_text="The language the texts above are written in.",
                 max_length=8,
@@ -610,95 +725,137 @@ class Migration(migrations.Migration):
             model_name="historicalinstrument",
             name="short_title_ar",
             field=models.CharField(
-                blank=True, default="", max_length=80, verbose_name="short title (Arabic)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=80,
+                verbose_name="short title (Arabic)",
             ),
         ),
         migrations.AddField(
             model_name="historicalinstrument",
             name="short_title_en",
             field=models.CharField(
-                blank=True, default="", max_length=80, verbose_name="short title (English)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=80,
+                verbose_name="short title (English)",
             ),
         ),
         migrations.AddField(
             model_name="historicalinstrument",
             name="short_title_es",
             field=models.CharField(
-                blank=True, default="", max_length=80, verbose_name="short title (Spanish)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=80,
+                verbose_name="short title (Spanish)",
             ),
         ),
         migrations.AddField(
             model_name="historicalinstrument",
             name="short_title_fr",
             field=models.CharField(
-                blank=True, default="", max_length=80, verbose_name="short title (French)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=80,
+                verbose_name="short title (French)",
             ),
         ),
         migrations.AddField(
             model_name="historicalinstrument",
             name="short_title_uk",
             field=models.CharField(
-                blank=True, default="", max_length=80, verbose_name="short title (Ukrainian)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=80,
+                verbose_name="short title (Ukrainian)",
             ),
         ),
         migrations.AddField(
             model_name="historicalinstrument",
             name="summary_ar",
-            field=models.TextField(blank=True, default="", verbose_name="summary (Arabic)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Arabic)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalinstrument",
             name="summary_en",
-            field=models.TextField(blank=True, default="", verbose_name="summary (English)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (English)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalinstrument",
             name="summary_es",
-            field=models.TextField(blank=True, default="", verbose_name="summary (Spanish)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Spanish)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalinstrument",
             name="summary_fr",
-            field=models.TextField(blank=True, default="", verbose_name="summary (French)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (French)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalinstrument",
             name="summary_uk",
-            field=models.TextField(blank=True, default="", verbose_name="summary (Ukrainian)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Ukrainian)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalinstrument",
             name="title_ar",
             field=models.CharField(
-                blank=True, default="", max_length=400, verbose_name="title (Arabic)"
+                blank=True, db_default="", default="", max_length=400, verbose_name="title (Arabic)"
             ),
         ),
         migrations.AddField(
             model_name="historicalinstrument",
             name="title_en",
             field=models.CharField(
-                blank=True, default="", max_length=400, verbose_name="title (English)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="title (English)",
             ),
         ),
         migrations.AddField(
             model_name="historicalinstrument",
             name="title_es",
             field=models.CharField(
-                blank=True, default="", max_length=400, verbose_name="title (Spanish)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="title (Spanish)",
             ),
         ),
         migrations.AddField(
             model_name="historicalinstrument",
             name="title_fr",
             field=models.CharField(
-                blank=True, default="", max_length=400, verbose_name="title (French)"
+                blank=True, db_default="", default="", max_length=400, verbose_name="title (French)"
             ),
         ),
         migrations.AddField(
             model_name="historicalinstrument",
             name="title_uk",
             field=models.CharField(
-                blank=True, default="", max_length=400, verbose_name="title (Ukrainian)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="title (Ukrainian)",
             ),
         ),
         migrations.AddField(
@@ -706,6 +863,7 @@ class Migration(migrations.Migration):
             name="translated_by_ar",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -717,6 +875,7 @@ class Migration(migrations.Migration):
             name="translated_by_en",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -728,6 +887,7 @@ class Migration(migrations.Migration):
             name="translated_by_es",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -739,6 +899,7 @@ class Migration(migrations.Migration):
             name="translated_by_fr",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -750,6 +911,7 @@ class Migration(migrations.Migration):
             name="translated_by_uk",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -760,70 +922,90 @@ class Migration(migrations.Migration):
             model_name="historicalinstrument",
             name="withdrawal_reason_ar",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (Arabic)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Arabic)"
             ),
         ),
         migrations.AddField(
             model_name="historicalinstrument",
             name="withdrawal_reason_en",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (English)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (English)"
             ),
         ),
         migrations.AddField(
             model_name="historicalinstrument",
             name="withdrawal_reason_es",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (Spanish)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Spanish)"
             ),
         ),
         migrations.AddField(
             model_name="historicalinstrument",
             name="withdrawal_reason_fr",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (French)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (French)"
             ),
         ),
         migrations.AddField(
             model_name="historicalinstrument",
             name="withdrawal_reason_uk",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (Ukrainian)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Ukrainian)"
             ),
         ),
         migrations.AddField(
             model_name="historicalprovision",
             name="heading_ar",
             field=models.CharField(
-                blank=True, default="", max_length=400, verbose_name="heading (Arabic)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="heading (Arabic)",
             ),
         ),
         migrations.AddField(
             model_name="historicalprovision",
             name="heading_en",
             field=models.CharField(
-                blank=True, default="", max_length=400, verbose_name="heading (English)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="heading (English)",
             ),
         ),
         migrations.AddField(
             model_name="historicalprovision",
             name="heading_es",
             field=models.CharField(
-                blank=True, default="", max_length=400, verbose_name="heading (Spanish)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="heading (Spanish)",
             ),
         ),
         migrations.AddField(
             model_name="historicalprovision",
             name="heading_fr",
             field=models.CharField(
-                blank=True, default="", max_length=400, verbose_name="heading (French)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="heading (French)",
             ),
         ),
         migrations.AddField(
             model_name="historicalprovision",
             name="heading_uk",
             field=models.CharField(
-                blank=True, default="", max_length=400, verbose_name="heading (Ukrainian)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="heading (Ukrainian)",
             ),
         ),
         migrations.AddField(
@@ -838,6 +1020,7 @@ class Migration(migrations.Migration):
                     ("es", "Español"),
                     ("ar", "العربية"),
                 ],
+                db_default="en",
                 default="en",
                 help_text="The language the texts above are written in.",
                 max_length=8,
@@ -847,33 +1030,44 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="historicalprovision",
             name="text_ar",
-            field=models.TextField(blank=True, default="", verbose_name="text (Arabic)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="text (Arabic)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalprovision",
             name="text_en",
-            field=models.TextField(blank=True, default="", verbose_name="text (English)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="text (English)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalprovision",
             name="text_es",
-            field=models.TextField(blank=True, default="", verbose_name="text (Spanish)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="text (Spanish)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalprovision",
             name="text_fr",
-            field=models.TextField(blank=True, default="", verbose_name="text (French)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="text (French)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalprovision",
             name="text_uk",
-            field=models.TextField(blank=True, default="", verbose_name="text (Ukrainian)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="text (Ukrainian)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalprovision",
             name="translated_by_ar",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -885,6 +1079,7 @@ class Migration(migrations.Migration):
             name="translated_by_en",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -896,6 +1091,7 @@ class Migration(migrations.Migration):
             name="translated_by_es",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -907,6 +1103,7 @@ class Migration(migrations.Migration):
             name="translated_by_fr",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -918,6 +1115,7 @@ class Migration(migrations.Migration):
             name="translated_by_uk",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -927,27 +1125,37 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="historicalsitepage",
             name="body_ar",
-            field=models.TextField(blank=True, default="", verbose_name="body (Arabic)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="body (Arabic)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalsitepage",
             name="body_en",
-            field=models.TextField(blank=True, default="", verbose_name="body (English)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="body (English)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalsitepage",
             name="body_es",
-            field=models.TextField(blank=True, default="", verbose_name="body (Spanish)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="body (Spanish)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalsitepage",
             name="body_fr",
-            field=models.TextField(blank=True, default="", verbose_name="body (French)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="body (French)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalsitepage",
             name="body_uk",
-            field=models.TextField(blank=True, default="", verbose_name="body (Ukrainian)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="body (Ukrainian)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalsitepage",
@@ -961,6 +1169,7 @@ class Migration(migrations.Migration):
                     ("es", "Español"),
                     ("ar", "العربية"),
                 ],
+                db_default="en",
                 default="en",
                 help_text="The language the texts above are written in.",
                 max_length=8,
@@ -971,35 +1180,47 @@ class Migration(migrations.Migration):
             model_name="historicalsitepage",
             name="title_ar",
             field=models.CharField(
-                blank=True, default="", max_length=200, verbose_name="title (Arabic)"
+                blank=True, db_default="", default="", max_length=200, verbose_name="title (Arabic)"
             ),
         ),
         migrations.AddField(
             model_name="historicalsitepage",
             name="title_en",
             field=models.CharField(
-                blank=True, default="", max_length=200, verbose_name="title (English)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=200,
+                verbose_name="title (English)",
             ),
         ),
         migrations.AddField(
             model_name="historicalsitepage",
             name="title_es",
             field=models.CharField(
-                blank=True, default="", max_length=200, verbose_name="title (Spanish)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=200,
+                verbose_name="title (Spanish)",
             ),
         ),
         migrations.AddField(
             model_name="historicalsitepage",
             name="title_fr",
             field=models.CharField(
-                blank=True, default="", max_length=200, verbose_name="title (French)"
+                blank=True, db_default="", default="", max_length=200, verbose_name="title (French)"
             ),
         ),
         migrations.AddField(
             model_name="historicalsitepage",
             name="title_uk",
             field=models.CharField(
-                blank=True, default="", max_length=200, verbose_name="title (Ukrainian)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=200,
+                verbose_name="title (Ukrainian)",
             ),
         ),
         migrations.AddField(
@@ -1007,6 +1228,7 @@ class Migration(migrations.Migration):
             name="translated_by_ar",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1018,6 +1240,7 @@ class Migration(migrations.Migration):
             name="translated_by_en",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1029,6 +1252,7 @@ class Migration(migrations.Migration):
             name="translated_by_es",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1040,6 +1264,7 @@ class Migration(migrations.Migration):
             name="translated_by_fr",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1051,6 +1276,7 @@ class Migration(migrations.Migration):
             name="translated_by_uk",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1060,61 +1286,75 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="historicalviolationcategory",
             name="description_ar",
-            field=models.TextField(blank=True, default="", verbose_name="description (Arabic)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Arabic)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalviolationcategory",
             name="description_en",
-            field=models.TextField(blank=True, default="", verbose_name="description (English)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (English)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalviolationcategory",
             name="description_es",
-            field=models.TextField(blank=True, default="", verbose_name="description (Spanish)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Spanish)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalviolationcategory",
             name="description_fr",
-            field=models.TextField(blank=True, default="", verbose_name="description (French)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (French)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalviolationcategory",
             name="description_uk",
-            field=models.TextField(blank=True, default="", verbose_name="description (Ukrainian)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Ukrainian)"
+            ),
         ),
         migrations.AddField(
             model_name="historicalviolationcategory",
             name="name_ar",
             field=models.CharField(
-                blank=True, default="", max_length=200, verbose_name="name (Arabic)"
+                blank=True, db_default="", default="", max_length=200, verbose_name="name (Arabic)"
             ),
         ),
         migrations.AddField(
             model_name="historicalviolationcategory",
             name="name_en",
             field=models.CharField(
-                blank=True, default="", max_length=200, verbose_name="name (English)"
+                blank=True, db_default="", default="", max_length=200, verbose_name="name (English)"
             ),
         ),
         migrations.AddField(
             model_name="historicalviolationcategory",
             name="name_es",
             field=models.CharField(
-                blank=True, default="", max_length=200, verbose_name="name (Spanish)"
+                blank=True, db_default="", default="", max_length=200, verbose_name="name (Spanish)"
             ),
         ),
         migrations.AddField(
             model_name="historicalviolationcategory",
             name="name_fr",
             field=models.CharField(
-                blank=True, default="", max_length=200, verbose_name="name (French)"
+                blank=True, db_default="", default="", max_length=200, verbose_name="name (French)"
             ),
         ),
         migrations.AddField(
             model_name="historicalviolationcategory",
             name="name_uk",
             field=models.CharField(
-                blank=True, default="", max_length=200, verbose_name="name (Ukrainian)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=200,
+                verbose_name="name (Ukrainian)",
             ),
         ),
         migrations.AddField(
@@ -1129,6 +1369,7 @@ class Migration(migrations.Migration):
                     ("es", "Español"),
                     ("ar", "العربية"),
                 ],
+                db_default="en",
                 default="en",
                 help_text="The language the texts above are written in.",
                 max_length=8,
@@ -1140,6 +1381,7 @@ class Migration(migrations.Migration):
             name="translated_by_ar",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1151,6 +1393,7 @@ class Migration(migrations.Migration):
             name="translated_by_en",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1162,6 +1405,7 @@ class Migration(migrations.Migration):
             name="translated_by_es",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1173,6 +1417,7 @@ class Migration(migrations.Migration):
             name="translated_by_fr",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1184,6 +1429,7 @@ class Migration(migrations.Migration):
             name="translated_by_uk",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1193,27 +1439,37 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="incident",
             name="description_ar",
-            field=models.TextField(blank=True, default="", verbose_name="description (Arabic)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Arabic)"
+            ),
         ),
         migrations.AddField(
             model_name="incident",
             name="description_en",
-            field=models.TextField(blank=True, default="", verbose_name="description (English)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (English)"
+            ),
         ),
         migrations.AddField(
             model_name="incident",
             name="description_es",
-            field=models.TextField(blank=True, default="", verbose_name="description (Spanish)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Spanish)"
+            ),
         ),
         migrations.AddField(
             model_name="incident",
             name="description_fr",
-            field=models.TextField(blank=True, default="", verbose_name="description (French)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (French)"
+            ),
         ),
         migrations.AddField(
             model_name="incident",
             name="description_uk",
-            field=models.TextField(blank=True, default="", verbose_name="description (Ukrainian)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Ukrainian)"
+            ),
         ),
         migrations.AddField(
             model_name="incident",
@@ -1227,6 +1483,7 @@ class Migration(migrations.Migration):
                     ("es", "Español"),
                     ("ar", "العربية"),
                 ],
+                db_default="en",
                 default="en",
                 help_text="The language the texts above are written in.",
                 max_length=8,
@@ -1236,61 +1493,83 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="incident",
             name="summary_ar",
-            field=models.TextField(blank=True, default="", verbose_name="summary (Arabic)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Arabic)"
+            ),
         ),
         migrations.AddField(
             model_name="incident",
             name="summary_en",
-            field=models.TextField(blank=True, default="", verbose_name="summary (English)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (English)"
+            ),
         ),
         migrations.AddField(
             model_name="incident",
             name="summary_es",
-            field=models.TextField(blank=True, default="", verbose_name="summary (Spanish)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Spanish)"
+            ),
         ),
         migrations.AddField(
             model_name="incident",
             name="summary_fr",
-            field=models.TextField(blank=True, default="", verbose_name="summary (French)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (French)"
+            ),
         ),
         migrations.AddField(
             model_name="incident",
             name="summary_uk",
-            field=models.TextField(blank=True, default="", verbose_name="summary (Ukrainian)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Ukrainian)"
+            ),
         ),
         migrations.AddField(
             model_name="incident",
             name="title_ar",
             field=models.CharField(
-                blank=True, default="", max_length=300, verbose_name="title (Arabic)"
+                blank=True, db_default="", default="", max_length=300, verbose_name="title (Arabic)"
             ),
         ),
         migrations.AddField(
             model_name="incident",
             name="title_en",
             field=models.CharField(
-                blank=True, default="", max_length=300, verbose_name="title (English)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=300,
+                verbose_name="title (English)",
             ),
         ),
         migrations.AddField(
             model_name="incident",
             name="title_es",
             field=models.CharField(
-                blank=True, default="", max_length=300, verbose_name="title (Spanish)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=300,
+                verbose_name="title (Spanish)",
             ),
         ),
         migrations.AddField(
             model_name="incident",
             name="title_fr",
             field=models.CharField(
-                blank=True, default="", max_length=300, verbose_name="title (French)"
+                blank=True, db_default="", default="", max_length=300, verbose_name="title (French)"
             ),
         ),
         migrations.AddField(
             model_name="incident",
             name="title_uk",
             field=models.CharField(
-                blank=True, default="", max_length=300, verbose_name="title (Ukrainian)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=300,
+                verbose_name="title (Ukrainian)",
             ),
         ),
         migrations.AddField(
@@ -1298,6 +1577,7 @@ class Migration(migrations.Migration):
             name="translated_by_ar",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1309,6 +1589,7 @@ class Migration(migrations.Migration):
             name="translated_by_en",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1320,6 +1601,7 @@ class Migration(migrations.Migration):
             name="translated_by_es",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1331,6 +1613,7 @@ class Migration(migrations.Migration):
             name="translated_by_fr",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1342,6 +1625,7 @@ class Migration(migrations.Migration):
             name="translated_by_uk",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1352,35 +1636,35 @@ class Migration(migrations.Migration):
             model_name="incident",
             name="withdrawal_reason_ar",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (Arabic)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Arabic)"
             ),
         ),
         migrations.AddField(
             model_name="incident",
             name="withdrawal_reason_en",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (English)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (English)"
             ),
         ),
         migrations.AddField(
             model_name="incident",
             name="withdrawal_reason_es",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (Spanish)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Spanish)"
             ),
         ),
         migrations.AddField(
             model_name="incident",
             name="withdrawal_reason_fr",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (French)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (French)"
             ),
         ),
         migrations.AddField(
             model_name="incident",
             name="withdrawal_reason_uk",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (Ukrainian)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Ukrainian)"
             ),
         ),
         migrations.AddField(
@@ -1395,6 +1679,7 @@ class Migration(migrations.Migration):
                     ("es", "Español"),
                     ("ar", "العربية"),
                 ],
+                db_default="en",
                 default="en",
                 help_text="The language the texts above are written in.",
                 max_length=8,
@@ -1405,95 +1690,137 @@ class Migration(migrations.Migration):
             model_name="instrument",
             name="short_title_ar",
             field=models.CharField(
-                blank=True, default="", max_length=80, verbose_name="short title (Arabic)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=80,
+                verbose_name="short title (Arabic)",
             ),
         ),
         migrations.AddField(
             model_name="instrument",
             name="short_title_en",
             field=models.CharField(
-                blank=True, default="", max_length=80, verbose_name="short title (English)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=80,
+                verbose_name="short title (English)",
             ),
         ),
         migrations.AddField(
             model_name="instrument",
             name="short_title_es",
             field=models.CharField(
-                blank=True, default="", max_length=80, verbose_name="short title (Spanish)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=80,
+                verbose_name="short title (Spanish)",
             ),
         ),
         migrations.AddField(
             model_name="instrument",
             name="short_title_fr",
             field=models.CharField(
-                blank=True, default="", max_length=80, verbose_name="short title (French)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=80,
+                verbose_name="short title (French)",
             ),
         ),
         migrations.AddField(
             model_name="instrument",
             name="short_title_uk",
             field=models.CharField(
-                blank=True, default="", max_length=80, verbose_name="short title (Ukrainian)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=80,
+                verbose_name="short title (Ukrainian)",
             ),
         ),
         migrations.AddField(
             model_name="instrument",
             name="summary_ar",
-            field=models.TextField(blank=True, default="", verbose_name="summary (Arabic)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Arabic)"
+            ),
         ),
         migrations.AddField(
             model_name="instrument",
             name="summary_en",
-            field=models.TextField(blank=True, default="", verbose_name="summary (English)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (English)"
+            ),
         ),
         migrations.AddField(
             model_name="instrument",
             name="summary_es",
-            field=models.TextField(blank=True, default="", verbose_name="summary (Spanish)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Spanish)"
+            ),
         ),
         migrations.AddField(
             model_name="instrument",
             name="summary_fr",
-            field=models.TextField(blank=True, default="", verbose_name="summary (French)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (French)"
+            ),
         ),
         migrations.AddField(
             model_name="instrument",
             name="summary_uk",
-            field=models.TextField(blank=True, default="", verbose_name="summary (Ukrainian)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="summary (Ukrainian)"
+            ),
         ),
         migrations.AddField(
             model_name="instrument",
             name="title_ar",
             field=models.CharField(
-                blank=True, default="", max_length=400, verbose_name="title (Arabic)"
+                blank=True, db_default="", default="", max_length=400, verbose_name="title (Arabic)"
             ),
         ),
         migrations.AddField(
             model_name="instrument",
             name="title_en",
             field=models.CharField(
-                blank=True, default="", max_length=400, verbose_name="title (English)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="title (English)",
             ),
         ),
         migrations.AddField(
             model_name="instrument",
             name="title_es",
             field=models.CharField(
-                blank=True, default="", max_length=400, verbose_name="title (Spanish)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="title (Spanish)",
             ),
         ),
         migrations.AddField(
             model_name="instrument",
             name="title_fr",
             field=models.CharField(
-                blank=True, default="", max_length=400, verbose_name="title (French)"
+                blank=True, db_default="", default="", max_length=400, verbose_name="title (French)"
             ),
         ),
         migrations.AddField(
             model_name="instrument",
             name="title_uk",
             field=models.CharField(
-                blank=True, default="", max_length=400, verbose_name="title (Ukrainian)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="title (Ukrainian)",
             ),
         ),
         migrations.AddField(
@@ -1501,6 +1828,7 @@ class Migration(migrations.Migration):
             name="translated_by_ar",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1512,6 +1840,7 @@ class Migration(migrations.Migration):
             name="translated_by_en",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1523,6 +1852,7 @@ class Migration(migrations.Migration):
             name="translated_by_es",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1534,6 +1864,7 @@ class Migration(migrations.Migration):
             name="translated_by_fr",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1545,6 +1876,7 @@ class Migration(migrations.Migration):
             name="translated_by_uk",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1555,70 +1887,90 @@ class Migration(migrations.Migration):
             model_name="instrument",
             name="withdrawal_reason_ar",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (Arabic)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Arabic)"
             ),
         ),
         migrations.AddField(
             model_name="instrument",
             name="withdrawal_reason_en",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (English)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (English)"
             ),
         ),
         migrations.AddField(
             model_name="instrument",
             name="withdrawal_reason_es",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (Spanish)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Spanish)"
             ),
         ),
         migrations.AddField(
             model_name="instrument",
             name="withdrawal_reason_fr",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (French)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (French)"
             ),
         ),
         migrations.AddField(
             model_name="instrument",
             name="withdrawal_reason_uk",
             field=models.TextField(
-                blank=True, default="", verbose_name="withdrawal reason (Ukrainian)"
+                blank=True, db_default="", default="", verbose_name="withdrawal reason (Ukrainian)"
             ),
         ),
         migrations.AddField(
             model_name="provision",
             name="heading_ar",
             field=models.CharField(
-                blank=True, default="", max_length=400, verbose_name="heading (Arabic)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="heading (Arabic)",
             ),
         ),
         migrations.AddField(
             model_name="provision",
             name="heading_en",
             field=models.CharField(
-                blank=True, default="", max_length=400, verbose_name="heading (English)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="heading (English)",
             ),
         ),
         migrations.AddField(
             model_name="provision",
             name="heading_es",
             field=models.CharField(
-                blank=True, default="", max_length=400, verbose_name="heading (Spanish)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="heading (Spanish)",
             ),
         ),
         migrations.AddField(
             model_name="provision",
             name="heading_fr",
             field=models.CharField(
-                blank=True, default="", max_length=400, verbose_name="heading (French)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="heading (French)",
             ),
         ),
         migrations.AddField(
             model_name="provision",
             name="heading_uk",
             field=models.CharField(
-                blank=True, default="", max_length=400, verbose_name="heading (Ukrainian)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=400,
+                verbose_name="heading (Ukrainian)",
             ),
         ),
         migrations.AddField(
@@ -1633,6 +1985,7 @@ class Migration(migrations.Migration):
                     ("es", "Español"),
                     ("ar", "العربية"),
                 ],
+                db_default="en",
                 default="en",
                 help_text="The language the texts above are written in.",
                 max_length=8,
@@ -1642,33 +1995,44 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="provision",
             name="text_ar",
-            field=models.TextField(blank=True, default="", verbose_name="text (Arabic)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="text (Arabic)"
+            ),
         ),
         migrations.AddField(
             model_name="provision",
             name="text_en",
-            field=models.TextField(blank=True, default="", verbose_name="text (English)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="text (English)"
+            ),
         ),
         migrations.AddField(
             model_name="provision",
             name="text_es",
-            field=models.TextField(blank=True, default="", verbose_name="text (Spanish)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="text (Spanish)"
+            ),
         ),
         migrations.AddField(
             model_name="provision",
             name="text_fr",
-            field=models.TextField(blank=True, default="", verbose_name="text (French)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="text (French)"
+            ),
         ),
         migrations.AddField(
             model_name="provision",
             name="text_uk",
-            field=models.TextField(blank=True, default="", verbose_name="text (Ukrainian)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="text (Ukrainian)"
+            ),
         ),
         migrations.AddField(
             model_name="provision",
             name="translated_by_ar",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1680,6 +2044,7 @@ class Migration(migrations.Migration):
             name="translated_by_en",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1691,6 +2056,7 @@ class Migration(migrations.Migration):
             name="translated_by_es",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1702,6 +2068,7 @@ class Migration(migrations.Migration):
             name="translated_by_fr",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1713,6 +2080,7 @@ class Migration(migrations.Migration):
             name="translated_by_uk",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1722,27 +2090,37 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="sitepage",
             name="body_ar",
-            field=models.TextField(blank=True, default="", verbose_name="body (Arabic)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="body (Arabic)"
+            ),
         ),
         migrations.AddField(
             model_name="sitepage",
             name="body_en",
-            field=models.TextField(blank=True, default="", verbose_name="body (English)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="body (English)"
+            ),
         ),
         migrations.AddField(
             model_name="sitepage",
             name="body_es",
-            field=models.TextField(blank=True, default="", verbose_name="body (Spanish)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="body (Spanish)"
+            ),
         ),
         migrations.AddField(
             model_name="sitepage",
             name="body_fr",
-            field=models.TextField(blank=True, default="", verbose_name="body (French)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="body (French)"
+            ),
         ),
         migrations.AddField(
             model_name="sitepage",
             name="body_uk",
-            field=models.TextField(blank=True, default="", verbose_name="body (Ukrainian)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="body (Ukrainian)"
+            ),
         ),
         migrations.AddField(
             model_name="sitepage",
@@ -1756,6 +2134,7 @@ class Migration(migrations.Migration):
                     ("es", "Español"),
                     ("ar", "العربية"),
                 ],
+                db_default="en",
                 default="en",
                 help_text="The language the texts above are written in.",
                 max_length=8,
@@ -1766,35 +2145,47 @@ class Migration(migrations.Migration):
             model_name="sitepage",
             name="title_ar",
             field=models.CharField(
-                blank=True, default="", max_length=200, verbose_name="title (Arabic)"
+                blank=True, db_default="", default="", max_length=200, verbose_name="title (Arabic)"
             ),
         ),
         migrations.AddField(
             model_name="sitepage",
             name="title_en",
             field=models.CharField(
-                blank=True, default="", max_length=200, verbose_name="title (English)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=200,
+                verbose_name="title (English)",
             ),
         ),
         migrations.AddField(
             model_name="sitepage",
             name="title_es",
             field=models.CharField(
-                blank=True, default="", max_length=200, verbose_name="title (Spanish)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=200,
+                verbose_name="title (Spanish)",
             ),
         ),
         migrations.AddField(
             model_name="sitepage",
             name="title_fr",
             field=models.CharField(
-                blank=True, default="", max_length=200, verbose_name="title (French)"
+                blank=True, db_default="", default="", max_length=200, verbose_name="title (French)"
             ),
         ),
         migrations.AddField(
             model_name="sitepage",
             name="title_uk",
             field=models.CharField(
-                blank=True, default="", max_length=200, verbose_name="title (Ukrainian)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=200,
+                verbose_name="title (Ukrainian)",
             ),
         ),
         migrations.AddField(
@@ -1802,6 +2193,7 @@ class Migration(migrations.Migration):
             name="translated_by_ar",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1813,6 +2205,7 @@ class Migration(migrations.Migration):
             name="translated_by_en",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1824,6 +2217,7 @@ class Migration(migrations.Migration):
             name="translated_by_es",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1835,6 +2229,7 @@ class Migration(migrations.Migration):
             name="translated_by_fr",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1846,6 +2241,7 @@ class Migration(migrations.Migration):
             name="translated_by_uk",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1855,61 +2251,75 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="violationcategory",
             name="description_ar",
-            field=models.TextField(blank=True, default="", verbose_name="description (Arabic)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Arabic)"
+            ),
         ),
         migrations.AddField(
             model_name="violationcategory",
             name="description_en",
-            field=models.TextField(blank=True, default="", verbose_name="description (English)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (English)"
+            ),
         ),
         migrations.AddField(
             model_name="violationcategory",
             name="description_es",
-            field=models.TextField(blank=True, default="", verbose_name="description (Spanish)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Spanish)"
+            ),
         ),
         migrations.AddField(
             model_name="violationcategory",
             name="description_fr",
-            field=models.TextField(blank=True, default="", verbose_name="description (French)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (French)"
+            ),
         ),
         migrations.AddField(
             model_name="violationcategory",
             name="description_uk",
-            field=models.TextField(blank=True, default="", verbose_name="description (Ukrainian)"),
+            field=models.TextField(
+                blank=True, db_default="", default="", verbose_name="description (Ukrainian)"
+            ),
         ),
         migrations.AddField(
             model_name="violationcategory",
             name="name_ar",
             field=models.CharField(
-                blank=True, default="", max_length=200, verbose_name="name (Arabic)"
+                blank=True, db_default="", default="", max_length=200, verbose_name="name (Arabic)"
             ),
         ),
         migrations.AddField(
             model_name="violationcategory",
             name="name_en",
             field=models.CharField(
-                blank=True, default="", max_length=200, verbose_name="name (English)"
+                blank=True, db_default="", default="", max_length=200, verbose_name="name (English)"
             ),
         ),
         migrations.AddField(
             model_name="violationcategory",
             name="name_es",
             field=models.CharField(
-                blank=True, default="", max_length=200, verbose_name="name (Spanish)"
+                blank=True, db_default="", default="", max_length=200, verbose_name="name (Spanish)"
             ),
         ),
         migrations.AddField(
             model_name="violationcategory",
             name="name_fr",
             field=models.CharField(
-                blank=True, default="", max_length=200, verbose_name="name (French)"
+                blank=True, db_default="", default="", max_length=200, verbose_name="name (French)"
             ),
         ),
         migrations.AddField(
             model_name="violationcategory",
             name="name_uk",
             field=models.CharField(
-                blank=True, default="", max_length=200, verbose_name="name (Ukrainian)"
+                blank=True,
+                db_default="",
+                default="",
+                max_length=200,
+                verbose_name="name (Ukrainian)",
             ),
         ),
         migrations.AddField(
@@ -1924,6 +2334,7 @@ class Migration(migrations.Migration):
                     ("es", "Español"),
                     ("ar", "العربية"),
                 ],
+                db_default="en",
                 default="en",
                 help_text="The language the texts above are written in.",
                 max_length=8,
@@ -1935,6 +2346,7 @@ class Migration(migrations.Migration):
             name="translated_by_ar",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1946,6 +2358,7 @@ class Migration(migrations.Migration):
             name="translated_by_en",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1957,6 +2370,7 @@ class Migration(migrations.Migration):
             name="translated_by_es",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1968,6 +2382,7 @@ class Migration(migrations.Migration):
             name="translated_by_fr",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
@@ -1979,6 +2394,7 @@ class Migration(migrations.Migration):
             name="translated_by_uk",
             field=models.CharField(
                 blank=True,
+                db_default="",
                 default="",
                 help_text="Who translated the texts into this language (a person or a service).",
                 max_length=200,
