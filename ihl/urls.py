@@ -29,3 +29,5 @@ urlpatterns = [
         prefix_default_language=False,
     ),
 ]
+
+handler500 = "ihl.errors.server_error"

@@ -277,7 +277,7 @@ def test_gunicorn_with_its_config_serves_logs_json_and_adds_up_metrics(gunicorn)
     assert any(line["logger"] == "gunicorn.error" for line in lines)
 
 
-def test_gunicorn_is_alive_but_not_ready_without_its_database(gunicorn):
+def test_gunicorn_is_alive_but_not_ready_and_busy_without_its_database(gunicorn):
     closed = free_port()  # nothing listens there
     base, _ = gunicorn(
         DATABASE_URL=f"postgres://postgres@127.0.0.1:{closed}/nothing",
@@ -288,6 +288,13 @@ def test_gunicorn_is_alive_but_not_ready_without_its_database(gunicorn):
     status, _, body = get(f"{base}/readyz")
     assert status == 503
     assert json.loads(body)["checks"]["database"] == "unavailable"
+    # No connection to be had within the pool's timeout: "come back", not "broken".
+    status, headers, body = get(f"{base}/api/v1/incidents/")
+    assert (status, headers["Retry-After"]) == (503, "5")
+    assert json.loads(body)["error"]["code"] == "busy"
+    status, headers, body = get(f"{base}/search/")
+    assert (status, headers["Retry-After"]) == (503, "5")
+    assert b"try again" in body
 
 
 @pytest.mark.django_db
