@@ -9,6 +9,7 @@ skipped only when it does not answer and IHL_REQUIRE_REDIS is unset (CI sets it)
 
 import importlib
 import os
+import socket
 import uuid
 
 import pytest
@@ -282,3 +283,22 @@ def test_every_public_table_bumps_the_generation():
         )
         triggered = {row[0] for row in cursor.fetchall()}
     assert triggered == set(migration.PUBLIC_TABLES)
+
+
+def test_a_cache_that_does_not_answer_slows_nothing_down_and_breaks_nothing(demo, settings, caplog):
+    """Redis down: every page and the API still answer from the database (the rate limit
+    is not checked then, and says so in the log)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]  # nothing listens there once the probe is closed
+    switch_on(
+        settings,
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
+    )
+    urls = surfaces(deportation())
+    assert {url: status for url, (status, _) in read_all(urls).items()} == dict.fromkeys(urls, 200)
+    assert "rate limit anon not checked: the cache does not answer" in caplog.text
