@@ -146,10 +146,26 @@ def test_changelist_add_and_change_pages_render(admin_client, model):
     # Tombstones are written by the code only, change sets by the edits: no add page.
     add_status = 403 if model in (m.Tombstone, m.ChangeSet) else 200
     assert admin_client.get(url(model, "add")).status_code == add_status
+    # A link that fills the form with what is not a key: the page, not a 500.
+    relations = [
+        field.name
+        for field in model._meta.get_fields()
+        if field.concrete and field.is_relation and field.editable
+    ]
+    for junk in ("abc", "1,x"):
+        filled = admin_client.get(url(model, "add"), dict.fromkeys(relations, junk))
+        assert filled.status_code == add_status
     response = admin_client.get(url(model, "change", row.pk))
     assert response.status_code == 200
     assert escape(str(row)) in response.content.decode()
     assert admin_client.get(url(model, "changelist"), {"q": "a"}).status_code == 200
+
+
+def test_a_link_fills_a_new_record_with_its_keys_and_drops_the_rest(admin_client):
+    incident = f.IncidentFactory()
+    page = admin_client.get(url(m.Citation, "add"), {"incident": incident.pk, "source": "x"})
+    assert page.status_code == 200
+    assert page.context["adminform"].form.initial == {"incident": str(incident.pk)}
 
 
 # --- saving --------------------------------------------------------------------------

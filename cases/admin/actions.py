@@ -346,12 +346,6 @@ class AccountabilityActionAdmin(TranslatedTextsAdmin, RefreshesSearchNames, Publ
             )
         return super().add_view(request, form_url, extra_context)
 
-    def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
-        if "incidents" in initial:  # ids only: another value would fail the page
-            initial["incidents"] = [i for i in initial["incidents"] if i.strip().isdigit()]
-        return initial
-
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         rows = rows_from_incidents(request).get(inline.model) if obj.pk is None else None

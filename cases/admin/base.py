@@ -64,6 +64,14 @@ def stamp(instance, user) -> None:
     instance.updated_by = user
 
 
+def _is_key(field: models.Field, value) -> bool:
+    try:
+        field.target_field.to_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """A history page for every record: who changed what and when, with the differences
     between versions, a view of each earlier version and a revert to it."""
@@ -75,6 +83,26 @@ class HistoryAdmin(SimpleHistoryAdmin):
     # The relations the record's __str__ reads, selected with its deletions so that the
     # list of deleted records takes the same number of queries however many it shows.
     deleted_select_related: tuple[str, ...] = ()
+
+    def get_changeform_initial_data(self, request):
+        """A link may fill a new record's fields (`?incident=12`, `?incidents=3,4`). Values
+        that are not keys of the related table are dropped: the widgets would look them up
+        as they are, and a ValueError is a 500."""
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if not field.is_relation:
+                continue
+            values = value if isinstance(value, list) else [value]
+            keys = [key for key in values if _is_key(field, key)]
+            if not keys:
+                del initial[name]
+            else:
+                initial[name] = keys if isinstance(value, list) else keys[0]
+        return initial
 
     def history_view(self, request, object_id, extra_context=None):
         """The record's saves and its parts' (cases/admin/history.py), newest first."""
