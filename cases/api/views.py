@@ -64,7 +64,8 @@ from .errors import UnknownParameters
 from .pagination import ApiCursorPagination
 from .schema import TEXT_PARAMETERS, ApiAutoSchema
 
-CACHE_SECONDS = 60
+# The guides (docs as text) hold no record: a proxy may keep them a minute.
+GUIDE_CACHE_SECONDS = 60
 
 
 class NDJSONRenderer(renderers.BaseRenderer):
@@ -85,7 +86,10 @@ def ndjson_lines(rows: Iterable[dict]) -> Iterator[str]:
 
 
 class HttpCachingMixin:
-    """ETag on every successful read (304 on If-None-Match) and Cache-Control: public.
+    """ETag on every successful read (304 on If-None-Match) and Cache-Control: public,
+    no-cache: a browser or proxy may keep the answer but asks again each time (a 304 when
+    unchanged), so a withdrawn record is never served from a cache (docs/api.md, "HTTP
+    caching").
 
     Last-Modified on a detail is the record's own last change, for information only: it
     does not see changes to embedded rows, so revalidation uses the ETag (a hash of the
@@ -96,7 +100,7 @@ class HttpCachingMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
-        patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+        patch_cache_control(response, public=True, no_cache=True)
         if response.streaming:
             return response
         response.render()
@@ -766,7 +770,7 @@ GUIDES = {"guide": "api.md", "changelog": "api-changelog.md"}
 def guide(request, name: str):
     text = (settings.BASE_DIR / "docs" / GUIDES[name]).read_text(encoding="utf-8")
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
-    patch_cache_control(response, public=True, max_age=CACHE_SECONDS)
+    patch_cache_control(response, public=True, max_age=GUIDE_CACHE_SECONDS)
     return response
 
 
