@@ -8,7 +8,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group
-from django.db import connection
+from django.db import connection, connections
 from django.db.migrations.loader import MigrationLoader
 from django.db.models.signals import post_migrate
 from django.test import override_settings
@@ -40,6 +40,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
         # a live server's flush could draw one and its TRUNCATE be refused.
         connection.close()
         connection.close_pool()
+    yield
+    with django_db_blocker.unblock():
+        # The pool's idle sessions would keep the test database from being dropped.
+        for each in connections.all():
+            each.close()
+            if hasattr(each, "close_pool"):
+                each.close_pool()
 
 
 # The rows that migrations write: the staff roles and their permissions, the About page's
