@@ -691,6 +691,9 @@ SELECT json_agg(json_build_object(
     'title_es', i.title_es, 'title_ar', i.title_ar,
     'summary_en', i.summary_en, 'summary_uk', i.summary_uk, 'summary_fr', i.summary_fr,
     'summary_es', i.summary_es, 'summary_ar', i.summary_ar,
+    'translated_by_en', i.translated_by_en, 'translated_by_uk', i.translated_by_uk,
+    'translated_by_fr', i.translated_by_fr, 'translated_by_es', i.translated_by_es,
+    'translated_by_ar', i.translated_by_ar,
     'categories', (
         SELECT json_agg(json_build_object('id', c.id, 'slug', c.slug, 'name', c.name)
                         ORDER BY c.name, c.id)
@@ -705,9 +708,11 @@ LEFT JOIN cases_state s ON s.code = i.country_id
 
 _SHOWN = {
     *("id", "title", "summary", "date", "place_name", "verification_status"),
-    # What {% record_text %} reads to show the title and summary in the reader's language.
+    # What {% record_text %} reads to show the title and summary in the reader's language
+    # (shown_text reads the translator too: without it, a query per translated row).
     "original_language",
     *(f"{text}_{code}" for text in ("title", "summary") for code in RECORD_LANGUAGES),
+    *(f"translated_by_{code}" for code in RECORD_LANGUAGES),
 }
 # In the model's field order, which Model.from_db() expects.
 _ROW_FIELDS = [f.attname for f in Incident._meta.concrete_fields if f.attname in _SHOWN]

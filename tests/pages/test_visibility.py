@@ -115,10 +115,11 @@ def test_the_crawl_would_see_a_hidden_records_translation(client, world):
     """The markers of the hidden records' translations are where the crawl in French looks:
     once a draft is published, its French title and snippet are on the French pages."""
     incident, action = world.hidden_draft_incident, world.hidden_draft_action
+    address = action.get_absolute_url()  # before a French request makes French active
     m.Incident.objects.filter(pk=incident.pk).update(publication_status="published")
     m.AccountabilityAction.objects.filter(pk=action.pk).update(publication_status="published")
     french = client.get("/fr/search/", {"q": "enfants"}).content.decode()
     assert f"{SECRET} fr draft</a>" in french  # the title
     assert f"{SECRET} fr draft <mark>enfants</mark>" in french  # the snippet
-    ukrainian = client.get(f"/uk{action.get_absolute_url()}").content.decode()
+    ukrainian = client.get(f"/uk{address}").content.decode()
     assert f"<h1>{SECRET} uk draft</h1>" in ukrainian
