@@ -1,5 +1,6 @@
-"""Benchmark of actions' search in every language (migration 0025) against the English-only
-document it replaced (migration 0018), in the same run.
+"""Benchmark of actions' search in every language (migration
+`action_search_in_every_language`) against the English-only document it replaced
+(migration 0018), in the same run.
 
 Not a test: run it against a database filled by `manage.py generate_demo` (4,000 actions
 per 100,000 incidents). It adds the old document's index (`bench_action_search_en_idx`)
