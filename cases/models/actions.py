@@ -104,10 +104,10 @@ class ActionQuerySet(PublishableQuerySet):
 
 # What an action is found and ranked by among its own fields (cases.search.search_actions):
 # one expression, matched through its GIN index (migration action_search_in_every_language;
-# before it, 0018) and ranked on the matches. Title and summary in every language, each with its language's
-# configuration, as an incident's (docs/search.md, "Texts in several languages"); an
-# English original with no translation has the lexemes it had. Its issuing body and
-# subjects are found by their names, as actors.
+# before it, 0018) and ranked on the matches. Title and summary in every language, each with
+# its language's configuration, as an incident's (docs/search.md, "Texts in several
+# languages"); an English original with no translation has the lexemes it had. Its issuing
+# body and subjects are found by their names, as actors.
 ACTION_SEARCH_DOCUMENT = (
     SearchVector("title", "reference", weight="A", config="simple")
     + translated_search_vector("title", weight="A")
