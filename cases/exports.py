@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from cases.models import Incident
 from cases.models.incidents import IncidentQuerySet
+from cases.models.translations import RECORD_LANGUAGES
 
 BYTE_ORDER_MARK = "\ufeff"
 LIST_SEPARATOR = "|"
@@ -43,7 +44,14 @@ INCIDENT_COLUMNS = [
     "sources",
     "parent",
     "updated_at",
+    # Translations, after the columns files had before them (docs/i18n.md, "The incidents'
+    # CSV"): `title` and `summary` stay the original, in `original_language`; each
+    # translation as stored, empty in the original's own language.
+    "original_language",
+    *(f"{text}_{code}" for text in ("title", "summary") for code in RECORD_LANGUAGES),
+    *(f"translated_by_{code}" for code in RECORD_LANGUAGES),
 ]
+TRANSLATION_COLUMNS = INCIDENT_COLUMNS[INCIDENT_COLUMNS.index("original_language") :]
 EXPORT_CHUNK_SIZE = 1000
 
 
@@ -116,4 +124,5 @@ def incident_row(incident: Incident, base_url: str) -> dict:
         "sources": [f"{s.title} ({s.url})" if s.url else s.title for s in sources],
         "parent": parent.pk if parent is not None and parent.is_public else None,
         "updated_at": incident.updated_at.isoformat(),
+        **{column: getattr(incident, column) for column in TRANSLATION_COLUMNS},
     }

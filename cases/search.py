@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
@@ -29,7 +30,7 @@ from django.db import connection, transaction
 from django.db.models import F, Func, IntegerField, QuerySet, Value
 from django.db.models.functions import Left, Length
 from django.db.models.sql import Query
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 from cases.models import (
     AccountabilityAction,
@@ -690,6 +691,9 @@ SELECT json_agg(json_build_object(
     'title_es', i.title_es, 'title_ar', i.title_ar,
     'summary_en', i.summary_en, 'summary_uk', i.summary_uk, 'summary_fr', i.summary_fr,
     'summary_es', i.summary_es, 'summary_ar', i.summary_ar,
+    'translated_by_en', i.translated_by_en, 'translated_by_uk', i.translated_by_uk,
+    'translated_by_fr', i.translated_by_fr, 'translated_by_es', i.translated_by_es,
+    'translated_by_ar', i.translated_by_ar,
     'categories', (
         SELECT json_agg(json_build_object('id', c.id, 'slug', c.slug, 'name', c.name)
                         ORDER BY c.name, c.id)
@@ -704,9 +708,11 @@ LEFT JOIN cases_state s ON s.code = i.country_id
 
 _SHOWN = {
     *("id", "title", "summary", "date", "place_name", "verification_status"),
-    # What {% record_text %} reads to show the title and summary in the reader's language.
+    # What {% record_text %} reads to show the title and summary in the reader's language
+    # (shown_text reads the translator too: without it, a query per translated row).
     "original_language",
     *(f"{text}_{code}" for text in ("title", "summary") for code in RECORD_LANGUAGES),
+    *(f"translated_by_{code}" for code in RECORD_LANGUAGES),
 }
 # In the model's field order, which Model.from_db() expects.
 _ROW_FIELDS = [f.attname for f in Incident._meta.concrete_fields if f.attname in _SHOWN]
@@ -720,16 +726,39 @@ def _tsquery_sql(query: SearchQuery) -> str:
     return connection.ops.compose_sql(sql, params).replace("%", "%%")
 
 
-def _rows_sql(tsquery: str | None) -> str:
-    """`_ROWS_SQL` with a highlighted snippet of the summary when there is a text query."""
+def _rows_sql(tsquery: str | None, language: str | None = None) -> str:
+    """`_ROWS_SQL` with a highlighted snippet of the summary when there is a text query.
+
+    The snippet is cut from the summary the reader sees (shown_text's choice): its
+    translation into `language` (the active one by default) where there is one, else the
+    original, each parsed with its language's text-search configuration."""
     snippet = "NULL"
     if tsquery is not None:
-        snippet = f"ts_headline(%(config)s::regconfig, i.summary, {tsquery}, %(headline)s)"
+        text, config = _shown_summary_sql(language)
+        snippet = f"ts_headline({config}, {text}, {tsquery}, %(headline)s)"
     return _ROWS_SQL.format(snippet=snippet)
 
 
+def _shown_summary_sql(language: str | None) -> tuple[str, str]:
+    """SQL for the summary a reader in `language` sees, and its text-search configuration.
+    Only known codes and configurations are written into the SQL."""
+    language = (language or get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    original_config = (
+        "(CASE i.original_language "
+        + " ".join(f"WHEN '{code}' THEN '{SEARCH_CONFIGS[code]}'" for code in RECORD_LANGUAGES)
+        + f" ELSE '{SEARCH_CONFIG}' END)::regconfig"
+    )
+    if language not in RECORD_LANGUAGES:
+        return "i.summary", original_config
+    translated = f"i.original_language <> '{language}' AND i.summary_{language} <> ''"
+    return (
+        f"(CASE WHEN {translated} THEN i.summary_{language} ELSE i.summary END)",
+        f"(CASE WHEN {translated} THEN '{SEARCH_CONFIGS[language]}'::regconfig "
+        f"ELSE {original_config} END)",
+    )
+
+
 _HEADLINE = {
-    "config": SEARCH_CONFIG,
     # as SearchHeadline writes its options
     "headline": ", ".join(
         f"{option}={value}"

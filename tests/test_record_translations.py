@@ -4,12 +4,15 @@ translation of a live record waits in a change set like any edit."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from cases import models as m
 from cases.models.changesets import ChangeSet
 from tests.changesets.admin_steps import form_of, save, workflow
-from tests.factories import IncidentFactory
+from tests.factories import AccountabilityActionFactory, ActorFactory, IncidentFactory
 from tests.workflow.conftest import member_of
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +109,92 @@ def test_each_language_is_searched_with_its_own_stemming():
     assert not found("/search/?q=enfants", other)
     hidden = IncidentFactory(title="Hidden", title_fr="Enfants cachés")  # a draft
     assert not found("/fr/search/?q=enfants", hidden)
+
+
+def test_the_snippet_is_cut_from_the_summary_the_reader_sees(django_assert_num_queries):
+    IncidentFactory(
+        published=True,
+        title="Shelling of a school",
+        summary="A school for children was shelled in the morning.",
+        title_fr="Bombardement d'une école",
+        summary_fr="Une école pour enfants a été bombardée le matin.",
+    )
+    client = Client()
+    client.get("/search/", {"q": "enfants"})  # the first request's own queries, once
+    with CaptureQueriesContext(connection) as queries:
+        english = client.get("/search/", {"q": "enfants"}).content.decode()
+    with django_assert_num_queries(len(queries)):  # the snippet costs no query
+        french = client.get("/fr/search/", {"q": "enfants"}).content.decode()
+    # (a fragment around the match: ts_headline leaves out the short first word)
+    assert '<p class="snippet">école pour <mark>enfants</mark> a été bombardée le matin</p>' in (
+        french
+    )
+    # the English reader sees the original, its snippet cut from it
+    assert '<p class="snippet">A school for children was shelled in the morning.</p>' in english
+    # a reader whose language has no translation: the original, marked with its language
+    ukrainian = page("/uk/search/?q=children")
+    assert (
+        '<p class="snippet" lang="en" dir="ltr">school for <mark>children</mark> was shelled'
+    ) in ukrainian
+
+
+def test_a_french_original_is_cut_with_french_stemming():
+    IncidentFactory(
+        published=True,
+        original_language="fr",
+        title="Bombardement d'une école",
+        summary="Les enfants de l'école ont été évacués.",
+        summary_en="The school's children were evacuated.",
+    )
+    assert "<mark>enfants</mark> de l&#x27;école ont été évacués" in page("/fr/search/?q=enfant")
+    assert "school&#x27;s <mark>children</mark> were" in page("/search/?q=child")
+
+
+def found_action(address: str, action) -> bool:
+    content = page(address).replace("/fr/", "/").replace("/uk/", "/")
+    with translation.override("en"):  # a French request leaves French active
+        path = action.get_absolute_url()
+    return f'href="{path}"' in content.split("<main")[1]
+
+
+def test_an_actions_translations_are_searched_each_with_its_own_stemming():
+    issuer = ActorFactory(published=True, name="Pre-Trial Chamber II")
+    action = AccountabilityActionFactory(
+        published=True,
+        issuing_body=issuer,
+        title="Arrest warrant for a commander",
+        summary="For the deportation of children.",
+        title_fr="Mandat d'arrêt contre un commandant",
+        summary_fr="Pour la déportation d'enfants.",
+        title_uk="Ордер на арешт командира",
+    )
+    other = AccountabilityActionFactory(
+        published=True, issuing_body=issuer, title="Sanctions on a bank"
+    )
+    assert found_action("/search/?q=commandants", action)  # French plural, French stem
+    assert found_action("/fr/search/?q=mandats", action)
+    assert found_action("/search/?q=командира", action)  # Ukrainian: the word as written
+    assert found_action("/search/?q=enfants", action)  # the French summary
+    assert found_action("/search/?q=commanders", action)  # English as before
+    assert not found_action("/search/?q=commandants", other)
+    # a hidden action's translation never matches
+    for hidden in [{}, {"published": True, "confidential": True}, {"withdrawn": True}]:
+        draft = AccountabilityActionFactory(
+            issuing_body=issuer, title="Hidden", title_fr="Mandats cachés", **hidden
+        )
+        assert not found_action("/fr/search/?q=cachés", draft)
+
+
+def test_a_translated_child_incident_costs_no_query_more(django_assert_num_queries):
+    parent = IncidentFactory(published=True, title="Campaign of strikes")
+    IncidentFactory(
+        published=True, parent=parent, title="Strike", title_fr="Frappe", translated_by_fr="M"
+    )
+    address = parent.get_absolute_url()
+    client = Client()
+    client.get(address)
+    with CaptureQueriesContext(connection) as english:
+        client.get(address)
+    with django_assert_num_queries(len(english)):
+        french = client.get(f"/fr{address}").content.decode()
+    assert ">Frappe</a>" in french

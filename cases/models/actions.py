@@ -17,10 +17,10 @@ from cases.edtf import EDTFField
 
 from .actors import Actor
 from .base import History, Publishable, PublishableQuerySet, SyncStamped, Tracked
-from .incidents import SEARCH_CONFIG, Incident
+from .incidents import Incident
 from .law import Provision, State, written_date
 from .sources import Citation
-from .translations import translated_texts
+from .translations import translated_search_vector, translated_texts
 
 
 class ActionKind(models.TextChoices):
@@ -103,12 +103,15 @@ class ActionQuerySet(PublishableQuerySet):
 
 
 # What an action is found and ranked by among its own fields (cases.search.search_actions):
-# one expression, matched through its GIN index (migration 0018) and ranked on the matches.
-# Its issuing body and subjects are found by their names, as actors.
+# one expression, matched through its GIN index (migration action_search_in_every_language;
+# before it, 0018) and ranked on the matches. Title and summary in every language, each with
+# its language's configuration, as an incident's (docs/search.md, "Texts in several
+# languages"); an English original with no translation has the lexemes it had. Its issuing
+# body and subjects are found by their names, as actors.
 ACTION_SEARCH_DOCUMENT = (
     SearchVector("title", "reference", weight="A", config="simple")
-    + SearchVector("title", weight="A", config=SEARCH_CONFIG)
-    + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+    + translated_search_vector("title", weight="A")
+    + translated_search_vector("summary", weight="B")
 )
 
 
@@ -171,7 +174,7 @@ class AccountabilityAction(ActionTexts, SyncStamped, Publishable):
         indexes = [
             models.Index(fields=["issued_on"], name="action_issued_idx"),
             models.Index(fields=["kind", "status"], name="action_kind_status_idx"),
-            GinIndex(ACTION_SEARCH_DOCUMENT, name="action_search_idx"),
+            GinIndex(ACTION_SEARCH_DOCUMENT, name="action_search_langs_idx"),
         ]
 
     def __str__(self) -> str:

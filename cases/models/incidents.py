@@ -117,7 +117,9 @@ class IncidentQuerySet(PublishableQuerySet):
                 queryset=Incident.objects.public()
                 .only(
                     *("id", "parent_id", "title", "date", "date_earliest", "original_language"),
-                    *(f"title_{code}" for code in RECORD_LANGUAGES),  # {% record_text %}
+                    # what {% record_text %} reads: the translations and their translators
+                    *(f"title_{code}" for code in RECORD_LANGUAGES),
+                    *(f"translated_by_{code}" for code in RECORD_LANGUAGES),
                 )
                 .order_by("date_earliest", "pk"),
                 to_attr="public_children",

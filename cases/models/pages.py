@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .base import History, Publishable, PublishableQuerySet
-from .translations import translated_texts
+from .translations import shown_text, translated_texts
 
 BODY_HELP = _(
     "Plain text. A blank line starts a new paragraph; a line “## Heading” is a heading; "
@@ -87,4 +87,6 @@ class SitePage(SitePageTexts, Publishable):
         return reverse("cases:home")
 
     def body_html(self) -> SafeString:
-        return render_body(self.body)
+        """The body in the reader's language where translated, else the original (the
+        same choice as {% record_text %}: shown_text)."""
+        return render_body(shown_text(self, "body").text)

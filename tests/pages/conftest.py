@@ -18,6 +18,24 @@ def _hidden_text(name: str) -> str:
     return f"{SECRET} {name}"
 
 
+# The languages a hidden record is translated into (its original is English): a page in
+# one of them would show the translation where it shows the record (the crawl visits them).
+HIDDEN_TRANSLATIONS = ("fr", "uk", "es", "ar")
+
+
+def _hidden_translations(name: str, *fields: str, words: str = "") -> dict:
+    """Every translation of `fields`, each with the marker and its language, and who
+    translated it: `title_fr="ZZSECRETMARKER fr draft"`. `words` end the summaries, so that
+    a search in that language would find them."""
+    values = {}
+    for code in HIDDEN_TRANSLATIONS:
+        for field in fields:
+            end = f" {words}" if words and field == "summary" else ""
+            values[f"{field}_{code}"] = f"{SECRET} {code} {name}{end}"
+        values[f"translated_by_{code}"] = f"{SECRET} translator {code} {name}"
+    return values
+
+
 @pytest.fixture(scope="module")
 def built_world(django_db_setup, django_db_blocker):
     """The world, built once per test module: it is several hundred rows with their history,
@@ -194,6 +212,9 @@ def _hidden_records(incident, warrant, provision, state) -> dict:
             description=text,
             place_name=text,
             country=incident.country,
+            **_hidden_translations(
+                label, "title", "summary", "description", words="enfants déportés Marioupol"
+            ),
             **traits,
         )
         hidden_incident.categories.set(incident.categories.all())
@@ -202,7 +223,14 @@ def _hidden_records(incident, warrant, provision, state) -> dict:
         f.LegalQualificationFactory(incident=hidden_incident, provision=provision, note=text)
         f.LegalQualificationFactory(incident=incident, provision=provision, asserted_by=actor)
         action = f.AccountabilityActionFactory(
-            title=text, summary=text, description=text, reference=text, **traits
+            title=text,
+            summary=text,
+            description=text,
+            reference=text,
+            **_hidden_translations(
+                label, "title", "summary", "description", words="mandat d'arrêt enfants"
+            ),
+            **traits,
         )
         action.incidents.add(incident, hidden_incident)
         m.ActionSubject.objects.create(action=action, actor=actor, note=text)
@@ -226,10 +254,15 @@ def _hidden_records(incident, warrant, provision, state) -> dict:
             title=text,
             short_title=f"{SECRET}{label}",
             summary=text,
+            **_hidden_translations(label, "title", "short_title", "summary"),
             **({"publication_status": m.PublicationStatus.DRAFT}),
         )
         hidden_provision = f.ProvisionFactory(
-            instrument=instrument, label=text, heading=text, text=text
+            instrument=instrument,
+            label=text,
+            heading=text,
+            text=text,
+            **_hidden_translations(label, "heading", "text"),
         )
         f.LegalQualificationFactory(incident=incident, provision=hidden_provision, note=text)
         f.ChargeFactory(action=warrant, provision=hidden_provision, description=text)

@@ -115,3 +115,65 @@ def test_an_edit_of_the_published_about_page_waits_for_review(client):
     html = about_html(client)
     assert 'New text, with <a href="https://example.org/">a link</a>.' in html
     assert "Old text." not in html
+
+
+def test_the_about_page_is_in_the_readers_language_else_the_original_with_a_note(
+    client, django_assert_num_queries
+):
+    about_page(
+        title="Who runs it",
+        body="Run by the Example Society.",
+        title_fr="Qui la tient",
+        body_fr="Tenue par la Société exemplaire. [Contact](https://example.org/contact)",
+        translated_by_fr="Marie Dupont",
+    )
+    with django_assert_num_queries(1):  # as in English: the translations are columns
+        response = client.get("/fr/about/")
+    french = " ".join(response.content.decode().split())
+    assert '<h2 id="who">Qui la tient</h2>' in french
+    assert '<a href="#who">Qui la tient</a>' in french
+    assert (
+        '<div class="site-page-body"><p>Tenue par la Société exemplaire. '
+        '<a href="https://example.org/contact">Contact</a></p></div>'
+    ) in french
+    assert "Traduction de l’original (anglais) par Marie Dupont." in french
+    assert "Run by the Example Society" not in french
+
+    ukrainian = " ".join(client.get("/uk/about/").content.decode().split())
+    assert '<h2 id="who" lang="en" dir="ltr">Who runs it</h2>' in ukrainian
+    assert '<div class="site-page-body" lang="en" dir="ltr"><p>Run by' in ukrainian
+    assert "Мова оригіналу: англійська; перекладу (українська) ще немає." in ukrainian
+
+    english = about_html(client)  # the original: no mark, no note
+    assert '<h2 id="who">Who runs it</h2>' in english
+    assert "translation-note" not in english
+
+
+def test_a_translation_of_the_about_page_waits_for_review_and_names_its_language(client):
+    researcher = member_of("researcher", username="r")
+    reviewer = member_of("reviewer", username="v")
+    page = about_page(body="Old text.")
+    client.force_login(researcher)
+    url = reverse("admin:cases_sitepage_change", args=[page.pk])
+    data = current_data(client.get(url))
+    data.update(body_uk="Новий текст.", translated_by_uk="Олена")
+    assert_saved(client.post(url, data))
+    change = m.Change.objects.get(object_id=str(page.pk))
+    changesets.submit(change_set=change.change_set, user=researcher)
+    client.force_login(reviewer)
+    diff = client.get(change.change_set.get_absolute_url()).content.decode()
+    assert "Body (Ukrainian)" in diff
+    client.logout()
+    assert "Новий текст." not in client.get("/uk/about/").content.decode()
+    changesets.approve(change_set=change.change_set, reviewer=reviewer)
+    assert "<p>Новий текст.</p>" in client.get("/uk/about/").content.decode()
+    assert page.history.latest().body_uk == "Новий текст."
+
+
+def test_an_unpublished_about_pages_translation_is_not_shown(client):
+    page = about_page(title_fr="ZZSECRETMARKER fr", body_fr="ZZSECRETMARKER fr body")
+    m.SitePage.objects.filter(pk=page.pk).update(publication_status="draft")
+    for language in ("fr", "uk"):
+        html = client.get(f"/{language}/about/").content.decode()
+        assert "ZZSECRETMARKER" not in html
+        assert 'href="#who"' not in html

@@ -40,6 +40,11 @@ COLUMNS = [
     "sources",
     "parent",
     "updated_at",
+    "original_language",
+    *("title_en", "title_uk", "title_fr", "title_es", "title_ar"),
+    *("summary_en", "summary_uk", "summary_fr", "summary_es", "summary_ar"),
+    *("translated_by_en", "translated_by_uk", "translated_by_fr"),
+    *("translated_by_es", "translated_by_ar"),
 ]
 
 
@@ -144,3 +149,34 @@ def test_the_files_read_their_rows_in_a_fixed_number_of_queries(
         f.CitationFactory(source=world.press, incident=incident)
     with django_assert_num_queries(7):
         assert len(rows(web_csv(client))) == 7
+
+
+def test_a_row_has_the_original_and_every_translation_in_every_language(client, world):
+    """`title` and `summary` are the original whatever the page's language, and each
+    translation has its column with who translated it: the file is the same from /fr/."""
+    m.Incident.objects.filter(pk=world.incident.pk).update(
+        original_language="uk",
+        title="Депортація дітей",
+        title_en="Deportation of children",
+        title_fr="Déportation d'enfants",
+        summary_fr="Des enfants ont été déportés.",
+        translated_by_fr="Marie Dupont",
+    )
+    [row, other] = rows(web_csv(client))
+    assert (row["title"], row["original_language"]) == ("Депортація дітей", "uk")
+    assert (row["title_en"], row["title_fr"], row["title_uk"]) == (
+        "Deportation of children",
+        "Déportation d'enfants",
+        "",
+    )
+    assert row["summary_fr"] == "Des enfants ont été déportés."
+    assert (row["translated_by_fr"], row["translated_by_en"]) == ("Marie Dupont", "")
+    assert (other["original_language"], other["title_fr"]) == ("en", "")
+    # The texts are the same from the French page; only html_url links the French page.
+    response = client.get("/fr/search/export.csv", {"sort": "oldest"})
+    french = rows(body(response))
+    assert [r.pop("html_url") for r in french] == [
+        f"http://testserver/fr/incidents/{world.incident.pk}/",
+        f"http://testserver/fr/incidents/{world.other.pk}/",
+    ]
+    assert french == [{k: v for k, v in r.items() if k != "html_url"} for r in (row, other)]

@@ -51,6 +51,8 @@ def add_many_related_rows(world, n: int = 12) -> None:
 PAGES = {
     "home": (lambda w: "/", 7),
     "search": (lambda w: "/search/?q=children", 4),
+    # the snippets cut from the summaries a French reader sees: no query more
+    "search in French": (lambda w: "/fr/search/?q=children", 4),
     "search filtered": (
         lambda w: (
             f"/search/?q=deportation&country=UA&category=crimes-against-civilians"

@@ -13,6 +13,10 @@ def public_urls(world) -> list[str]:
         "/search/",
         "/search/?q=children",
         "/search/?q=Mariupol&sort=newest",
+        # words of the hidden records' French summaries: their snippets would be French
+        "/search/?q=enfants",
+        "/search/?q=Marioupol&sort=newest",
+        "/search/?q=mandat",
         "/search/?country=UA",
         "/search/?category=crimes-against-civilians",
         "/search/export.csv",
@@ -38,9 +42,13 @@ def public_urls(world) -> list[str]:
     ]
 
 
-def test_no_public_page_shows_a_hidden_record_or_a_protected_person(client, world):
+# The pages in English and in two of the languages the hidden records are translated into
+# (tests/pages/conftest.py): a page in French or Ukrainian shows a record's translation
+# where it has one.
+@pytest.mark.parametrize("prefix", ["", "/fr", "/uk"])
+def test_no_public_page_shows_a_hidden_record_or_a_protected_person(client, world, prefix):
     for url in public_urls(world):
-        response = client.get(url)
+        response = client.get(prefix + url)
         assert response.status_code == 200, url
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert SECRET.encode() not in body, url
@@ -101,3 +109,17 @@ def test_search_names_hold_public_law_and_actions_only(client, world):
     for q in [SECRET, f"{SECRET}alias", "confidential", "withdrawn"]:
         response = client.get("/search/", {"q": q})
         assert world.incident.pk not in [i.pk for i in response.context["results"].incidents], q
+
+
+def test_the_crawl_would_see_a_hidden_records_translation(client, world):
+    """The markers of the hidden records' translations are where the crawl in French looks:
+    once a draft is published, its French title and snippet are on the French pages."""
+    incident, action = world.hidden_draft_incident, world.hidden_draft_action
+    address = action.get_absolute_url()  # before a French request makes French active
+    m.Incident.objects.filter(pk=incident.pk).update(publication_status="published")
+    m.AccountabilityAction.objects.filter(pk=action.pk).update(publication_status="published")
+    french = client.get("/fr/search/", {"q": "enfants"}).content.decode()
+    assert f"{SECRET} fr draft</a>" in french  # the title
+    assert f"{SECRET} fr draft <mark>enfants</mark>" in french  # the snippet
+    ukrainian = client.get(f"/uk{address}").content.decode()
+    assert f"<h1>{SECRET} uk draft</h1>" in ukrainian
