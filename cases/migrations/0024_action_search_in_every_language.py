@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("cases", "0024_translations_default_in_the_database"),
+        ("cases", "0023_search_in_every_language"),
     ]
 
     operations = [
