@@ -24,6 +24,7 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
+    SearchVectorField,
     TrigramSimilarity,
 )
 from django.db import connection, transaction
@@ -44,7 +45,6 @@ from cases.models import (
     State,
     ViolationCategory,
 )
-from cases.models.actions import ACTION_SEARCH_DOCUMENT
 from cases.models.incidents import SEARCH_CONFIG
 from cases.models.translations import RECORD_LANGUAGES, SEARCH_CONFIGS
 from cases.search_names import actions_naming
@@ -185,18 +185,18 @@ def search_actions(text: str) -> QuerySet:
     """
     query = incident_query(text)
     actors = search_actors(text)
-    by_own_fields = (
-        AccountabilityAction.objects.annotate(document=ACTION_SEARCH_DOCUMENT)
-        .filter(document=query)
-        .values("pk")
-    )
+    by_own_fields = AccountabilityAction.objects.filter(search_document=query).values("pk")
     by_issuing_body = AccountabilityAction.objects.filter(
         issuing_body__in=actors.values("pk")
     ).values("pk")
     matching = by_own_fields.union(by_issuing_body, actions_naming(actors))
     # The matches only are ranked, their issuing body's name weighing as a summary does.
-    ranked_by = ACTION_SEARCH_DOCUMENT + SearchVector(
-        "issuing_body__name", weight="B", config="simple"
+    ranked_by = Func(
+        F("search_document"),
+        SearchVector("issuing_body__name", weight="B", config="simple"),
+        arg_joiner=" || ",
+        template="(%(expressions)s)",
+        output_field=SearchVectorField(),
     )
     return (
         AccountabilityAction.objects.public()

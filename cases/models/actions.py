@@ -5,7 +5,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Prefetch, Q, Value, When
@@ -103,11 +103,11 @@ class ActionQuerySet(PublishableQuerySet):
 
 
 # What an action is found and ranked by among its own fields (cases.search.search_actions):
-# one expression, matched through its GIN index (migration action_search_in_every_language;
-# before it, 0018) and ranked on the matches. Title and summary in every language, each with
-# its language's configuration, as an incident's (docs/search.md, "Texts in several
-# languages"); an English original with no translation has the lexemes it had. Its issuing
-# body and subjects are found by their names, as actors.
+# stored in the row (AccountabilityAction.search_document, as an incident's search_vector),
+# matched through its GIN index and ranked without computing it again. Title and summary in
+# every language, each with its language's configuration, as an incident's (docs/search.md,
+# "Texts in several languages"); an English original with no translation has the lexemes it
+# had. Its issuing body and subjects are found by their names, as actors.
 ACTION_SEARCH_DOCUMENT = (
     SearchVector("title", "reference", weight="A", config="simple")
     + translated_search_vector("title", weight="A")
@@ -151,10 +151,13 @@ class AccountabilityAction(ActionTexts, SyncStamped, Publishable):
         Actor, through="ActionSubject", related_name="actions_as_subject", blank=True
     )
     incidents = models.ManyToManyField(Incident, blank=True, related_name="actions")
+    search_document = models.GeneratedField(
+        expression=ACTION_SEARCH_DOCUMENT, output_field=SearchVectorField(), db_persist=True
+    )
 
     objects = ActionQuerySet.as_manager()
 
-    history = History(excluded_fields=["changed_at"], m2m_fields=["incidents"])
+    history = History(excluded_fields=["changed_at", "search_document"], m2m_fields=["incidents"])
 
     class Meta:
         constraints = [
@@ -174,7 +177,7 @@ class AccountabilityAction(ActionTexts, SyncStamped, Publishable):
         indexes = [
             models.Index(fields=["issued_on"], name="action_issued_idx"),
             models.Index(fields=["kind", "status"], name="action_kind_status_idx"),
-            GinIndex(ACTION_SEARCH_DOCUMENT, name="action_search_langs_idx"),
+            GinIndex(fields=["search_document"], name="action_search_document_idx"),
         ]
 
     def __str__(self) -> str:
