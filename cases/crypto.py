@@ -339,6 +339,13 @@ def name_tokens(text: str) -> list[str]:
     return re.findall(r"\w+", text.casefold())
 
 
+def contact_tokens(text: str) -> list[str]:
+    """A contact's words, and for a phone number (6 digits or more) its digits run together:
+    "+380 67 123 45 67" is found as typed and as "+380671234567"."""
+    digits = "".join(re.findall(r"\d", text))
+    return [*name_tokens(text), *([digits] if len(digits) >= 6 else [])]
+
+
 def search_keys() -> list[bytes]:
     """The hash keys, derived from each configured KEK: during a rotation a name is found
     under the new key and the old one."""
@@ -352,11 +359,11 @@ def token_hash(token: str, key: bytes) -> str:
     return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def name_hashes(*names: str) -> list[str]:
+def name_hashes(*names: str, tokens=name_tokens) -> list[str]:
     """What a ProtectedIdentity stores to be found by name: the hash of each token of its
     names under the current key. A whole name is found by all of its tokens."""
     key = search_keys()[0]
-    return sorted({token_hash(token, key) for name in names for token in name_tokens(name)})
+    return sorted({token_hash(token, key) for name in names for token in tokens(name)})
 
 
 def query_hashes(text: str) -> list[list[str]]:
@@ -371,6 +378,8 @@ def query_hashes(text: str) -> list[list[str]]:
 class NameHashesField(ArrayField):
     """The name hashes of a row, computed from its `sources` fields on every save (like
     auto_now): every write path keeps them current. Not editable, not in the history."""
+
+    tokens = staticmethod(name_tokens)
 
     def __init__(self, *args, sources: tuple[str, ...] = (), **kwargs):
         self.sources = tuple(sources)
@@ -388,9 +397,16 @@ class NameHashesField(ArrayField):
         return name, path, args, kwargs
 
     def pre_save(self, model_instance, add):
-        value = name_hashes(*(getattr(model_instance, source) or "" for source in self.sources))
+        sources = (getattr(model_instance, source) or "" for source in self.sources)
+        value = name_hashes(*sources, tokens=self.tokens)
         setattr(model_instance, self.attname, value)
         return value
+
+
+class ContactHashesField(NameHashesField):
+    """A contact's hashes: its words, and a phone number's digits run together."""
+
+    tokens = staticmethod(contact_tokens)
 
 
 # Rotation: a new data key per table, every value sealed again with it, the old keys deleted.

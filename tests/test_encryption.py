@@ -113,6 +113,18 @@ def test_the_admin_shows_finds_and_edits_identities_for_a_cleared_user(client, k
     unknown = client.get(url(m.ProtectedPerson, "changelist"), {"q": "Petrenko"})
     assert "W-0713" not in unknown.content.decode()
 
+    # Found by a contact: an e-mail address in any case, a phone number as written or run
+    # together; not by a number it does not hold.
+    for term in ["Zorianna.Marker@example.org", "+380 99 713 2468", "+380997132468"]:
+        listed = client.get(url(m.ProtectedPerson, "changelist"), {"q": term})
+        assert "W-0713" in listed.content.decode(), term
+    listed = client.get(url(m.ProtectedContact, "changelist"), {"q": "380997132468"})
+    assert PHONE in listed.content.decode()
+    assert EMAIL not in listed.content.decode()
+    for term in ["+380997132460", "petrenko@example.org"]:
+        listed = client.get(url(m.ProtectedPerson, "changelist"), {"q": term})
+        assert "W-0713" not in listed.content.decode(), term
+
     identity = person.identity
     data = {
         "person": person.pk,
@@ -171,6 +183,7 @@ def test_rotation_reseals_everything_resumably_and_the_old_key_no_longer_opens(s
     settings.IHL_ENCRYPTION_PREVIOUS_KEYS = []
     assert m.ProtectedIdentity.objects.filter(person=persons[0]).get().full_name == NAME
     assert m.ProtectedPerson.objects.named("ivanenko").count() == 3
+    assert m.ProtectedPerson.objects.named("+380997132468").count() == 3
 
     crypto.forget_keys()
     settings.IHL_ENCRYPTION_KEY = KEY_A

@@ -198,11 +198,15 @@ class ProtectedContactAdmin(IdentityPermissionAdmin):
     list_display = ("person", "kind", "contact")
     deleted_select_related = ("person",)
     list_select_related = ("person",)
-    # Contacts are found by their person's pseudonym only: the values are sealed.
+    # By their person's pseudonym, or by their value through its keyed hashes (named):
+    # the values are sealed.
     search_fields = ("person__pseudonym",)
     list_filter = ("kind",)
     autocomplete_fields = ("person",)
     ordering = ("person__pseudonym", "pk")
+
+    def named(self, text: str):
+        return m.ProtectedContact.objects.named(text)
 
     @admin.display(description=m.ProtectedContact._meta.get_field("value").verbose_name)
     def contact(self, contact):

@@ -16,11 +16,22 @@ from .base import History, Tracked
 from .incidents import Incident
 
 
+def hashed_as(text: str) -> models.Q:
+    """Rows whose hashes hold every word of `text` (normalised: case, accents, apostrophes),
+    under one of the configured keys: during a rotation, the old key or the new."""
+    found = models.Q(pk__in=[])
+    for hashes in crypto.query_hashes(text):
+        found |= models.Q(name_hashes__contains=hashes)
+    return found
+
+
 class ProtectedPersonQuerySet(models.QuerySet):
     def named(self, text: str) -> "ProtectedPersonQuerySet":
-        """Persons whose identity has every word of `text` in its names."""
+        """Persons whose identity has every word of `text` in its names, or one of whose
+        contacts has every word of it (a phone number, an e-mail address)."""
         return self.filter(
             Exists(ProtectedIdentity.objects.named(text).filter(person=OuterRef("pk")))
+            | Exists(ProtectedContact.objects.named(text).filter(person=OuterRef("pk")))
         )
 
 
@@ -52,15 +63,16 @@ class ProtectedPerson(Tracked):
 
 class ProtectedIdentityQuerySet(models.QuerySet):
     def named(self, text: str) -> "ProtectedIdentityQuerySet":
-        """Identities with every word of `text` (normalised: case, accents, apostrophes) in
-        their full or other names, found by keyed hashes: the names themselves are sealed."""
-        choices = crypto.query_hashes(text)
-        if not choices:
-            return self.none()
-        found = models.Q()
-        for hashes in choices:  # one list per configured key: during a rotation, two
-            found |= models.Q(name_hashes__contains=hashes)
-        return self.filter(found)
+        """Identities with every word of `text` in their full or other names, found by
+        keyed hashes: the names themselves are sealed."""
+        return self.filter(hashed_as(text))
+
+
+class ProtectedContactQuerySet(models.QuerySet):
+    def named(self, text: str) -> "ProtectedContactQuerySet":
+        """Contacts whose value has every word of `text` ("anna@example.org", "+380 67 123
+        45 67" or "+380671234567"), found by keyed hashes: the values are sealed."""
+        return self.filter(hashed_as(text))
 
 
 class ProtectedIdentity(Tracked):
@@ -98,8 +110,14 @@ class ProtectedContact(Tracked):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     value = crypto.EncryptedCharField(max_length=500)
     note = crypto.EncryptedTextField(blank=True, default="")
+    name_hashes = crypto.ContactHashesField(sources=("value",))
 
-    history = History()
+    history = History(excluded_fields=["name_hashes"])
+
+    objects = ProtectedContactQuerySet.as_manager()
+
+    class Meta:
+        indexes = [GinIndex(fields=["name_hashes"], name="protected_contact_value_hashes")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.person}"
