@@ -911,17 +911,14 @@ def _incidents(rows: list[dict] | None) -> list[Incident]:
     return incidents
 
 
-def _page_ids_sql(sort: str, tsquery: str | None, ranking: "Ranking | None" = None) -> str:
-    """The sample's ids, each with its position in the requested order. Ranked by
-    relevance with a `ranking` (the ranked index): the best of every match when
-    `ranks_all`, else the sample ranked by the same distance."""
-    if ranking is not None and sort == "relevance":
-        by_date = "date_earliest DESC NULLS LAST, id DESC"
+def _page_ids_sql(sort: str, tsquery: str | None, words: str | None = None) -> str:
+    """The sample's ids, each with its position in the requested order: by relevance,
+    `ts_rank`, or with the ranked index RUM's distance from the query's `words`
+    (`words_sql`), the order `best_page_rows` gives every match."""
+    if words is not None and sort == "relevance":
         return (
-            f"SELECT id, row_number() OVER (ORDER BY distance, {by_date}) "
-            f"FROM ({ranking.best}) best WHERE (SELECT yes FROM ranks_all) "
-            f"UNION ALL SELECT id, row_number() OVER (ORDER BY search_vector <=> "
-            f"{ranking.words}, {by_date}) FROM sample WHERE NOT (SELECT yes FROM ranks_all)"
+            f"SELECT id, row_number() OVER (ORDER BY search_vector <=> {words}, "
+            "date_earliest DESC NULLS LAST, id DESC) FROM sample"
         )
     if tsquery is not None and sort == "relevance":
         # as search_incidents() orders: SearchRank is ts_rank
@@ -956,28 +953,33 @@ WHERE c.oid = 'cases_incident'::regclass AND s.schemaname = current_schema()
 """
 
 
-@dataclass
-class Ranking:
-    """The page's relevance where the ranked index is (`ranking`), as SQL."""
+def ranks_all_sql(words_of: str) -> str:
+    """Whether the page ranks every match, in the statement: more than COUNT_LIMIT
+    matches and their words (`words_of`: `_positive_sql`) estimated in at most
+    RANK_LIMIT incidents (_ESTIMATE_SQL, computed only past the count's limit)."""
+    estimate = _ESTIMATE_SQL.format(words_of=words_of)
+    return f"SELECT (SELECT n FROM found) > %(count_limit)s AND ({estimate})"
 
-    best: str  # best_matches_sql
-    words: str  # words_sql
-    estimate: str  # whether the words are in at most RANK_LIMIT incidents
 
-
-def ranking(filters: Filters, tsquery: str) -> Ranking:
-    """The SQL of the page's relevance for `filters` (with text, `tsquery` its query's SQL)
-    where the ranked index is."""
-    positive = _positive_sql(filters.text)
-    words = _WORDS_SQL.format(tsquery=positive)
+def best_page_rows(filters: Filters, *, tsquery: str, offset: int, per_page: int) -> list[Incident]:
+    """One page of every match of `filters` (with text) ranked by the ranked index, as
+    `_ROWS_SQL` reads them: the best matches (`best_matches_sql`) ordered by distance, latest
+    earliest date, id. One query; the statement that found more than COUNT_LIMIT matches
+    and the words in at most RANK_LIMIT incidents ran first (a second query, as a date
+    order past the limit takes)."""
+    words = words_sql(filters.text)
     filtered = filter_incidents(Incident.objects.public(), filters)
-    return Ranking(
-        best=best_matches_sql(
-            filtered, tsquery=tsquery, words=words, columns=("id", "date_earliest")
-        ),
-        words=words,
-        estimate=_ESTIMATE_SQL.format(words_of=positive),
+    best = best_matches_sql(filtered, tsquery=tsquery, words=words, columns=("id", "date_earliest"))
+    sql = (
+        "WITH page (id, position) AS MATERIALIZED (SELECT * FROM (SELECT id, row_number() "
+        "OVER (ORDER BY distance, date_earliest DESC NULLS LAST, id DESC) "
+        f"FROM ({best}) best) p ORDER BY 2 OFFSET %(offset)s LIMIT %(per_page)s) "
+        + _rows_sql(tsquery)
     )
+    params = {"best": offset + per_page, "offset": offset, "per_page": per_page, **_HEADLINE}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return _incidents(cursor.fetchone()[0])
 
 
 def page_rows(ids: list[int], tsquery: str | None) -> list[Incident]:
@@ -1028,13 +1030,14 @@ def sample_and_facets(
     offset: int = 0,
     per_page: int = 20,
     show_all: str = "",
-    ranking: Ranking | None = None,
+    words: str | None = None,
+    words_of: str | None = None,
 ) -> Sample:
     """The sample, the count, the facets, the timeline of `matches` and one page of the
     sample in `sort` order (relevance needs `tsquery`, from `_tsquery_sql`), in one query.
-    Given a `ranking` (where `has_ranked_index()`), relevance orders every match, its page
-    read from the best matches, when there are more than COUNT_LIMIT and the words are
-    estimated in at most RANK_LIMIT incidents (`Sample.ranked_all`); else the sample.
+    Given the query's `words` (`words_sql`, where `has_ranked_index()`), relevance ranks
+    the sample by RUM's distance, and `Sample.ranked_all` says whether the page should
+    rank every match instead (`ranks_all_sql`; `best_page_rows` reads that page).
 
     The capped facets keep their FACET_SIZE largest values, `show_all` (one of
     CAPPED_FACETS) up to FACET_ALL_SIZE; one more is read to tell whether any were left
@@ -1043,14 +1046,14 @@ def sample_and_facets(
     if tsquery is not None and sort == "relevance":
         columns.append("search_vector")
     ranks_all = "SELECT false"
-    if ranking is not None and sort == "relevance":
-        ranks_all = f"SELECT (SELECT n FROM found) > %(count_limit)s AND ({ranking.estimate})"
+    if words is not None and sort == "relevance":
+        ranks_all = ranks_all_sql(words_of)
     planned = 2 * COUNT_LIMIT + 1  # see _SAMPLE_SQL: the statement reads COUNT_LIMIT + 1
     newest = matches.order_by("-pk").values_list(*columns)[:planned]
     sql = _SAMPLE_SQL.format(
         columns=", ".join(columns),
         newest=_sql(newest),
-        page=_page_ids_sql(sort, tsquery, ranking),
+        page=_page_ids_sql(sort, tsquery, words),
         ranks_all=ranks_all,
         rows=_rows_sql(tsquery),
         **_visibility_sql(),
@@ -1064,7 +1067,6 @@ def sample_and_facets(
         },
         "offset": offset,
         "per_page": per_page,
-        "best": offset + per_page,
         "rank_limit": RANK_LIMIT,
         **_HEADLINE,
     }
@@ -1191,11 +1193,12 @@ def search_page(
     One query takes the count up to COUNT_LIMIT, the sample (every match up to the limit,
     the newest SAMPLE_SIZE by id past it), facets, timeline and the requested page of the
     sample, ranked by relevance or ordered by date (`sample_and_facets`). Relevance orders
-    every match where the server has the ranked index, its page read from the best
-    matches in the same statement; elsewhere it orders the sample only, which then has as
-    many pages as the sample. Sorting by date orders every
-    match, so past the limit the page's ids are taken from every match and its rows read
-    again; a page past the last one is the last page, taken as the first was.
+    the sample only, which then has as many pages as the sample, except where the server
+    has the ranked index and the statement finds the words in few enough incidents: then
+    it orders every match, its page read by a second query from the best matches
+    (`best_page_rows`). Sorting by date orders every match, so past the limit the page's
+    ids are taken from every match and its rows read again; a page past the last one is
+    the last page, taken as the first was.
     """
     matches = matching_incidents(filters)
     if sort == "relevance" and not filters.text:
@@ -1204,9 +1207,9 @@ def search_page(
     tsquery = _tsquery_sql(query) if query is not None else None
     requested = max(page, 1)
     ranked = query is not None and sort == "relevance"
-    # With the ranked index, relevance orders every match, as a date sort does.
+    # With the ranked index, relevance may order every match, as a date sort does.
     on_ranked_index = ranked and has_ranked_index()
-    page_ranking = ranking(filters, tsquery) if on_ranked_index and tsquery else None
+    words_of = _positive_sql(filters.text) if on_ranked_index else None
 
     def sample_with_page(page: int) -> Sample:
         offset = (page - 1) * per_page
@@ -1217,7 +1220,8 @@ def search_page(
             offset=offset,
             per_page=per_page,
             show_all=show_all if show_all in CAPPED_FACETS else "",
-            ranking=page_ranking,
+            words=_WORDS_SQL.format(tsquery=words_of) if words_of else None,
+            words_of=words_of,
         )
 
     sample = sample_with_page(requested)
@@ -1226,7 +1230,10 @@ def search_page(
     pages = max(1, -(-(sample.size if ranks_sample else total) // per_page))
     page = min(requested, pages)
     rows = sample.rows
-    if sampled and not ranked:
+    if sample.ranked_all:
+        offset = (page - 1) * per_page
+        rows = best_page_rows(filters, tsquery=tsquery, offset=offset, per_page=per_page)
+    elif sampled and not ranked:
         offset = (page - 1) * per_page
         ordered = matches.order_by(*_date_order(sort)).values_list("pk", flat=True)
         rows = page_rows(list(ordered[offset : offset + per_page]), tsquery)
