@@ -916,9 +916,11 @@ def _page_ids_sql(sort: str, tsquery: str | None, words: str | None = None) -> s
     `ts_rank`, or with the ranked index RUM's distance from the query's `words`
     (`words_sql`), the order `best_page_rows` gives every match."""
     if words is not None and sort == "relevance":
+        # not when the page ranks every match (`ranks_all_sql`): best_page_rows reads it
         return (
             f"SELECT id, row_number() OVER (ORDER BY search_vector <=> {words}, "
-            "date_earliest DESC NULLS LAST, id DESC) FROM sample"
+            "date_earliest DESC NULLS LAST, id DESC) FROM sample "
+            "WHERE NOT (SELECT yes FROM ranks_all)"
         )
     if tsquery is not None and sort == "relevance":
         # as search_incidents() orders: SearchRank is ts_rank
@@ -936,29 +938,17 @@ def _page_ids_sql(sort: str, tsquery: str | None, words: str | None = None) -> s
 # at most COUNT_LIMIT matches (the sample is then every match), the sample is ranked.
 RANK_LIMIT = 20_000
 
-# Whether the words of a tsquery ({words_of}) are estimated in at most RANK_LIMIT
-# incidents: the sum of the words' frequencies in the column's statistics (its most
-# common elements; a word not among them is rarer than any that is) times the table's
-# rows. Without statistics it is 0: run ANALYZE after loading (docs/search.md).
-_ESTIMATE_SQL = """
-SELECT coalesce(sum(e.freq) * max(c.reltuples), 0) <= %(rank_limit)s
-FROM pg_class c, pg_stats s,
-     LATERAL unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) e (word, freq)
-WHERE c.oid = 'cases_incident'::regclass AND s.schemaname = current_schema()
-  AND s.tablename = 'cases_incident' AND s.attname = 'search_vector'
-  AND e.word IN (
-      SELECT replace(m[1], '''''', '''')
-      FROM regexp_matches(({words_of})::text, '''((?:[^'']|'''')*)''', 'g') m
-  )
-"""
 
-
-def ranks_all_sql(words_of: str) -> str:
-    """Whether the page ranks every match, in the statement: more than COUNT_LIMIT
-    matches and their words (`words_of`: `_positive_sql`) estimated in at most
-    RANK_LIMIT incidents (_ESTIMATE_SQL, computed only past the count's limit)."""
-    estimate = _ESTIMATE_SQL.format(words_of=words_of)
-    return f"SELECT (SELECT n FROM found) > %(count_limit)s AND ({estimate})"
+def ranks_all_sql(words: str) -> str:
+    """Whether the page ranks every match, in the statement: more than COUNT_LIMIT matches
+    and the query's `words` (`words_sql`) estimated by the planner in at most RANK_LIMIT
+    incidents (`ihl_estimated_matches`, migration 0025: an EXPLAIN of the words' match,
+    run only past the count's limit; reading the column's statistics in SQL instead cost
+    6 to 10 ms)."""
+    return (
+        "SELECT (SELECT n FROM found) > %(count_limit)s "
+        f"AND (SELECT ihl_estimated_matches({words}) <= %(rank_limit)s)"
+    )
 
 
 def best_page_rows(filters: Filters, *, tsquery: str, offset: int, per_page: int) -> list[Incident]:
@@ -1031,7 +1021,6 @@ def sample_and_facets(
     per_page: int = 20,
     show_all: str = "",
     words: str | None = None,
-    words_of: str | None = None,
 ) -> Sample:
     """The sample, the count, the facets, the timeline of `matches` and one page of the
     sample in `sort` order (relevance needs `tsquery`, from `_tsquery_sql`), in one query.
@@ -1047,7 +1036,7 @@ def sample_and_facets(
         columns.append("search_vector")
     ranks_all = "SELECT false"
     if words is not None and sort == "relevance":
-        ranks_all = ranks_all_sql(words_of)
+        ranks_all = ranks_all_sql(words)
     planned = 2 * COUNT_LIMIT + 1  # see _SAMPLE_SQL: the statement reads COUNT_LIMIT + 1
     newest = matches.order_by("-pk").values_list(*columns)[:planned]
     sql = _SAMPLE_SQL.format(
@@ -1209,7 +1198,7 @@ def search_page(
     ranked = query is not None and sort == "relevance"
     # With the ranked index, relevance may order every match, as a date sort does.
     on_ranked_index = ranked and has_ranked_index()
-    words_of = _positive_sql(filters.text) if on_ranked_index else None
+    words = words_sql(filters.text) if on_ranked_index else None
 
     def sample_with_page(page: int) -> Sample:
         offset = (page - 1) * per_page
@@ -1220,8 +1209,7 @@ def search_page(
             offset=offset,
             per_page=per_page,
             show_all=show_all if show_all in CAPPED_FACETS else "",
-            words=_WORDS_SQL.format(tsquery=words_of) if words_of else None,
-            words_of=words_of,
+            words=words,
         )
 
     sample = sample_with_page(requested)

@@ -6,6 +6,7 @@ import json
 import pytest
 from django.db import connection
 
+import cases.api.pagination  # noqa: F401  (imported now: it binds COUNT_LIMIT on import)
 from cases import search as search_module
 from tests import factories as f
 
