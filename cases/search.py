@@ -911,16 +911,20 @@ def _incidents(rows: list[dict] | None) -> list[Incident]:
     return incidents
 
 
-def _page_ids_sql(sort: str, tsquery: str | None, words: str | None = None) -> str:
+def _page_ids_sql(
+    sort: str, tsquery: str | None, words: str | None = None, best: str | None = None
+) -> str:
     """The sample's ids, each with its position in the requested order: by relevance,
     `ts_rank`, or with the ranked index RUM's distance from the query's `words`
-    (`words_sql`), the order `best_page_rows` gives every match."""
+    (`words_sql`): of the `best` matches (`best_matches_sql`) when the statement ranks
+    every match (`ranks_all`), else of the sample."""
     if words is not None and sort == "relevance":
-        # not when the page ranks every match (`ranks_all_sql`): best_page_rows reads it
+        by_date = "date_earliest DESC NULLS LAST, id DESC"
         return (
-            f"SELECT id, row_number() OVER (ORDER BY search_vector <=> {words}, "
-            "date_earliest DESC NULLS LAST, id DESC) FROM sample "
-            "WHERE NOT (SELECT yes FROM ranks_all)"
+            f"SELECT id, row_number() OVER (ORDER BY distance, {by_date}) "
+            f"FROM ({best}) best WHERE (SELECT yes FROM ranks_all) UNION ALL "
+            f"SELECT id, row_number() OVER (ORDER BY search_vector <=> {words}, {by_date}) "
+            "FROM sample WHERE NOT (SELECT yes FROM ranks_all)"
         )
     if tsquery is not None and sort == "relevance":
         # as search_incidents() orders: SearchRank is ts_rank
@@ -949,27 +953,6 @@ def ranks_all_sql(words: str) -> str:
         "SELECT (SELECT n FROM found) > %(count_limit)s "
         f"AND (SELECT ihl_estimated_matches({words}) <= %(rank_limit)s)"
     )
-
-
-def best_page_rows(filters: Filters, *, tsquery: str, offset: int, per_page: int) -> list[Incident]:
-    """One page of every match of `filters` (with text) ranked by the ranked index, as
-    `_ROWS_SQL` reads them: the best matches (`best_matches_sql`) ordered by distance, latest
-    earliest date, id. One query; the statement that found more than COUNT_LIMIT matches
-    and the words in at most RANK_LIMIT incidents ran first (a second query, as a date
-    order past the limit takes)."""
-    words = words_sql(filters.text)
-    filtered = filter_incidents(Incident.objects.public(), filters)
-    best = best_matches_sql(filtered, tsquery=tsquery, words=words, columns=("id", "date_earliest"))
-    sql = (
-        "WITH page (id, position) AS MATERIALIZED (SELECT * FROM (SELECT id, row_number() "
-        "OVER (ORDER BY distance, date_earliest DESC NULLS LAST, id DESC) "
-        f"FROM ({best}) best) p ORDER BY 2 OFFSET %(offset)s LIMIT %(per_page)s) "
-        + _rows_sql(tsquery)
-    )
-    params = {"best": offset + per_page, "offset": offset, "per_page": per_page, **_HEADLINE}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return _incidents(cursor.fetchone()[0])
 
 
 def page_rows(ids: list[int], tsquery: str | None) -> list[Incident]:
@@ -1021,12 +1004,14 @@ def sample_and_facets(
     per_page: int = 20,
     show_all: str = "",
     words: str | None = None,
+    best: str | None = None,
 ) -> Sample:
     """The sample, the count, the facets, the timeline of `matches` and one page of the
     sample in `sort` order (relevance needs `tsquery`, from `_tsquery_sql`), in one query.
-    Given the query's `words` (`words_sql`, where `has_ranked_index()`), relevance ranks
-    the sample by RUM's distance, and `Sample.ranked_all` says whether the page should
-    rank every match instead (`ranks_all_sql`; `best_page_rows` reads that page).
+    Given the query's `words` (`words_sql`, where `has_ranked_index()`) and the `best`
+    matches (`best_matches_sql`), relevance ranks every match when the statement finds
+    more than COUNT_LIMIT and the words in at most RANK_LIMIT incidents (`ranks_all_sql`,
+    `Sample.ranked_all`), else the sample, by RUM's distance either way.
 
     The capped facets keep their FACET_SIZE largest values, `show_all` (one of
     CAPPED_FACETS) up to FACET_ALL_SIZE; one more is read to tell whether any were left
@@ -1042,7 +1027,7 @@ def sample_and_facets(
     sql = _SAMPLE_SQL.format(
         columns=", ".join(columns),
         newest=_sql(newest),
-        page=_page_ids_sql(sort, tsquery, words),
+        page=_page_ids_sql(sort, tsquery, words, best),
         ranks_all=ranks_all,
         rows=_rows_sql(tsquery),
         **_visibility_sql(),
@@ -1057,6 +1042,7 @@ def sample_and_facets(
         "offset": offset,
         "per_page": per_page,
         "rank_limit": RANK_LIMIT,
+        "best": offset + per_page,
         **_HEADLINE,
     }
     with connection.cursor() as cursor:
@@ -1184,10 +1170,10 @@ def search_page(
     sample, ranked by relevance or ordered by date (`sample_and_facets`). Relevance orders
     the sample only, which then has as many pages as the sample, except where the server
     has the ranked index and the statement finds the words in few enough incidents: then
-    it orders every match, its page read by a second query from the best matches
-    (`best_page_rows`). Sorting by date orders every match, so past the limit the page's
-    ids are taken from every match and its rows read again; a page past the last one is
-    the last page, taken as the first was.
+    it orders every match, its page read in the same statement from the best matches.
+    Sorting by date orders every match, so past the limit the page's ids are taken from
+    every match and its rows read again; a page past the last one is the last page, taken
+    as the first was.
     """
     matches = matching_incidents(filters)
     if sort == "relevance" and not filters.text:
@@ -1210,6 +1196,14 @@ def search_page(
             per_page=per_page,
             show_all=show_all if show_all in CAPPED_FACETS else "",
             words=words,
+            best=best_matches_sql(
+                filter_incidents(Incident.objects.public(), filters),
+                tsquery=tsquery,
+                words=words,
+                columns=("id", "date_earliest"),
+            )
+            if words
+            else None,
         )
 
     sample = sample_with_page(requested)
@@ -1218,10 +1212,7 @@ def search_page(
     pages = max(1, -(-(sample.size if ranks_sample else total) // per_page))
     page = min(requested, pages)
     rows = sample.rows
-    if sample.ranked_all:
-        offset = (page - 1) * per_page
-        rows = best_page_rows(filters, tsquery=tsquery, offset=offset, per_page=per_page)
-    elif sampled and not ranked:
+    if sampled and not ranked:
         offset = (page - 1) * per_page
         ordered = matches.order_by(*_date_order(sort)).values_list("pk", flat=True)
         rows = page_rows(list(ordered[offset : offset + per_page]), tsquery)
