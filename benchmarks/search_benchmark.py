@@ -65,12 +65,7 @@ total AS MATERIALIZED (SELECT count(*) AS n FROM (SELECT FROM m LIMIT %(limit)s 
 sample AS MATERIALIZED (  -- in m's order, read only so far
     SELECT * FROM m LIMIT (SELECT CASE WHEN n > %(limit)s THEN %(sample)s ELSE n END FROM total)
 ),
-top AS MATERIALIZED (
-    SELECT sample.id, ts_rank(sample.search_vector, q.q) AS rank, sample.date_earliest
-    FROM sample, q
-    ORDER BY rank DESC, sample.date_earliest DESC NULLS LAST, sample.id DESC
-    LIMIT 20
-),
+top AS MATERIALIZED ({top}),
 public_actor AS NOT MATERIALIZED (
     SELECT id FROM cases_actor
     WHERE publication_status = 'published' AND confidentiality = 'public'
@@ -117,7 +112,7 @@ SELECT
                        FROM cases_incident_categories ic
                        JOIN cases_violationcategory c ON c.id = ic.violationcategory_id
                        WHERE ic.incident_id = i.id))
-        ORDER BY top.rank DESC, top.date_earliest DESC NULLS LAST, top.id DESC)
+        ORDER BY top.rank {rank_order}, top.date_earliest DESC NULLS LAST, top.id DESC)
      FROM top JOIN cases_incident i USING (id) LEFT JOIN cases_state s ON s.code = i.country_id,
           q) AS page,
     (SELECT json_object_agg(k, n) FROM (
@@ -155,12 +150,52 @@ SELECT
         FROM sample WHERE date_earliest IS NOT NULL GROUP BY 1) x) AS timeline
 """.replace("{tsquery}", TSQUERY)
 
+# The first page: without the ranked index, the sample ranked by ts_rank (as before it).
+TOP_SAMPLE = """
+    SELECT sample.id, ts_rank(sample.search_vector, q.q) AS rank, sample.date_earliest
+    FROM sample, q
+    ORDER BY rank DESC, sample.date_earliest DESC NULLS LAST, sample.id DESC
+    LIMIT 20"""
+# With the ranked (RUM) index, ranked by RUM's distance from the query's words: a plain
+# word's words in every configuration the search uses, each once (cases.search._Words).
+WORDS = """(SELECT string_agg(DISTINCT quote_literal(w), ' | ')::tsquery
+    FROM unnest(tsvector_to_array(
+        to_tsvector('english', %(text)s) || to_tsvector('simple', %(text)s)
+        || to_tsvector('french', %(text)s) || to_tsvector('spanish', %(text)s)
+        || to_tsvector('arabic', %(text)s))) w)"""
+# ... the sample, past RANK_LIMIT (or up to COUNT_LIMIT matches: every match) ...
+TOP_SAMPLE_BY_DISTANCE = f"""
+    SELECT sample.id, sample.search_vector <=> {WORDS} AS rank, sample.date_earliest
+    FROM sample
+    ORDER BY rank, sample.date_earliest DESC NULLS LAST, sample.id DESC
+    LIMIT 20"""
+# ... or every match: the 20 best read in order from the index (every one tied with the
+# 20th too), then by date and id.
+TOP_BEST = f"""
+    SELECT id, rank, date_earliest FROM (
+        SELECT i.id, i.search_vector <=> {WORDS} AS rank, i.date_earliest
+        FROM cases_incident i
+        WHERE i.search_vector @@ {WORDS}
+          AND i.publication_status = 'published' AND i.confidentiality = 'public'
+        ORDER BY i.search_vector <=> {WORDS}
+        FETCH FIRST 20 ROWS WITH TIES
+    ) best
+    ORDER BY rank, date_earliest DESC NULLS LAST, id DESC
+    LIMIT 20"""
+TOPS = {
+    "sample": (TOP_SAMPLE, "DESC"),
+    "sample by distance": (TOP_SAMPLE_BY_DISTANCE, "ASC"),
+    "every match": (TOP_BEST, "ASC"),
+}
 
-def hand_written(term: str) -> dict:
+
+def hand_written(term: str, ranking: str) -> dict:
+    """The page's answer for `term`, its first page ranked as `ranking` (one of TOPS)."""
     prefix = search._prefix_tsquery(term) or term
+    top, rank_order = TOPS[ranking]
     with connection.cursor() as cursor:
         cursor.execute(
-            SQL,
+            SQL.replace("{top}", top).replace("{rank_order}", rank_order),
             {
                 "text": term,
                 "prefix": prefix,
@@ -204,7 +239,9 @@ def median_ms(groups: list[list], runs: int) -> list[tuple[float, object]]:
 
 
 def pick_terms() -> list[str]:
-    """A rare (~0.05%), a medium (~1%) and the most common word, from a 2% sample."""
+    """A rare (~0.05%), a medium (~1%), a medium one whose matches are the oldest (~1%,
+    the largest share of its matches in the oldest fifth of the ids: the newest-first
+    scan walks furthest for it) and the most common word, from a 2% sample."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM (SELECT 1 FROM cases_incident "
@@ -218,10 +255,29 @@ def pick_terms() -> list[str]:
         )
         words = cursor.fetchall()
 
+        cursor.execute(
+            "SELECT word, ndoc FROM ts_stat($$SELECT search_vector FROM cases_incident "
+            "TABLESAMPLE SYSTEM (2) REPEATABLE (1) WHERE id < (SELECT min(id) + "
+            "(max(id) - min(id)) / 5 FROM cases_incident)$$)"
+        )
+        in_oldest = dict(cursor.fetchall())
+
     def nearest(share: float) -> str:
         return min(words, key=lambda w: (abs(w[1] / sample - share), w[0]))[0]
 
-    return [nearest(0.0005), nearest(0.01), max(words, key=lambda w: w[1])[0]]
+    medium = [w for w in words if 0.005 <= w[1] / sample <= 0.02 and w[1] >= 10]
+    old = max(medium, key=lambda w: (in_oldest.get(w[0], 0) / w[1], w[0]))[0]
+    return [nearest(0.0005), nearest(0.01), old, max(words, key=lambda w: w[1])[0]]
+
+
+def oldest_fifth_share(term: str) -> float:
+    """The share of the term's (public) matches among the oldest fifth of the ids."""
+    matches = search.matching_incidents(search.Filters(text=term))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT min(id) + (max(id) - min(id)) / 5 FROM cases_incident")
+        cut = cursor.fetchone()[0]
+    total = matches.count()
+    return matches.filter(pk__lt=cut).count() / total if total else 0.0
 
 
 def same_results(page: search.SearchPage, sql: dict) -> list[str]:
@@ -283,16 +339,32 @@ def main() -> None:
         cursor.execute("SELECT count(*) FROM cases_incident")
         incidents = cursor.fetchone()[0]
     terms = args.terms.split(",") if args.terms else pick_terms()
+    ranked_index = search.has_ranked_index()
     print(f"{incidents:,} incidents; jit={jit}; median of {args.runs} warm runs, ms")
-    print(f"{'term':<16}{'matches':>10}{'orm':>10}{'sql':>10}{'orm/sql':>9}{'page':>10}  check")
+    print(f"ranked index: {'yes' if ranked_index else 'no'}")
     client = Client()
+    # The hand-written SQL answers as the page does: its first page ranked the way the
+    # page ranked it (the sample, or every match), read from the page's first answer.
+    rankings = {}
+    for term in terms:
+        page = orm(term)
+        if not ranked_index:
+            rankings[term] = "sample"
+        elif page.ranked_sample or not page.total_is_lower_bound:
+            rankings[term] = "sample by distance"
+        else:
+            rankings[term] = "every match"
+    print(
+        f"{'term':<16}{'matches':>10}{'old':>6}{'orm':>10}{'sql':>10}{'orm/sql':>9}"
+        f"{'page':>10}  ranked, check"
+    )
     # Every term and method in turn in each run: the very common / rare ratio compares
     # terms, so a burst of load must hit them alike too.
     timed = median_ms(
         [
             [
                 lambda t=term: orm(t),
-                lambda t=term: hand_written(t),
+                lambda t=term: hand_written(t, rankings[t]),
                 lambda t=term: client.get("/search/", {"q": t}),
             ]
             for term in terms
@@ -305,9 +377,11 @@ def main() -> None:
         assert response.status_code == 200
         matches = f">{page.total:,}" if page.total_is_lower_bound else f"{page.total:,}"
         problems = same_results(page, sql)
+        old = oldest_fifth_share(term)
         print(
-            f"{term:<16}{matches:>10}{orm_ms:>10.1f}{sql_ms:>10.1f}{orm_ms / sql_ms:>9.2f}"
-            f"{page_ms:>10.1f}  {'same results' if not problems else '; '.join(problems)}"
+            f"{term:<16}{matches:>10}{old:>6.0%}{orm_ms:>10.1f}{sql_ms:>10.1f}"
+            f"{orm_ms / sql_ms:>9.2f}{page_ms:>10.1f}  {rankings[term]}, "
+            f"{'same results' if not problems else '; '.join(problems)}"
         )
         rare_ms = rare_ms or orm_ms
     print(f"very common / rare (orm): {orm_ms / rare_ms:.2f}")

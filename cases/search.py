@@ -8,8 +8,10 @@ a prefix, so "lvov" finds Lvova-Belova while the user is still typing.
 Costs grow with the number of matches (see docs/search.md): one scan takes the matches
 most recently added to the database (highest ids: the same whatever the plan), stopping
 after COUNT_LIMIT + 1. Their number is the count ("more than 1,000" past the limit). Up to
-the limit every figure describes every match, exactly. Past it, facets, the timeline and
-ranking by relevance read a sample: the SAMPLE_SIZE matches most recently added.
+the limit every figure describes every match, exactly. Past it, facets and the timeline
+read a sample: the SAMPLE_SIZE matches most recently added. Relevance ranks every match
+where the server has the ranked (RUM) index (`has_ranked_index`), and the sample where it
+has not (the embedded PostgreSQL).
 """
 
 import dataclasses
@@ -28,7 +30,8 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import connection, transaction
-from django.db.models import F, Func, IntegerField, QuerySet, Value
+from django.db.models import F, FloatField, Func, IntegerField, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Left, Length
 from django.db.models.sql import Query
 from django.utils.translation import get_language, gettext_lazy
@@ -128,23 +131,24 @@ class _WordQuery(SearchQuery):
         return sql, params
 
 
-def incident_query(text: str) -> SearchQuery:
+def incident_query(text: str, *, prefix: bool = True) -> SearchQuery:
     """A websearch query matching English stems and exact words (names in any script).
 
     Each part is matched both stemmed (English) and exact ("simple": names in any script)
     and either may match; exclusions must hold for both forms, so they are taken out and
-    applied to both. When the text ends with a bare word, it also matches as a prefix.
+    applied to both. When the text ends with a bare word, it also matches as a prefix,
+    unless `prefix` is false (the ranked index's order, see `best_matches_sql`).
     """
     excluded = [m.group(1) for m in _EXCLUSION.finditer(text)]
     positive = _EXCLUSION.sub(" ", text).strip()
-    if not excluded and _PLAIN_WORD.fullmatch(positive):
+    if prefix and not excluded and _PLAIN_WORD.fullmatch(positive):
         return _WordQuery(positive)
     query = SearchQuery(positive, search_type="websearch", config=SEARCH_CONFIG) | SearchQuery(
         positive, search_type="websearch", config="simple"
     )
     for config in STEMMED_CONFIGS:
         query = query | SearchQuery(positive, search_type="websearch", config=config)
-    last = _LAST_WORD.search(positive) if positive.count('"') % 2 == 0 else None
+    last = _LAST_WORD.search(positive) if prefix and positive.count('"') % 2 == 0 else None
     if last and last.group("word").upper() != "OR":
         prefix = _prefix_tsquery(last.group("word"))
         if prefix:
@@ -171,6 +175,141 @@ def search_incidents(queryset: QuerySet, text: str) -> QuerySet:
         queryset.filter(search_vector=query)
         .annotate(rank=SearchRank(F("search_vector"), query))
         .order_by("-rank", F("date_earliest").desc(nulls_last=True), "-pk")
+    )
+
+
+# The RUM index on the search document (migration 0026), where the server has RUM.
+RANKED_INDEX = "incident_search_rum_idx"
+_ranked_index: dict[str, bool] = {}
+
+
+def has_ranked_index() -> bool:
+    """Whether relevance can rank every match (the RUM index is there): checked once per
+    process and database, not per request. Without it (the embedded PostgreSQL) relevance
+    ranks the sample, and the API ranks every match by computing each one's rank."""
+    name = connection.settings_dict["NAME"]
+    if name not in _ranked_index:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM pg_index WHERE indexrelid = to_regclass(%s) AND indisvalid",
+                [RANKED_INDEX],
+            )
+            _ranked_index[name] = cursor.fetchone() is not None
+    return _ranked_index[name]
+
+
+# The distinct words (lexemes) of a tsquery ({tsquery}), as one tsquery matching any of
+# them: what the ranked index orders by. RUM's order is exact for whole words each named
+# once in the query. A word named twice (the English and French stems of "civilians" are
+# the same) is scored once in the index and twice by `<=>` on the row, and a prefix's
+# several words are read out of order: measured, 31 and 89 of 300 rows out of the
+# distance's order. The lexemes are read from the query's text form ('word', '' for a
+# quote).
+_WORDS_SQL = (
+    "(SELECT coalesce(string_agg(DISTINCT '''' || m[1] || '''', ' | '), '')::tsquery "
+    "FROM regexp_matches(({tsquery})::text, '''((?:[^'']|'''')*)''', 'g') m)"
+)
+
+
+def _positive_sql(text: str) -> str:
+    """The query of `text`'s positive parts (no exclusion, no prefix) in every
+    configuration, as SQL with its text bound (`%` doubled, as `_sql`): incident_query's
+    general form without its prefix, written directly (compiling it took 3 ms)."""
+    positive = _EXCLUSION.sub(" ", text).strip()
+    configs = [SEARCH_CONFIG, "simple", *STEMMED_CONFIGS]
+    parts = " || ".join(f"websearch_to_tsquery('{config}', %s)" for config in configs)
+    return connection.ops.compose_sql(f"({parts})", [positive] * len(configs)).replace("%", "%%")
+
+
+def words_sql(text: str) -> str:
+    """What relevance ranks by where the ranked index is: the words of `text`
+    (_WORDS_SQL), as SQL."""
+    return _WORDS_SQL.format(tsquery=_positive_sql(text))
+
+
+def rank_distance(words: str) -> RawSQL:
+    """RUM's distance of the search document from the tsquery `words` (SQL): 1 / (2 x
+    ts_rank), so the smallest first is ts_rank's order."""
+    return RawSQL(f"(search_vector <=> {words})", [], output_field=FloatField())
+
+
+def best_matches_sql(
+    filtered: QuerySet,
+    *,
+    tsquery: str,
+    words: str,
+    columns: tuple[str, ...],
+    then: str = "date_earliest DESC NULLS LAST, id DESC",
+) -> str:
+    """`columns` and `distance` of the best matches of the query (`tsquery`, SQL from
+    `_tsquery_sql`) among `filtered` (the incidents the other filters select), best
+    first: the first %(best)s and every match tied with the last of them (FETCH FIRST ...
+    WITH TIES, which the index's order can serve where a second sort key could not), so
+    that ordering them again by distance and then by date and id gives the same rows as
+    ordering every match so.
+
+    The distance is from the query's `words` (`words_sql`), read in
+    order from the RUM index; each row is then tested against the query itself (a
+    function, so that it stays out of the index scan, where a second condition disturbed
+    the order). A match found only by the prefix ("attacker" for "attack") has none of the
+    words: such matches come after every other, in the order `then` (newest first), and
+    are read only when the others are fewer than %(best)s. Composed as text: the query's
+    expressions are compiled once (an ORM queryset compiled them five times, 12 ms)."""
+    within = _sql(filtered.order_by().values_list(*columns, "search_vector"))
+    names = ", ".join(columns)
+    return (
+        f"WITH exact AS MATERIALIZED (SELECT {names}, search_vector <=> {words} AS distance "
+        f"FROM ({within}) f WHERE search_vector @@ {words} "
+        f"AND ts_match_vq(search_vector, {tsquery}) "
+        f"ORDER BY search_vector <=> {words} FETCH FIRST %(best)s ROWS WITH TIES) "
+        "SELECT * FROM exact UNION ALL SELECT * FROM ("
+        f"SELECT {names}, 'Infinity'::real AS distance FROM ({within}) f "
+        f"WHERE search_vector @@ {tsquery} AND NOT search_vector @@ {words} "
+        f"ORDER BY {then} LIMIT %(best)s) p "
+        "WHERE (SELECT count(*) FROM exact) < %(best)s"
+    )
+
+
+# The API's list annotates a search's text under this name where the ranked index is,
+# instead of matching it (cases.api.filters): its pagination reads the page from the best
+# matches (`ranked_page`), its exports every match in the same order (`ranked_matches`).
+SEARCH_TEXT = "search_text"
+
+
+def search_text(queryset: QuerySet) -> str | None:
+    """The text of a ranked search `queryset` (annotated SEARCH_TEXT), or None."""
+    annotation = queryset.query.annotations.get(SEARCH_TEXT)
+    return annotation.value if annotation is not None else None
+
+
+def ranked_matches(filtered: QuerySet, text: str) -> QuerySet:
+    """Every match of `text` among `filtered`, best first, ties by id, newest first (the
+    API's order with the ranked index; every match's distance is computed: for exports)."""
+    return (
+        filtered.filter(search_vector=incident_query(text))
+        .annotate(search_distance=rank_distance(words_sql(text)))
+        .order_by("search_distance", "-pk")
+    )
+
+
+def ranked_page(filtered: QuerySet, text: str, *, offset: int, limit: int) -> QuerySet:
+    """`limit` matches of `text` among `filtered` from position `offset` of `ranked_matches`'
+    order, read from the best matches (`best_matches_sql`) instead of ranking every one."""
+    best = best_matches_sql(
+        filtered,
+        tsquery=_tsquery_sql(incident_query(text)),
+        words=words_sql(text),
+        columns=("id",),
+        then="id DESC",
+    )
+    ids = (
+        f"SELECT id FROM ({best}) b ORDER BY distance, id DESC "
+        f"OFFSET {int(offset)} LIMIT {int(limit)}"
+    ).replace("%(best)s", str(int(offset + limit)))
+    return (
+        filtered.filter(pk__in=RawSQL(ids, []))
+        .annotate(search_distance=rank_distance(words_sql(text)))
+        .order_by("search_distance", "-pk")
     )
 
 
@@ -588,6 +727,7 @@ sample AS MATERIALIZED (
     SELECT * FROM newest
     LIMIT (SELECT CASE WHEN n > %(count_limit)s THEN %(sample_size)s ELSE n END FROM found)
 ),
+ranks_all (yes) AS MATERIALIZED ({ranks_all}),
 page (id, position) AS MATERIALIZED (
     SELECT * FROM ({page}) p ORDER BY 2 OFFSET %(offset)s LIMIT %(per_page)s
 ),
@@ -629,6 +769,7 @@ category_tree (id, ancestor_id) AS (  -- each category with itself and every anc
 )
 SELECT
     (SELECT n FROM found) AS found,
+    (SELECT yes FROM ranks_all) AS ranked_all,
     ({rows}) AS rows,
     (SELECT json_agg(x ORDER BY x.value) FROM (
         -- a date as a timestamp without time zone: no time zone to apply per row
@@ -799,8 +940,21 @@ def _incidents(rows: list[dict] | None) -> list[Incident]:
     return incidents
 
 
-def _page_ids_sql(sort: str, tsquery: str | None) -> str:
-    """The sample's ids, each with its position in the requested order."""
+def _page_ids_sql(
+    sort: str, tsquery: str | None, words: str | None = None, best: str | None = None
+) -> str:
+    """The sample's ids, each with its position in the requested order: by relevance,
+    `ts_rank`, or with the ranked index RUM's distance from the query's `words`
+    (`words_sql`): of the `best` matches (`best_matches_sql`) when the statement ranks
+    every match (`ranks_all`), else of the sample."""
+    if words is not None and sort == "relevance":
+        by_date = "date_earliest DESC NULLS LAST, id DESC"
+        return (
+            f"SELECT id, row_number() OVER (ORDER BY distance, {by_date}) "
+            f"FROM ({best}) best WHERE (SELECT yes FROM ranks_all) UNION ALL "
+            f"SELECT id, row_number() OVER (ORDER BY search_vector <=> {words}, {by_date}) "
+            "FROM sample WHERE NOT (SELECT yes FROM ranks_all)"
+        )
     if tsquery is not None and sort == "relevance":
         # as search_incidents() orders: SearchRank is ts_rank
         return (
@@ -809,6 +963,25 @@ def _page_ids_sql(sort: str, tsquery: str | None) -> str:
         )
     order = "ASC NULLS LAST, id ASC" if sort == "oldest" else "DESC NULLS LAST, id DESC"
     return f"SELECT id, row_number() OVER (ORDER BY date_earliest {order}) FROM sample"
+
+
+# Where the ranked index is, the page ranks every match when the query's words are
+# estimated in at most RANK_LIMIT incidents: RUM reads its ordered matches at about
+# 2.5 microseconds each (docs/search.md), so 20,000 cost about 50 ms. Past it, or with
+# at most COUNT_LIMIT matches (the sample is then every match), the sample is ranked.
+RANK_LIMIT = 20_000
+
+
+def ranks_all_sql(words: str) -> str:
+    """Whether the page ranks every match, in the statement: more than COUNT_LIMIT matches
+    and the query's `words` (`words_sql`) estimated by the planner in at most RANK_LIMIT
+    incidents (`ihl_estimated_matches`, migration 0026: an EXPLAIN of the words' match,
+    run only past the count's limit; reading the column's statistics in SQL instead cost
+    6 to 10 ms)."""
+    return (
+        "SELECT (SELECT n FROM found) > %(count_limit)s "
+        f"AND (SELECT ihl_estimated_matches({words}) <= %(rank_limit)s)"
+    )
 
 
 def page_rows(ids: list[int], tsquery: str | None) -> list[Incident]:
@@ -836,6 +1009,7 @@ class Sample:
     timeline_unit: str
     start_unknown: int = 0  # sampled incidents without an earliest date
     facets_cut: set[str] = dataclasses.field(default_factory=set)  # capped, values left out
+    ranked_all: bool = False  # relevance ordered every match, not the sample
 
 
 @functools.cache
@@ -858,9 +1032,15 @@ def sample_and_facets(
     offset: int = 0,
     per_page: int = 20,
     show_all: str = "",
+    words: str | None = None,
+    best: str | None = None,
 ) -> Sample:
     """The sample, the count, the facets, the timeline of `matches` and one page of the
     sample in `sort` order (relevance needs `tsquery`, from `_tsquery_sql`), in one query.
+    Given the query's `words` (`words_sql`, where `has_ranked_index()`) and the `best`
+    matches (`best_matches_sql`), relevance ranks every match when the statement finds
+    more than COUNT_LIMIT and the words in at most RANK_LIMIT incidents (`ranks_all_sql`,
+    `Sample.ranked_all`), else the sample, by RUM's distance either way.
 
     The capped facets keep their FACET_SIZE largest values, `show_all` (one of
     CAPPED_FACETS) up to FACET_ALL_SIZE; one more is read to tell whether any were left
@@ -868,12 +1048,16 @@ def sample_and_facets(
     columns = ["id", "country_id", "verification_status", "date_earliest"]
     if tsquery is not None and sort == "relevance":
         columns.append("search_vector")
+    ranks_all = "SELECT false"
+    if words is not None and sort == "relevance":
+        ranks_all = ranks_all_sql(words)
     planned = 2 * COUNT_LIMIT + 1  # see _SAMPLE_SQL: the statement reads COUNT_LIMIT + 1
     newest = matches.order_by("-pk").values_list(*columns)[:planned]
     sql = _SAMPLE_SQL.format(
         columns=", ".join(columns),
         newest=_sql(newest),
-        page=_page_ids_sql(sort, tsquery),
+        page=_page_ids_sql(sort, tsquery, words, best),
+        ranks_all=ranks_all,
         rows=_rows_sql(tsquery),
         **_visibility_sql(),
     )
@@ -886,6 +1070,8 @@ def sample_and_facets(
         },
         "offset": offset,
         "per_page": per_page,
+        "rank_limit": RANK_LIMIT,
+        "best": offset + per_page,
         **_HEADLINE,
     }
     with connection.cursor() as cursor:
@@ -939,6 +1125,7 @@ def sample_and_facets(
         *_timeline(months),
         start_unknown=start_unknown,
         facets_cut=cut,
+        ranked_all=row["ranked_all"],
     )
 
 
@@ -1010,9 +1197,12 @@ def search_page(
     One query takes the count up to COUNT_LIMIT, the sample (every match up to the limit,
     the newest SAMPLE_SIZE by id past it), facets, timeline and the requested page of the
     sample, ranked by relevance or ordered by date (`sample_and_facets`). Relevance orders
-    the sample only, so it has as many pages as the sample. Sorting by date orders every
-    match, so past the limit the page's ids are taken from every match and its rows read
-    again; a page past the last one is the last page, taken as the first was.
+    the sample only, which then has as many pages as the sample, except where the server
+    has the ranked index and the statement finds the words in few enough incidents: then
+    it orders every match, its page read in the same statement from the best matches.
+    Sorting by date orders every match, so past the limit the page's ids are taken from
+    every match and its rows read again; a page past the last one is the last page, taken
+    as the first was.
     """
     matches = matching_incidents(filters)
     if sort == "relevance" and not filters.text:
@@ -1020,6 +1210,10 @@ def search_page(
     query = incident_query(filters.text) if filters.text else None
     tsquery = _tsquery_sql(query) if query is not None else None
     requested = max(page, 1)
+    ranked = query is not None and sort == "relevance"
+    # With the ranked index, relevance may order every match, as a date sort does.
+    on_ranked_index = ranked and has_ranked_index()
+    words = words_sql(filters.text) if on_ranked_index else None
 
     def sample_with_page(page: int) -> Sample:
         offset = (page - 1) * per_page
@@ -1030,12 +1224,21 @@ def search_page(
             offset=offset,
             per_page=per_page,
             show_all=show_all if show_all in CAPPED_FACETS else "",
+            words=words,
+            best=best_matches_sql(
+                filter_incidents(Incident.objects.public(), filters),
+                tsquery=tsquery,
+                words=words,
+                columns=("id", "date_earliest"),
+            )
+            if words
+            else None,
         )
 
     sample = sample_with_page(requested)
     total, sampled = sample.total, sample.more
-    ranked = query is not None and sort == "relevance"
-    pages = max(1, -(-(sample.size if ranked else total) // per_page))
+    ranks_sample = ranked and not sample.ranked_all
+    pages = max(1, -(-(sample.size if ranks_sample else total) // per_page))
     page = min(requested, pages)
     rows = sample.rows
     if sampled and not ranked:
@@ -1056,7 +1259,7 @@ def search_page(
         facets_are_sample=sampled,
         timeline=sample.timeline,
         timeline_unit=sample.timeline_unit,
-        ranked_sample=ranked and sampled,
+        ranked_sample=ranks_sample and sampled,
         sample_size=sample.size,
         start_unknown=sample.start_unknown,
         facets_cut=sample.facets_cut,

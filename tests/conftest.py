@@ -1,6 +1,7 @@
 """Fixtures shared across the test packages."""
 
 import functools
+import os
 from importlib import import_module
 
 import pytest
@@ -14,6 +15,7 @@ from django.db.models.signals import post_migrate
 from django.test import override_settings
 from django.utils import translation
 
+from cases import search
 from ihl.embedded_db import start_embedded_database
 from tests.demo_data import clear_cases_tables, load
 
@@ -40,6 +42,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
         # a live server's flush could draw one and its TRUNCATE be refused.
         connection.close()
         connection.close_pool()
+    with django_db_blocker.unblock():
+        # Checked once per process (cases.search.has_ranked_index): now, so that no test's
+        # counted queries include the check.
+        search.has_ranked_index()
     yield
     with django_db_blocker.unblock():
         # The pool's idle sessions would keep the test database from being dropped.
@@ -149,3 +155,19 @@ def force_login_gives_the_second_factor():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Client, "force_login", verified_force_login)
         yield
+
+
+@pytest.fixture
+def without_ranked_index(monkeypatch):
+    """Search as on a server without RUM (the embedded PostgreSQL): the page ranks the
+    sample past the count's limit, the API every match from its row."""
+    monkeypatch.setitem(search._ranked_index, connection.settings_dict["NAME"], False)
+
+
+@pytest.fixture
+def ranked_index(db):
+    """Search with the ranked (RUM) index, which CI's server has (postgresql-15-rum)."""
+    if not search.has_ranked_index():
+        if os.environ.get("IHL_REQUIRE_RUM"):  # CI (.ci/run): a skip would hide it
+            pytest.fail("This PostgreSQL has no RUM: install postgresql-15-rum.")
+        pytest.skip("This PostgreSQL has no RUM: install postgresql-15-rum.")

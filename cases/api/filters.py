@@ -8,7 +8,7 @@ import datetime
 
 import django_filters as df
 from django import forms
-from django.db.models import Exists, FloatField, OuterRef, Q
+from django.db.models import Exists, FloatField, OuterRef, Q, Value
 from django.db.models.functions import Cast
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -37,9 +37,11 @@ from cases.models import (
 )
 from cases.search import (
     MAX_QUERY_LENGTH,
+    SEARCH_TEXT,
     START_UNKNOWN,
     Filters,
     filter_incidents,
+    has_ranked_index,
     search_incidents,
 )
 
@@ -264,6 +266,10 @@ class IncidentFilter(ApiFilterSet):
     def filter_q(self, queryset, name, value):
         if not value.strip():
             return queryset
+        if has_ranked_index():
+            # Matched and ranked by the pagination (or the export), which reads the best
+            # matches from the ranked index: see cases.search.ranked_page.
+            return queryset.annotate(**{SEARCH_TEXT: Value(value)})
         # The rank as double precision: the cursor carries it as text, and a real (float4)
         # does not survive that round trip exactly, which would repeat rows across pages.
         return search_incidents(queryset, value).annotate(

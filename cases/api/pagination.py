@@ -5,13 +5,13 @@ import datetime
 from base64 import b64decode
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Field, QuerySet
+from django.db.models import Field, FloatField, QuerySet
 from django.utils.translation import gettext
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.response import Response
 
-from cases.search import COUNT_LIMIT
+from cases.search import COUNT_LIMIT, incident_query, ranked_page, search_text
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -29,8 +29,47 @@ class ApiCursorPagination(CursorPagination):
     cursor_query_description = "The position of a page: copy it from a response's next/previous."
 
     def paginate_queryset(self, queryset, request, view=None):
+        self.ranked_offset: int | None = None
+        text = search_text(queryset)
+        if text is not None:
+            return self.paginate_ranked(queryset, text, request)
         self.count, self.count_exact = count_up_to(queryset, COUNT_LIMIT)
         return super().paginate_queryset(queryset, request, view)
+
+    def paginate_ranked(self, queryset, text: str, request) -> list:
+        """A search where the ranked index is: its pages are positions in the ranking of
+        every match, best first (cases.search.ranked_page), up to the COUNT_LIMIT best.
+        The cursor holds the position (an offset), which DRF caps at 1,000."""
+        self.count, self.count_exact = count_up_to(
+            queryset.filter(search_vector=incident_query(text)), COUNT_LIMIT
+        )
+        self.page_size = self.get_page_size(request)
+        self.base_url = request.build_absolute_uri()
+        self.request = request
+        self.position_field = FloatField()  # for a cursor written by an unranked list
+        cursor = self.decode_cursor(request)
+        offset = cursor.offset if cursor is not None else 0
+        rows = list(ranked_page(queryset, text, offset=offset, limit=self.page_size + 1))
+        self.page = rows[: self.page_size]
+        self.ranked_offset = offset
+        self.has_next = len(rows) > self.page_size and offset + self.page_size < COUNT_LIMIT
+        self.has_previous = offset > 0
+        return self.page
+
+    def get_next_link(self):
+        if self.ranked_offset is None:
+            return super().get_next_link()
+        if not self.has_next:
+            return None
+        return self.encode_cursor(Cursor(self.ranked_offset + self.page_size, False, None))
+
+    def get_previous_link(self):
+        if self.ranked_offset is None:
+            return super().get_previous_link()
+        if not self.has_previous:
+            return None
+        offset = max(self.ranked_offset - self.page_size, 0)
+        return self.encode_cursor(Cursor(offset, False, None))
 
     def get_paginated_response(self, data):
         return Response(

@@ -55,7 +55,7 @@ from cases.models import (
 from cases.models.jurisdiction import IccJurisdiction, icc_jurisdiction, incident_jurisdiction
 from cases.models.law import treaty_events_of
 from cases.models.translations import RECORD_LANGUAGES
-from cases.search import OLD_NAMES
+from cases.search import OLD_NAMES, ranked_matches, search_text
 from ihl.db_router import read_alias
 
 from . import filters
@@ -314,6 +314,9 @@ class PublicViewSet(
     def export_queryset(self, request, queryset):
         """`queryset` filtered by the request's filters, in the list's order."""
         queryset = self.filter_queryset(queryset)
+        text = search_text(queryset)
+        if text is not None:  # a search where the ranked index is: every match, best first
+            return ranked_matches(queryset, text)
         if "search_rank" not in queryset.query.annotations:
             # The list's order: the validated `ordering` parameter, or the default.
             queryset = queryset.order_by(

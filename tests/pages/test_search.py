@@ -275,6 +275,7 @@ def test_dates_are_shown_as_reported_in_words(client, world):
     assert "about May 2022" in search(client, q="hospital").content.decode()
 
 
+@pytest.mark.usefixtures("without_ranked_index")
 def test_large_result_sets_are_capped_and_say_so(client, world, monkeypatch):
     from cases import search as search_module
 
@@ -308,6 +309,7 @@ def test_large_result_sets_are_capped_and_say_so(client, world, monkeypatch):
     assert titles(response)[0] == "Looting 0"  # not among the three most recently added
 
 
+@pytest.mark.usefixtures("without_ranked_index")
 def test_relevance_pages_through_the_sample_and_date_order_through_the_count(
     client, world, monkeypatch
 ):

@@ -32,6 +32,7 @@ def plan(request):
 
 
 @pytest.mark.parametrize("plan", PLANS, indirect=True)
+@pytest.mark.usefixtures("without_ranked_index")
 def test_facets_of_a_large_result_set_count_the_newest_matches_whatever_the_plan(
     client, world, monkeypatch, plan
 ):
@@ -52,6 +53,7 @@ def test_facets_of_a_large_result_set_count_the_newest_matches_whatever_the_plan
     assert results.ranked_sample
 
 
+@pytest.mark.usefixtures("without_ranked_index")
 def test_a_page_past_the_last_of_a_ranked_sample_shows_the_sample_ranked(
     client, world, monkeypatch
 ):
@@ -137,6 +139,7 @@ def test_an_actor_in_two_roles_counts_one_incident(client, world):
 
 
 @pytest.mark.parametrize(("count_limit", "sample_size"), [(4, 3), (2_000, 500)])
+@pytest.mark.usefixtures("without_ranked_index")
 def test_relevance_order_of_the_sample_is_search_rank_order(
     client, world, monkeypatch, count_limit, sample_size
 ):
