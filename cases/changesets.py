@@ -578,6 +578,8 @@ def apply(
     errors, touched = [], []
     # The incidents whose search names the replays change, refreshed once at the end.
     search_names: set[int] = set()
+    # The admin's form and formset classes, built once for all the replays of a page.
+    form_classes: dict = {}
     rank = {model: index for index, model in enumerate(PUBLISH_ORDER)}
     new = sorted(
         (c for c in changes if c.kind == ChangeKind.NEW),
@@ -608,7 +610,9 @@ def apply(
             errors.extend(_import_problems(change, report))
             continue
         try:
-            record = replay(change, change_set, search_names=search_names)
+            record = replay(
+                change, change_set, search_names=search_names, form_classes=form_classes
+            )
         except ValidationError as error:
             errors.extend(_record_problem(change, m) for m in error.messages)
             continue
@@ -719,6 +723,7 @@ def _apply_for_diff(change_set: ChangeSet, changes: list[Change]) -> list[str]:
     from cases.admin.changesets import replay
 
     problems = []
+    form_classes: dict = {}  # as in apply()
     for change in changes:
         if change.kind == ChangeKind.IMPORT:
             change._report = run_import(change, change_set, dry_run=True)
@@ -732,7 +737,9 @@ def _apply_for_diff(change_set: ChangeSet, changes: list[Change]) -> list[str]:
         try:
             with transaction.atomic():
                 # Search names are not content (BOOKKEEPING): not refreshed for a diff.
-                change._replayed = replay(change, change_set, search_names=set())
+                change._replayed = replay(
+                    change, change_set, search_names=set(), form_classes=form_classes
+                )
         except ValidationError as error:
             problems.extend(_record_problem(change, m) for m in error.messages)
         except IntegrityError:

@@ -15,7 +15,7 @@ import re
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -108,13 +108,56 @@ def _field_error(label, message) -> str:
     return gettext("%(field)s: %(message)s") % {"field": label, "message": message}
 
 
-def replay(change: Change, change_set: ChangeSet, search_names: set[int] | None = None):
+def reuses_form_classes(request, kwargs: dict) -> bool:
+    """Whether the form and formset classes of this page may be those built for an earlier
+    replay of the same approval (`request.form_classes`, see replay())."""
+    return getattr(request, "form_classes", None) is not None and not set(kwargs) - {"fields"}
+
+
+def form_class_key(model_admin, request, obj, kwargs: dict, *more) -> tuple:
+    """What an admin builds a form class (or an inline's formset class) from: Django's
+    get_form() and get_formset() build it from the fields, the excluded and read-only
+    fields, permissions and row counts (`more`, each admin's own), and its form fields
+    from the user's permissions. Each is judged for this record by the admin's own
+    methods, so a record that gets another form gets another class."""
+    if "fields" in kwargs:
+        fields = kwargs["fields"]
+    else:
+        fields = flatten_fieldsets(model_admin.get_fieldsets(request, obj))
+    return (
+        type(model_admin),
+        getattr(model_admin, "parent_model", None),  # an inline's
+        request.user.pk,
+        None if fields is None else tuple(fields),
+        tuple(model_admin.get_exclude(request, obj) or ()),
+        tuple(model_admin.get_readonly_fields(request, obj)),
+        *more,
+    )
+
+
+def built_once(request, key: tuple, build):
+    """The class build() makes, made once for all the replays that share
+    `request.form_classes` (an approval's), for each key."""
+    classes = request.form_classes
+    if key not in classes:
+        classes[key] = build()
+    return classes[key]
+
+
+def replay(
+    change: Change,
+    change_set: ChangeSet,
+    search_names: set[int] | None = None,
+    form_classes: dict | None = None,
+):
     """Save a kept edit through its admin page, as its author; the record saved.
 
     Raises ValidationError with the form's errors when it no longer validates, and when
     the author may no longer change the record. Given a set, the incidents whose search
     names the save changes are added to it for the caller to refresh once for all its
-    replays (cases.admin.base.RefreshesSearchNames), instead of refreshed at each save."""
+    replays (cases.admin.base.RefreshesSearchNames), instead of refreshed at each save.
+    Given a dict, the form and formset classes the admin builds for each page are built
+    once for all the replays given the same dict (form_class_key()): an approval's."""
     model_admin = admin.site.get_model_admin(change.model)
     request = HttpRequest()
     request.method = "POST"
@@ -129,6 +172,7 @@ def replay(change: Change, change_set: ChangeSet, search_names: set[int] | None 
     request._messages = CookieStorage(request)
     request.replaying = True
     request.search_names_pending = search_names
+    request.form_classes = form_classes
     context = HistoricalRecords.context
     previous = getattr(context, "request", None), getattr(context, "change_reason", None)
     context.request, context.change_reason = request, change_set.history_reason
@@ -343,6 +387,11 @@ class ReviewedEdits:
         return response
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        if reuses_form_classes(request, kwargs):
+            may_change = change and self.has_change_permission(request, obj)
+            key = form_class_key(self, request, obj, kwargs, change, may_change)
+            build = super().get_form
+            return built_once(request, key, lambda: build(request, obj, change, **kwargs))
         form = super().get_form(request, obj, change, **kwargs)
         if not getattr(request, "showing_draft", False):
             return form
