@@ -568,6 +568,28 @@ def _changed_since(changes: list[Change]) -> list[Change]:
     return changed
 
 
+def runs_of_edits(changes: list[Change]) -> dict[int, object]:
+    """{change pk: its run} for the edits replayed one after the other with no change of
+    another kind between them, of records of one model, by one author: the runs whose
+    inline rows are read once (cases.admin.changesets.RowsAhead). New records are
+    published before any replay and do not end a run."""
+    from cases.admin.changesets import RowsAhead
+
+    runs: dict[int, object] = {}
+    run, of = None, None
+    for change in changes:
+        if change.kind == ChangeKind.NEW:
+            continue
+        if change.kind != ChangeKind.EDIT:
+            run = None
+            continue
+        if run is None or of != (change.model, change.author_id):
+            run, of = RowsAhead([]), (change.model, change.author_id)
+        run.pks.append(change.object_id)
+        runs[change.pk] = run
+    return runs
+
+
 def apply(
     change_set: ChangeSet, changes: list[Change], reviewer: User, checked: bool = True
 ) -> list:
@@ -578,8 +600,10 @@ def apply(
     errors, touched = [], []
     # The incidents whose search names the replays change, refreshed once at the end.
     search_names: set[int] = set()
-    # The admin's form and formset classes, built once for all the replays of a page.
+    # The admin's form and formset classes, built once for all the replays of a page, and
+    # the inline rows of each run of edits, read once for the run.
     form_classes: dict = {}
+    runs = runs_of_edits(changes)
     rank = {model: index for index, model in enumerate(PUBLISH_ORDER)}
     new = sorted(
         (c for c in changes if c.kind == ChangeKind.NEW),
@@ -611,7 +635,11 @@ def apply(
             continue
         try:
             record = replay(
-                change, change_set, search_names=search_names, form_classes=form_classes
+                change,
+                change_set,
+                search_names=search_names,
+                form_classes=form_classes,
+                rows_ahead=runs.get(change.pk),
             )
         except ValidationError as error:
             errors.extend(_record_problem(change, m) for m in error.messages)

@@ -337,11 +337,21 @@ class LoadedChoicesFormSet(BaseInlineFormSet):
                 field.queryset, initial=field.initial, required=False, widget=field.widget
             )
 
+    # The formset takes its rows read ahead, with other records' (rows=, replayed in an
+    # approval: cases.admin.changesets.RowsAhead); None: it reads them.
+    takes_rows = True
+
+    def __init__(self, *args, rows: list | None = None, **kwargs):
+        self.rows_read = rows
+        super().__init__(*args, **kwargs)
+
     def get_queryset(self):
         """The rows, each given the record they belong to, which is this formset's instance:
         not joined again in their query nor read for each row (its name is in theirs)."""
         unread = not hasattr(self, "_queryset")
         rows = super().get_queryset()
+        if unread and self.rows_read is not None:
+            rows._result_cache, rows._prefetch_done = list(self.rows_read), True
         if unread and self.instance.pk is not None:
             for row in rows:
                 self.fk.set_cached_value(row, self.instance)

@@ -144,11 +144,43 @@ def built_once(request, key: tuple, build):
     return classes[key]
 
 
+class RowsAhead:
+    """The inline rows of a run of edits that an approval replays one after the other
+    (edits of records of one model, by one author), read for all the run's records at
+    once: each inline's query (its joins and prefetches included) once for the run,
+    instead of once for each replay, ~1.5 ms of Python each.
+
+    A replay writes its own record and its own inline rows only (the rows an admin page
+    shows and saves are those naming its record), so the rows read for the records after
+    it are still theirs when their turn comes. A change of any other kind (a deletion, an
+    import, an addition, another model's edit) ends the run: rows after it are read
+    again (cases.changesets.runs_of_edits)."""
+
+    def __init__(self, pks: list[str]):
+        self.pks = pks
+        self.read: dict[type, dict] = {}
+
+    def rows(self, inline, queryset, obj) -> list:
+        """The rows of `obj` in this inline's queryset, in the formset's order."""
+        from django.forms.models import _get_foreign_key
+
+        if type(inline) not in self.read:
+            fk = _get_foreign_key(type(obj), inline.model, fk_name=inline.fk_name)
+            if not queryset.ordered:  # as BaseModelFormSet.get_queryset() orders them
+                queryset = queryset.order_by(inline.model._meta.pk.name)
+            by_record: dict = {}
+            for row in queryset.filter(**{f"{fk.name}__in": self.pks}):
+                by_record.setdefault(getattr(row, fk.attname), []).append(row)
+            self.read[type(inline)] = by_record
+        return self.read[type(inline)].get(obj.pk, [])
+
+
 def replay(
     change: Change,
     change_set: ChangeSet,
     search_names: set[int] | None = None,
     form_classes: dict | None = None,
+    rows_ahead: RowsAhead | None = None,
 ):
     """Save a kept edit through its admin page, as its author; the record saved.
 
@@ -157,7 +189,8 @@ def replay(
     names the save changes are added to it for the caller to refresh once for all its
     replays (cases.admin.base.RefreshesSearchNames), instead of refreshed at each save.
     Given a dict, the form and formset classes the admin builds for each page are built
-    once for all the replays given the same dict (form_class_key()): an approval's."""
+    once for all the replays given the same dict (form_class_key()): an approval's. Given
+    rows ahead, the record's inline rows are taken from them (RowsAhead)."""
     model_admin = admin.site.get_model_admin(change.model)
     request = HttpRequest()
     request.method = "POST"
@@ -173,6 +206,7 @@ def replay(
     request.replaying = True
     request.search_names_pending = search_names
     request.form_classes = form_classes
+    request.rows_ahead = rows_ahead
     context = HistoricalRecords.context
     previous = getattr(context, "request", None), getattr(context, "change_reason", None)
     context.request, context.change_reason = request, change_set.history_reason
@@ -351,6 +385,14 @@ class ReviewedEdits:
                 drafts.append(record)
             data = without_new_rows(data, formset.prefix)
         return data, drafts
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        rows_ahead = getattr(request, "rows_ahead", None)
+        takes_rows = getattr(inline.formset, "takes_rows", False)  # LoadedChoicesFormSet
+        if rows_ahead is not None and obj.pk is not None and takes_rows:
+            kwargs["rows"] = rows_ahead.rows(inline, kwargs["queryset"], obj)
+        return kwargs
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
