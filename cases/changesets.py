@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
@@ -45,6 +46,9 @@ from cases.models.changesets import (
     ChangeSet,
     ChangeSetStatus,
 )
+
+if TYPE_CHECKING:
+    from cases.admin.changesets import RowsAhead
 
 Status = ChangeSetStatus
 APPROVE_PERMISSION = "cases.approve_changeset"
@@ -568,15 +572,16 @@ def _changed_since(changes: list[Change]) -> list[Change]:
     return changed
 
 
-def runs_of_edits(changes: list[Change]) -> dict[int, object]:
+def runs_of_edits(changes: list[Change]) -> dict[int, "RowsAhead"]:
     """{change pk: its run} for the edits replayed one after the other with no change of
     another kind between them, of records of one model, by one author: the runs whose
     inline rows are read once (cases.admin.changesets.RowsAhead). New records are
     published before any replay and do not end a run."""
     from cases.admin.changesets import RowsAhead
 
-    runs: dict[int, object] = {}
-    run, of = None, None
+    runs: dict[int, RowsAhead] = {}
+    run: RowsAhead | None = None
+    of = None
     for change in changes:
         if change.kind == ChangeKind.NEW:
             continue
