@@ -387,12 +387,20 @@ class ReviewedEdits:
         return data, drafts
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
-        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if getattr(request, "replaying", False) and "data" in kwargs:
-            # The admin gives each inline a deep copy of the request's data; a replayed
-            # form's is read-only (query_dict(): a formset that wrote to it would fail), so
-            # each reads it as it is.
-            kwargs["data"] = request.POST
+        if getattr(request, "replaying", False):
+            # Django's own (ModelAdmin.get_formset_kwargs), but where it gives each inline a
+            # deep copy of the request's data, each reads a replayed form's as it is: it is
+            # read-only (query_dict(): a formset that wrote to it would fail).
+            kwargs = {
+                "instance": obj,
+                "prefix": prefix,
+                "queryset": inline.get_queryset(request),
+                "data": request.POST,
+                "files": request.FILES,
+                "save_as_new": "_saveasnew" in request.POST,
+            }
+        else:
+            kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         rows_ahead = getattr(request, "rows_ahead", None)
         takes_rows = getattr(inline.formset, "takes_rows", False)  # LoadedChoicesFormSet
         if rows_ahead is not None and obj.pk is not None and takes_rows:
