@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
@@ -45,6 +46,9 @@ from cases.models.changesets import (
     ChangeSet,
     ChangeSetStatus,
 )
+
+if TYPE_CHECKING:
+    from cases.admin.changesets import RowsAhead
 
 Status = ChangeSetStatus
 APPROVE_PERMISSION = "cases.approve_changeset"
@@ -568,6 +572,29 @@ def _changed_since(changes: list[Change]) -> list[Change]:
     return changed
 
 
+def runs_of_edits(changes: list[Change]) -> dict[int, "RowsAhead"]:
+    """{change pk: its run} for the edits replayed one after the other with no change of
+    another kind between them, of records of one model, by one author: the runs whose
+    inline rows are read once (cases.admin.changesets.RowsAhead). New records are
+    published before any replay and do not end a run."""
+    from cases.admin.changesets import RowsAhead
+
+    runs: dict[int, RowsAhead] = {}
+    run: RowsAhead | None = None
+    of = None
+    for change in changes:
+        if change.kind == ChangeKind.NEW:
+            continue
+        if change.kind != ChangeKind.EDIT:
+            run = None
+            continue
+        if run is None or of != (change.model, change.author_id):
+            run, of = RowsAhead([]), (change.model, change.author_id)
+        run.pks.append(change.object_id)
+        runs[change.pk] = run
+    return runs
+
+
 def apply(
     change_set: ChangeSet, changes: list[Change], reviewer: User, checked: bool = True
 ) -> list:
@@ -578,6 +605,10 @@ def apply(
     errors, touched = [], []
     # The incidents whose search names the replays change, refreshed once at the end.
     search_names: set[int] = set()
+    # The admin's form and formset classes, built once for all the replays of a page, and
+    # the inline rows of each run of edits, read once for the run.
+    form_classes: dict = {}
+    runs = runs_of_edits(changes)
     rank = {model: index for index, model in enumerate(PUBLISH_ORDER)}
     new = sorted(
         (c for c in changes if c.kind == ChangeKind.NEW),
@@ -608,7 +639,13 @@ def apply(
             errors.extend(_import_problems(change, report))
             continue
         try:
-            record = replay(change, change_set, search_names=search_names)
+            record = replay(
+                change,
+                change_set,
+                search_names=search_names,
+                form_classes=form_classes,
+                rows_ahead=runs.get(change.pk),
+            )
         except ValidationError as error:
             errors.extend(_record_problem(change, m) for m in error.messages)
             continue
@@ -719,6 +756,7 @@ def _apply_for_diff(change_set: ChangeSet, changes: list[Change]) -> list[str]:
     from cases.admin.changesets import replay
 
     problems = []
+    form_classes: dict = {}  # as in apply()
     for change in changes:
         if change.kind == ChangeKind.IMPORT:
             change._report = run_import(change, change_set, dry_run=True)
@@ -732,7 +770,9 @@ def _apply_for_diff(change_set: ChangeSet, changes: list[Change]) -> list[str]:
         try:
             with transaction.atomic():
                 # Search names are not content (BOOKKEEPING): not refreshed for a diff.
-                change._replayed = replay(change, change_set, search_names=set())
+                change._replayed = replay(
+                    change, change_set, search_names=set(), form_classes=form_classes
+                )
         except ValidationError as error:
             problems.extend(_record_problem(change, m) for m in error.messages)
         except IntegrityError:

@@ -31,7 +31,13 @@ from cases.models import Incident
 from cases.models.base import Tracked
 from cases.search_names import incidents_naming
 
-from .changesets import form_errors, query_dict
+from .changesets import (
+    built_once,
+    form_class_key,
+    form_errors,
+    query_dict,
+    reuses_form_classes,
+)
 from .history import record_history, restored_form_data
 
 RECORD_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
@@ -359,11 +365,21 @@ class LoadedChoicesFormSet(BaseInlineFormSet):
                 field.queryset, initial=field.initial, required=False, widget=field.widget
             )
 
+    # The formset takes its rows read ahead, with other records' (rows=, replayed in an
+    # approval: cases.admin.changesets.RowsAhead); None: it reads them.
+    takes_rows = True
+
+    def __init__(self, *args, rows: list | None = None, **kwargs):
+        self.rows_read = rows
+        super().__init__(*args, **kwargs)
+
     def get_queryset(self):
         """The rows, each given the record they belong to, which is this formset's instance:
         not joined again in their query nor read for each row (its name is in theirs)."""
         unread = not hasattr(self, "_queryset")
         rows = super().get_queryset()
+        if unread and self.rows_read is not None:
+            rows._result_cache, rows._prefetch_done = list(self.rows_read), True
         if unread and self.instance.pk is not None:
             for row in rows:
                 self.fk.set_cached_value(row, self.instance)
@@ -445,6 +461,25 @@ class LoadedInline:
     formfield_overrides = FORMFIELD_OVERRIDES
     form = LoadedChoicesForm
     formset = LoadedChoicesFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        if not reuses_form_classes(request, kwargs):
+            return super().get_formset(request, obj, **kwargs)
+        # Replayed in an approval: built once for all its edits of such records.
+        key = form_class_key(
+            self,
+            request,
+            obj,
+            kwargs,
+            self.can_delete and self.has_delete_permission(request, obj),
+            self.get_extra(request, obj),
+            self.get_min_num(request, obj),
+            self.get_max_num(request, obj),
+            self.has_change_permission(request, obj),
+            self.has_add_permission(request, obj),
+        )
+        build = super().get_formset
+        return built_once(request, key, lambda: build(request, obj, **kwargs))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         kwargs.setdefault("form_class", LoadedModelChoiceField)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.edtf import EDTFField
 
 from .actors import Actor
-from .base import History, Publishable, PublishableQuerySet, SyncStamped, Tracked
+from .base import ChecksNamedFields, History, Publishable, PublishableQuerySet, SyncStamped, Tracked
 from .law import Provision, State, ViolationCategory
 from .sources import Citation
 from .translations import RECORD_LANGUAGES, translated_search_vector, translated_texts
@@ -358,7 +358,7 @@ class Incident(IncidentTexts, SyncStamped, Publishable):
         )
 
 
-class VictimCount(models.Model):
+class VictimCount(ChecksNamedFields, models.Model):
     """A reported number of victims as a range: "at least 6,000 children deported"."""
 
     class Kind(models.TextChoices):

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .base import History, Publishable, PublishableQuerySet, SyncStamped, Tracked
+from .base import ChecksNamedFields, History, Publishable, PublishableQuerySet, SyncStamped, Tracked
 from .law import SecurityCouncilReferral, TreatyEvent
 
 
@@ -60,7 +60,7 @@ class Source(SyncStamped, Publishable):
         return reverse("cases:source-detail", args=[self.pk])
 
 
-class SourceCapture(models.Model):
+class SourceCapture(ChecksNamedFields, models.Model):
     """A preserved copy of a source, as the Berkeley Protocol asks: when, where, its hash."""
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="captures")
