@@ -38,14 +38,18 @@ PRIMARY_ONLY_APPS = frozenset({"sessions", "axes", "audit", "auth", "admin"})
 WROTE_COOKIE = "ihl_wrote"
 WROTE_SALT = "ihl.db_router.wrote"
 
-# Lag is the age of the last replayed transaction, counted only while received WAL waits
-# to be replayed (a replica that has replayed all it received is not behind: lag 0). A
-# server that is not in recovery (a promoted replica) is current. NULL: behind, and no
-# transaction replayed since it started, so how far is unknown.
+# Lag is the age of the last replayed transaction, except for a replica that streams from
+# the primary and has replayed all it received: it is not behind (lag 0), however long the
+# primary has been idle. One that does not stream (restarted and not yet reconnected, or
+# cut off from the primary) cannot know what it has not received, so its lag is the age of
+# its data and grows until it streams again. A server that is not in recovery (a promoted
+# replica) is current. NULL: no transaction replayed since it started, so how far is
+# unknown.
 LAG_SQL = """
     SELECT CASE
         WHEN NOT pg_is_in_recovery() THEN 0
-        WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0
+        WHEN EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming')
+            AND pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0
         ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())
     END
 """
